@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
+import { authRoutes } from '../modules/identity/auth.routes.ts';
+import { identityRoutes } from '../modules/identity/identity.routes.ts';
+import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
+import { opsRoutes } from '../modules/ops/ops.routes.ts';
+import { registerAuthentication } from './authentication.ts';
+import { registerErrorHandling } from './http-errors.ts';
+import { ErrorResponse } from './schemas.ts';
+import type { Services } from './services.ts';
+
+export const WEB_ROOT = join(import.meta.dirname, '../../dist/web');
+
+/** Fields that may carry secrets or personal data: pino replaces them before a log line is written. */
+export const LOG_REDACTIONS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.code',
+  '*.email',
+  '*.token',
+  '*.totpSecret',
+];
+
+export interface AppOptions {
+  logger?: boolean;
+  /** Requests per minute and address across the API. */
+  rateLimit?: number;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: LOG_REDACTIONS },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidator } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord]) app.addSchema(schema);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: options.rateLimit ?? 600,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: { id: 'rate_limited', message: `Too many requests. Try again in ${context.after}.` },
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Passage API',
+        version: '0.1.0',
+        description: 'API of one Passage node: a federated, survivor-centred case-cooperation platform.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'passage_session' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: false } });
+
+  registerAuthentication(app, services);
+  await app.register(opsRoutes(services));
+  await app.register(authRoutes(services), { prefix: '/api' });
+  await app.register(identityRoutes(services), { prefix: '/api' });
+  await app.register(auditRoutes(services), { prefix: '/api' });
+  await registerWeb(app);
+  return app;
+}
+
+/**
+ * Query strings and path parameters arrive as text and are coerced to their schema's types; JSON bodies are not:
+ * `"amount": "12"` where a number is expected is a client error, not something to guess at.
+ */
+function strictBodyValidator(schemas: Record<string, unknown>, options: { customOptions?: object } = {}) {
+  const build = (coerceTypes: boolean | 'array') =>
+    AjvCompiler()(schemas as never, { ...options, customOptions: { ...options.customOptions, coerceTypes } } as never);
+  const body = build(false);
+  const text = build('array');
+  return (route: Parameters<typeof body>[0]) => (route.httpPart === 'body' ? body : text)(route);
+}
+
+/** Serves the built web app, with the routes of the single-page app falling back to its index. */
+async function registerWeb(app: FastifyInstance): Promise<void> {
+  const hasWeb = existsSync(join(WEB_ROOT, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
+    return reply
+      .status(404)
+      .send({ error: { id: 'not_found', message: `Nothing is at ${request.method} ${request.url.split('?')[0]}.` } });
+  });
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../db/client.ts';
+import { AuditService } from '../modules/audit/audit.service.ts';
+import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
+import { UsersService } from '../modules/identity/users.service.ts';
+import type { Config } from './config.ts';
+import type { NodeKeys } from './keys.ts';
+
+/** Everything a route or a CLI command needs; built once per process. */
+export interface Services {
+  config: Config;
+  db: Db;
+  keys: NodeKeys;
+  audit: AuditService;
+  users: UsersService;
+  auth: AuthService;
+}
+
+export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
+  const audit = new AuditService(db);
+  return {
+    config,
+    db,
+    keys,
+    audit,
+    users: new UsersService(db, audit, keys.kek, `Passage ${config.nodeName}`),
+    auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
+  };
+}

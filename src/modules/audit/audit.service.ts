@@ -1,0 +1,84 @@
+import type { Db, Queryable } from '../../db/client.ts';
+import { type ChainBreak, findChainBreak, GENESIS_HASH } from '../../lib/hash-chain.ts';
+import { type Action, type Actor, actorRef, assertCan, type Purpose, type Resource } from '../policy/policy.ts';
+import {
+  type AuditEntry,
+  type AuditFilter,
+  type AuditRecord,
+  allAudit,
+  appendAudit,
+  listAudit,
+  toChained,
+} from './audit.repository.ts';
+
+export interface RequestContext {
+  actor: Actor;
+  requestId: string | null;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  records: number;
+  headHash: string;
+  firstBroken: (ChainBreak & { record: AuditRecord }) | null;
+}
+
+export class AuditService {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Records what `ctx.actor` did. Pass the transaction of the change so both commit together. */
+  record(q: Queryable, ctx: RequestContext, entry: Omit<AuditEntry, 'actor' | 'requestId'>): Promise<AuditRecord> {
+    return appendAudit(q, { ...entry, actor: actorRef(ctx.actor), requestId: ctx.requestId });
+  }
+
+  /** Records a refused attempt on its own: the change it guarded did not happen. */
+  recordDenied(ctx: RequestContext, action: string, resource?: string, purpose?: string): Promise<AuditRecord> {
+    return this.#db.transaction((tx) => this.record(tx, ctx, { action, resource, purpose, outcome: 'denied' }));
+  }
+
+  async query(ctx: RequestContext, filter: AuditFilter, purpose: Purpose | undefined): Promise<AuditRecord[]> {
+    await this.authorize(ctx, 'audit.read', { purpose });
+    return this.#db.transaction(async (tx) => {
+      await this.record(tx, ctx, { action: 'audit.read', purpose, outcome: 'success' });
+      return listAudit(tx, filter);
+    });
+  }
+
+  async verify(ctx: RequestContext): Promise<VerifyResult> {
+    await this.authorize(ctx, 'audit.verify');
+    const result = await verifyChain(this.#db);
+    await this.#db.transaction((tx) =>
+      this.record(tx, ctx, { action: 'audit.verify', outcome: result.ok ? 'success' : 'failure' }),
+    );
+    return result;
+  }
+
+  /** Asks the policy layer; a refusal is itself recorded before the error reaches the caller. */
+  async authorize(
+    ctx: RequestContext,
+    action: Action,
+    options: { resource?: Resource; ref?: string; purpose?: Purpose } = {},
+  ): Promise<void> {
+    try {
+      assertCan(ctx.actor, action, options.resource, options.purpose);
+    } catch (error) {
+      await this.recordDenied(ctx, action, options.ref, options.purpose);
+      throw error;
+    }
+  }
+}
+
+export async function verifyChain(db: Queryable): Promise<VerifyResult> {
+  let records = 0;
+  let last = { seq: 0, hash: GENESIS_HASH };
+  for await (const record of allAudit(db)) {
+    const step = findChainBreak([toChained(record)], last);
+    if (step.break) return { ok: false, records, headHash: last.hash, firstBroken: { ...step.break, record } };
+    last = step.last;
+    records++;
+  }
+  return { ok: true, records, headHash: last.hash, firstBroken: null };
+}

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { responses } from '../../app/schemas.ts';
+import type { Services } from '../../app/services.ts';
+import type { UserRecord } from './identity.repository.ts';
+import { CreatedUser, NewAgency, NewUser, UserParams } from './identity.schema.ts';
+
+/** The user as the API shows it: never the password hash or the TOTP secret. */
+export function presentUser(user: UserRecord) {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    roles: user.memberships,
+    hasPassword: user.passwordHash !== null,
+    oidcLinked: user.oidcSubject !== null,
+    createdAt: user.createdAt,
+    disabledAt: user.disabledAt,
+  };
+}
+
+export const identityRoutes =
+  ({ users }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['identity'];
+
+    app.get(
+      '/agencies',
+      {
+        schema: {
+          tags,
+          summary: 'List agencies',
+          response: responses({ 200: Type.Array(Type.Ref('Agency')) }, 401, 403),
+        },
+      },
+      (request) => users.listAgencies(request.ctx),
+    );
+
+    app.post(
+      '/agencies',
+      {
+        schema: {
+          tags,
+          summary: 'Add an agency',
+          body: NewAgency,
+          response: responses({ 201: Type.Ref('Agency') }, 401, 403, 409),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await users.createAgency(request.ctx, request.body)),
+    );
+
+    app.get(
+      '/users',
+      { schema: { tags, summary: 'List users', response: responses({ 200: Type.Array(Type.Ref('User')) }, 401, 403) } },
+      async (request) => (await users.listUsers(request.ctx)).map(presentUser),
+    );
+
+    app.post(
+      '/users',
+      {
+        schema: {
+          tags,
+          summary: 'Add a user',
+          body: NewUser,
+          response: responses({ 201: CreatedUser }, 401, 403, 404, 409),
+        },
+      },
+      async (request, reply) => {
+        const created = await users.createUser(request.ctx, request.body);
+        return reply
+          .status(201)
+          .send({ user: presentUser(created.user), totp: { secret: created.totpSecret, uri: created.totpUri } });
+      },
+    );
+
+    app.post(
+      '/users/:userId/disable',
+      {
+        schema: {
+          tags,
+          summary: 'Disable a user and end their sessions',
+          params: UserParams,
+          response: responses({ 200: Type.Ref('User') }, 401, 403, 404),
+        },
+      },
+      async (request) => presentUser(await users.disableUser(request.ctx, request.params.userId)),
+    );
+  };

@@ -1,0 +1,107 @@
+import { Type } from 'typebox';
+import { ROLES } from '../policy/policy.ts';
+import { ORG_TYPES } from './users.service.ts';
+
+const strict = { additionalProperties: false } as const;
+
+export const RoleName = Type.Union(
+  ROLES.map((r) => Type.Literal(r)),
+  { description: 'Role' },
+);
+
+export const Agency = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    country: Type.String({ description: 'ISO 3166-1 alpha-2' }),
+    orgType: Type.String({ description: 'HTCDS org_Type value, or a Passage extension' }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Agency' },
+);
+
+export const NewAgency = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    orgType: Type.Union(ORG_TYPES.map((t) => Type.Literal(t))),
+  },
+  strict,
+);
+
+export const RoleGrant = Type.Object(
+  {
+    role: RoleName,
+    agencyId: Type.Union([Type.String(), Type.Null()], { description: 'null: the role holds for the whole node' }),
+    agencyName: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'RoleGrant' },
+);
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.Ref('RoleGrant')),
+    hasPassword: Type.Boolean(),
+    oidcLinked: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    disabledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'User' },
+);
+
+export const NewUser = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.Optional(Type.String({ minLength: 12, maxLength: 1024 })),
+    roles: Type.Array(
+      Type.Object(
+        {
+          role: RoleName,
+          agency: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Agency id or name' })),
+        },
+        strict,
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+  },
+  strict,
+);
+
+export const CreatedUser = Type.Object({
+  user: Type.Ref('User'),
+  totp: Type.Object({
+    secret: Type.String({ description: 'Base32 secret for the authenticator app; shown only once' }),
+    uri: Type.String({ description: 'otpauth:// URI for a QR code' }),
+  }),
+});
+
+export const UserParams = Type.Object({ userId: Type.String({ pattern: '^[0-9A-Z]{26}$' }) }, strict);
+
+export const Session = Type.Object(
+  {
+    stage: Type.Union([Type.Literal('second_factor'), Type.Literal('complete')]),
+    csrfToken: Type.String({ description: 'Send it as the x-csrf-token header on every state-changing request' }),
+    user: Type.Object({
+      id: Type.String(),
+      email: Type.String(),
+      displayName: Type.String(),
+      roles: Type.Array(Type.Ref('RoleGrant')),
+    }),
+  },
+  { $id: 'Session' },
+);
+
+export const Login = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  strict,
+);
+
+export const SecondFactor = Type.Object({ code: Type.String({ minLength: 1, maxLength: 16 }) }, strict);
+
+export const AuthOptions = Type.Object({
+  oidc: Type.Union([Type.Object({ label: Type.String(), url: Type.String() }), Type.Null()]),
+});

@@ -1,0 +1,171 @@
+import { hash } from '@node-rs/argon2';
+import { generateSecret, generateURI } from 'otplib';
+import { ulid } from 'ulid';
+import { AppError, invalid, notFound } from '../../app/errors.ts';
+import type { Db } from '../../db/client.ts';
+import { isCountryCode } from '../../lib/countries.ts';
+import { seal } from '../../lib/seal.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { can, type Membership, ROLES, type Role } from '../policy/policy.ts';
+import * as repo from './identity.repository.ts';
+
+/** HTCDS org_Type values, then Passage's own for agencies HTCDS does not name. */
+export const ORG_TYPES = [
+  'NGO',
+  'LawEnforcement',
+  'HealthServiceOrganisation',
+  'CentralGovernmentOrganisation',
+  'LocalGovernmentOrganisation',
+  'ImmigrationService',
+  'LegalService',
+  'CorporateBusiness',
+  'SchoolOrCollege',
+  'LabourInspectorate',
+  'ProsecutionService',
+  'Court',
+  'CompensationFund',
+  'OversightBody',
+  'InternationalOrganisation',
+] as const;
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes). */
+export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface NewAgency {
+  name: string;
+  country: string;
+  orgType: string;
+}
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  /** Omitted for users who sign in only through the node's OIDC provider. */
+  password?: string;
+  roles: { role: string; agency?: string | null }[];
+}
+
+export interface CreatedUser {
+  user: repo.UserRecord;
+  /** Shown once to the administrator, who hands it to the user for their authenticator app. */
+  totpSecret: string;
+  totpUri: string;
+}
+
+export const totpContext = (userId: string) => `totp:${userId}`;
+
+export class UsersService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #kek: Buffer;
+  readonly #issuer: string;
+  constructor(db: Db, audit: AuditService, kek: Buffer, issuer: string) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#kek = kek;
+    this.#issuer = issuer;
+  }
+
+  async createAgency(ctx: RequestContext, input: NewAgency): Promise<repo.Agency> {
+    const name = input.name.trim();
+    const country = input.country.toUpperCase();
+    if (!name) throw invalid('The agency needs a name.');
+    if (!isCountryCode(country)) throw invalid(`"${input.country}" is not an ISO 3166-1 alpha-2 country code.`);
+    if (!(ORG_TYPES as readonly string[]).includes(input.orgType)) {
+      throw invalid(`"${input.orgType}" is not an agency type. Use one of: ${ORG_TYPES.join(', ')}.`);
+    }
+    await this.#audit.authorize(ctx, 'agency.create');
+    return this.#db.transaction(async (tx) => {
+      if (await repo.findAgency(tx, name)) {
+        throw new AppError('agency_exists', 409, `An agency named "${name}" already exists.`);
+      }
+      const agency = await repo.insertAgency(tx, { id: ulid(), name, country, orgType: input.orgType });
+      await this.#audit.record(tx, ctx, {
+        action: 'agency.create',
+        resource: `agency:${agency.id}`,
+        outcome: 'success',
+      });
+      return agency;
+    });
+  }
+
+  async listAgencies(ctx: RequestContext): Promise<repo.Agency[]> {
+    await this.#audit.authorize(ctx, 'agency.list');
+    return repo.listAgencies(this.#db);
+  }
+
+  async createUser(ctx: RequestContext, input: NewUser): Promise<CreatedUser> {
+    const email = input.email.trim().toLowerCase();
+    const displayName = input.displayName.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid(`"${input.email}" is not an email address.`);
+    if (!displayName) throw invalid('The user needs a display name.');
+    if (input.password !== undefined && [...input.password].length < PASSWORD_MIN_LENGTH) {
+      throw invalid(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
+    }
+    if (input.roles.length === 0) throw invalid('Give the user at least one role.');
+    const memberships = await this.#resolveMemberships(input.roles);
+    for (const m of memberships) {
+      await this.#audit.authorize(ctx, 'user.create', { resource: { agencyId: m.agencyId } });
+    }
+    const passwordHash = input.password === undefined ? null : await hash(input.password, ARGON2_OPTIONS);
+    const id = ulid();
+    const totpSecret = generateSecret();
+    return this.#db.transaction(async (tx) => {
+      if (await repo.findUserByEmail(tx, email)) {
+        throw new AppError('user_exists', 409, `A user with the email ${email} already exists.`);
+      }
+      const totpSecretSealed = seal(this.#kek, totpSecret, totpContext(id));
+      await repo.insertUser(tx, { id, email, displayName, passwordHash, totpSecretSealed }, memberships);
+      await this.#audit.record(tx, ctx, { action: 'user.create', resource: `user:${id}`, outcome: 'success' });
+      const user = (await repo.findUserById(tx, id)) as repo.UserRecord;
+      return { user, totpSecret, totpUri: generateURI({ issuer: this.#issuer, label: email, secret: totpSecret }) };
+    });
+  }
+
+  /** Node-wide administrators see every user; administrators of agencies see the users of their agencies. */
+  async listUsers(ctx: RequestContext): Promise<repo.UserRecord[]> {
+    if (can(ctx.actor, 'user.list').allowed) return repo.listUsers(this.#db, null);
+    const agencies =
+      ctx.actor.kind === 'user'
+        ? ctx.actor.memberships.flatMap((m) =>
+            m.agencyId && can(ctx.actor, 'user.list', { agencyId: m.agencyId }).allowed ? [m.agencyId] : [],
+          )
+        : [];
+    if (agencies.length === 0) await this.#audit.authorize(ctx, 'user.list');
+    return repo.listUsers(this.#db, agencies);
+  }
+
+  async disableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
+    const user = (await repo.findUserByEmail(this.#db, emailOrId)) ?? (await repo.findUserById(this.#db, emailOrId));
+    if (!user) throw notFound('The user');
+    const agencies = user.memberships.map((m) => m.agencyId);
+    // Disabling needs authority over every agency in which the user holds a role.
+    for (const agencyId of agencies.length ? agencies : [null]) {
+      await this.#audit.authorize(ctx, 'user.disable', { resource: { agencyId }, ref: `user:${user.id}` });
+    }
+    return this.#db.transaction(async (tx) => {
+      await repo.disableUser(tx, user.id);
+      await this.#audit.record(tx, ctx, { action: 'user.disable', resource: `user:${user.id}`, outcome: 'success' });
+      return (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+    });
+  }
+
+  async #resolveMemberships(roles: NewUser['roles']): Promise<Membership[]> {
+    const result: Membership[] = [];
+    for (const { role, agency } of roles) {
+      if (!(ROLES as readonly string[]).includes(role)) {
+        throw invalid(`"${role}" is not a role. Use one of: ${ROLES.join(', ')}.`);
+      }
+      let agencyId: string | null = null;
+      if (agency) {
+        const found = await repo.findAgency(this.#db, agency);
+        if (!found) throw notFound(`The agency "${agency}"`);
+        agencyId = found.id;
+      }
+      result.push({ role: role as Role, agencyId });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,121 @@
+import { AppError } from '../../app/errors.ts';
+
+export const ROLES = [
+  'case_worker',
+  'supervisor',
+  'investigator',
+  'prosecutor',
+  'reparations_officer',
+  'oversight',
+  'coordinator',
+  'node_admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Why protected data is touched. Every read of protected data names one, and the audit trail records it. */
+export const PURPOSES = [
+  'administration',
+  'oversight',
+  'case_management',
+  'investigation',
+  'prosecution',
+  'reparations',
+  'statistics',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export interface Membership {
+  role: Role;
+  /** null: the role holds for the whole node. */
+  agencyId: string | null;
+}
+
+export type Actor =
+  | { kind: 'user'; userId: string; memberships: readonly Membership[] }
+  /** Someone at the node's console (`passage` CLI) with access to its data directory: a node administrator. */
+  | { kind: 'operator'; name: string }
+  /** Someone not signed in (a failed sign-in, for the audit trail). Holds no role. */
+  | { kind: 'anonymous' };
+
+export interface Resource {
+  /** The agency the resource belongs to, for roles scoped to an agency. */
+  agencyId?: string | null;
+}
+
+/**
+ * `any`: any membership with the role; `node`: only node-wide memberships; `agency`: node-wide memberships, or
+ * memberships scoped to the resource's agency.
+ */
+type Scope = 'any' | 'node' | 'agency';
+
+interface Rule {
+  roles: readonly Role[];
+  scope: Scope;
+  /** When set, the caller must state one of these purposes. */
+  purposes?: readonly Purpose[];
+}
+
+const EVERYONE = ROLES;
+
+/** The whole policy: every service asks `can`/`assert` with one of these actions. Deny by default. */
+export const RULES = {
+  'agency.list': { roles: EVERYONE, scope: 'any' },
+  'agency.create': { roles: ['node_admin'], scope: 'node' },
+  'user.list': { roles: ['node_admin'], scope: 'agency' },
+  'user.create': { roles: ['node_admin'], scope: 'agency' },
+  'user.disable': { roles: ['node_admin'], scope: 'agency' },
+  'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
+  'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
+  'survivor.read_identity': {
+    roles: ['case_worker', 'supervisor', 'investigator', 'prosecutor', 'reparations_officer'],
+    scope: 'agency',
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+  },
+} as const satisfies Record<string, Rule>;
+export type Action = keyof typeof RULES;
+export const ACTIONS = Object.keys(RULES) as Action[];
+
+export type Decision = { allowed: true } | { allowed: false; reason: 'role' | 'scope' | 'purpose' };
+
+const OPERATOR_MEMBERSHIPS: readonly Membership[] = [{ role: 'node_admin', agencyId: null }];
+
+function memberships(actor: Actor): readonly Membership[] {
+  if (actor.kind === 'anonymous') return [];
+  return actor.kind === 'operator' ? OPERATOR_MEMBERSHIPS : actor.memberships;
+}
+
+export function can(actor: Actor, action: Action, resource: Resource = {}, purpose?: Purpose): Decision {
+  const rule: Rule = RULES[action];
+  const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
+  if (withRole.length === 0) return { allowed: false, reason: 'role' };
+  const inScope = withRole.some(
+    (m) =>
+      rule.scope === 'any' ||
+      m.agencyId === null ||
+      (rule.scope === 'agency' && resource.agencyId != null && m.agencyId === resource.agencyId),
+  );
+  if (!inScope) return { allowed: false, reason: 'scope' };
+  if (rule.purposes && (!purpose || !rule.purposes.includes(purpose))) return { allowed: false, reason: 'purpose' };
+  return { allowed: true };
+}
+
+export function assertCan(actor: Actor, action: Action, resource?: Resource, purpose?: Purpose): void {
+  const decision = can(actor, action, resource, purpose);
+  if (decision.allowed) return;
+  if (decision.reason === 'purpose') {
+    const allowed = (RULES[action] as Rule).purposes?.join(', ');
+    throw new AppError('purpose_required', 403, `State why you need this: one of the purposes ${allowed}.`);
+  }
+  throw new AppError('forbidden', 403, 'Your roles do not allow this.');
+}
+
+/** Roles that can read survivor identity must sign in with a second factor; so must node administrators, who can grant any role. */
+export function requiresSecondFactor(roles: readonly Role[]): boolean {
+  const identityReaders: readonly Role[] = RULES['survivor.read_identity'].roles;
+  return roles.some((role) => role === 'node_admin' || identityReaders.includes(role));
+}
+
+export function actorRef(actor: Actor): string {
+  if (actor.kind === 'anonymous') return 'anonymous';
+  return actor.kind === 'user' ? `user:${actor.userId}` : `operator:${actor.name}`;
+}

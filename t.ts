@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+let t = performance.now();
+const db = await PGlite.create({ dataDir: '/tmp/pgl1', extensions: { pg_trgm } });
+console.log('create', performance.now() - t);
+await db.exec('create extension if not exists pg_trgm; create table if not exists x(a int)');
+t = performance.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', performance.now() - t, dump.size);
+await db.close();
+t = performance.now();
+const db2 = await PGlite.create({ dataDir: '/tmp/pgl1', extensions: { pg_trgm } });
+console.log('reopen', performance.now() - t);
+t = performance.now();
+const db3 = await PGlite.create({ loadDataDir: dump, extensions: { pg_trgm } });
+console.log('load mem', performance.now() - t);
+console.log((await db3.query('select similarity($1,$2) s', ['ana','anna'])).rows);
