@@ -4,6 +4,7 @@ import { migrate } from '../db/migrate.ts';
 import type { AuthOptions } from '../modules/identity/auth.service.ts';
 import { type AdminChannel, openAdminChannel } from './admin-channel.ts';
 import type { Config } from './config.ts';
+import { acquireDataLock } from './data-lock.ts';
 import { loadKeys } from './keys.ts';
 import { type AppOptions, buildApp } from './server.ts';
 import { createServices, type Services } from './services.ts';
@@ -14,17 +15,31 @@ export interface NodeOptions extends AppOptions {
   auth?: Partial<AuthOptions>;
 }
 
-/** Opens the database, applies pending migrations and loads the keys: what both the server and the CLI need. */
-export async function openServices(config: Config, options: NodeOptions = {}): Promise<Services> {
+export interface OpenServices extends Services {
+  /** Closes the database (unless the caller supplied it) and releases the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies pending migrations and loads the keys: what both the server and the CLI need.
+ * The embedded database is locked for this process until `close`.
+ */
+export async function openServices(config: Config, holder: string, options: NodeOptions = {}): Promise<OpenServices> {
   const keys = loadKeys(config);
-  const db = options.db ?? (await openDb(config));
+  const lock = options.db || config.databaseUrl ? null : acquireDataLock(config.dataDir, holder);
+  let db: Db | null = null;
+  const close = async () => {
+    if (db && !options.db) await db.close();
+    lock?.release();
+  };
   try {
+    db = options.db ?? (await openDb(config));
     await migrate(db);
+    return { ...createServices(config, db, keys, options.auth), close };
   } catch (error) {
-    if (!options.db) await db.close();
+    await close();
     throw error;
   }
-  return createServices(config, db, keys, options.auth);
 }
 
 export interface RunningNode {
@@ -36,13 +51,13 @@ export interface RunningNode {
 
 /** Starts a node: HTTP on the configured address, and the local admin channel for the `passage` CLI. */
 export async function startNode(config: Config, options: NodeOptions = {}): Promise<RunningNode> {
-  const services = await openServices(config, options);
+  const services = await openServices(config, 'the Passage node', options);
   let app: FastifyInstance | null = null;
   let admin: AdminChannel | null = null;
   const close = async () => {
     await admin?.close();
     await app?.close();
-    if (!options.db) await services.db.close();
+    await services.close();
   };
   try {
     app = await buildApp(services, options);

@@ -100,11 +100,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: false } });
 
-  registerAuthentication(app, services);
-  await app.register(opsRoutes(services));
-  await app.register(authRoutes(services), { prefix: '/api' });
-  await app.register(identityRoutes(services), { prefix: '/api' });
-  await app.register(auditRoutes(services), { prefix: '/api' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // Every route registered in this scope needs a signed-in user unless it says otherwise (deny by default).
+  await app.register(async (scope) => {
+    registerAuthentication(scope, services);
+    await scope.register(opsRoutes(services));
+    await scope.register(authRoutes(services), { prefix: '/api' });
+    await scope.register(identityRoutes(services), { prefix: '/api' });
+    await scope.register(auditRoutes(services), { prefix: '/api' });
+  });
   await registerWeb(app);
   return app;
 }

@@ -1,0 +1,247 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { adminSocketPath, isAnswering } from '../app/admin-channel.ts';
+import {
+  ConfigError,
+  type ConfigOverrides,
+  DEFAULT_DATA_DIR,
+  loadConfig,
+  resolveDataDir,
+  SETTINGS_FILE,
+} from '../app/config.ts';
+import { AppError } from '../app/errors.ts';
+import { ensureKeys } from '../app/keys.ts';
+import { openServices, startNode } from '../app/node.ts';
+import { ORG_TYPES } from '../modules/identity/users.service.ts';
+import { ROLES } from '../modules/policy/policy.ts';
+import { runCommand } from './console.ts';
+import { startDemoNode } from './demo.ts';
+import { writeOpenApi } from './openapi.ts';
+import { printAgencies, printCreatedUser, printUsers, printVerify } from './output.ts';
+import { readSecret } from './prompt.ts';
+
+const dataOption = () =>
+  new Option('--data <dir>', `data directory of the node (default: $PASSAGE_DATA or ./${DEFAULT_DATA_DIR})`);
+
+const port = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0–65535)');
+  return Number(value);
+};
+
+/** `role` or `role@agency` (agency id or name). */
+const roleGrant = (value: string, previous: { role: string; agency: string | null }[] = []) => {
+  const [role = '', agency] = value.split('@');
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new InvalidArgumentError(`"${role}" is not a role; use one of ${ROLES.join(', ')}`);
+  }
+  return [...previous, { role, agency: agency || null }];
+};
+
+const program = new Command('passage')
+  .description('Passage: a federated, survivor-centred case-cooperation platform against human trafficking')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('init')
+  .description("create a node's data directory: settings, Ed25519 signing key, key-encryption key, database")
+  .addOption(dataOption())
+  .option('--node-id <id>', 'node id, e.g. node-it')
+  .option('--name <name>', 'display name of the node')
+  .option('--country <code>', 'ISO 3166-1 alpha-2 country of the jurisdiction')
+  .action(async (opts: { data?: string; nodeId?: string; name?: string; country?: string }) => {
+    const dataDir = resolveDataDir({ dataDir: opts.data });
+    const file = join(dataDir, SETTINGS_FILE);
+    const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    const next = {
+      ...settings,
+      ...clean({ nodeId: opts.nodeId, nodeName: opts.name, country: opts.country?.toUpperCase() }),
+    };
+    const config = loadConfig({ dataDir, nodeId: next.nodeId, nodeName: next.nodeName, country: next.country });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    reportKeys(ensureKeys(config));
+    await (await openServices(config, 'passage init')).close();
+    console.log(`Node ${config.nodeId} is ready in ${dataDir}. Start it with: passage start --data ${dataDir}`);
+  });
+
+program
+  .command('start')
+  .description('start the node (creates keys and database on first start)')
+  .addOption(dataOption())
+  .option('--port <port>', 'port to listen on (default: $PASSAGE_PORT or 8080)', port)
+  .option('--host <host>', 'address to listen on (default: $PASSAGE_HOST or 127.0.0.1)')
+  .action(async (opts: { data?: string; port?: number; host?: string }) => {
+    const config = loadConfig({ dataDir: opts.data, port: opts.port, host: opts.host });
+    reportKeys(ensureKeys(config));
+    const node = await startNode(config);
+    console.log(`Passage node ${config.nodeId} is listening on ${node.url}`);
+    onShutdown(node.close);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .addOption(dataOption())
+  .action(async (opts: { data?: string }) => {
+    const config = loadConfig({ dataDir: opts.data });
+    if (await isAnswering(adminSocketPath(config.dataDir))) {
+      console.log('The node is running; it applied its migrations when it started.');
+      return;
+    }
+    await (await openServices(config, 'passage migrate')).close();
+    console.log('The database schema is current.');
+  });
+
+const user = program.command('user').description('manage the users of the node');
+user
+  .command('add')
+  .description(
+    'add a user; asks for the password (or reads it from piped standard input) and prints the TOTP secret once',
+  )
+  .addOption(dataOption())
+  .requiredOption('--email <email>', 'email address (the sign-in name)')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption(
+    '--role <role[@agency]>',
+    `role, optionally scoped to an agency (repeatable): ${ROLES.join(', ')}`,
+    roleGrant,
+  )
+  .option('--no-password', 'the user signs in only through the OIDC provider')
+  .action(
+    async (opts: {
+      data?: string;
+      email: string;
+      name: string;
+      role: { role: string; agency: string | null }[];
+      password: boolean;
+    }) => {
+      const password = opts.password ? await readSecret('Password (at least 12 characters): ') : undefined;
+      const result = await runCommand(overrides(opts), 'user.add', {
+        email: opts.email,
+        displayName: opts.name,
+        password,
+        roles: opts.role,
+      });
+      printCreatedUser(result as Parameters<typeof printCreatedUser>[0]);
+    },
+  );
+user
+  .command('list')
+  .description('list users and their roles')
+  .addOption(dataOption())
+  .action(async (opts: { data?: string }) => printUsers((await runCommand(overrides(opts), 'user.list')) as never));
+user
+  .command('disable')
+  .description('disable a user and end their sessions')
+  .argument('<user>', 'email or id')
+  .addOption(dataOption())
+  .action(async (who: string, opts: { data?: string }) => {
+    await runCommand(overrides(opts), 'user.disable', { user: who });
+    console.log(`Disabled ${who}; their sessions have ended.`);
+  });
+
+const agency = program.command('agency').description('manage agencies');
+agency
+  .command('add')
+  .description('add an agency')
+  .addOption(dataOption())
+  .requiredOption('--name <name>', 'name of the agency')
+  .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 country')
+  .addOption(new Option('--type <type>', 'HTCDS org_Type').choices(ORG_TYPES).makeOptionMandatory())
+  .action(async (opts: { data?: string; name: string; country: string; type: string }) => {
+    const created = await runCommand(overrides(opts), 'agency.add', {
+      name: opts.name,
+      country: opts.country,
+      orgType: opts.type,
+    });
+    printAgencies([created as never]);
+  });
+agency
+  .command('list')
+  .description('list agencies')
+  .addOption(dataOption())
+  .action(async (opts: { data?: string }) =>
+    printAgencies((await runCommand(overrides(opts), 'agency.list')) as never),
+  );
+
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('verify')
+  .description('recompute the hash chain and report the first broken record')
+  .addOption(dataOption())
+  .action(async (opts: { data?: string }) => {
+    const result = (await runCommand(overrides(opts), 'audit.verify')) as Parameters<typeof printVerify>[0];
+    printVerify(result);
+    if (!result.ok) process.exitCode = 3;
+  });
+
+const demo = program
+  .command('demo')
+  .description('start a demo node with seeded agencies and one user per role (never for real cases)')
+  .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
+  .option('--port <port>', 'port to listen on', port, 8080)
+  .action(async (opts: { data: string; port: number }) => {
+    const node = await startDemoNode({
+      dataDir: resolveDataDir({ dataDir: opts.data }),
+      port: opts.port,
+      logger: true,
+    });
+    reportKeys(node.createdKeys);
+    const { printDemo } = await import('./output.ts');
+    printDemo(node.url, node.users, opts.data);
+    onShutdown(node.close);
+  });
+demo
+  .command('code')
+  .description("print a demo user's current sign-in code (demo nodes only)")
+  .argument('<email>', 'email of the demo user')
+  .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
+  .action(async (email: string, opts: { data: string }) => {
+    const { code } = (await runCommand({ dataDir: opts.data }, 'demo.code', { email })) as { code: string };
+    console.log(code);
+  });
+
+program
+  .command('openapi')
+  .description('write the OpenAPI 3.1 document of the API')
+  .option('--out <file>', 'where to write it', 'docs/openapi.json')
+  .action(async (opts: { out: string }) => {
+    await writeOpenApi(opts.out);
+    console.log(`Wrote ${opts.out}`);
+  });
+
+function overrides(opts: { data?: string }): ConfigOverrides {
+  return { dataDir: opts.data };
+}
+
+function clean<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function reportKeys(created: string[]): void {
+  for (const file of created)
+    console.log(`Created ${file} (mode 600). Back it up: without it the node's data cannot be read.`);
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof AppError) {
+    console.error(`passage: ${error.message}`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+  } else {
+    console.error(`passage: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

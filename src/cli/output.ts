@@ -1,0 +1,65 @@
+import qrcode from 'qrcode-terminal';
+import type { VerifyResult } from '../modules/audit/audit.service.ts';
+import type { Agency } from '../modules/identity/identity.repository.ts';
+import type { presentUser } from '../modules/identity/identity.routes.ts';
+import type { DemoUser } from './demo.ts';
+
+type User = ReturnType<typeof presentUser>;
+
+/** Prints rows as aligned columns. */
+function table(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  console.log(line(headers));
+  for (const row of rows) console.log(line(row));
+}
+
+const roles = (user: User) => user.roles.map((r) => (r.agencyName ? `${r.role}@${r.agencyName}` : r.role)).join(', ');
+
+export function printAgencies(agencies: Agency[]): void {
+  table(
+    ['ID', 'COUNTRY', 'TYPE', 'NAME'],
+    agencies.map((a) => [a.id, a.country, a.orgType, a.name]),
+  );
+}
+
+export function printUsers(users: User[]): void {
+  table(
+    ['ID', 'EMAIL', 'NAME', 'ROLES', 'STATUS'],
+    users.map((u) => [u.id, u.email, u.displayName, roles(u), u.disabledAt ? 'disabled' : 'active']),
+  );
+}
+
+export function printCreatedUser(created: { user: User; totp: { secret: string; uri: string } }): void {
+  console.log(`Added ${created.user.email} (${roles(created.user)}), id ${created.user.id}.`);
+  console.log('Give the user this TOTP secret for their authenticator app. It is shown only now:');
+  console.log(`  ${created.totp.secret}`);
+  qrcode.generate(created.totp.uri, { small: true });
+}
+
+export function printVerify(result: VerifyResult): void {
+  if (result.ok) {
+    console.log(`Audit trail intact: ${result.records} records, head ${result.headHash}.`);
+    return;
+  }
+  const broken = result.firstBroken;
+  console.log(
+    `Audit trail BROKEN at record ${broken?.seq} (${broken?.reason}); the ${result.records} records before it are intact.`,
+  );
+}
+
+export function printDemo(url: string, users: DemoUser[], dataDir: string): void {
+  console.log(`\nPassage demo node: ${url}\n`);
+  console.log(`Every demo user's password: ${users[0]?.password}`);
+  table(
+    ['EMAIL', 'ROLE', 'TOTP SECRET'],
+    users.map((u) => [u.email, u.role, u.totpSecret]),
+  );
+  console.log('\nRoles that can read survivor identity also need a code. Get the current one with:');
+  console.log(`  npm run passage -- demo code ${users[0]?.email} --data ${dataDir}`);
+  console.log('or add the TOTP secret to an authenticator app. Stop the node with Ctrl+C.\n');
+}
