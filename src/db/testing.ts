@@ -80,21 +80,31 @@ export async function dropTestDbTemplate(template: TestDbTemplate, databaseUrl =
   });
 }
 
+/** A clean, migrated PostgreSQL database cloned from the template, for tests that hand a URL to another process. */
+export async function createTestDatabaseUrl(template: TestDbTemplate, databaseUrl = process.env.DATABASE_URL) {
+  if (template.kind !== 'postgres' || !databaseUrl)
+    throw new Error('DATABASE_URL is needed for a PostgreSQL test database');
+  const name = `passage_t_${randomBytes(6).toString('hex')}`;
+  await admin(databaseUrl, (c) => c.query(`create database ${name} template ${template.ref}`));
+  return {
+    url: withDatabase(databaseUrl, name),
+    drop: () => admin(databaseUrl, (c) => c.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
 /** A clean, migrated database of its own for one test file. Closing it also drops a PostgreSQL copy. */
 export async function createTestDb(template: TestDbTemplate, databaseUrl = process.env.DATABASE_URL): Promise<Db> {
   if (template.kind === 'pglite') {
     const lite = await PGlite.create({ loadDataDir: new Blob([readFileSync(template.ref)]), ...pgliteOptions });
     return wrapPglite(lite);
   }
-  if (!databaseUrl) throw new Error('DATABASE_URL is needed for a PostgreSQL test database');
-  const name = `passage_t_${randomBytes(6).toString('hex')}`;
-  await admin(databaseUrl, (c) => c.query(`create database ${name} template ${template.ref}`));
-  const db = openPostgres(withDatabase(databaseUrl, name));
+  const database = await createTestDatabaseUrl(template, databaseUrl);
+  const db = openPostgres(database.url);
   return {
     ...db,
     async close() {
       await db.close();
-      await admin(databaseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await database.drop();
     },
   };
 }

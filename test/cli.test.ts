@@ -1,0 +1,184 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pgliteOptions } from '../src/db/client.ts';
+import { createTestDatabaseUrl } from '../src/db/testing.ts';
+import { tempDir } from './helpers.ts';
+
+const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
+const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
+const dir = tempDir('passage-cli-');
+let env: Record<string, string>;
+let dropDatabase = async () => {};
+
+/** Runs `passage …` as an operator would, with a password piped to standard input when asked. */
+function passage(args: string[], input = '') {
+  const result = spawnSync(NODE, [MAIN, ...args, '--data', dir.path], {
+    env,
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
+  if (process.env.DATABASE_URL) {
+    const database = await createTestDatabaseUrl(inject('dbTemplate'));
+    env.DATABASE_URL = database.url;
+    dropDatabase = database.drop;
+  }
+});
+afterAll(async () => {
+  await dropDatabase();
+  dir.remove();
+});
+
+// Each command is a new process that loads the code and opens the database: seconds each on a loaded machine.
+const slow = { timeout: 180_000 };
+
+describe('passage CLI with the node stopped', slow, () => {
+  it('init creates the keys with mode 600 and says so, once', () => {
+    const first = passage(['init', '--node-id', 'node-ro', '--country', 'ro', '--name', 'Passage România']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('signing.jwk');
+    expect(first.stdout).toContain('kek.key');
+    for (const file of ['keys/signing.jwk', 'keys/kek.key']) {
+      expect(statSync(join(dir.path, file)).mode & 0o777).toBe(0o600);
+    }
+    const again = passage(['init']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain('Created');
+  });
+
+  it('adds and lists agencies and users', () => {
+    const agency = passage(['agency', 'add', '--name', 'Adăpost București', '--country', 'RO', '--type', 'NGO']);
+    expect(agency.status, agency.stderr).toBe(0);
+    const user = passage(
+      ['user', 'add', '--email', 'Ioana@Example.org', '--name', 'Ioana Pop', '--role', 'case_worker@Adăpost București'],
+      'a long enough password\n',
+    );
+    expect(user.status, user.stderr).toBe(0);
+    expect(user.stdout).toMatch(/[A-Z2-7]{32}/);
+    const list = passage(['user', 'list']);
+    expect(list.stdout).toContain('ioana@example.org');
+    expect(list.stdout).toContain('case_worker@Adăpost București');
+  });
+
+  it('refuses bad arguments with a clear message and a non-zero exit', () => {
+    const badRole = passage(
+      ['user', 'add', '--email', 'x@example.org', '--name', 'X', '--role', 'boss'],
+      'password12345\n',
+    );
+    expect(badRole.status).not.toBe(0);
+    expect(badRole.stderr).toContain('"boss" is not a role');
+    const badCountry = passage(['agency', 'add', '--name', 'X', '--country', 'XX', '--type', 'NGO']);
+    expect(badCountry.status).toBe(1);
+    expect(badCountry.stderr).toContain('"XX" is not an ISO 3166-1 alpha-2 country code');
+    const shortPassword = passage(
+      ['user', 'add', '--email', 'y@example.org', '--name', 'Y', '--role', 'oversight'],
+      'short\n',
+    );
+    expect(shortPassword.status).toBe(1);
+    expect(shortPassword.stderr).toContain('at least 12 characters');
+    expect(passage(['user', 'list']).stdout).not.toContain('y@example.org');
+  });
+
+  it('stops with one message naming a setting that is invalid', () => {
+    const result = spawnSync(NODE, [MAIN, 'start', '--data', dir.path], {
+      env: { ...env, PASSAGE_COUNTRY: 'Italy' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'passage: Setting PASSAGE_COUNTRY: "Italy" is not an ISO 3166-1 alpha-2 country code',
+    );
+  });
+});
+
+describe('passage CLI with the node running', slow, () => {
+  let node: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    node = spawn(NODE, [MAIN, 'start', '--data', dir.path, '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      node.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const match = out.match(/listening on (http:\/\/\S+)/);
+        if (match?.[1]) resolve(match[1]);
+      });
+      node.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
+    });
+  });
+  afterAll(async () => {
+    node.kill('SIGTERM');
+    await new Promise((resolve) => node.once('exit', resolve));
+  });
+
+  it('adds a user through the running node, who can then sign in', async () => {
+    const added = passage(
+      ['user', 'add', '--email', 'mihai@example.org', '--name', 'Mihai', '--role', 'coordinator'],
+      'another long password\n',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'mihai@example.org', password: 'another long password' }),
+    });
+    expect(login.status).toBe(200);
+    expect(passage(['user', 'list']).stdout).toContain('mihai@example.org');
+  });
+
+  it('disables a user through the running node', async () => {
+    expect(passage(['user', 'disable', 'mihai@example.org']).status).toBe(0);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'mihai@example.org', password: 'another long password' }),
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('verifies the audit trail through the running node', () => {
+    const result = passage(['audit', 'verify']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Audit trail intact: \d+ records/);
+  });
+
+  it('refuses a second node on the same data directory', () => {
+    const second = spawnSync(NODE, [MAIN, 'start', '--data', dir.path, '--port', '0'], { env, encoding: 'utf8' });
+    expect(second.status).not.toBe(0);
+    expect(second.stderr).toMatch(/in use by the Passage node|already running/);
+  });
+});
+
+describe('passage audit verify', slow, () => {
+  it('reports the first record altered directly in the database', async () => {
+    const sql = `alter table audit_log disable trigger audit_log_no_update;
+      update audit_log set actor = 'user:someone-else' where seq = 2;
+      alter table audit_log enable trigger audit_log_no_update;`;
+    if (env.DATABASE_URL) {
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      await client.query(sql);
+      await client.end();
+    } else {
+      const db = await PGlite.create({ dataDir: join(dir.path, 'db'), ...pgliteOptions });
+      await db.exec(sql);
+      await db.close();
+    }
+    const result = passage(['audit', 'verify']);
+    expect(result.status).toBe(3);
+    expect(result.stdout).toContain('BROKEN at record 2 (hash_mismatch)');
+    expect(result.stdout).toContain('the 1 records before it are intact');
+  });
+});
