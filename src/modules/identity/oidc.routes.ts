@@ -105,12 +105,17 @@ export async function registerOidcRoutes(
       const flow = readFlow(request.cookies[FLOW_COOKIE], keys.kek);
       reply.clearCookie(FLOW_COOKIE, { path: '/api/auth/oidc' });
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      let userInfo: oidc.UserInfoResponse | undefined;
       try {
         tokens = await oidc.authorizationCodeGrant(await provider(), new URL(request.url, config.publicUrl), {
           pkceCodeVerifier: flow.verifier,
           expectedState: flow.state,
           expectedNonce: flow.nonce,
         });
+        // Providers that follow OpenID Connect Core 5.4 return the email claims from UserInfo, not in the ID token.
+        const idToken = tokens.claims();
+        if (idToken && idToken.email === undefined)
+          userInfo = await oidc.fetchUserInfo(await provider(), tokens.access_token, idToken.sub);
       } catch (error) {
         if (error instanceof AppError) throw error;
         request.log.warn({ err: error }, 'OIDC code exchange refused');
@@ -122,11 +127,12 @@ export async function registerOidcRoutes(
       }
       const claims = tokens.claims();
       if (!claims) throw new AppError('oidc_failed', 401, 'The sign-in service did not say who you are.');
+      const { email, email_verified } = userInfo ?? claims;
       const { token, session } = await auth.loginWithOidc(
         {
           subject: `${claims.iss}|${claims.sub}`,
-          email: typeof claims.email === 'string' ? claims.email : undefined,
-          emailVerified: claims.email_verified === true,
+          email: typeof email === 'string' ? email : undefined,
+          emailVerified: email_verified === true,
           mfa: Array.isArray(claims.amr) && claims.amr.some((m) => MFA_METHODS.has(String(m))),
         },
         request.id,
