@@ -88,7 +88,9 @@ export async function createTestDatabaseUrl(template: TestDbTemplate, databaseUr
   await admin(databaseUrl, (c) => c.query(`create database ${name} template ${template.ref}`));
   return {
     url: withDatabase(databaseUrl, name),
-    drop: () => admin(databaseUrl, (c) => c.query(`drop database if exists ${name} with (force)`)),
+    drop: async () => {
+      await admin(databaseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
   };
 }
 
