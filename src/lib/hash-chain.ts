@@ -20,19 +20,17 @@ export interface ChainedRecord {
 
 export type ChainBreak = { seq: number; reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' };
 
-/** Walks records in order from `start` and returns the first one that breaks the chain, or null. */
-export function findChainBreak(
-  records: Iterable<ChainedRecord>,
-  start: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
-): { break: ChainBreak | null; last: { seq: number; hash: string } } {
-  let last = start;
-  for (const record of records) {
-    if (record.seq !== last.seq + 1) return { break: { seq: record.seq, reason: 'sequence_gap' }, last };
-    if (record.prevHash !== last.hash) return { break: { seq: record.seq, reason: 'prev_hash_mismatch' }, last };
-    if (chainHash(record.prevHash, record.fields) !== record.hash) {
-      return { break: { seq: record.seq, reason: 'hash_mismatch' }, last };
-    }
-    last = { seq: record.seq, hash: record.hash };
-  }
-  return { break: null, last };
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export const EMPTY_CHAIN: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+/** Why `record` does not follow `previous` in the chain, or null when it does. */
+export function checkLink(previous: ChainHead, record: ChainedRecord): ChainBreak['reason'] | null {
+  if (record.seq !== previous.seq + 1) return 'sequence_gap';
+  if (record.prevHash !== previous.hash) return 'prev_hash_mismatch';
+  if (chainHash(record.prevHash, record.fields) !== record.hash) return 'hash_mismatch';
+  return null;
 }

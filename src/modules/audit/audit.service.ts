@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../../db/client.ts';
-import { type ChainBreak, findChainBreak, GENESIS_HASH } from '../../lib/hash-chain.ts';
+import { type ChainBreak, checkLink, EMPTY_CHAIN } from '../../lib/hash-chain.ts';
 import { type Action, type Actor, actorRef, assertCan, type Purpose, type Resource } from '../policy/policy.ts';
 import {
   type AuditEntry,
@@ -73,12 +73,12 @@ export class AuditService {
 
 export async function verifyChain(db: Queryable): Promise<VerifyResult> {
   let records = 0;
-  let last = { seq: 0, hash: GENESIS_HASH };
+  let head = EMPTY_CHAIN;
   for await (const record of allAudit(db)) {
-    const step = findChainBreak([toChained(record)], last);
-    if (step.break) return { ok: false, records, headHash: last.hash, firstBroken: { ...step.break, record } };
-    last = step.last;
+    const reason = checkLink(head, toChained(record));
+    if (reason) return { ok: false, records, headHash: head.hash, firstBroken: { seq: record.seq, reason, record } };
+    head = { seq: record.seq, hash: record.hash };
     records++;
   }
-  return { ok: true, records, headHash: last.hash, firstBroken: null };
+  return { ok: true, records, headHash: head.hash, firstBroken: null };
 }
