@@ -72,7 +72,14 @@ export function prepareDemoDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SETTINGS_FILE);
   const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const demo = { nodeId: 'node-it', nodeName: 'Passage Italia (demo)', country: 'IT', ...settings, demo: true };
+  const demo = {
+    nodeId: 'node-it',
+    nodeName: 'Passage Italia (demo)',
+    country: 'IT',
+    logLevel: 'warn',
+    ...settings,
+    demo: true,
+  };
   writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 }
 
