@@ -1,16 +1,15 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { adminSocketPath, isAnswering } from './admin-client.ts';
 import { AppError } from './errors.ts';
-import { isOperation, type OperationName, operatorContext, runOperation } from './operations.ts';
+import { isOperation, operatorContext, runOperation } from './operations.ts';
 import type { Services } from './services.ts';
 
 /**
  * The running node's console: a Unix socket in the data directory, readable only by the node's own OS user
  * (mode 0600), over which the `passage` CLI runs operations while the node holds the embedded database.
+ * The client side is in `admin-client.ts`, which the CLI loads without the server's code.
  */
-export const adminSocketPath = (dataDir: string) => join(dataDir, 'admin.sock');
-
 const MAX_BODY = 64 * 1024;
 
 export interface AdminChannel {
@@ -77,48 +76,4 @@ export async function openAdminChannel(services: Services): Promise<AdminChannel
         server.closeAllConnections();
       }),
   };
-}
-
-/** Sends one operation to the node running on `dataDir`. */
-export function callAdminChannel(
-  dataDir: string,
-  name: OperationName,
-  args: unknown,
-  operator: string,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        socketPath: adminSocketPath(dataDir),
-        path: `/${name}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-      },
-      async (res) => {
-        try {
-          const chunks: Buffer[] = [];
-          for await (const chunk of res) chunks.push(chunk);
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if (body.error) reject(new AppError(body.error.id, res.statusCode ?? 500, body.error.message));
-          else resolve(body.result);
-        } catch (error) {
-          reject(error);
-        }
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify({ args, operator }));
-  });
-}
-
-/** Whether a node answers on the admin socket of `path` (a leftover socket file of a stopped node does not). */
-export function isAnswering(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpRequest({ socketPath: path, path: '/', method: 'GET' }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
 }

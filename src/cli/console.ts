@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminSocketPath, callAdminChannel, isAnswering } from '../app/admin-channel.ts';
+import { adminSocketPath, callAdminChannel, isAnswering } from '../app/admin-client.ts';
 import { type ConfigOverrides, loadConfig } from '../app/config.ts';
 import { DataDirBusyError } from '../app/data-lock.ts';
-import { type OpenServices, openServices } from '../app/node.ts';
-import { type OperationArgs, type OperationName, operatorContext, runOperation } from '../app/operations.ts';
+import type { OpenServices } from '../app/node.ts';
+import type { OperationArgs, OperationName } from '../app/operations.ts';
 
 const STARTUP_WAIT_MS = 60_000;
 
@@ -24,6 +24,9 @@ export async function runCommand<N extends OperationName>(
     if (await isAnswering(adminSocketPath(config.dataDir))) {
       return callAdminChannel(config.dataDir, name, args, operator);
     }
+    // The server's code is loaded only when the command runs here rather than in the node.
+    const { openServices } = await import('../app/node.ts');
+    const { operatorContext, runOperation } = await import('../app/operations.ts');
     let services: OpenServices;
     try {
       services = await openServices(config, `passage ${name}`);

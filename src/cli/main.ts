@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { adminSocketPath, isAnswering } from '../app/admin-channel.ts';
+import { adminSocketPath, isAnswering } from '../app/admin-client.ts';
 import {
   ConfigError,
   type ConfigOverrides,
@@ -12,12 +12,9 @@ import {
 } from '../app/config.ts';
 import { AppError } from '../app/errors.ts';
 import { ensureKeys } from '../app/keys.ts';
-import { openServices, startNode } from '../app/node.ts';
-import { ORG_TYPES } from '../modules/identity/users.service.ts';
+import { ORG_TYPES } from '../modules/identity/org-types.ts';
 import { ROLES } from '../modules/policy/policy.ts';
 import { runCommand } from './console.ts';
-import { startDemoNode } from './demo.ts';
-import { writeOpenApi } from './openapi.ts';
 import { printAgencies, printCreatedUser, printUsers, printVerify } from './output.ts';
 import { readSecret } from './prompt.ts';
 
@@ -62,6 +59,7 @@ program
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     reportKeys(ensureKeys(config));
+    const { openServices } = await import('../app/node.ts');
     await (await openServices(config, 'passage init')).close();
     console.log(`Node ${config.nodeId} is ready in ${dataDir}. Start it with: passage start --data ${dataDir}`);
   });
@@ -75,6 +73,7 @@ program
   .action(async (opts: { data?: string; port?: number; host?: string }) => {
     const config = loadConfig({ dataDir: opts.data, port: opts.port, host: opts.host });
     reportKeys(ensureKeys(config));
+    const { startNode } = await import('../app/node.ts');
     const node = await startNode(config);
     console.log(`Passage node ${config.nodeId} is listening on ${node.url}`);
     onShutdown(node.close);
@@ -90,6 +89,7 @@ program
       console.log('The node is running; it applied its migrations when it started.');
       return;
     }
+    const { openServices } = await import('../app/node.ts');
     await (await openServices(config, 'passage migrate')).close();
     console.log('The database schema is current.');
   });
@@ -183,6 +183,7 @@ const demo = program
   .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
   .option('--port <port>', 'port to listen on', port, 8080)
   .action(async (opts: { data: string; port: number }) => {
+    const { startDemoNode } = await import('./demo.ts');
     const node = await startDemoNode({
       dataDir: resolveDataDir({ dataDir: opts.data }),
       port: opts.port,
@@ -208,6 +209,7 @@ program
   .description('write the OpenAPI 3.1 document of the API')
   .option('--out <file>', 'where to write it', 'docs/openapi.json')
   .action(async (opts: { out: string }) => {
+    const { writeOpenApi } = await import('./openapi.ts');
     await writeOpenApi(opts.out);
     console.log(`Wrote ${opts.out}`);
   });

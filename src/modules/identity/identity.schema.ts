@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ROLES } from '../policy/policy.ts';
-import { ORG_TYPES } from './users.service.ts';
+import { ORG_TYPES } from './org-types.ts';
 
 const strict = { additionalProperties: false } as const;
 

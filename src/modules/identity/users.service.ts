@@ -8,25 +8,7 @@ import { seal } from '../../lib/seal.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { can, type Membership, ROLES, type Role } from '../policy/policy.ts';
 import * as repo from './identity.repository.ts';
-
-/** HTCDS org_Type values, then Passage's own for agencies HTCDS does not name. */
-export const ORG_TYPES = [
-  'NGO',
-  'LawEnforcement',
-  'HealthServiceOrganisation',
-  'CentralGovernmentOrganisation',
-  'LocalGovernmentOrganisation',
-  'ImmigrationService',
-  'LegalService',
-  'CorporateBusiness',
-  'SchoolOrCollege',
-  'LabourInspectorate',
-  'ProsecutionService',
-  'Court',
-  'CompensationFund',
-  'OversightBody',
-  'InternationalOrganisation',
-] as const;
+import { ORG_TYPES } from './org-types.ts';
 
 export const PASSWORD_MIN_LENGTH = 12;
 
@@ -78,6 +60,8 @@ export class UsersService {
     }
     await this.#audit.authorize(ctx, 'agency.create');
     return this.#db.transaction(async (tx) => {
+      // Serialises concurrent adds of one name, so that the check below sees the other's row (409, not a 500).
+      await tx.query('select pg_advisory_xact_lock(7303, hashtext(lower($1)))', [name]);
       if (await repo.findAgency(tx, name)) {
         throw new AppError('agency_exists', 409, `An agency named "${name}" already exists.`);
       }
@@ -113,6 +97,8 @@ export class UsersService {
     const id = ulid();
     const totpSecret = generateSecret();
     return this.#db.transaction(async (tx) => {
+      // Serialises concurrent adds of one email, so that the check below sees the other's row (409, not a 500).
+      await tx.query('select pg_advisory_xact_lock(7304, hashtext($1))', [email]);
       if (await repo.findUserByEmail(tx, email)) {
         throw new AppError('user_exists', 409, `A user with the email ${email} already exists.`);
       }

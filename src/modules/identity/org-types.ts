@@ -1,0 +1,18 @@
+/** HTCDS org_Type values, then Passage's own for agencies HTCDS does not name. */
+export const ORG_TYPES = [
+  'NGO',
+  'LawEnforcement',
+  'HealthServiceOrganisation',
+  'CentralGovernmentOrganisation',
+  'LocalGovernmentOrganisation',
+  'ImmigrationService',
+  'LegalService',
+  'CorporateBusiness',
+  'SchoolOrCollege',
+  'LabourInspectorate',
+  'ProsecutionService',
+  'Court',
+  'CompensationFund',
+  'OversightBody',
+  'InternationalOrganisation',
+] as const;
