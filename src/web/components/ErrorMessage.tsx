@@ -1,0 +1,31 @@
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api.ts';
+
+const SERVER_ERRORS = [
+  'invalid_credentials',
+  'invalid_second_factor',
+  'account_locked',
+  'rate_limited',
+  'session_expired',
+  'not_signed_in',
+  'csrf_invalid',
+  'network',
+] as const;
+
+export type ErrorId = (typeof SERVER_ERRORS)[number] | 'missing_credentials' | 'code_format' | 'unexpected';
+
+/** The message to show for a failure: the server's stable id when we have words for it, else a general one. */
+export function errorIdOf(error: unknown): ErrorId {
+  const id = error instanceof ApiError ? error.id : null;
+  return SERVER_ERRORS.find((known) => known === id) ?? 'unexpected';
+}
+
+/** An error that screen readers announce as soon as it appears. */
+export function ErrorMessage({ id, errorId }: { id?: string; errorId: ErrorId }) {
+  const { t } = useTranslation();
+  return (
+    <p id={id} role="alert" className="alert">
+      {t(`errors.${errorId}`)}
+    </p>
+  );
+}
