@@ -27,7 +27,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuthentication(app: FastifyInstance, { auth }: Services): void {
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.decorateRequest('session', null);
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     request.ctx = { actor: { kind: 'anonymous' }, requestId: request.id };
     const access = request.routeOptions.config.access;
     if (access === 'public' || !request.routeOptions.url) return;

@@ -32,7 +32,7 @@ export const operations = {
   'demo.code': async (s: Services, _ctx: RequestContext, args: { email: string }) => {
     if (!s.config.demo) throw new AppError('not_a_demo', 403, 'Codes are only shown on demo nodes.');
     const user = await findUserByEmail(s.db, args.email);
-    if (!user?.totpSecretSealed) throw notFound(`The user ${args.email}`);
+    if (!user?.totpSecretSealed) throw notFound('The demo user');
     return { code: await generate({ secret: unseal(s.keys.kek, user.totpSecretSealed, totpContext(user.id)) }) };
   },
 } as const;

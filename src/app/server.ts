@@ -35,6 +35,25 @@ export const LOG_REDACTIONS = [
   '*.totpSecret',
 ];
 
+/** A strict Content-Security-Policy: only the node's own scripts, styles and connections; no framing. */
+const CSP_DIRECTIVES: Record<string, string[]> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+const cspHeader = (directives: Record<string, string[]>) =>
+  Object.entries(directives)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join('; ');
+
 export interface AppOptions {
   logger?: boolean;
   /** Requests per minute and address across the API. */
@@ -52,6 +71,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // The API speaks JSON only; Fastify's default text/plain parser would let a form-like cross-site body through.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -60,21 +81,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord]) app.addSchema(schema);
 
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     hsts: config.publicUrl.startsWith('https:'),
   });
   await app.register(cookie);
@@ -98,7 +105,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: false } });
+  // The reference page gets the same strict policy as the rest of the node, not the plugin's looser default.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: () => cspHeader(CSP_DIRECTIVES),
+    uiConfig: { deepLinking: false },
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   // Every route registered in this scope needs a signed-in user unless it says otherwise (deny by default).
@@ -128,7 +141,7 @@ function strictBodyValidator(schemas: Record<string, unknown>, options: { custom
 /** Serves the built web app, with the routes of the single-page app falling back to its index. */
 async function registerWeb(app: FastifyInstance): Promise<void> {
   const hasWeb = existsSync(join(WEB_ROOT, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, index: 'index.html' });
   app.setNotFoundHandler((request, reply) => {
     const wantsPage =
       request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');

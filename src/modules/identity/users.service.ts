@@ -83,7 +83,7 @@ export class UsersService {
   async createUser(ctx: RequestContext, input: NewUser): Promise<CreatedUser> {
     const email = input.email.trim().toLowerCase();
     const displayName = input.displayName.trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid(`"${input.email}" is not an email address.`);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('The email address is not valid.');
     if (!displayName) throw invalid('The user needs a display name.');
     if (input.password !== undefined && [...input.password].length < PASSWORD_MIN_LENGTH) {
       throw invalid(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
@@ -100,7 +100,7 @@ export class UsersService {
       // Serialises concurrent adds of one email, so that the check below sees the other's row (409, not a 500).
       await tx.query('select pg_advisory_xact_lock(7304, hashtext($1))', [email]);
       if (await repo.findUserByEmail(tx, email)) {
-        throw new AppError('user_exists', 409, `A user with the email ${email} already exists.`);
+        throw new AppError('user_exists', 409, 'A user with this email address already exists.');
       }
       const totpSecretSealed = seal(this.#kek, totpSecret, totpContext(id));
       await repo.insertUser(tx, { id, email, displayName, passwordHash, totpSecretSealed }, memberships);

@@ -37,7 +37,7 @@ export const opsRoutes = ({ config, db }: Services) =>
 
     app.get(
       '/health',
-      { config: { access }, schema: { tags, summary: 'The process is up', response: { 200: Status } } },
+      { config: { access }, schema: { tags, summary: 'The process is up', response: responses({ 200: Status }) } },
       () => ({
         status: 'ok',
       }),
@@ -70,13 +70,23 @@ export const opsRoutes = ({ config, db }: Services) =>
 
     app.get(
       '/metrics',
-      { config: { access }, schema: { tags, summary: 'Prometheus metrics', produces: ['text/plain'] } },
+      {
+        config: { access },
+        schema: {
+          tags,
+          summary: 'Prometheus metrics',
+          response: {
+            ...responses({}),
+            200: { description: 'Prometheus text format', content: { 'text/plain': { schema: Type.String() } } },
+          },
+        },
+      },
       async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     );
 
     app.get(
       '/api/node',
-      { config: { access }, schema: { tags, summary: 'This node', response: { 200: NodeInfo } } },
+      { config: { access }, schema: { tags, summary: 'This node', response: responses({ 200: NodeInfo }) } },
       () => ({
         nodeId: config.nodeId,
         nodeName: config.nodeName,

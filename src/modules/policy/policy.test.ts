@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../app/errors.ts';
+import {
+  ACTIONS,
+  type Action,
+  type Actor,
+  actorRef,
+  assertCan,
+  can,
+  type Decision,
+  type Membership,
+  PURPOSES,
+  type Purpose,
+  ROLES,
+  type Role,
+  RULES,
+  requiresSecondFactor,
+} from './policy.ts';
+
+type Expected = 'allow' | 'role' | 'scope' | 'purpose';
+
+/**
+ * Expected decisions for one role, in the order: a node-wide membership, a membership scoped to the resource's agency,
+ * a membership scoped to another agency.
+ */
+type Triple = readonly [node: Expected, sameAgency: Expected, otherAgency: Expected];
+
+/** For actions that need a purpose: the decisions with one of the action's purposes, and without one (or a wrong one). */
+type PurposeCell = { readonly withPurpose: Triple; readonly withoutPurpose: Triple };
+
+type Cell = Triple | PurposeCell;
+
+interface ActionRow {
+  /** The purposes that satisfy the action; absent when the action needs none. */
+  purposes?: readonly Purpose[];
+  roles: Record<Role, Cell>;
+}
+
+const ANYWHERE: Triple = ['allow', 'allow', 'allow'];
+const NODE_WIDE_ONLY: Triple = ['allow', 'scope', 'scope'];
+const OWN_AGENCY: Triple = ['allow', 'allow', 'scope'];
+const NO_ROLE: Triple = ['role', 'role', 'role'];
+
+/**
+ * The policy as it should be, written out by hand (not derived from RULES). A new action or role without a row here
+ * fails the coverage test below, and every cell is checked against `can` and `assertCan`.
+ */
+const EXPECTED: Record<string, ActionRow> = {
+  'agency.list': {
+    roles: {
+      case_worker: ANYWHERE,
+      supervisor: ANYWHERE,
+      investigator: ANYWHERE,
+      prosecutor: ANYWHERE,
+      reparations_officer: ANYWHERE,
+      oversight: ANYWHERE,
+      coordinator: ANYWHERE,
+      node_admin: ANYWHERE,
+    },
+  },
+  'agency.create': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'user.list': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'user.create': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'user.disable': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'audit.read': {
+    purposes: ['oversight', 'administration'],
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: { withPurpose: NODE_WIDE_ONLY, withoutPurpose: ['purpose', 'scope', 'scope'] },
+      coordinator: NO_ROLE,
+      node_admin: { withPurpose: NODE_WIDE_ONLY, withoutPurpose: ['purpose', 'scope', 'scope'] },
+    },
+  },
+  'audit.verify': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NODE_WIDE_ONLY,
+      coordinator: NO_ROLE,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'survivor.read_identity': {
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+    roles: {
+      case_worker: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      supervisor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      investigator: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      prosecutor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      reparations_officer: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+};
+
+const SECOND_FACTOR: Record<Role, boolean> = {
+  case_worker: true,
+  supervisor: true,
+  investigator: true,
+  prosecutor: true,
+  reparations_officer: true,
+  oversight: false,
+  coordinator: false,
+  node_admin: true,
+};
+
+const AGENCY = 'agency-a';
+const OTHER_AGENCY = 'agency-b';
+const MEMBERSHIPS = ['node', 'sameAgency', 'otherAgency'] as const;
+type MembershipKind = (typeof MEMBERSHIPS)[number];
+
+const membershipFor = (role: Role, kind: MembershipKind): Membership => ({
+  role,
+  agencyId: kind === 'node' ? null : kind === 'sameAgency' ? AGENCY : OTHER_AGENCY,
+});
+
+const user = (...memberships: Membership[]): Actor => ({ kind: 'user', userId: 'user-1', memberships });
+
+const decision = (expected: Expected): Decision =>
+  expected === 'allow' ? { allowed: true } : { allowed: false, reason: expected };
+
+const isPurposeCell = (cell: Cell): cell is PurposeCell => !Array.isArray(cell);
+
+/** Purposes to try for a cell: none, then every purpose, each marked as satisfying the action or not. */
+function purposeVariants(row: ActionRow): { purpose: Purpose | undefined; valid: boolean }[] {
+  if (!row.purposes) return [{ purpose: undefined, valid: false }];
+  return [
+    { purpose: undefined, valid: false },
+    ...PURPOSES.map((purpose) => ({ purpose, valid: (row.purposes as readonly Purpose[]).includes(purpose) })),
+  ];
+}
+
+/** What `assertCan` must do for a decision: nothing, or throw the matching 403. */
+function assertOutcome(actor: Actor, action: Action, agencyId: string, purpose?: Purpose): string {
+  try {
+    assertCan(actor, action, { agencyId }, purpose);
+    return 'allow';
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status !== 403) throw error;
+    return error.id;
+  }
+}
+
+const cells = ACTIONS.flatMap((action) => ROLES.map((role) => ({ action, role })));
+
+describe('the policy matrix', () => {
+  it('covers exactly every role for every action, no more and no less', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
+    for (const action of ACTIONS) {
+      expect(Object.keys(EXPECTED[action]?.roles ?? {}).sort(), action).toEqual([...ROLES].sort());
+    }
+    expect(cells).toHaveLength(ROLES.length * ACTIONS.length);
+  });
+
+  it('states the purposes each action needs, as the rules do', () => {
+    for (const action of ACTIONS) {
+      const rule = RULES[action];
+      const purposes = 'purposes' in rule ? rule.purposes : undefined;
+      expect(EXPECTED[action]?.purposes ?? null, action).toEqual(purposes ?? null);
+      for (const role of ROLES) {
+        const cell = EXPECTED[action]?.roles[role];
+        // A cell that distinguishes purposes only makes sense for an action that needs one.
+        if (cell && isPurposeCell(cell)) expect(purposes, `${action} ${role}`).toBeDefined();
+      }
+    }
+  });
+
+  it.each(cells)('$action for $role', ({ action, role }) => {
+    const row = EXPECTED[action];
+    expect(row, `no row for ${action}`).toBeDefined();
+    const cell = row?.roles[role];
+    expect(cell, `no cell for ${action} × ${role}`).toBeDefined();
+    if (!row || !cell) return;
+
+    const expected: Record<string, Expected> = {};
+    const actual: Record<string, Expected> = {};
+    const thrown: Record<string, string> = {};
+    const expectedThrown: Record<string, string> = {};
+    for (const { purpose, valid } of purposeVariants(row)) {
+      const triple = isPurposeCell(cell) ? (valid ? cell.withPurpose : cell.withoutPurpose) : cell;
+      MEMBERSHIPS.forEach((kind, i) => {
+        const label = `${kind} / purpose ${purpose ?? '(none)'}`;
+        const want = triple[i] as Expected;
+        const actor = user(membershipFor(role, kind));
+        const got = can(actor, action, { agencyId: AGENCY }, purpose);
+        expected[label] = want;
+        actual[label] = got.allowed ? 'allow' : got.reason;
+        expectedThrown[label] = want === 'allow' ? 'allow' : want === 'purpose' ? 'purpose_required' : 'forbidden';
+        thrown[label] = assertOutcome(actor, action, AGENCY, purpose);
+        expect(got, label).toEqual(decision(want));
+      });
+    }
+    expect(actual).toEqual(expected);
+    expect(thrown).toEqual(expectedThrown);
+  });
+});
+
+describe('scopes', () => {
+  it('refuses an agency-scoped membership when the resource names no agency', () => {
+    const admin = user({ role: 'node_admin', agencyId: AGENCY });
+    expect(can(admin, 'user.create')).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(admin, 'user.create', { agencyId: null })).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(user({ role: 'node_admin', agencyId: null }), 'user.create', { agencyId: null })).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('lets any of several memberships with the role grant the action', () => {
+    const admin = user({ role: 'node_admin', agencyId: OTHER_AGENCY }, { role: 'node_admin', agencyId: AGENCY });
+    expect(can(admin, 'user.disable', { agencyId: AGENCY })).toEqual({ allowed: true });
+    expect(can(admin, 'user.disable', { agencyId: OTHER_AGENCY })).toEqual({ allowed: true });
+    expect(can(admin, 'user.disable', { agencyId: 'agency-c' })).toEqual({ allowed: false, reason: 'scope' });
+  });
+
+  it('never lends the scope of one role to another role', () => {
+    // Node-wide oversight and an agency-scoped administrator: the administrator role stays scoped to its agency.
+    const actor = user({ role: 'oversight', agencyId: null }, { role: 'node_admin', agencyId: AGENCY });
+    expect(can(actor, 'user.create', { agencyId: OTHER_AGENCY })).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(actor, 'agency.create')).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(actor, 'user.create', { agencyId: AGENCY })).toEqual({ allowed: true });
+    expect(can(actor, 'audit.verify')).toEqual({ allowed: true });
+  });
+
+  it('denies a user without memberships everything', () => {
+    for (const action of ACTIONS) {
+      for (const purpose of [undefined, ...PURPOSES]) {
+        expect(can(user(), action, { agencyId: AGENCY }, purpose), action).toEqual({ allowed: false, reason: 'role' });
+      }
+    }
+  });
+});
+
+describe('actors other than users', () => {
+  const resources = [{}, { agencyId: null }, { agencyId: AGENCY }, { agencyId: OTHER_AGENCY }];
+
+  it('denies an anonymous actor every action, with any purpose and on any resource', () => {
+    const anonymous: Actor = { kind: 'anonymous' };
+    let checked = 0;
+    for (const action of ACTIONS) {
+      for (const resource of resources) {
+        for (const purpose of [undefined, ...PURPOSES]) {
+          expect(can(anonymous, action, resource, purpose), action).toEqual({ allowed: false, reason: 'role' });
+          expect(() => assertCan(anonymous, action, resource, purpose)).toThrow(
+            expect.objectContaining({ id: 'forbidden', status: 403 }),
+          );
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(ACTIONS.length * resources.length * (PURPOSES.length + 1));
+  });
+
+  it('allows the console operator the administrative actions, on any agency', () => {
+    const operator: Actor = { kind: 'operator', name: 'root' };
+    const admin: Action[] = [
+      'agency.list',
+      'agency.create',
+      'user.list',
+      'user.create',
+      'user.disable',
+      'audit.verify',
+    ];
+    for (const action of admin) {
+      for (const resource of resources) expect(can(operator, action, resource), action).toEqual({ allowed: true });
+    }
+    expect(can(operator, 'audit.read', {}, 'administration')).toEqual({ allowed: true });
+    expect(can(operator, 'audit.read', {}, 'oversight')).toEqual({ allowed: true });
+    expect(can(operator, 'audit.read')).toEqual({ allowed: false, reason: 'purpose' });
+    expect(() => assertCan(operator, 'audit.read')).toThrow(
+      expect.objectContaining({ id: 'purpose_required', status: 403 }),
+    );
+    // The operator administers the node; it does not read survivors' identities.
+    expect(can(operator, 'survivor.read_identity', { agencyId: AGENCY }, 'case_management')).toEqual({
+      allowed: false,
+      reason: 'role',
+    });
+  });
+
+  it('names every kind of actor for the audit trail without personal data', () => {
+    expect(actorRef({ kind: 'anonymous' })).toBe('anonymous');
+    expect(actorRef({ kind: 'operator', name: 'root' })).toBe('operator:root');
+    expect(actorRef(user({ role: 'case_worker', agencyId: AGENCY }))).toBe('user:user-1');
+  });
+});
+
+describe('second factor', () => {
+  it('has an expectation for every role', () => {
+    expect(Object.keys(SECOND_FACTOR).sort()).toEqual([...ROLES].sort());
+  });
+
+  it.each(ROLES.map((role) => ({ role, needed: SECOND_FACTOR[role] })))(
+    '$role needs a second factor: $needed',
+    ({ role, needed }) => {
+      expect(requiresSecondFactor([role])).toBe(needed);
+    },
+  );
+
+  it('is needed when any one of several roles needs it, and not for no roles', () => {
+    expect(requiresSecondFactor([])).toBe(false);
+    expect(requiresSecondFactor(['coordinator', 'oversight'])).toBe(false);
+    expect(requiresSecondFactor(['coordinator', 'case_worker'])).toBe(true);
+    expect(requiresSecondFactor(['oversight', 'node_admin'])).toBe(true);
+  });
+});
