@@ -69,7 +69,7 @@ export class AuthService {
       await this.#fail(keys, user ? `user:${user.id}` : null, 'auth.login', requestId);
       throw loginFailed();
     }
-    await this.#db.query('delete from login_throttle where key = $1', [keys[0]]);
+    await repo.clearThrottle(this.#db, keys[0] as string);
     const stage = requiresSecondFactor(user.memberships.map((m) => m.role)) ? 'second_factor' : 'complete';
     return this.#startSession(user, stage, 'auth.login', requestId);
   }
@@ -105,10 +105,6 @@ export class AuthService {
     const user = (await repo.findUserById(this.#db, session.userId)) as repo.UserRecord;
     const keys = [`account:${user.email}`, `address:${address}`];
     await this.#checkThrottles(keys);
-    const [row] = await this.#db.query<{ totp_last_step: bigint | null }>(
-      'select totp_last_step from users where id = $1',
-      [user.id],
-    );
     const secret = user.totpSecretSealed ? unseal(this.#kek, user.totpSecretSealed, totpContext(user.id)) : null;
     const epoch = Math.floor(now.getTime() / 1000);
     const result =
@@ -118,10 +114,12 @@ export class AuthService {
             token: code,
             epochTolerance: TOTP_PERIOD,
             epoch,
-            afterTimeStep: row?.totp_last_step == null ? undefined : Number(row.totp_last_step),
+            afterTimeStep: user.totpLastStep ?? undefined,
           })
         : { valid: false as const };
-    if (!result.valid) {
+    const accepted =
+      result.valid && (await repo.advanceTotpStep(this.#db, user.id, Math.floor(epoch / TOTP_PERIOD) + result.delta));
+    if (!accepted) {
       await this.#fail(keys, `user:${user.id}`, 'auth.second_factor', requestId);
       throw new AppError(
         'invalid_second_factor',
@@ -130,9 +128,7 @@ export class AuthService {
       );
     }
     return this.#db.transaction(async (tx) => {
-      const step = Math.floor(epoch / TOTP_PERIOD) + result.delta;
-      await tx.query('update users set totp_last_step = $2 where id = $1', [user.id, step]);
-      await tx.query('delete from login_throttle where key = $1', [keys[0]]);
+      await repo.clearThrottle(tx, keys[0] as string);
       await repo.updateSession(tx, session.tokenHash, {
         stage: 'complete',
         lastSeenAt: now,

@@ -64,6 +64,24 @@ describe('sign-in', () => {
     expect(replay.json().error.id).toBe('invalid_second_factor');
   });
 
+  it('accepts a code only once when two sign-ins race with it', async () => {
+    const user = await buildUser(node.services, 'prosecutor');
+    const first = await login(user.email, user.password, '10.4.0.1');
+    const second = await login(user.email, user.password, '10.4.0.2');
+    const code = await generate({ secret: user.totpSecret });
+    const answers = await Promise.all(
+      [first, second].map((res) =>
+        node.app.inject({
+          method: 'POST',
+          url: '/api/auth/second-factor',
+          headers: { cookie: `passage_session=${res.cookies[0]?.value}`, 'x-csrf-token': res.json().csrfToken },
+          payload: { code },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401]);
+  });
+
   it('answers a wrong password and an unknown account alike', async () => {
     const user = await buildUser(node.services, 'coordinator');
     const wrong = await login(user.email, 'not the password at all', '10.0.0.2');

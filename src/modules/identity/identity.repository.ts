@@ -15,6 +15,8 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string | null;
   totpSecretSealed: string | null;
+  /** Last accepted TOTP time step: codes of that step or earlier are refused. */
+  totpLastStep: number | null;
   oidcSubject: string | null;
   createdAt: string;
   disabledAt: string | null;
@@ -27,6 +29,7 @@ interface UserRow {
   display_name: string;
   password_hash: string | null;
   totp_secret_sealed: string | null;
+  totp_last_step: bigint | null;
   oidc_subject: string | null;
   created_at: Date;
   disabled_at: Date | null;
@@ -50,6 +53,7 @@ function toUser(r: UserRow): UserRecord {
     displayName: r.display_name,
     passwordHash: r.password_hash,
     totpSecretSealed: r.totp_secret_sealed,
+    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     oidcSubject: r.oidc_subject,
     createdAt: r.created_at.toISOString(),
     disabledAt: iso(r.disabled_at),
@@ -142,6 +146,15 @@ export async function listUsers(q: Queryable, agencyIds: readonly string[] | nul
           [agencyIds],
         );
   return rows.map(toUser);
+}
+
+/** Records `step` as the last accepted TOTP step; false when it was not newer (a replayed or raced code). */
+export async function advanceTotpStep(q: Queryable, userId: string, step: number): Promise<boolean> {
+  const rows = await q.query(
+    'update users set totp_last_step = $2 where id = $1 and (totp_last_step is null or totp_last_step < $2) returning id',
+    [userId, step],
+  );
+  return rows.length === 1;
 }
 
 export async function disableUser(q: Queryable, userId: string): Promise<void> {
