@@ -28,6 +28,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   signingKeyFile: string;
+  /** Ed25519 private JWK supplied by the environment instead of a file. */
+  signingKey: string | null;
   kekFile: string;
   /** Base64 key-encryption key supplied by the environment instead of a file. */
   kek: string | null;
@@ -136,6 +138,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       dataDir,
       pick(undefined, 'PASSAGE_SIGNING_KEY_FILE', 'signingKeyFile') ?? 'keys/signing.jwk',
     ),
+    signingKey: str(env.PASSAGE_SIGNING_KEY) ?? null,
     kekFile: resolve(dataDir, pick(undefined, 'PASSAGE_KEK_FILE', 'kekFile') ?? 'keys/kek.key'),
     kek: str(env.PASSAGE_KEK) ?? null,
     oidc,

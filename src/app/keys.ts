@@ -26,7 +26,7 @@ function writeSecret(file: string, content: string): void {
  */
 export function ensureKeys(config: Config): string[] {
   const created: string[] = [];
-  if (!existsSync(config.signingKeyFile) && isDefaultLocation(config, config.signingKeyFile)) {
+  if (!config.signingKey && !existsSync(config.signingKeyFile) && isDefaultLocation(config, config.signingKeyFile)) {
     const { privateKey } = generateKeyPairSync('ed25519');
     writeSecret(config.signingKeyFile, `${JSON.stringify(privateKey.export({ format: 'jwk' }))}\n`);
     created.push(config.signingKeyFile);
@@ -53,17 +53,18 @@ function decodeKek(setting: string, text: string): Buffer {
 }
 
 export function loadKeys(config: Config): NodeKeys {
+  const [setting, source] = config.signingKey
+    ? ['PASSAGE_SIGNING_KEY', 'the value']
+    : ['PASSAGE_SIGNING_KEY_FILE', config.signingKeyFile];
   let signingKey: KeyObject;
   try {
-    const jwk = JSON.parse(readSecretFile('PASSAGE_SIGNING_KEY_FILE', config.signingKeyFile));
+    const jwk = JSON.parse(config.signingKey ?? readSecretFile(setting, config.signingKeyFile));
     signingKey = createPrivateKey({ key: jwk, format: 'jwk' });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError('PASSAGE_SIGNING_KEY_FILE', `${config.signingKeyFile} is not an Ed25519 private JWK`);
+    throw new ConfigError(setting, `${source} is not an Ed25519 private JWK`);
   }
-  if (signingKey.asymmetricKeyType !== 'ed25519') {
-    throw new ConfigError('PASSAGE_SIGNING_KEY_FILE', `${config.signingKeyFile} is not an Ed25519 key`);
-  }
+  if (signingKey.asymmetricKeyType !== 'ed25519') throw new ConfigError(setting, `${source} is not an Ed25519 key`);
   const kek = config.kek
     ? decodeKek('PASSAGE_KEK', config.kek)
     : decodeKek('PASSAGE_KEK_FILE', readSecretFile('PASSAGE_KEK_FILE', config.kekFile));
