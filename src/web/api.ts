@@ -1,14 +1,19 @@
 /** The node's HTTP API as the web app sees it: same origin, JSON, a session cookie and a CSRF token. */
 
-export type RoleId =
-  | 'case_worker'
-  | 'supervisor'
-  | 'investigator'
-  | 'prosecutor'
-  | 'reparations_officer'
-  | 'oversight'
-  | 'coordinator'
-  | 'node_admin';
+import type { ORG_TYPES } from '../modules/identity/org-types.ts';
+
+export const ROLES = [
+  'case_worker',
+  'supervisor',
+  'investigator',
+  'prosecutor',
+  'reparations_officer',
+  'oversight',
+  'coordinator',
+  'node_admin',
+] as const;
+
+export type RoleId = (typeof ROLES)[number];
 
 export interface RoleGrant {
   role: RoleId;
@@ -34,6 +39,84 @@ export interface NodeInfo {
   nodeName: string;
   country: string;
 }
+
+/** An HTCDS org_Type value or one of Passage's extensions; the server's list is the only source. */
+export type OrgType = (typeof ORG_TYPES)[number];
+
+export interface Agency {
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  orgType: OrgType;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: RoleGrant[];
+  disabledAt: string | null;
+}
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+  /** `agency` is the agency's id; null when the role holds for the whole node. */
+  roles: { role: RoleId; agency: string | null }[];
+}
+
+export interface CreatedUser {
+  user: User;
+  /** The authenticator secret: the server answers with it this once and never again. */
+  totp: { secret: string; uri: string };
+}
+
+/** Why protected data is touched, as the policy names it; the audit trail records it with each access. */
+export type Purpose =
+  | 'administration'
+  | 'oversight'
+  | 'case_management'
+  | 'investigation'
+  | 'prosecution'
+  | 'reparations'
+  | 'statistics';
+
+/** The purposes for which the audit trail itself may be read. */
+export const AUDIT_PURPOSES = ['oversight', 'administration'] as const satisfies readonly Purpose[];
+export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
+
+export interface AuditQuery {
+  purpose: AuditPurpose;
+  action?: string;
+  actor?: string;
+  resource?: string;
+  /** Only records after this sequence number: the next page of a longer answer. */
+  afterSeq?: number;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string | null;
+  purpose: Purpose | null;
+  outcome: 'success' | 'denied' | 'failure';
+}
+
+export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+
+export interface ChainCheck {
+  ok: boolean;
+  /** Records checked before the first break; all of them when the chain is intact. */
+  records: number;
+  firstBroken: { seq: number; reason: ChainBreakReason } | null;
+}
+
+/** The most records one audit query returns; a full page means there may be more. */
+export const AUDIT_PAGE_SIZE = 100;
 
 export interface AuthOptions {
   oidc: { label: string; url: string } | null;
@@ -114,4 +197,17 @@ export const api = {
     }
     csrfToken = null;
   },
+
+  agencies: () => request<Agency[]>('GET', '/api/agencies'),
+  createAgency: (agency: Omit<Agency, 'id'>) => request<Agency>('POST', '/api/agencies', agency),
+  users: () => request<User[]>('GET', '/api/users'),
+  createUser: (user: NewUser) => request<CreatedUser>('POST', '/api/users', user),
+  disableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/disable`),
+
+  audit(query: AuditQuery): Promise<AuditRecord[]> {
+    const params = new URLSearchParams({ limit: String(AUDIT_PAGE_SIZE) });
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    return request<AuditRecord[]>('GET', `/api/audit?${params}`);
+  },
+  verifyAudit: () => request<ChainCheck>('GET', '/api/audit/verify'),
 };

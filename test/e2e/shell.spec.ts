@@ -9,7 +9,6 @@ test('moves between the modules by keyboard, focusing each page heading', async 
     ['Evidence', '/evidence'],
     ['Cooperation', '/cooperation'],
     ['Linkage', '/linkage'],
-    ['Audit', '/audit'],
   ] as const) {
     const link = navigation.getByRole('link', { name });
     await link.focus();
@@ -22,8 +21,12 @@ test('moves between the modules by keyboard, focusing each page heading', async 
   }
 
   await page.goBack();
-  await expect(page.getByRole('heading', { level: 1, name: 'Linkage' })).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: 'Cooperation' })).toBeFocused();
   await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  // A supervisor's roles open neither the audit trail nor the administration, not even by their address.
+  await expect(navigation.getByRole('link', { name: 'Audit' })).toHaveCount(0);
+  await page.goto('/audit');
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
 });
 

@@ -16,8 +16,12 @@ test('signs in with a password and an authenticator code, then shows the shell',
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Passage' })).toBeFocused();
   await expect(page.getByRole('banner')).toContainText(node.nodeName);
   const navigation = page.getByRole('navigation', { name: 'Main menu' });
-  for (const module of ['Home', 'Cases', 'Evidence', 'Cooperation', 'Linkage', 'Audit']) {
+  for (const module of ['Home', 'Cases', 'Evidence', 'Cooperation', 'Linkage']) {
     await expect(navigation.getByRole('link', { name: module })).toBeVisible();
+  }
+  // A case worker neither administers the node nor reads its audit trail.
+  for (const module of ['Administration', 'Audit']) {
+    await expect(navigation.getByRole('link', { name: module })).toHaveCount(0);
   }
   const account = page.getByRole('button', { name: user.displayName });
   await expect(account).toHaveAttribute('aria-expanded', 'false');
@@ -71,7 +75,7 @@ test('asks for the code again when it is wrong', async ({ page }) => {
 });
 
 test('signs out, and the session is gone for good', async ({ page }) => {
-  const user = demoUser('node_admin');
+  const user = demoUser('reparations_officer');
   await signIn(page, user);
   await page.getByRole('button', { name: user.displayName }).click();
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -9,10 +9,25 @@ const SERVER_ERRORS = [
   'session_expired',
   'not_signed_in',
   'csrf_invalid',
+  'invalid_request',
+  'forbidden',
+  'purpose_required',
+  'not_found',
+  'user_exists',
+  'agency_exists',
   'network',
 ] as const;
 
-export type ErrorId = (typeof SERVER_ERRORS)[number] | 'missing_credentials' | 'code_format' | 'unexpected';
+/** Mistakes the web app catches before asking the server. */
+type FormErrorId =
+  | 'missing_credentials'
+  | 'code_format'
+  | 'missing_fields'
+  | 'country_format'
+  | 'password_short'
+  | 'purpose_missing';
+
+export type ErrorId = (typeof SERVER_ERRORS)[number] | FormErrorId | 'unexpected';
 
 /** The message to show for a failure: the server's stable id when we have words for it, else a general one. */
 export function errorIdOf(error: unknown): ErrorId {

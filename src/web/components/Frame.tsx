@@ -6,11 +6,13 @@ interface FrameProps {
   nodeName: string | null;
   navigation?: ReactNode;
   account?: ReactNode;
+  /** For pages whose tables need more room than reading text does. */
+  wide?: boolean;
   children: ReactNode;
 }
 
 /** The landmarks every page shares: a skip link, the banner with the node's name, and the main region. */
-export function Frame({ nodeName, navigation, account, children }: FrameProps) {
+export function Frame({ nodeName, navigation, account, wide = false, children }: FrameProps) {
   const { t } = useTranslation();
   return (
     <>
@@ -30,7 +32,7 @@ export function Frame({ nodeName, navigation, account, children }: FrameProps) {
         </div>
         {navigation}
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} className={wide ? 'wide' : undefined}>
         {children}
       </main>
     </>

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import type { NodeInfo, Session } from '../../api.ts';
+import type { NodeInfo, Session, SessionUser } from '../../api.ts';
 import { Frame } from '../../components/Frame.tsx';
 import { Link, useRouter } from '../../router.tsx';
+import { AdminPage } from '../admin/AdminPage.tsx';
+import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
-import { MODULES, moduleAt, modulePath } from './modules.ts';
+import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
 
 interface ShellProps {
@@ -15,25 +17,33 @@ interface ShellProps {
 /** The frame around everything a signed-in user does. */
 export function Shell({ node, session, onSignOut }: ShellProps) {
   const { path } = useRouter();
-  const module = moduleAt(path);
+  const page = pageAt(path, session.user);
   return (
     <Frame
       nodeName={node.nodeName}
-      navigation={<MainNavigation />}
+      navigation={<MainNavigation user={session.user} />}
       account={<UserMenu user={session.user} onSignOut={onSignOut} />}
+      wide={page === 'audit' || page === 'admin'}
     >
-      {path === '/' ? (
-        <HomePage nodeName={node.nodeName} />
-      ) : module ? (
-        <ModulePage module={module} />
-      ) : (
-        <NotFoundPage />
-      )}
+      {path === '/' ? <HomePage nodeName={node.nodeName} /> : <Page page={page} node={node} user={session.user} />}
     </Frame>
   );
 }
 
-function MainNavigation() {
+function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user: SessionUser }) {
+  switch (page) {
+    case null:
+      return <NotFoundPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'admin':
+      return <AdminPage country={node.country} user={user} />;
+    default:
+      return <ModulePage module={page} />;
+  }
+}
+
+function MainNavigation({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   return (
     <nav aria-label={t('nav.label')} className="main-navigation">
@@ -41,9 +51,9 @@ function MainNavigation() {
         <li>
           <Link to="/">{t('nav.home')}</Link>
         </li>
-        {MODULES.map((module) => (
-          <li key={module}>
-            <Link to={modulePath(module)}>{t(`nav.${module}`)}</Link>
+        {pagesFor(user).map((page) => (
+          <li key={page}>
+            <Link to={pagePath(page)}>{t(`nav.${page}`)}</Link>
           </li>
         ))}
       </ul>

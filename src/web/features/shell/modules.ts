@@ -1,10 +1,31 @@
+import type { RoleId, SessionUser } from '../../api.ts';
+
 /** The work areas the shell already names; each becomes a real page when its module lands on the node. */
-export const MODULES = ['cases', 'evidence', 'cooperation', 'linkage', 'audit'] as const;
+export const PLACEHOLDERS = ['cases', 'evidence', 'cooperation', 'linkage'] as const;
 
-export type ModuleId = (typeof MODULES)[number];
+export type PlaceholderId = (typeof PLACEHOLDERS)[number];
+export type PageId = PlaceholderId | 'audit' | 'admin';
 
-export const modulePath = (module: ModuleId) => `/${module}`;
+const holds = (user: SessionUser, roles: readonly RoleId[], nodeWide: boolean) =>
+  user.roles.some((grant) => roles.includes(grant.role) && (!nodeWide || grant.agencyId === null));
 
-export function moduleAt(path: string): ModuleId | null {
-  return MODULES.find((module) => modulePath(module) === path) ?? null;
+/** As the policy's `audit.read`: oversight and node administrators, for the whole node. */
+const readsAudit = (user: SessionUser) => holds(user, ['oversight', 'node_admin'], true);
+/** Administrators of the whole node, or of some of its agencies (who manage those agencies' users). */
+const administers = (user: SessionUser) => holds(user, ['node_admin'], false);
+/** As the policy's `agency.create`: only administrators of the whole node add agencies. */
+export const administersNode = (user: SessionUser) => holds(user, ['node_admin'], true);
+
+/** The pages in the user's menu: the menu offers only what the user's roles allow. */
+export function pagesFor(user: SessionUser): PageId[] {
+  const pages: PageId[] = [...PLACEHOLDERS];
+  if (readsAudit(user)) pages.push('audit');
+  if (administers(user)) pages.push('admin');
+  return pages;
+}
+
+export const pagePath = (page: PageId) => `/${page}`;
+
+export function pageAt(path: string, user: SessionUser): PageId | null {
+  return pagesFor(user).find((page) => pagePath(page) === path) ?? null;
 }

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
-import type { ModuleId } from './modules.ts';
+import type { PlaceholderId } from './modules.ts';
 
 export function HomePage({ nodeName }: { nodeName: string }) {
   const { t } = useTranslation();
@@ -15,7 +15,7 @@ export function HomePage({ nodeName }: { nodeName: string }) {
   );
 }
 
-export function ModulePage({ module }: { module: ModuleId }) {
+export function ModulePage({ module }: { module: PlaceholderId }) {
   const { t } = useTranslation();
   return (
     <>

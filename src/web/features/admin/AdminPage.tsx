@@ -1,0 +1,81 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Agency, api, type SessionUser, type User } from '../../api.ts';
+import { type ErrorId, ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
+import { PageHeading } from '../../components/PageHeading.tsx';
+import { administersNode } from '../shell/modules.ts';
+import { AgenciesSection } from './AgenciesSection.tsx';
+import { UsersSection } from './UsersSection.tsx';
+
+interface Directory {
+  agencies: Agency[];
+  users: User[];
+}
+
+// The server's order, kept when an agency is added.
+const byCountryAndName = (a: Agency, b: Agency) => a.country.localeCompare(b.country) || a.name.localeCompare(b.name);
+
+/** Node administration: the agencies of the node and the people who sign in to it. */
+export function AdminPage({ country, user }: { country: string; user: SessionUser }) {
+  const { t } = useTranslation();
+  const [directory, setDirectory] = useState<Directory | null>(null);
+  const [error, setError] = useState<ErrorId | null>(null);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const [agencies, users] = await Promise.all([api.agencies(), api.users()]);
+      setDirectory({ agencies, users });
+    } catch (failure) {
+      setError(errorIdOf(failure));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const update = (change: (current: Directory) => Directory) =>
+    setDirectory((current) => (current ? change(current) : current));
+
+  return (
+    <>
+      <PageHeading title={t('nav.admin')} />
+      <p>{t('admin.intro')}</p>
+      {error ? (
+        <>
+          <ErrorMessage errorId={error} />
+          <button type="button" className="button" onClick={() => void load()}>
+            {t('app.retry')}
+          </button>
+        </>
+      ) : !directory ? (
+        <p role="status">{t('app.loading')}</p>
+      ) : (
+        <>
+          <AgenciesSection
+            agencies={directory.agencies}
+            country={country}
+            canAdd={administersNode(user)}
+            onAdded={(agency) =>
+              update((current) => ({ ...current, agencies: [...current.agencies, agency].sort(byCountryAndName) }))
+            }
+          />
+          <UsersSection
+            users={directory.users}
+            agencies={directory.agencies}
+            currentUserId={user.id}
+            onChanged={(changed) =>
+              update((current) => ({
+                ...current,
+                users: [...current.users.filter((other) => other.id !== changed.id), changed].sort((a, b) =>
+                  a.email.localeCompare(b.email),
+                ),
+              }))
+            }
+          />
+        </>
+      )}
+    </>
+  );
+}
