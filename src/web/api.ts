@@ -1,19 +1,10 @@
 /** The node's HTTP API as the web app sees it: same origin, JSON, a session cookie and a CSRF token. */
 
 import type { ORG_TYPES } from '../modules/identity/org-types.ts';
+import { type Purpose, type Role as RoleId, RULES } from '../modules/policy/policy.ts';
 
-export const ROLES = [
-  'case_worker',
-  'supervisor',
-  'investigator',
-  'prosecutor',
-  'reparations_officer',
-  'oversight',
-  'coordinator',
-  'node_admin',
-] as const;
-
-export type RoleId = (typeof ROLES)[number];
+// Roles and purposes come from the policy itself, so the app cannot drift from what the server enforces.
+export { type Purpose, ROLES, type Role as RoleId } from '../modules/policy/policy.ts';
 
 export interface RoleGrant {
   role: RoleId;
@@ -73,18 +64,8 @@ export interface CreatedUser {
   totp: { secret: string; uri: string };
 }
 
-/** Why protected data is touched, as the policy names it; the audit trail records it with each access. */
-export type Purpose =
-  | 'administration'
-  | 'oversight'
-  | 'case_management'
-  | 'investigation'
-  | 'prosecution'
-  | 'reparations'
-  | 'statistics';
-
 /** The purposes for which the audit trail itself may be read. */
-export const AUDIT_PURPOSES = ['oversight', 'administration'] as const satisfies readonly Purpose[];
+export const AUDIT_PURPOSES = RULES['audit.read'].purposes;
 export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
 
 export interface AuditQuery {

@@ -157,6 +157,14 @@ export async function advanceTotpStep(q: Queryable, userId: string, step: number
   return rows.length === 1;
 }
 
+export async function countActiveNodeAdmins(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ count: number }>(
+    `select count(distinct u.id)::int as count from users u join memberships m on m.user_id = u.id
+     where m.role = 'node_admin' and m.agency_id is null and u.disabled_at is null`,
+  );
+  return row?.count ?? 0;
+}
+
 export async function disableUser(q: Queryable, userId: string): Promise<void> {
   await q.query('update users set disabled_at = coalesce(disabled_at, now()) where id = $1', [userId]);
   await q.query('delete from sessions where user_id = $1', [userId]);

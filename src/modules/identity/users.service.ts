@@ -131,7 +131,16 @@ export class UsersService {
     for (const agencyId of agencies.length ? agencies : [null]) {
       await this.#audit.authorize(ctx, 'user.disable', { resource: { agencyId }, ref: `user:${user.id}` });
     }
+    if (ctx.actor.kind === 'user' && ctx.actor.userId === user.id) {
+      throw new AppError('cannot_disable_self', 409, 'You cannot disable your own account.');
+    }
     return this.#db.transaction(async (tx) => {
+      // The node must keep an administrator who can sign in; serialise with other disables to count reliably.
+      await tx.query('select pg_advisory_xact_lock(7305)');
+      const nodeAdmin = user.memberships.some((m) => m.role === 'node_admin' && m.agencyId === null);
+      if (nodeAdmin && !user.disabledAt && (await repo.countActiveNodeAdmins(tx)) <= 1) {
+        throw new AppError('last_admin', 409, 'This is the last node administrator. Add another one first.');
+      }
       await repo.disableUser(tx, user.id);
       await this.#audit.record(tx, ctx, { action: 'user.disable', resource: `user:${user.id}`, outcome: 'success' });
       return (await repo.findUserById(tx, user.id)) as repo.UserRecord;

@@ -15,6 +15,8 @@ const SERVER_ERRORS = [
   'not_found',
   'user_exists',
   'agency_exists',
+  'cannot_disable_self',
+  'last_admin',
   'network',
 ] as const;
 
