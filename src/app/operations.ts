@@ -3,7 +3,7 @@ import { generate } from 'otplib';
 import { unseal } from '../lib/seal.ts';
 import type { RequestContext } from '../modules/audit/audit.service.ts';
 import { findUserByEmail } from '../modules/identity/identity.repository.ts';
-import { presentUser } from '../modules/identity/identity.routes.ts';
+import { presentCreated, presentUser } from '../modules/identity/identity.routes.ts';
 import { totpContext } from '../modules/identity/users.service.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Services } from './services.ts';
@@ -20,13 +20,14 @@ export const operations = {
     s: Services,
     ctx: RequestContext,
     args: { email: string; displayName: string; password?: string; roles: { role: string; agency?: string | null }[] },
-  ) => {
-    const created = await s.users.createUser(ctx, args);
-    return { user: presentUser(created.user), totp: { secret: created.totpSecret, uri: created.totpUri } };
-  },
+  ) => presentCreated(await s.users.createUser(ctx, args)),
   'user.list': async (s: Services, ctx: RequestContext) => (await s.users.listUsers(ctx)).map(presentUser),
   'user.disable': async (s: Services, ctx: RequestContext, args: { user: string }) =>
     presentUser(await s.users.disableUser(ctx, args.user)),
+  'user.enable': async (s: Services, ctx: RequestContext, args: { user: string }) =>
+    presentUser(await s.users.enableUser(ctx, args.user)),
+  'user.reset-totp': async (s: Services, ctx: RequestContext, args: { user: string }) =>
+    presentCreated(await s.users.resetSecondFactor(ctx, args.user)),
   'audit.verify': (s: Services, ctx: RequestContext) => s.audit.verify(ctx),
   /** The current sign-in code of a demo user, so a demo needs no authenticator app. Refused outside demo nodes. */
   'demo.code': async (s: Services, _ctx: RequestContext, args: { email: string }) => {

@@ -142,6 +142,24 @@ user
     console.log(`Disabled ${who}; their sessions have ended.`);
   });
 
+user
+  .command('enable')
+  .description('enable a disabled user again')
+  .argument('<user>', 'email or id')
+  .addOption(dataOption())
+  .action(async (who: string, opts: { data?: string }) => {
+    await runCommand(overrides(opts), 'user.enable', { user: who });
+    console.log(`Enabled ${who}.`);
+  });
+user
+  .command('reset-totp')
+  .description('issue a new TOTP secret for a user whose key was lost or exposed; prints it once')
+  .argument('<user>', 'email or id')
+  .addOption(dataOption())
+  .action(async (who: string, opts: { data?: string }) =>
+    printCreatedUser((await runCommand(overrides(opts), 'user.reset-totp', { user: who })) as never, 'New key for'),
+  );
+
 const agency = program.command('agency').description('manage agencies');
 agency
   .command('add')

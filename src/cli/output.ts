@@ -34,8 +34,8 @@ export function printUsers(users: User[]): void {
   );
 }
 
-export function printCreatedUser(created: { user: User; totp: { secret: string; uri: string } }): void {
-  console.log(`Added ${created.user.email} (${roles(created.user)}), id ${created.user.id}.`);
+export function printCreatedUser(created: { user: User; totp: { secret: string; uri: string } }, verb = 'Added'): void {
+  console.log(`${verb} ${created.user.email} (${roles(created.user)}), id ${created.user.id}.`);
   console.log('Give the user this TOTP secret for their authenticator app. It is shown only now:');
   console.log(`  ${created.totp.secret}`);
   qrcode.generate(created.totp.uri, { small: true });

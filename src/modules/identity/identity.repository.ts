@@ -157,6 +157,15 @@ export async function advanceTotpStep(q: Queryable, userId: string, step: number
   return rows.length === 1;
 }
 
+export async function enableUser(q: Queryable, userId: string): Promise<void> {
+  await q.query('update users set disabled_at = null where id = $1', [userId]);
+}
+
+export async function replaceTotpSecret(q: Queryable, userId: string, sealed: string): Promise<void> {
+  await q.query('update users set totp_secret_sealed = $2, totp_last_step = null where id = $1', [userId, sealed]);
+  await q.query('delete from sessions where user_id = $1', [userId]);
+}
+
 export async function countActiveNodeAdmins(q: Queryable): Promise<number> {
   const [row] = await q.query<{ count: number }>(
     `select count(distinct u.id)::int as count from users u join memberships m on m.user_id = u.id

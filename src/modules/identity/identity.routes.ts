@@ -4,6 +4,7 @@ import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import type { UserRecord } from './identity.repository.ts';
 import { CreatedUser, NewAgency, NewUser, UserParams } from './identity.schema.ts';
+import type { CreatedUser as CreatedUserResult } from './users.service.ts';
 
 /** The user as the API shows it: never the password hash or the TOTP secret. */
 export function presentUser(user: UserRecord) {
@@ -17,6 +18,11 @@ export function presentUser(user: UserRecord) {
     createdAt: user.createdAt,
     disabledAt: user.disabledAt,
   };
+}
+
+/** A new user or a reset key: the TOTP secret leaves the node this once. */
+export function presentCreated(created: CreatedUserResult) {
+  return { user: presentUser(created.user), totp: { secret: created.totpSecret, uri: created.totpUri } };
 }
 
 export const identityRoutes =
@@ -66,10 +72,7 @@ export const identityRoutes =
         },
       },
       async (request, reply) => {
-        const created = await users.createUser(request.ctx, request.body);
-        return reply
-          .status(201)
-          .send({ user: presentUser(created.user), totp: { secret: created.totpSecret, uri: created.totpUri } });
+        return reply.status(201).send(presentCreated(await users.createUser(request.ctx, request.body)));
       },
     );
 
@@ -80,9 +83,35 @@ export const identityRoutes =
           tags,
           summary: 'Disable a user and end their sessions',
           params: UserParams,
-          response: responses({ 200: Type.Ref('User') }, 401, 403, 404),
+          response: responses({ 200: Type.Ref('User') }, 401, 403, 404, 409),
         },
       },
       async (request) => presentUser(await users.disableUser(request.ctx, request.params.userId)),
+    );
+
+    app.post(
+      '/users/:userId/enable',
+      {
+        schema: {
+          tags,
+          summary: 'Enable a disabled user again',
+          params: UserParams,
+          response: responses({ 200: Type.Ref('User') }, 401, 403, 404),
+        },
+      },
+      async (request) => presentUser(await users.enableUser(request.ctx, request.params.userId)),
+    );
+
+    app.post(
+      '/users/:userId/second-factor/reset',
+      {
+        schema: {
+          tags,
+          summary: "Issue a new TOTP secret for a user (the old one stops working; the user's sessions end)",
+          params: UserParams,
+          response: responses({ 200: CreatedUser }, 401, 403, 404),
+        },
+      },
+      async (request) => presentCreated(await users.resetSecondFactor(request.ctx, request.params.userId)),
     );
   };

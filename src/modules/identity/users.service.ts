@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { isCountryCode } from '../../lib/countries.ts';
 import { seal } from '../../lib/seal.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { can, type Membership, ROLES, type Role } from '../policy/policy.ts';
+import { type Action, can, type Membership, ROLES, type Role } from '../policy/policy.ts';
 import * as repo from './identity.repository.ts';
 import { ORG_TYPES } from './org-types.ts';
 
@@ -124,13 +124,7 @@ export class UsersService {
   }
 
   async disableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
-    const user = (await repo.findUserByEmail(this.#db, emailOrId)) ?? (await repo.findUserById(this.#db, emailOrId));
-    if (!user) throw notFound('The user');
-    const agencies = user.memberships.map((m) => m.agencyId);
-    // Disabling needs authority over every agency in which the user holds a role.
-    for (const agencyId of agencies.length ? agencies : [null]) {
-      await this.#audit.authorize(ctx, 'user.disable', { resource: { agencyId }, ref: `user:${user.id}` });
-    }
+    const user = await this.#findToManage(ctx, 'user.disable', emailOrId);
     if (ctx.actor.kind === 'user' && ctx.actor.userId === user.id) {
       throw new AppError('cannot_disable_self', 409, 'You cannot disable your own account.');
     }
@@ -145,6 +139,46 @@ export class UsersService {
       await this.#audit.record(tx, ctx, { action: 'user.disable', resource: `user:${user.id}`, outcome: 'success' });
       return (await repo.findUserById(tx, user.id)) as repo.UserRecord;
     });
+  }
+
+  async enableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
+    const user = await this.#findToManage(ctx, 'user.enable', emailOrId);
+    return this.#db.transaction(async (tx) => {
+      await repo.enableUser(tx, user.id);
+      await this.#audit.record(tx, ctx, { action: 'user.enable', resource: `user:${user.id}`, outcome: 'success' });
+      return (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+    });
+  }
+
+  /** Issues a new TOTP secret (the old one stops working) and ends the user's sessions: for a lost or exposed key. */
+  async resetSecondFactor(ctx: RequestContext, emailOrId: string): Promise<CreatedUser> {
+    const user = await this.#findToManage(ctx, 'user.reset_second_factor', emailOrId);
+    const totpSecret = generateSecret();
+    return this.#db.transaction(async (tx) => {
+      await repo.replaceTotpSecret(tx, user.id, seal(this.#kek, totpSecret, totpContext(user.id)));
+      await this.#audit.record(tx, ctx, {
+        action: 'user.reset_second_factor',
+        resource: `user:${user.id}`,
+        outcome: 'success',
+      });
+      const updated = (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+      return {
+        user: updated,
+        totpSecret,
+        totpUri: generateURI({ issuer: this.#issuer, label: user.email, secret: totpSecret }),
+      };
+    });
+  }
+
+  /** Finds a user whom `ctx` may manage: it needs authority over every agency in which the user holds a role. */
+  async #findToManage(ctx: RequestContext, action: Action, emailOrId: string): Promise<repo.UserRecord> {
+    const user = (await repo.findUserByEmail(this.#db, emailOrId)) ?? (await repo.findUserById(this.#db, emailOrId));
+    if (!user) throw notFound('The user');
+    const agencies = user.memberships.map((m) => m.agencyId);
+    for (const agencyId of agencies.length ? agencies : [null]) {
+      await this.#audit.authorize(ctx, action, { resource: { agencyId }, ref: `user:${user.id}` });
+    }
+    return user;
   }
 
   async #resolveMemberships(roles: NewUser['roles']): Promise<Membership[]> {

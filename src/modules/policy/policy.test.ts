@@ -106,6 +106,30 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: OWN_AGENCY,
     },
   },
+  'user.enable': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'user.reset_second_factor': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
   'audit.read': {
     purposes: ['oversight', 'administration'],
     roles: {
@@ -311,6 +335,8 @@ describe('actors other than users', () => {
       'user.list',
       'user.create',
       'user.disable',
+      'user.enable',
+      'user.reset_second_factor',
       'audit.verify',
     ];
     for (const action of admin) {

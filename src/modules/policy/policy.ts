@@ -64,6 +64,8 @@ export const RULES = {
   'user.list': { roles: ['node_admin'], scope: 'agency' },
   'user.create': { roles: ['node_admin'], scope: 'agency' },
   'user.disable': { roles: ['node_admin'], scope: 'agency' },
+  'user.enable': { roles: ['node_admin'], scope: 'agency' },
+  'user.reset_second_factor': { roles: ['node_admin'], scope: 'agency' },
   'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
   'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
   'survivor.read_identity': {
