@@ -58,6 +58,7 @@ export interface NewUser {
   roles: { role: RoleId; agency: string | null }[];
 }
 
+/** A user with a newly issued authenticator key: on creation, or when an administrator issues a new one. */
 export interface CreatedUser {
   user: User;
   /** The authenticator secret: the server answers with it this once and never again. */
@@ -184,6 +185,10 @@ export const api = {
   users: () => request<User[]>('GET', '/api/users'),
   createUser: (user: NewUser) => request<CreatedUser>('POST', '/api/users', user),
   disableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/disable`),
+  enableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/enable`),
+  /** A new authenticator key; the old one stops working and the user's sessions end. */
+  resetSecondFactor: (id: string) =>
+    request<CreatedUser>('POST', `/api/users/${encodeURIComponent(id)}/second-factor/reset`),
 
   audit(query: AuditQuery): Promise<AuditRecord[]> {
     const params = new URLSearchParams({ limit: String(AUDIT_PAGE_SIZE) });

@@ -1,5 +1,5 @@
 import { BASE_URL } from './environment.ts';
-import { type DemoUser, demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { type DemoUser, demoUser, expect, seriousViolations, signIn, submitPassword, test, totp } from './fixtures.ts';
 
 // The second test reads, as the oversight body, the audit record of what the first one did.
 test.describe.configure({ mode: 'serial' });
@@ -16,11 +16,15 @@ const worker: DemoUser = {
 let adminId = '';
 let workerId = '';
 
-test('the node administrator adds an agency and a case worker, hands over the key, then disables the account', async ({
+/** The TOTP time step now: the node takes each code once, so a user's next sign-in needs a later step. */
+const timeStep = () => Math.floor(Date.now() / 30_000);
+
+test('the node administrator adds an agency and a case worker, hands over a key and then a new one, disables the account and enables it again', async ({
   page,
   browser,
 }) => {
-  test.slow();
+  // Up to one TOTP time step of waiting, on top of four sign-ins.
+  test.setTimeout(180_000);
   // The only test that signs in the demo administrator, whose codes the node accepts once per time step.
   await signIn(page, demoUser('node_admin'));
   adminId = ((await (await page.request.get('/api/session')).json()) as { user: { id: string } }).user.id;
@@ -88,6 +92,47 @@ test('the node administrator adds an agency and a case worker, hands over the ke
   await expect(key).toHaveCount(0);
   await expect(userForm.getByRole('heading', { name: 'Add a user' })).toBeFocused();
 
+  // The key is lost: Cancel changes nothing; the confirmation issues a new key, shown once, and signs the worker out.
+  const firstSecret = worker.totpSecret;
+  const newKey = row.getByRole('button', { name: `New sign-in key ${worker.displayName}` });
+  await newKey.click();
+  const resetDialog = page.getByRole('dialog', { name: 'Issue a new sign-in key?' });
+  await expect(resetDialog).toContainText(worker.displayName);
+  await expect(resetDialog).toContainText('The old key stops working at once');
+  await expect(resetDialog).toContainText('is signed out of any session still open');
+  await expect(resetDialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  expect(await seriousViolations(page)).toEqual([]);
+  await resetDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(resetDialog).toBeHidden();
+  await expect(newKey).toBeFocused();
+  await expect(key).toHaveCount(0);
+  await newKey.click();
+  await resetDialog.getByRole('button', { name: 'Issue a new key' }).click();
+  await expect(resetDialog).toBeHidden();
+  await expect(key.getByRole('heading', { name: /Authenticator key for/ })).toBeFocused();
+  await expect(key).toContainText('The old key no longer works');
+  await expect(key).toContainText('This key is shown only once.');
+  worker.totpSecret = ((await key.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(worker.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
+  expect(worker.totpSecret).not.toBe(firstSecret);
+  await expect(row).toContainText('Active');
+
+  await workerPage.goto('/');
+  await expect(workerPage.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await submitPassword(workerPage, worker);
+  const code = workerPage.getByLabel('6-digit code');
+  await code.fill(await totp({ ...worker, totpSecret: firstSecret }));
+  await workerPage.getByRole('button', { name: 'Continue' }).click();
+  await expect(workerPage.getByRole('alert')).toContainText('This code did not work.');
+  await code.fill(await totp(worker));
+  await workerPage.getByRole('button', { name: 'Continue' }).click();
+  await expect(workerPage.getByRole('heading', { level: 1, name: 'Welcome to Passage' })).toBeVisible();
+  const lastSignIn = timeStep();
+
+  await key.getByRole('button', { name: 'I have copied the key' }).click();
+  await expect(key).toHaveCount(0);
+  await expect(userForm.getByRole('heading', { name: 'Add a user' })).toBeFocused();
+
   // Escape leaves the account as it was and gives the focus back; the confirmation then disables it.
   const disable = row.getByRole('button', { name: `Disable ${worker.displayName}` });
   await disable.click();
@@ -111,6 +156,19 @@ test('the node administrator adds an agency and a case worker, hands over the ke
   // Disabling ended the case worker's session.
   await workerPage.reload();
   await expect(workerPage.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+  // Enabled again, the account signs in with the key it has.
+  const enable = row.getByRole('button', { name: `Enable ${worker.displayName}` });
+  await enable.click();
+  const enabled = page.getByRole('status').filter({ hasText: 'has been enabled again' });
+  await expect(enabled).toContainText(worker.displayName);
+  await expect(enabled).toBeFocused();
+  await expect(row).toContainText('Active');
+  await expect(enable).toHaveCount(0);
+  await expect(disable).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await expect.poll(timeStep, { timeout: 35_000, intervals: [1_000] }).toBeGreaterThan(lastSignIn);
+  await signIn(workerPage, worker);
   await workerContext.close();
 
   await page.getByLabel('Language').selectOption('ar');

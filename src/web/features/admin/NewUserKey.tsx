@@ -3,11 +3,19 @@ import { useTranslation } from 'react-i18next';
 import type { CreatedUser } from '../../api.ts';
 import { isolate } from '../../i18n/i18n.ts';
 
+interface NewUserKeyProps {
+  created: CreatedUser;
+  /** Why there is a key: a new account, or a new key for an existing one (the old key no longer works). */
+  reason: 'created' | 'reset';
+  onDone(): void;
+}
+
 /**
- * The new user's authenticator key. The server gives it out only in its answer to the creation, so this is the one
- * chance to pass it on; it is grouped by four so that it can be read out or typed without losing one's place.
+ * A newly issued authenticator key, for a new user or in place of a lost one. The server gives it out only in its
+ * answer, so this is the one chance to pass it on; it is grouped by four so that it can be read out or typed without
+ * losing one's place.
  */
-export function NewUserKey({ created, onDone }: { created: CreatedUser; onDone(): void }) {
+export function NewUserKey({ created, reason, onDone }: NewUserKeyProps) {
   const { t } = useTranslation();
   const ids = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -22,7 +30,7 @@ export function NewUserKey({ created, onDone }: { created: CreatedUser; onDone()
       <h3 ref={heading} id={`${ids}-title`} tabIndex={-1}>
         {t('users.keyTitle', { name })}
       </h3>
-      <p>{t('users.created', { name })}</p>
+      <p>{reason === 'created' ? t('users.created', { name }) : t('users.keyReset', { name })}</p>
       <p className="warning">{t('users.keyOnce', { name })}</p>
       <dl className="key">
         <div>

@@ -1,68 +1,42 @@
-import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type User } from '../../api.ts';
-import { type ErrorId, ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
+import { api, type CreatedUser, type User } from '../../api.ts';
 import { isolate } from '../../i18n/i18n.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 
-interface DisableDialogProps {
+interface UserDialogProps<T> {
   user: User;
   onCancel(): void;
-  onDisabled(user: User): void;
+  onDone(result: T): void;
 }
 
-/** Asks before disabling an account; open while it is mounted. Escape or Cancel leaves everything as it was. */
-export function DisableDialog({ user, onCancel, onDisabled }: DisableDialogProps) {
+/** Asks before disabling an account, which ends the person's open sessions. */
+export function DisableDialog({ user, onCancel, onDone }: UserDialogProps<User>) {
   const { t } = useTranslation();
-  const ids = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ErrorId | null>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const opener = document.activeElement;
-    element.showModal();
-    // The harmless choice comes first, so that pressing Enter by mistake disables no one.
-    cancel.current?.focus();
-    return () => {
-      element.close();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
-
-  const confirm = async () => {
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      onDisabled(await api.disableUser(user.id));
-    } catch (failure) {
-      setError(errorIdOf(failure));
-      setPending(false);
-    }
-  };
-
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${ids}-title`}
-      aria-describedby={`${ids}-body`}
-      onClose={onCancel}
-    >
-      <h2 id={`${ids}-title`}>{t('users.confirmTitle')}</h2>
-      <p id={`${ids}-body`}>{t('users.confirmBody', { name: isolate(user.displayName) })}</p>
-      {error && <ErrorMessage errorId={error} />}
-      <div className="actions">
-        <button ref={cancel} type="button" className="button secondary" onClick={onCancel}>
-          {t('users.cancel')}
-        </button>
-        <button type="button" className="button danger" aria-disabled={pending} onClick={() => void confirm()}>
-          {pending ? t('users.disabling') : t('users.confirm')}
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog
+      title={t('users.confirmTitle')}
+      body={t('users.confirmBody', { name: isolate(user.displayName) })}
+      confirm={t('users.confirm')}
+      pending={t('users.disabling')}
+      action={() => api.disableUser(user.id)}
+      onCancel={onCancel}
+      onDone={onDone}
+    />
+  );
+}
+
+/** Asks before issuing a new authenticator key, which makes the old one useless and signs the person out. */
+export function ResetKeyDialog({ user, onCancel, onDone }: UserDialogProps<CreatedUser>) {
+  const { t } = useTranslation();
+  return (
+    <ConfirmDialog
+      title={t('users.resetTitle')}
+      body={t('users.resetBody', { name: isolate(user.displayName) })}
+      confirm={t('users.resetConfirm')}
+      pending={t('users.resetting')}
+      action={() => api.resetSecondFactor(user.id)}
+      onCancel={onCancel}
+      onDone={onDone}
+    />
   );
 }

@@ -1,19 +1,32 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Agency, CreatedUser, User } from '../../api.ts';
+import { type Agency, api, type CreatedUser, type User } from '../../api.ts';
+import { type ErrorId, ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { DATE, useDateFormat } from '../../i18n/format.ts';
 import { isolate } from '../../i18n/i18n.ts';
-import { DisableDialog } from './DisableDialog.tsx';
 import { NewUserKey } from './NewUserKey.tsx';
+import { DisableDialog, ResetKeyDialog } from './UserDialogs.tsx';
 import { UserForm } from './UserForm.tsx';
 
 interface UsersSectionProps {
   users: User[];
   agencies: Agency[];
-  /** The signed-in administrator, who is not offered to disable their own account. */
+  /** The signed-in administrator, who is not offered to disable their own account or replace their own key. */
   currentUserId: string;
   onChanged(user: User): void;
+}
+
+/** What last happened to an account from the table, announced above it. */
+interface Change {
+  kind: 'disabled' | 'enabled';
+  user: User;
+}
+
+/** A key to hand over: the new user's, or the one that replaced a lost key. */
+interface IssuedKey {
+  issued: CreatedUser;
+  reason: 'created' | 'reset';
 }
 
 export function UsersSection({ users, agencies, currentUserId, onChanged }: UsersSectionProps) {
@@ -21,22 +34,52 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
   const ids = useId();
   const formatDate = useDateFormat(DATE);
   const notice = useRef<HTMLParagraphElement>(null);
-  const [disabled, setDisabled] = useState<User | null>(null);
+  const [change, setChange] = useState<Change | null>(null);
+  const [error, setError] = useState<ErrorId | null>(null);
+  const [enabling, setEnabling] = useState<string | null>(null);
   const [toDisable, setToDisable] = useState<User | null>(null);
-  const [created, setCreated] = useState<CreatedUser | null>(null);
+  const [toReset, setToReset] = useState<User | null>(null);
+  const [key, setKey] = useState<IssuedKey | null>(null);
   const [formAgain, setFormAgain] = useState(false);
 
-  // The button the user pressed is gone with the account it disabled; the confirmation takes the focus instead.
+  // The button the user pressed is gone with the state it changed; the confirmation takes the focus instead.
   useEffect(() => {
-    if (disabled) notice.current?.focus();
-  }, [disabled]);
+    if (change) notice.current?.focus();
+  }, [change]);
+
+  const changed = (next: Change) => {
+    setError(null);
+    setChange(next);
+    onChanged(next.user);
+  };
+
+  const enable = async (user: User) => {
+    if (enabling) return;
+    setEnabling(user.id);
+    setError(null);
+    try {
+      changed({ kind: 'enabled', user: await api.enableUser(user.id) });
+    } catch (failure) {
+      setError(errorIdOf(failure));
+    } finally {
+      setEnabling(null);
+    }
+  };
+
+  const named = (user: User) => (
+    <span className="visually-hidden">
+      {' '}
+      <bdi>{user.displayName}</bdi>
+    </span>
+  );
 
   return (
     <section aria-labelledby={`${ids}-title`} className="section">
       <h2 id={`${ids}-title`}>{t('users.title')}</h2>
-      <p ref={notice} role="status" tabIndex={-1} className={disabled ? 'notice' : undefined}>
-        {disabled && t('users.disabled', { name: isolate(disabled.displayName) })}
+      <p ref={notice} role="status" tabIndex={-1} className={change ? 'notice' : undefined}>
+        {change && t(`users.${change.kind}`, { name: isolate(change.user.displayName) })}
       </p>
+      {error && <ErrorMessage errorId={error} />}
       <ScrollingTable caption={t('users.count', { count: users.length })}>
         <thead>
           <tr>
@@ -70,14 +113,29 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
                 {user.disabledAt ? t('users.disabledOn', { date: formatDate(user.disabledAt) }) : t('users.active')}
               </td>
               <td>
-                {!user.disabledAt && user.id !== currentUserId && (
-                  <button type="button" className="button secondary small" onClick={() => setToDisable(user)}>
-                    {t('users.disable')}
-                    <span className="visually-hidden">
-                      {' '}
-                      <bdi>{user.displayName}</bdi>
-                    </span>
+                {user.disabledAt ? (
+                  <button
+                    type="button"
+                    className="button secondary small"
+                    aria-disabled={enabling === user.id}
+                    onClick={() => void enable(user)}
+                  >
+                    {enabling === user.id ? t('users.enabling') : t('users.enable')}
+                    {named(user)}
                   </button>
+                ) : (
+                  user.id !== currentUserId && (
+                    <div className="actions compact">
+                      <button type="button" className="button secondary small" onClick={() => setToDisable(user)}>
+                        {t('users.disable')}
+                        {named(user)}
+                      </button>
+                      <button type="button" className="button secondary small" onClick={() => setToReset(user)}>
+                        {t('users.resetKey')}
+                        {named(user)}
+                      </button>
+                    </div>
+                  )
                 )}
               </td>
             </tr>
@@ -88,18 +146,33 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
         <DisableDialog
           user={toDisable}
           onCancel={() => setToDisable(null)}
-          onDisabled={(user) => {
+          onDone={(user) => {
             setToDisable(null);
-            setDisabled(user);
-            onChanged(user);
+            changed({ kind: 'disabled', user });
           }}
         />
       )}
-      {created ? (
+      {toReset && (
+        <ResetKeyDialog
+          user={toReset}
+          onCancel={() => setToReset(null)}
+          onDone={(issued) => {
+            setToReset(null);
+            setChange(null);
+            setError(null);
+            setKey({ issued, reason: 'reset' });
+            onChanged(issued.user);
+          }}
+        />
+      )}
+      {key ? (
         <NewUserKey
-          created={created}
+          // A key replacing one still on screen is a new panel, so that its heading takes the focus again.
+          key={key.issued.totp.secret}
+          created={key.issued}
+          reason={key.reason}
           onDone={() => {
-            setCreated(null);
+            setKey(null);
             setFormAgain(true);
           }}
         />
@@ -107,9 +180,9 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
         <UserForm
           agencies={agencies}
           focusTitle={formAgain}
-          onCreated={(next) => {
-            setCreated(next);
-            onChanged(next.user);
+          onCreated={(issued) => {
+            setKey({ issued, reason: 'created' });
+            onChanged(issued.user);
           }}
         />
       )}
