@@ -15,7 +15,7 @@ import { ensureKeys } from '../app/keys.ts';
 import { ORG_TYPES } from '../modules/identity/org-types.ts';
 import { ROLES } from '../modules/policy/policy.ts';
 import { runCommand } from './console.ts';
-import { printAgencies, printCreatedUser, printUsers, printVerify } from './output.ts';
+import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { readSecret } from './prompt.ts';
 
 const dataOption = () =>
@@ -208,7 +208,6 @@ const demo = program
       logger: true,
     });
     reportKeys(node.createdKeys);
-    const { printDemo } = await import('./output.ts');
     printDemo(node.url, node.users, opts.data);
     onShutdown(node.close);
   });

@@ -1,7 +1,7 @@
 import qrcode from 'qrcode-terminal';
 import type { VerifyResult } from '../modules/audit/audit.service.ts';
+import type { presentUser } from '../modules/identity/identity.presenters.ts';
 import type { Agency } from '../modules/identity/identity.repository.ts';
-import type { presentUser } from '../modules/identity/identity.routes.ts';
 import type { DemoUser } from './demo.ts';
 
 type User = ReturnType<typeof presentUser>;

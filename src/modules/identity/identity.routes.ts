@@ -2,28 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import type { UserRecord } from './identity.repository.ts';
+import { presentCreated, presentUser } from './identity.presenters.ts';
 import { CreatedUser, NewAgency, NewUser, UserParams } from './identity.schema.ts';
-import type { CreatedUser as CreatedUserResult } from './users.service.ts';
-
-/** The user as the API shows it: never the password hash or the TOTP secret. */
-export function presentUser(user: UserRecord) {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    roles: user.memberships,
-    hasPassword: user.passwordHash !== null,
-    oidcLinked: user.oidcSubject !== null,
-    createdAt: user.createdAt,
-    disabledAt: user.disabledAt,
-  };
-}
-
-/** A new user or a reset key: the TOTP secret leaves the node this once. */
-export function presentCreated(created: CreatedUserResult) {
-  return { user: presentUser(created.user), totp: { secret: created.totpSecret, uri: created.totpUri } };
-}
 
 export const identityRoutes =
   ({ users }: Services): FastifyPluginAsyncTypebox =>
