@@ -1,14 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  deriveIndexKey,
-  exactToken,
-  type IndexPurpose,
-  nameSimilarity,
-  nameTokens,
-  normaliseName,
-  normalisePhone,
-} from './blind-index.ts';
+import { deriveIndexKey, exactToken, type IndexPurpose, nameSimilarity, nameTokens } from './blind-index.ts';
+import { normaliseName, normalisePhone } from './normalise.ts';
 
 const kek = randomBytes(32);
 const nameKey = deriveIndexKey(kek, 'name');

@@ -17,14 +17,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { normaliseName } from './normalise.ts';
 
-export {
-  InvalidIdentifierError,
-  normaliseBirthDate,
-  normaliseDocument,
-  normaliseName,
-  normalisePhone,
-} from './normalise.ts';
-
 export type IndexPurpose = 'name' | 'document' | 'phone' | 'birthdate';
 
 const KEY_BYTES = 32;

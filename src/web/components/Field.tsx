@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type SelectHTMLAttributes, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
 
 interface FieldProps {
   label: string;
@@ -13,7 +13,8 @@ function described(id: string, hint: string | undefined, errorId: string | undef
   return { 'aria-describedby': describedBy || undefined, 'aria-invalid': errorId ? true : undefined };
 }
 
-export function TextField({ label, hint, errorId, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** A label, an optional hint, and the control that `control` renders with the id that ties them together. */
+function FieldFrame({ label, hint, control }: { label: string; hint?: string; control: (id: string) => ReactNode }) {
   const id = useId();
   return (
     <div className="field">
@@ -23,8 +24,18 @@ export function TextField({ label, hint, errorId, ...input }: FieldProps & Input
           {hint}
         </p>
       )}
-      <input id={id} {...input} {...described(id, hint, errorId)} />
+      {control(id)}
     </div>
+  );
+}
+
+export function TextField({ label, hint, errorId, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      control={(id) => <input id={id} {...input} {...described(id, hint, errorId)} />}
+    />
   );
 }
 
@@ -35,18 +46,15 @@ export function SelectField({
   children,
   ...select
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
+    <FieldFrame
+      label={label}
+      hint={hint}
+      control={(id) => (
+        <select id={id} {...select} {...described(id, hint, errorId)}>
+          {children}
+        </select>
       )}
-      <select id={id} {...select} {...described(id, hint, errorId)}>
-        {children}
-      </select>
-    </div>
+    />
   );
 }
