@@ -1,5 +1,6 @@
 /** The node's HTTP API as the web app sees it: same origin, JSON, a session cookie and a CSRF token. */
 
+import type { AuditRecord as StoredAuditRecord } from '../modules/audit/audit.repository.ts';
 import type { ORG_TYPES } from '../modules/identity/org-types.ts';
 import { type Purpose, type Role as RoleId, RULES } from '../modules/policy/policy.ts';
 
@@ -78,15 +79,10 @@ export interface AuditQuery {
   afterSeq?: number;
 }
 
-export interface AuditRecord {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  resource: string | null;
+/** A record as the audit API sends it; the app shows neither hashes nor request ids. */
+export type AuditRecord = Omit<StoredAuditRecord, 'purpose' | 'prevHash' | 'hash' | 'requestId'> & {
   purpose: Purpose | null;
-  outcome: 'success' | 'denied' | 'failure';
-}
+};
 
 export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 

@@ -47,14 +47,19 @@ export class AuthService {
   readonly #kek: Buffer;
   readonly #options: Required<AuthOptions>;
   /** Compared against when the account does not exist, so that the answer takes as long as for a real one. */
-  readonly #dummyHash: Promise<string>;
+  #dummyHash: Promise<string> | null = null;
 
   constructor(db: Db, audit: AuditService, kek: Buffer, options: AuthOptions) {
     this.#db = db;
     this.#audit = audit;
     this.#kek = kek;
     this.#options = { failureDelayMs: 250, now: () => new Date(), ...options };
-    this.#dummyHash = hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+  }
+
+  /** Made on the first unknown account, not at start: most processes (CLI, the OpenAPI writer) never need it. */
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+    return this.#dummyHash;
   }
 
   async login(email: string, password: string, address: string, requestId: string | null) {
@@ -64,7 +69,7 @@ export class AuthService {
     const usable = user && !user.disabledAt && user.passwordHash;
     const valid = usable
       ? await verifyPassword(user.passwordHash as string, password)
-      : await verifyPassword(await this.#dummyHash, password).then(() => false);
+      : await verifyPassword(await this.#dummy(), password).then(() => false);
     if (!valid || !user) {
       await this.#fail(keys, user ? `user:${user.id}` : null, 'auth.login', requestId);
       throw loginFailed();
