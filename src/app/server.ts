@@ -11,6 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
+import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
@@ -78,7 +79,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
-  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord]) app.addSchema(schema);
+  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord, ...caseSchemas]) {
+    app.addSchema(schema);
+  }
 
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
@@ -121,6 +124,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(authRoutes(services), { prefix: '/api' });
     await scope.register(identityRoutes(services), { prefix: '/api' });
     await scope.register(auditRoutes(services), { prefix: '/api' });
+    await scope.register(casesRoutes(services), { prefix: '/api' });
   });
   await registerWeb(app);
   return app;

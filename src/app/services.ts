@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/audit.service.ts';
+import { CasesService } from '../modules/cases/cases.service.ts';
+import { SurvivorsService } from '../modules/cases/survivors.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
 import type { Config } from './config.ts';
@@ -13,10 +15,13 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   auth: AuthService;
+  cases: CasesService;
+  survivors: SurvivorsService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
+  const cases = new CasesService(db, audit, keys.kek);
   return {
     config,
     db,
@@ -24,5 +29,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     audit,
     users: new UsersService(db, audit, keys.kek, `Passage ${config.nodeName}`),
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
+    cases,
+    survivors: new SurvivorsService(cases),
   };
 }

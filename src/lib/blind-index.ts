@@ -6,13 +6,13 @@
  * records share a token, and how often each token occurs. Frequency analysis then guesses the common values (the
  * token in most rows is probably the commonest first name or trigram), and with the index key every low-entropy value
  * could be tested outright: a century holds only ~36,500 birth dates. So:
- * - index keys are derived from the KEK in memory, per purpose, and never stored, logged or sent to another node
- *   (cross-border linkage uses its own encodings), so a copy of the tables without the KEK shows only equalities
- *   and frequencies;
+ * - index keys are derived in memory, per purpose, from the node's index root key, which is stored only wrapped by
+ *   the KEK and never logged or sent to another node (cross-border linkage uses its own encodings), so a copy of the
+ *   tables without the KEK shows only equalities and frequencies;
  * - each purpose has its own key, so a name token cannot be correlated with a document or phone token;
  * - name tokens are returned as a sorted set, which drops the order of trigrams and name parts;
  * - tokens are truncated to 128 bits: collisions stay negligible and nothing is gained by keeping the full HMAC.
- * Because index keys derive from the KEK, rotating the KEK means recomputing every token from the decrypted fields.
+ * Rotating the KEK rewraps the root key and leaves every token as it is.
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { normaliseName } from './normalise.ts';
@@ -22,9 +22,9 @@ export type IndexPurpose = 'name' | 'document' | 'phone' | 'birthdate';
 const KEY_BYTES = 32;
 const TOKEN_BYTES = 16;
 
-export function deriveIndexKey(kek: Buffer, purpose: IndexPurpose): Buffer {
-  if (kek.length !== KEY_BYTES) throw new RangeError(`key-encryption key must be ${KEY_BYTES} bytes`);
-  return Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `passage/blind-index/v1/${purpose}`, KEY_BYTES));
+export function deriveIndexKey(rootKey: Buffer, purpose: IndexPurpose): Buffer {
+  if (rootKey.length !== KEY_BYTES) throw new RangeError(`index root key must be ${KEY_BYTES} bytes`);
+  return Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), `passage/blind-index/v1/${purpose}`, KEY_BYTES));
 }
 
 /** The token for a whole value, already normalised by the normaliser of its purpose. */

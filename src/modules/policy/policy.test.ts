@@ -5,6 +5,7 @@ import {
   type Action,
   type Actor,
   actorRef,
+  agenciesFor,
   assertCan,
   can,
   type Decision,
@@ -168,6 +169,223 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NO_ROLE,
     },
   },
+  'survivor.update_identity': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'survivor.erase': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'case.create': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'case.read': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: OWN_AGENCY,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'case.update': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'case.transition': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'case.approve_closure': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'consent.read': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: OWN_AGENCY,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'consent.record': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'consent.override': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'disclosure.read': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: OWN_AGENCY,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'risk.assess': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'service.plan': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'referral.offer': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'referral.respond': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'htcds.import': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'htcds.export': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: OWN_AGENCY,
+    },
+  },
+  'htcds.export_identity': {
+    purposes: ['case_management', 'administration'],
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+    },
+  },
 };
 
 const SECOND_FACTOR: Record<Role, boolean> = {
@@ -304,6 +522,115 @@ describe('scopes', () => {
         expect(can(user(), action, { agencyId: AGENCY }, purpose), action).toEqual({ allowed: false, reason: 'role' });
       }
     }
+  });
+});
+
+describe('sharing a resource with other agencies', () => {
+  const THIRD_AGENCY = 'agency-c';
+  const shared = { agencyId: OTHER_AGENCY, sharedWith: [AGENCY] };
+
+  it('lets an agency in sharedWith read the resource as if it were its own, and nothing more', () => {
+    const worker = user({ role: 'case_worker', agencyId: AGENCY });
+    expect(can(worker, 'case.read', shared)).toEqual({ allowed: true });
+    expect(can(worker, 'consent.read', shared)).toEqual({ allowed: true });
+    expect(can(worker, 'case.update', shared)).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(worker, 'consent.record', shared)).toEqual({ allowed: false, reason: 'scope' });
+    expect(() => assertCan(worker, 'case.read', shared)).not.toThrow();
+    // Without sharing, the same membership is out of scope.
+    expect(can(worker, 'case.read', { agencyId: OTHER_AGENCY })).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(worker, 'case.read', { agencyId: OTHER_AGENCY, sharedWith: [] })).toEqual({
+      allowed: false,
+      reason: 'scope',
+    });
+  });
+
+  it('still asks for a purpose and a role allowed by the rule', () => {
+    const worker = user({ role: 'case_worker', agencyId: AGENCY });
+    expect(can(worker, 'survivor.read_identity', shared, 'case_management')).toEqual({ allowed: true });
+    expect(can(worker, 'survivor.read_identity', shared)).toEqual({ allowed: false, reason: 'purpose' });
+    expect(can(worker, 'survivor.erase', shared)).toEqual({ allowed: false, reason: 'role' });
+    const coordinator = user({ role: 'coordinator', agencyId: AGENCY });
+    expect(can(coordinator, 'case.read', shared)).toEqual({ allowed: false, reason: 'role' });
+  });
+
+  it('refuses a membership whose agency is neither the owner nor in sharedWith', () => {
+    const worker = user({ role: 'case_worker', agencyId: THIRD_AGENCY });
+    expect(can(worker, 'case.read', shared)).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(worker, 'case.read', { agencyId: OTHER_AGENCY, sharedWith: [AGENCY, 'agency-d'] })).toEqual({
+      allowed: false,
+      reason: 'scope',
+    });
+    expect(() => assertCan(worker, 'case.read', shared)).toThrow(expect.objectContaining({ id: 'forbidden' }));
+    // The owning agency keeps its access.
+    expect(can(user({ role: 'case_worker', agencyId: OTHER_AGENCY }), 'case.read', shared)).toEqual({ allowed: true });
+  });
+
+  it('does not help with node-scoped actions', () => {
+    const oversight = user({ role: 'oversight', agencyId: AGENCY });
+    const onlyShared = { sharedWith: [AGENCY] };
+    const ownedAndShared = { agencyId: AGENCY, sharedWith: [AGENCY] };
+    for (const resource of [onlyShared, shared, ownedAndShared]) {
+      expect(can(oversight, 'audit.verify', resource)).toEqual({ allowed: false, reason: 'scope' });
+      expect(can(oversight, 'audit.read', resource, 'oversight')).toEqual({ allowed: false, reason: 'scope' });
+      expect(can(user({ role: 'node_admin', agencyId: AGENCY }), 'agency.create', resource)).toEqual({
+        allowed: false,
+        reason: 'scope',
+      });
+    }
+  });
+});
+
+describe('agenciesFor', () => {
+  const THIRD_AGENCY = 'agency-c';
+
+  it('is null for a node-wide membership with a role the rule allows', () => {
+    expect(agenciesFor(user({ role: 'case_worker', agencyId: null }), 'case.read')).toBeNull();
+    expect(agenciesFor(user({ role: 'supervisor', agencyId: null }), 'survivor.erase')).toBeNull();
+    // A node-wide membership wins over agency-scoped ones.
+    const actor = user({ role: 'investigator', agencyId: AGENCY }, { role: 'supervisor', agencyId: null });
+    expect(agenciesFor(actor, 'case.create')).toBeNull();
+  });
+
+  it('lists the agencies of the memberships with an allowed role, once each', () => {
+    const actor = user(
+      { role: 'case_worker', agencyId: AGENCY },
+      { role: 'supervisor', agencyId: OTHER_AGENCY },
+      { role: 'investigator', agencyId: AGENCY },
+      { role: 'supervisor', agencyId: AGENCY },
+    );
+    expect(agenciesFor(actor, 'case.read')?.sort()).toEqual([AGENCY, OTHER_AGENCY]);
+    expect(agenciesFor(actor, 'case.approve_closure')?.sort()).toEqual([AGENCY, OTHER_AGENCY]);
+    expect(agenciesFor(actor, 'case.create')?.sort()).toEqual([AGENCY, OTHER_AGENCY]);
+  });
+
+  it('ignores memberships of roles the rule does not allow, node-wide ones included', () => {
+    const actor = user(
+      { role: 'oversight', agencyId: null },
+      { role: 'node_admin', agencyId: null },
+      { role: 'investigator', agencyId: OTHER_AGENCY },
+      { role: 'case_worker', agencyId: AGENCY },
+      { role: 'coordinator', agencyId: THIRD_AGENCY },
+    );
+    expect(agenciesFor(actor, 'risk.assess')).toEqual([AGENCY]);
+    expect(agenciesFor(actor, 'case.update')?.sort()).toEqual([AGENCY, OTHER_AGENCY]);
+    expect(agenciesFor(actor, 'survivor.erase')).toEqual([]);
+  });
+
+  it('is an empty list for an actor without an allowed role', () => {
+    expect(agenciesFor(user(), 'case.read')).toEqual([]);
+    expect(agenciesFor(user({ role: 'coordinator', agencyId: null }), 'case.read')).toEqual([]);
+    expect(agenciesFor(user({ role: 'reparations_officer', agencyId: AGENCY }), 'case.create')).toEqual([]);
+  });
+
+  it('is null for the console operator on administrative actions, and empty on casework', () => {
+    const operator: Actor = { kind: 'operator', name: 'root' };
+    expect(agenciesFor(operator, 'user.list')).toBeNull();
+    expect(agenciesFor(operator, 'htcds.export')).toBeNull();
+    expect(agenciesFor(operator, 'case.read')).toEqual([]);
+  });
+
+  it('is an empty list for an anonymous actor, for every action', () => {
+    for (const action of ACTIONS) expect(agenciesFor({ kind: 'anonymous' }, action), action).toEqual([]);
   });
 });
 

@@ -40,6 +40,8 @@ export type Actor =
 export interface Resource {
   /** The agency the resource belongs to, for roles scoped to an agency. */
   agencyId?: string | null;
+  /** Other agencies that may read it as if it were theirs (e.g. the receiver of an accepted referral); see Rule.shared. */
+  sharedWith?: readonly string[];
 }
 
 /**
@@ -53,9 +55,15 @@ interface Rule {
   scope: Scope;
   /** When set, the caller must state one of these purposes. */
   purposes?: readonly Purpose[];
+  /** Whether agencies in `Resource.sharedWith` may do it too. Only reads are ever shared. */
+  shared?: boolean;
 }
 
 const EVERYONE = ROLES;
+/** Roles that work cases day to day. */
+const CASE_ROLES = ['case_worker', 'supervisor', 'investigator', 'prosecutor', 'reparations_officer'] as const;
+const FRONTLINE = ['case_worker', 'supervisor', 'investigator'] as const;
+const CARE = ['case_worker', 'supervisor'] as const;
 
 /** The whole policy: every service asks `can`/`assert` with one of these actions. Deny by default. */
 export const RULES = {
@@ -69,9 +77,33 @@ export const RULES = {
   'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
   'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
   'survivor.read_identity': {
-    roles: ['case_worker', 'supervisor', 'investigator', 'prosecutor', 'reparations_officer'],
+    roles: CASE_ROLES,
     scope: 'agency',
     purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+    shared: true,
+  },
+  'survivor.update_identity': { roles: FRONTLINE, scope: 'agency' },
+  'survivor.erase': { roles: ['supervisor'], scope: 'agency' },
+  'case.create': { roles: FRONTLINE, scope: 'agency' },
+  /** Pseudonymous case data: no identity fields. */
+  'case.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
+  'case.update': { roles: FRONTLINE, scope: 'agency' },
+  'case.transition': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
+  'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
+  'consent.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
+  'consent.record': { roles: CARE, scope: 'agency' },
+  'consent.override': { roles: ['supervisor', 'prosecutor'], scope: 'agency' },
+  'disclosure.read': { roles: [...CARE, 'oversight'], scope: 'agency' },
+  'risk.assess': { roles: CARE, scope: 'agency' },
+  'service.plan': { roles: CARE, scope: 'agency' },
+  'referral.offer': { roles: CARE, scope: 'agency' },
+  'referral.respond': { roles: CARE, scope: 'agency' },
+  'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
+  'htcds.export': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
+  'htcds.export_identity': {
+    roles: ['supervisor', 'node_admin'],
+    scope: 'agency',
+    purposes: ['case_management', 'administration'],
   },
 } as const satisfies Record<string, Rule>;
 export type Action = keyof typeof RULES;
@@ -94,11 +126,25 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, purpo
     (m) =>
       rule.scope === 'any' ||
       m.agencyId === null ||
-      (rule.scope === 'agency' && resource.agencyId != null && m.agencyId === resource.agencyId),
+      (rule.scope === 'agency' &&
+        ((resource.agencyId != null && m.agencyId === resource.agencyId) ||
+          (rule.shared === true && resource.sharedWith?.includes(m.agencyId) === true))),
   );
   if (!inScope) return { allowed: false, reason: 'scope' };
   if (rule.purposes && (!purpose || !rule.purposes.includes(purpose))) return { allowed: false, reason: 'purpose' };
   return { allowed: true };
+}
+
+/**
+ * The agencies where `actor` may do `action` on resources of their own: null when a node-wide membership allows it
+ * everywhere, an empty list when nowhere. For listing and searching, where there is no single resource to ask about.
+ */
+export function agenciesFor(actor: Actor, action: Action): string[] | null {
+  const rule: Rule = RULES[action];
+  const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
+  if (withRole.some((m) => m.agencyId === null || rule.scope === 'any')) return null;
+  if (rule.scope === 'node') return [];
+  return [...new Set(withRole.map((m) => m.agencyId as string))];
 }
 
 export function assertCan(actor: Actor, action: Action, resource?: Resource, purpose?: Purpose): void {

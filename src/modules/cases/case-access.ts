@@ -1,0 +1,44 @@
+import { notFound } from '../../app/errors.ts';
+import type { Queryable } from '../../db/client.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import type { Action, Purpose } from '../policy/policy.ts';
+import * as repo from './cases.repository.ts';
+
+export async function loadCase(q: Queryable, id: string, forUpdate = false): Promise<repo.CaseRow> {
+  const found = await repo.findCase(q, id, forUpdate);
+  if (!found) throw notFound('The case');
+  return found;
+}
+
+/**
+ * Asks the policy layer about an action on a case. `shared`: agencies that received the case by an accepted
+ * referral may do it too (reads); otherwise only the owning agency (and node-wide roles) may.
+ */
+export async function authorizeCase(
+  q: Queryable,
+  audit: AuditService,
+  ctx: RequestContext,
+  action: Action,
+  found: repo.CaseRow,
+  options: { shared?: boolean; purpose?: Purpose } = {},
+): Promise<void> {
+  const sharedWith = options.shared ? await repo.sharedWith(q, found.id) : [];
+  await audit.authorize(ctx, action, {
+    resource: { agencyId: found.agencyId, sharedWith },
+    ref: `case:${found.id}`,
+    purpose: options.purpose,
+  });
+}
+
+/** Reads a case the caller may see, or fails with 404/403 (the refusal is audited). */
+export async function readableCase(
+  q: Queryable,
+  audit: AuditService,
+  ctx: RequestContext,
+  id: string,
+  action: Action = 'case.read',
+): Promise<repo.CaseRow> {
+  const found = await loadCase(q, id);
+  await authorizeCase(q, audit, ctx, action, found, { shared: true });
+  return found;
+}

@@ -1,0 +1,239 @@
+import { Type } from 'typebox';
+import { PURPOSES } from '../policy/policy.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES } from './consent.ts';
+import { STAGES } from './lifecycle.ts';
+
+const strict = { additionalProperties: false } as const;
+const literals = (values: readonly string[], options = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
+
+export const FieldValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
+export const Fields = Type.Record(Type.String(), FieldValue, {
+  description: 'HTCDS 2.0 fields by name (e.g. prs_Gender, vic_TypeOfExploitation); multi-selects as arrays',
+});
+/** For changes: null removes a field. */
+const FieldChanges = Type.Record(Type.String(), Type.Union([FieldValue, Type.Null()]), {
+  description: 'HTCDS fields to set; null removes one',
+});
+
+export const StageName = literals(STAGES, { description: 'Case stage' });
+export const PurposeName = literals(PURPOSES, { description: 'Why you need the data' });
+export const ConsentPurposeName = literals(CONSENT_PURPOSES);
+
+export const CaseParams = Type.Object({ caseId: Type.String() });
+
+export const NewCase = Type.Object(
+  {
+    agencyId: Type.Optional(Type.String({ description: "Owning agency; defaults to the caller's only agency" })),
+    reportedAt: Type.Optional(Type.String({ description: 'YYYY-MM-DD; defaults to today' })),
+    survivor: Type.Record(Type.String(), FieldValue, {
+      description: 'prs_ and psg_ fields; identity fields among them are encrypted',
+    }),
+    victim: Type.Optional(Type.Record(Type.String(), FieldValue, { description: 'vic_ and con_ fields' })),
+    details: Type.Optional(Type.Record(Type.String(), FieldValue, { description: 'cas_ fields' })),
+    comment: Type.Optional(Type.String({ maxLength: 20000 })),
+    movements: Type.Optional(Type.Array(Type.Record(Type.String(), FieldValue), { maxItems: 100 })),
+    perpetrators: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { person: Type.Optional(Type.Record(Type.String(), FieldValue)), fields: Type.Optional(Fields) },
+          strict,
+        ),
+        { maxItems: 100 },
+      ),
+    ),
+  },
+  strict,
+);
+
+export const CaseChanges = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ description: 'The version you read; a newer one makes the change fail' })),
+    survivor: Type.Optional(FieldChanges),
+    victim: Type.Optional(FieldChanges),
+    details: Type.Optional(FieldChanges),
+  },
+  strict,
+);
+
+const Item = Type.Object({ id: Type.String(), fields: Fields });
+
+export const Case = Type.Object(
+  {
+    id: Type.String(),
+    reference: Type.String({ description: 'Pseudonymous reference, e.g. IT-2026-000042' }),
+    agencyId: Type.String(),
+    stage: StageName,
+    status: literals(['Active', 'Closed'], { description: 'HTCDS cas_Status' }),
+    stageSince: Type.String({ format: 'date-time' }),
+    reportedAt: Type.String({ format: 'date' }),
+    ownerId: Type.Union([Type.String(), Type.Null()]),
+    version: Type.Integer(),
+    survivor: Type.Object({
+      id: Type.String(),
+      attributes: Fields,
+      identityFields: Type.Array(Type.String(), { description: 'Identity fields on record (names only)' }),
+      erased: Type.Boolean(),
+    }),
+    victim: Fields,
+    details: Fields,
+    closureRequest: Type.Union([Type.Object({ requestedBy: Type.String(), reason: Type.String() }), Type.Null()]),
+    nextStages: Type.Array(StageName),
+    movements: Type.Array(Item),
+    perpetrators: Type.Array(Type.Object({ id: Type.String(), personId: Type.String(), fields: Fields })),
+  },
+  { $id: 'Case' },
+);
+
+export const CaseSummary = Type.Object(
+  {
+    id: Type.String(),
+    reference: Type.String(),
+    agencyId: Type.String(),
+    stage: StageName,
+    stageSince: Type.String({ format: 'date-time' }),
+    reportedAt: Type.String({ format: 'date' }),
+    traffickingStatus: Type.Union([Type.String(), Type.Null()]),
+    erased: Type.Boolean(),
+  },
+  { $id: 'CaseSummary' },
+);
+
+export const CaseQuery = Type.Object(
+  {
+    stage: Type.Optional(StageName),
+    reference: Type.Optional(Type.String({ maxLength: 40 })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  strict,
+);
+
+export const SearchQuery = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    document: Type.Optional(Type.String({ maxLength: 60 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    birthDate: Type.Optional(Type.String({ maxLength: 10 })),
+    minScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  strict,
+);
+
+export const SearchHit = Type.Object({
+  caseId: Type.String(),
+  reference: Type.String(),
+  agencyId: Type.String(),
+  stage: StageName,
+  score: Type.Number({ description: 'Dice similarity of the name tokens; 1 for exact matches only' }),
+});
+
+export const CaseEvent = Type.Object(
+  {
+    seq: Type.Integer(),
+    at: Type.String({ format: 'date-time' }),
+    actor: Type.String(),
+    type: Type.String(),
+    data: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'CaseEvent' },
+);
+
+export const StageSpan = Type.Object({
+  stage: StageName,
+  enteredAt: Type.String({ format: 'date-time' }),
+  leftAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  durationMs: Type.Integer(),
+});
+
+export const Transition = Type.Object(
+  { to: StageName, reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  strict,
+);
+export const ClosureDecision = Type.Object(
+  { approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) },
+  strict,
+);
+export const Comment = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 20000 }) }, strict);
+export const Movement = Type.Object({ fields: Fields }, strict);
+export const Perpetrator = Type.Object(
+  { person: Type.Optional(Type.Record(Type.String(), FieldValue)), fields: Type.Optional(Fields) },
+  strict,
+);
+
+export const IdentityRequest = Type.Object({ purpose: PurposeName }, strict);
+export const Identity = Type.Object({
+  personId: Type.String(),
+  purpose: PurposeName,
+  fields: Fields,
+});
+export const IdentityChanges = Type.Object({ fields: FieldChanges }, strict);
+export const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, strict);
+
+const Scope = Type.Object(
+  {
+    agencies: Type.Optional(Type.Array(Type.String())),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }))),
+  },
+  strict,
+);
+
+export const NewConsent = Type.Object(
+  {
+    purpose: ConsentPurposeName,
+    decision: literals(['granted', 'refused']),
+    scope: Type.Optional(Scope),
+    method: literals(CONSENT_METHODS),
+    language: Type.String({ description: 'ISO 639 code of the language the survivor was informed in' }),
+    interpreter: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const NewOverride = Type.Object(
+  { purpose: ConsentPurposeName, scope: Type.Optional(Scope), legalBasis: Type.String({ maxLength: 2000 }) },
+  strict,
+);
+
+export const Consent = Type.Object(
+  {
+    id: Type.String(),
+    purpose: ConsentPurposeName,
+    decision: literals(['granted', 'refused', 'override']),
+    scope: Scope,
+    method: Type.Union([literals(CONSENT_METHODS), Type.Null()]),
+    language: Type.Union([Type.String(), Type.Null()]),
+    interpreter: Type.Boolean(),
+    legalBasis: Type.Union([Type.String(), Type.Null()]),
+    recordedBy: Type.String(),
+    recordedAt: Type.String({ format: 'date-time' }),
+    withdrawnAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    withdrawnBy: Type.Union([Type.String(), Type.Null()]),
+    withdrawalReason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'Consent' },
+);
+
+export const ConsentParams = Type.Object({ caseId: Type.String(), consentId: Type.String() });
+
+export const Disclosure = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  agencyId: Type.Union([Type.String(), Type.Null()]),
+  kind: literals(['view', 'share', 'export']),
+  purpose: Type.String(),
+  fields: Type.Array(Type.String()),
+  recipient: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Notice = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String({ format: 'date-time' }),
+});

@@ -1,0 +1,560 @@
+import { ulid } from 'ulid';
+import { AppError, invalid } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/client.ts';
+import { InvalidIdentifierError } from '../../lib/normalise.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { type Actor, actorRef, agenciesFor, can } from '../policy/policy.ts';
+import { authorizeCase, loadCase, readableCase } from './case-access.ts';
+import {
+  type FieldError,
+  type FieldMap,
+  type Group,
+  isIdentityField,
+  isIsoDate,
+  type Parsed,
+  parseGroup,
+  today,
+} from './case-fields.ts';
+import * as repo from './cases.repository.ts';
+import { type IdentityQuery, IdentityVault, type SealedIdentity } from './identity-vault.ts';
+import { canMove, htcdsStatus, isStage, type Stage, stageSpans, TRANSITIONS } from './lifecycle.ts';
+
+type Input = Record<string, unknown>;
+
+/** A first report: the survivor, what is known of the exploitation, and optionally movements and perpetrators. */
+export interface NewCase {
+  /** The owning agency; defaults to the caller's only agency. */
+  agencyId?: string;
+  /** YYYY-MM-DD; defaults to today. */
+  reportedAt?: string;
+  /** prs_ and psg_ fields; identity fields among them are encrypted. */
+  survivor: Input;
+  /** vic_ and con_ fields. */
+  victim?: Input;
+  /** cas_ fields. */
+  details?: Input;
+  /** First case comment (cco_CaseComment). */
+  comment?: string;
+  /** hte_ fields per movement. */
+  movements?: Input[];
+  perpetrators?: { person?: Input; fields?: Input }[];
+}
+
+export interface ValidCase {
+  agencyId?: string;
+  reportedAt: string;
+  identity: FieldMap;
+  attributes: FieldMap;
+  victim: FieldMap;
+  details: FieldMap;
+  comment?: string;
+  movements: FieldMap[];
+  perpetrators: { identity: FieldMap; attributes: FieldMap; fields: FieldMap }[];
+}
+
+export interface CaseView {
+  id: string;
+  reference: string;
+  agencyId: string;
+  stage: Stage;
+  /** HTCDS cas_Status. */
+  status: 'Active' | 'Closed';
+  stageSince: string;
+  reportedAt: string;
+  ownerId: string | null;
+  version: number;
+  survivor: {
+    id: string;
+    attributes: FieldMap;
+    /** Names of the identity fields on record, never their values. */
+    identityFields: string[];
+    erased: boolean;
+  };
+  victim: FieldMap;
+  details: FieldMap;
+  closureRequest: { requestedBy: string; reason: string } | null;
+  nextStages: Stage[];
+  movements: { id: string; fields: FieldMap }[];
+  perpetrators: { id: string; personId: string; fields: FieldMap }[];
+}
+
+export interface SearchHit {
+  caseId: string;
+  reference: string;
+  agencyId: string;
+  stage: Stage;
+  score: number;
+}
+
+const COMMENT_MAX = 20000;
+const REASON_MAX = 2000;
+
+/** Splits prs_/psg_ fields into encrypted identity and plain attributes. */
+function splitPerson(fields: FieldMap): { identity: FieldMap; attributes: FieldMap } {
+  const identity: FieldMap = {};
+  const attributes: FieldMap = {};
+  for (const [name, value] of Object.entries(fields)) (isIdentityField(name) ? identity : attributes)[name] = value;
+  return { identity, attributes };
+}
+
+/** Checks a whole first report and lists every problem with the path of its field. */
+export function validateNewCase(input: NewCase): Parsed<ValidCase> {
+  const errors: FieldError[] = [];
+  const group = (g: Group, value: unknown, path: string): FieldMap => {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      errors.push({ field: path, reason: 'must be an object of HTCDS fields' });
+      return {};
+    }
+    const parsed = parseGroup(g, value as Input);
+    for (const e of parsed.errors) errors.push({ field: `${path}.${e.field}`, reason: e.reason });
+    return parsed.value;
+  };
+  const reportedAt = input.reportedAt ?? today();
+  if (!isIsoDate(reportedAt)) errors.push({ field: 'reportedAt', reason: 'must be a date written YYYY-MM-DD' });
+  else if (reportedAt > today()) errors.push({ field: 'reportedAt', reason: 'cannot be in the future' });
+
+  const survivor = splitPerson(group('person', input.survivor, 'survivor'));
+  const birth = survivor.identity.prs_Birthdate;
+  if (typeof birth === 'string' && birth > reportedAt) {
+    errors.push({ field: 'survivor.prs_Birthdate', reason: 'the birth date is after the date of the report' });
+  }
+  const victim = group('victim', input.victim, 'victim');
+  if (victim.vic_TraffickingStatusDecisionMakingOrg && !input.victim?.vic_TraffickingStatus) {
+    errors.push({
+      field: 'victim.vic_TraffickingStatusDecisionMakingOrg',
+      reason: 'a deciding organisation needs a trafficking status (vic_TraffickingStatus)',
+    });
+  }
+  const details = group('case', input.details, 'details');
+  const movements = (input.movements ?? []).map((m, i) => {
+    const fields = group('movement', m, `movements[${i}]`);
+    if (!fields.hte_Type) errors.push({ field: `movements[${i}].hte_Type`, reason: 'a movement needs its type' });
+    if (typeof birth === 'string' && typeof fields.hte_Date === 'string' && fields.hte_Date < birth) {
+      errors.push({ field: `movements[${i}].hte_Date`, reason: 'the movement is dated before the birth date' });
+    }
+    return fields;
+  });
+  const perpetrators = (input.perpetrators ?? []).map((p, i) => ({
+    ...splitPerson(group('person', p.person, `perpetrators[${i}].person`)),
+    fields: group('perpetrator', p.fields, `perpetrators[${i}].fields`),
+  }));
+  const comment = input.comment?.trim();
+  if (comment && comment.length > COMMENT_MAX) {
+    errors.push({ field: 'comment', reason: `is longer than ${COMMENT_MAX} characters` });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      agencyId: input.agencyId,
+      reportedAt,
+      ...survivor,
+      victim,
+      details,
+      comment: comment || undefined,
+      movements,
+      perpetrators,
+    },
+  };
+}
+
+export function fieldErrors(errors: FieldError[]): AppError {
+  const fields = errors.map((e) => e.field).join(', ');
+  return invalid(`Some fields are not valid: ${fields}.`, { errors });
+}
+
+function requireReason(reason: string | undefined, what = 'a reason'): string {
+  const text = reason?.trim() ?? '';
+  if (!text) throw invalid(`Give ${what}.`);
+  if (text.length > REASON_MAX) throw invalid(`The reason is longer than ${REASON_MAX} characters.`);
+  return text;
+}
+
+function ownAgency(actor: Actor, requested: string | undefined): string {
+  if (requested) return requested;
+  const agencies = agenciesFor(actor, 'case.create');
+  if (agencies?.length === 1 && agencies[0]) return agencies[0];
+  throw invalid('Say which agency the case belongs to (agencyId).');
+}
+
+export class CasesService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #kek: Buffer;
+  #vault: Promise<IdentityVault> | null = null;
+
+  constructor(db: Db, audit: AuditService, kek: Buffer) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#kek = kek;
+  }
+
+  get db(): Db {
+    return this.#db;
+  }
+
+  get audit(): AuditService {
+    return this.#audit;
+  }
+
+  vault(): Promise<IdentityVault> {
+    this.#vault ??= IdentityVault.open(this.#db, this.#kek).catch((error) => {
+      this.#vault = null;
+      throw error;
+    });
+    return this.#vault;
+  }
+
+  async create(ctx: RequestContext, input: NewCase): Promise<CaseView> {
+    const parsed = validateNewCase(input);
+    if (!parsed.ok) throw fieldErrors(parsed.errors);
+    const id = await this.createValid(ctx, parsed.value);
+    return this.get(ctx, id);
+  }
+
+  /** Stores a validated first report; `q` lets an import put many cases in one transaction. */
+  async createValid(ctx: RequestContext, valid: ValidCase, q?: Queryable): Promise<string> {
+    const agencyId = ownAgency(ctx.actor, valid.agencyId);
+    // A caller that passes its own transaction (the import) has authorized the whole operation already: a refusal
+    // could not be audited from inside it anyway (the audit would wait on the transaction).
+    if (!q) await this.#audit.authorize(ctx, 'case.create', { resource: { agencyId }, ref: `agency:${agencyId}` });
+    const vault = await this.vault();
+    const survivorId = ulid();
+    const sealed = vault.seal(survivorId, valid.identity);
+    const perpetrators = valid.perpetrators.map((p) => {
+      const personId = ulid();
+      return { ...p, personId, sealed: vault.seal(personId, p.identity) };
+    });
+    const store = async (tx: Queryable) => {
+      const [agency] = await tx.query<{ country: string }>('select country from agencies where id = $1', [agencyId]);
+      if (!agency) throw invalid('The agency does not exist.');
+      await insertSealedPerson(tx, survivorId, agencyId, valid.attributes, sealed);
+      const reference = await repo.nextReference(tx, agency.country, Number(valid.reportedAt.slice(0, 4)));
+      const caseId = ulid();
+      const actor = actorRef(ctx.actor);
+      await repo.insertCase(tx, {
+        id: caseId,
+        reference,
+        agencyId,
+        survivorId,
+        stage: 'reported',
+        victim: valid.victim,
+        details: valid.details,
+        ownerId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+        reportedAt: valid.reportedAt,
+        createdBy: actor,
+      });
+      await repo.appendEvent(tx, caseId, actor, 'created', { stage: 'reported' });
+      if (valid.comment) await repo.appendEvent(tx, caseId, actor, 'comment', { cco_CaseComment: valid.comment });
+      for (const fields of valid.movements) {
+        await repo.insertMovement(tx, ulid(), caseId, fields);
+        await repo.appendEvent(tx, caseId, actor, 'movement_added', { hte_Type: fields.hte_Type });
+      }
+      for (const p of perpetrators) {
+        await insertSealedPerson(tx, p.personId, agencyId, p.attributes, p.sealed);
+        await repo.insertPerpetrator(tx, { id: ulid(), caseId, personId: p.personId, fields: p.fields });
+        await repo.appendEvent(tx, caseId, actor, 'perpetrator_added', {});
+      }
+      await this.#audit.record(tx, ctx, { action: 'case.create', resource: `case:${caseId}`, outcome: 'success' });
+      return caseId;
+    };
+    return q ? store(q) : this.#db.transaction(store);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<CaseView> {
+    const found = await readableCase(this.#db, this.#audit, ctx, id);
+    return this.#view(found);
+  }
+
+  async #view(found: repo.CaseRow): Promise<CaseView> {
+    const [person, movements, perpetrators] = await Promise.all([
+      repo.findPerson(this.#db, found.survivorId),
+      repo.movements(this.#db, found.id),
+      repo.perpetrators(this.#db, found.id),
+    ]);
+    return {
+      id: found.id,
+      reference: found.reference,
+      agencyId: found.agencyId,
+      stage: found.stage,
+      status: htcdsStatus(found.stage),
+      stageSince: found.stageSince,
+      reportedAt: found.reportedAt,
+      ownerId: found.ownerId,
+      version: found.version,
+      survivor: {
+        id: found.survivorId,
+        attributes: person?.attributes ?? {},
+        identityFields: Object.keys(person?.identity ?? {}),
+        erased: person?.erasedAt != null,
+      },
+      victim: found.victim,
+      details: found.details,
+      closureRequest:
+        found.closureRequestedBy && found.closureReason
+          ? { requestedBy: found.closureRequestedBy, reason: found.closureReason }
+          : null,
+      nextStages: [...TRANSITIONS[found.stage]],
+      movements,
+      perpetrators,
+    };
+  }
+
+  async list(
+    ctx: RequestContext,
+    filter: { stage?: string; reference?: string; limit: number; offset: number },
+  ): Promise<{ total: number; cases: repo.CaseSummary[] }> {
+    const agencies = await this.#visibleAgencies(ctx);
+    if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
+    return repo.listCases(this.#db, { ...filter, stage: filter.stage as Stage | undefined, agencies });
+  }
+
+  /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
+  async search(
+    ctx: RequestContext,
+    query: IdentityQuery & { minScore?: number; limit?: number },
+  ): Promise<SearchHit[]> {
+    const agencies = await this.#visibleAgencies(ctx);
+    if (!query.name?.trim() && !query.document && !query.phone && !query.birthDate) {
+      throw invalid('Search by name, document number, phone or birth date.');
+    }
+    let tokens: ReturnType<IdentityVault['queryTokens']>;
+    try {
+      tokens = (await this.vault()).queryTokens(query);
+    } catch (error) {
+      if (error instanceof InvalidIdentifierError) throw invalid(`The search is not valid: ${error.message}.`);
+      throw error;
+    }
+    const limit = query.limit ?? 20;
+    const persons = await repo.searchPersons(this.#db, tokens, { minScore: query.minScore ?? 0.4, limit: limit * 4 });
+    const score = new Map(persons.map((p) => [p.personId, p.score]));
+    const cases = await repo.casesOfPersons(this.#db, [...score.keys()]);
+    const shared = agencies
+      ? await this.#sharedCases(
+          cases.map((c) => c.id),
+          agencies,
+        )
+      : new Set<string>();
+    const hits = cases
+      .filter((c) => agencies === null || agencies.includes(c.agencyId) || shared.has(c.id))
+      .map((c) => ({
+        caseId: c.id,
+        reference: c.reference,
+        agencyId: c.agencyId,
+        stage: c.stage,
+        score: score.get(c.survivorId) ?? 0,
+      }))
+      .sort((a, b) => b.score - a.score || a.reference.localeCompare(b.reference))
+      .slice(0, limit);
+    await this.#db.transaction((tx) => this.#audit.record(tx, ctx, { action: 'case.search', outcome: 'success' }));
+    return hits;
+  }
+
+  async #sharedCases(caseIds: string[], agencies: string[]): Promise<Set<string>> {
+    if (caseIds.length === 0) return new Set();
+    const rows = await this.#db.query<{ case_id: string }>(
+      "select case_id from referrals where case_id = any($1) and status = 'accepted' and to_agency_id = any($2)",
+      [caseIds, agencies],
+    );
+    return new Set(rows.map((r) => r.case_id));
+  }
+
+  /** Agencies whose cases the caller may read; null for node-wide roles. Fails when there are none. */
+  async #visibleAgencies(ctx: RequestContext): Promise<string[] | null> {
+    const agencies = agenciesFor(ctx.actor, 'case.read');
+    if (agencies?.length === 0) await this.#audit.authorize(ctx, 'case.read');
+    return agencies;
+  }
+
+  /** Changes non-identity fields; a field set to null is removed. */
+  async update(
+    ctx: RequestContext,
+    id: string,
+    changes: { version?: number; survivor?: Input; victim?: Input; details?: Input },
+  ): Promise<CaseView> {
+    const errors: FieldError[] = [];
+    const merge = (g: Group, path: string, current: FieldMap, input: Input | undefined): FieldMap => {
+      if (!input) return current;
+      const parsed = parseGroup(g, input);
+      for (const e of parsed.errors) errors.push({ field: `${path}.${e.field}`, reason: e.reason });
+      const next = { ...current, ...parsed.value };
+      for (const [name, value] of Object.entries(input)) if (value === null || value === '') delete next[name];
+      return next;
+    };
+    for (const name of Object.keys(changes.survivor ?? {})) {
+      if (isIdentityField(name)) {
+        errors.push({ field: `survivor.${name}`, reason: 'identity fields change through the identity endpoint' });
+      }
+    }
+    await authorizeCase(this.#db, this.#audit, ctx, 'case.update', await loadCase(this.#db, id));
+    await this.#db.transaction(async (tx) => {
+      const found = await loadCase(tx, id, true);
+      if (changes.version !== undefined && changes.version !== found.version) {
+        throw new AppError(
+          'stale_case',
+          409,
+          'Someone changed this case since you opened it. Reload it and try again.',
+        );
+      }
+      const person = await repo.findPerson(tx, found.survivorId, true);
+      const attributes = merge('person', 'survivor', person?.attributes ?? {}, changes.survivor);
+      const victim = merge('victim', 'victim', found.victim, changes.victim);
+      const details = merge('case', 'details', found.details, changes.details);
+      if (errors.length > 0) throw fieldErrors(errors);
+      await repo.updatePersonAttributes(tx, found.survivorId, attributes);
+      await repo.updateCase(tx, id, { victim, details });
+      const fields = [changes.survivor, changes.victim, changes.details].flatMap((c) => Object.keys(c ?? {}));
+      const actor = actorRef(ctx.actor);
+      await repo.appendEvent(tx, id, actor, 'updated', { fields });
+      if (changes.victim?.vic_TraffickingStatus !== undefined) {
+        await repo.appendEvent(tx, id, actor, 'trafficking_status', {
+          vic_TraffickingStatus: victim.vic_TraffickingStatus ?? null,
+          vic_TraffickingStatusDecisionMakingOrg: victim.vic_TraffickingStatusDecisionMakingOrg ?? null,
+        });
+      }
+      await this.#audit.record(tx, ctx, { action: 'case.update', resource: `case:${id}`, outcome: 'success' });
+    });
+    return this.get(ctx, id);
+  }
+
+  async addComment(ctx: RequestContext, id: string, comment: string): Promise<void> {
+    const text = comment.trim();
+    if (!text) throw invalid('The comment is empty.');
+    if (text.length > COMMENT_MAX) throw invalid(`The comment is longer than ${COMMENT_MAX} characters.`);
+    await this.#write(ctx, id, 'case.update', async (tx, actor) => {
+      await repo.appendEvent(tx, id, actor, 'comment', { cco_CaseComment: text });
+    });
+  }
+
+  async addMovement(ctx: RequestContext, id: string, input: Input): Promise<void> {
+    const parsed = parseGroup('movement', input);
+    if (parsed.errors.length > 0) throw fieldErrors(parsed.errors);
+    if (!parsed.value.hte_Type) throw fieldErrors([{ field: 'hte_Type', reason: 'a movement needs its type' }]);
+    await this.#write(ctx, id, 'case.update', async (tx, actor) => {
+      await repo.insertMovement(tx, ulid(), id, parsed.value);
+      await repo.appendEvent(tx, id, actor, 'movement_added', { hte_Type: parsed.value.hte_Type });
+    });
+  }
+
+  async addPerpetrator(ctx: RequestContext, id: string, input: { person?: Input; fields?: Input }): Promise<void> {
+    const parsed = validateNewCase({ survivor: {}, perpetrators: [input] });
+    if (!parsed.ok) throw fieldErrors(parsed.errors);
+    const [p] = parsed.value.perpetrators;
+    if (!p) throw invalid('Describe the perpetrator.');
+    const personId = ulid();
+    const sealed = (await this.vault()).seal(personId, p.identity);
+    await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
+      await insertSealedPerson(tx, personId, found.agencyId, p.attributes, sealed);
+      await repo.insertPerpetrator(tx, { id: ulid(), caseId: id, personId, fields: p.fields });
+      await repo.appendEvent(tx, id, actor, 'perpetrator_added', {});
+    });
+  }
+
+  /**
+   * Moves a case to another stage. Asking for `closed` files a closure request instead: a supervisor other than the
+   * requester approves or rejects it (decideClosure).
+   */
+  async transition(ctx: RequestContext, id: string, to: string, reason: string): Promise<CaseView> {
+    if (!isStage(to)) throw invalid(`"${to}" is not a case stage.`);
+    const why = requireReason(reason, 'a reason for the change');
+    await this.#write(ctx, id, 'case.transition', async (tx, actor, found) => {
+      if (!canMove(found.stage, to)) {
+        const allowed = TRANSITIONS[found.stage].join(', ');
+        throw new AppError(
+          'transition_not_allowed',
+          409,
+          `A case in stage "${found.stage}" cannot move to "${to}". It can move to: ${allowed}.`,
+        );
+      }
+      if (to === 'closed') {
+        if (found.closureRequestedBy)
+          throw new AppError('closure_pending', 409, 'A closure request is already waiting.');
+        await repo.updateCase(tx, id, { closureRequestedBy: actor, closureReason: why });
+        await repo.appendEvent(tx, id, actor, 'closure_requested', { reason: why });
+        return;
+      }
+      await repo.updateCase(tx, id, { stage: to, closureRequestedBy: null, closureReason: null });
+      await repo.appendEvent(tx, id, actor, 'stage_changed', { from: found.stage, to, reason: why });
+    });
+    return this.get(ctx, id);
+  }
+
+  async decideClosure(ctx: RequestContext, id: string, approve: boolean, reason?: string): Promise<CaseView> {
+    await this.#write(ctx, id, 'case.approve_closure', async (tx, actor, found) => {
+      if (!found.closureRequestedBy || !found.closureReason) {
+        throw new AppError('no_closure_request', 409, 'No closure request is waiting for this case.');
+      }
+      if (found.closureRequestedBy === actor) {
+        throw new AppError('same_person', 409, 'Another supervisor must approve a closure you requested.');
+      }
+      if (approve) {
+        const details = { ...found.details, cas_ReasonForCaseClosure: found.closureReason };
+        await repo.updateCase(tx, id, { stage: 'closed', details, closureRequestedBy: null, closureReason: null });
+        await repo.appendEvent(tx, id, actor, 'stage_changed', {
+          from: found.stage,
+          to: 'closed',
+          reason: found.closureReason,
+          requestedBy: found.closureRequestedBy,
+        });
+      } else {
+        const why = requireReason(reason, 'a reason for rejecting the closure');
+        await repo.updateCase(tx, id, { closureRequestedBy: null, closureReason: null });
+        await repo.appendEvent(tx, id, actor, 'closure_rejected', { reason: why });
+      }
+    });
+    return this.get(ctx, id);
+  }
+
+  async timeline(ctx: RequestContext, id: string): Promise<repo.CaseEvent[]> {
+    await readableCase(this.#db, this.#audit, ctx, id);
+    return repo.caseEvents(this.#db, id);
+  }
+
+  /** Time spent in each stage, in order, the current stage up to now. */
+  async stages(ctx: RequestContext, id: string) {
+    await readableCase(this.#db, this.#audit, ctx, id);
+    const events = await repo.caseEvents(this.#db, id);
+    const changes = events
+      .filter((e) => e.type === 'created' || e.type === 'stage_changed')
+      .map((e) => ({ stage: (e.type === 'created' ? 'reported' : e.data.to) as Stage, at: new Date(e.at) }));
+    return stageSpans(changes);
+  }
+
+  /** Runs a change to a case under its row lock, after the policy check, with the audit record in the same transaction. */
+  async #write(
+    ctx: RequestContext,
+    id: string,
+    action: 'case.update' | 'case.transition' | 'case.approve_closure',
+    change: (tx: Queryable, actor: string, found: repo.CaseRow) => Promise<void>,
+  ): Promise<void> {
+    // Authorize before the transaction: a refusal is audited in a transaction of its own. The owning agency of a
+    // case never changes, so the decision still holds under the lock.
+    await authorizeCase(this.#db, this.#audit, ctx, action, await loadCase(this.#db, id));
+    await this.#db.transaction(async (tx) => {
+      const found = await loadCase(tx, id, true);
+      await change(tx, actorRef(ctx.actor), found);
+      await this.#audit.record(tx, ctx, { action, resource: `case:${id}`, outcome: 'success' });
+    });
+  }
+
+  /** Whether `actor` may read the case as its owner (not only through a referral). */
+  static ownsCase(actor: Actor, found: repo.CaseRow): boolean {
+    return can(actor, 'case.read', { agencyId: found.agencyId }).allowed;
+  }
+}
+
+async function insertSealedPerson(
+  q: Queryable,
+  id: string,
+  agencyId: string,
+  attributes: FieldMap,
+  sealed: SealedIdentity,
+): Promise<void> {
+  await repo.insertPerson(
+    q,
+    { id, agencyId, attributes, wrappedKey: sealed.wrappedKey, identity: sealed.identity },
+    sealed.tokens,
+    sealed.nameTokenCount,
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Consent decides what Passage may do with a survivor's data beyond the agency that collected it. The latest
+ * standing decision (granted or refused) for a purpose counts; a withdrawn record no longer counts. An override,
+ * recorded with a legal basis by an authorised role, covers a use the survivor did not consent to and is always
+ * disclosed to them.
+ */
+export const CONSENT_PURPOSES = [
+  'services',
+  'sharing_in_country',
+  'sharing_cross_border',
+  'linkage',
+  'research',
+] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+export const CONSENT_METHODS = ['verbal_with_interpreter', 'verbal', 'written', 'digital'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export interface ConsentScope {
+  /** Agencies the survivor agreed to; empty or absent: any agency, within the countries. */
+  agencies?: string[];
+  /** ISO 3166-1 alpha-2 countries; empty or absent: any country. */
+  countries?: string[];
+}
+
+export interface ConsentRecord {
+  id: string;
+  purpose: ConsentPurpose;
+  decision: 'granted' | 'refused' | 'override';
+  scope: ConsentScope;
+  method: ConsentMethod | null;
+  language: string | null;
+  interpreter: boolean;
+  legalBasis: string | null;
+  recordedBy: string;
+  recordedAt: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawalReason: string | null;
+}
+
+export interface ConsentTarget {
+  agencyId?: string;
+  country?: string;
+}
+
+export type Coverage = { covered: true; basis: 'consent' | 'override'; recordId: string } | { covered: false };
+
+function inScope(scope: ConsentScope, target: ConsentTarget): boolean {
+  const agencies = scope.agencies ?? [];
+  const countries = scope.countries ?? [];
+  if (agencies.length > 0 && (!target.agencyId || !agencies.includes(target.agencyId))) return false;
+  if (countries.length > 0 && (!target.country || !countries.includes(target.country))) return false;
+  return true;
+}
+
+/** Whether the survivor's consent (or a recorded override) covers `purpose` towards `target`. */
+export function consentCovers(
+  records: readonly ConsentRecord[],
+  purpose: ConsentPurpose,
+  target: ConsentTarget = {},
+): Coverage {
+  const standing = records
+    .filter((r) => r.purpose === purpose && r.withdrawnAt === null)
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  const latest = standing.filter((r) => r.decision !== 'override').at(-1);
+  if (latest?.decision === 'granted' && inScope(latest.scope, target)) {
+    return { covered: true, basis: 'consent', recordId: latest.id };
+  }
+  const override = standing.find((r) => r.decision === 'override' && inScope(r.scope, target));
+  return override ? { covered: true, basis: 'override', recordId: override.id } : { covered: false };
+}

@@ -1,0 +1,182 @@
+/**
+ * Where identity fields are encrypted, decrypted and turned into blind-index tokens. Nothing else in Passage sees a
+ * person's data key or an index key.
+ *
+ * Each field value is stored as JSON (so numbers and alias lists keep their type) encrypted under the person's data
+ * key, bound to the person and the field. The blind-index root key lives in `node_secrets`, wrapped by the KEK.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../../db/client.ts';
+import { deriveIndexKey, exactToken, type IndexPurpose, nameTokens } from '../../lib/blind-index.ts';
+import {
+  decryptField,
+  encryptField,
+  newDataKey,
+  rewrapDataKey,
+  unwrapDataKey,
+  wrapDataKey,
+} from '../../lib/data-keys.ts';
+import { normaliseBirthDate, normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
+import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from './case-fields.ts';
+
+const INDEX_ROOT = 'blind-index-root';
+// The wrap binds a key to an owner id; node secrets use their name under this prefix.
+const secretOwner = (name: string) => `node-secret:${name}`;
+
+export interface Token {
+  kind: IndexPurpose;
+  token: string;
+}
+
+export interface SealedIdentity {
+  wrappedKey: string;
+  identity: Record<string, string>;
+  tokens: Token[];
+  nameTokenCount: number;
+}
+
+export interface IdentityQuery {
+  name?: string;
+  document?: string;
+  phone?: string;
+  birthDate?: string;
+}
+
+export class IdentityVault {
+  readonly #kek: Buffer;
+  readonly #indexKeys: Record<IndexPurpose, Buffer>;
+
+  private constructor(kek: Buffer, root: Buffer) {
+    this.#kek = kek;
+    const purposes: IndexPurpose[] = ['name', 'document', 'phone', 'birthdate'];
+    this.#indexKeys = Object.fromEntries(purposes.map((p) => [p, deriveIndexKey(root, p)])) as Record<
+      IndexPurpose,
+      Buffer
+    >;
+  }
+
+  /** Loads the index root key, creating it on a node's first use. */
+  static async open(db: Queryable, kek: Buffer): Promise<IdentityVault> {
+    const owner = secretOwner(INDEX_ROOT);
+    const fresh = wrapDataKey(kek, randomBytes(32), owner);
+    await db.query('insert into node_secrets (name, wrapped) values ($1, $2) on conflict (name) do nothing', [
+      INDEX_ROOT,
+      fresh,
+    ]);
+    const rows = await db.query<{ wrapped: string }>('select wrapped from node_secrets where name = $1', [INDEX_ROOT]);
+    const [row] = rows;
+    if (!row) throw new Error('the blind-index root key is missing');
+    return new IdentityVault(kek, unwrapDataKey(kek, row.wrapped, owner));
+  }
+
+  /** Encrypts a new person's identity under a fresh data key. */
+  seal(personId: string, identity: FieldMap): SealedIdentity {
+    const dataKey = newDataKey();
+    try {
+      return { wrappedKey: wrapDataKey(this.#kek, dataKey, personId), ...this.#encrypt(dataKey, personId, identity) };
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** Re-encrypts a changed identity under the person's existing data key. */
+  reseal(personId: string, wrappedKey: string, identity: FieldMap): Omit<SealedIdentity, 'wrappedKey'> {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      return this.#encrypt(dataKey, personId, identity);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** Decrypts the named fields (all when omitted). */
+  open(personId: string, wrappedKey: string, sealed: Record<string, string>, fields?: readonly string[]): FieldMap {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      const out: FieldMap = {};
+      for (const [field, ciphertext] of Object.entries(sealed)) {
+        if (fields && !fields.includes(field)) continue;
+        out[field] = JSON.parse(decryptField(dataKey, ciphertext, { survivorId: personId, field })) as FieldValue;
+      }
+      return out;
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** Tokens to look up for a search; a value that cannot be normalised throws InvalidIdentifierError. */
+  queryTokens(query: IdentityQuery): { name: string[]; exact: Token[] } {
+    const exact: Token[] = [];
+    if (query.document) exact.push(this.#exact('document', normaliseDocument(query.document)));
+    if (query.phone) exact.push(this.#exact('phone', normalisePhone(query.phone)));
+    if (query.birthDate) exact.push(this.#exact('birthdate', normaliseBirthDate(query.birthDate)));
+    return { name: query.name ? nameTokens(this.#indexKeys.name, query.name) : [], exact };
+  }
+
+  #encrypt(dataKey: Buffer, personId: string, identity: FieldMap): Omit<SealedIdentity, 'wrappedKey'> {
+    const sealed: Record<string, string> = {};
+    for (const [field, value] of Object.entries(identity)) {
+      if (!isIdentityField(field)) throw new Error(`${field} is not an identity field`);
+      sealed[field] = encryptField(dataKey, JSON.stringify(value), { survivorId: personId, field });
+    }
+    const names = this.#nameTokens(identity);
+    return { identity: sealed, tokens: [...names, ...this.#exactTokens(identity)], nameTokenCount: names.length };
+  }
+
+  #nameTokens(identity: FieldMap): Token[] {
+    const full = (['prs_FirstName', 'prs_MiddleName', 'prs_SecondName'] as IdentityField[])
+      .map((field) => identity[field])
+      .filter((part): part is string => typeof part === 'string' && part !== '')
+      .join(' ');
+    const aliases = Array.isArray(identity.psg_Aliases) ? identity.psg_Aliases : [];
+    const tokens = new Set<string>();
+    for (const name of [full, ...aliases]) {
+      if (name) for (const token of nameTokens(this.#indexKeys.name, name)) tokens.add(token);
+    }
+    return [...tokens].map((token) => ({ kind: 'name', token }));
+  }
+
+  #exactTokens(identity: FieldMap): Token[] {
+    const tokens: Token[] = [];
+    if (typeof identity.prs_IdentityNumber === 'string') {
+      tokens.push(this.#exact('document', normaliseDocument(identity.prs_IdentityNumber)));
+    }
+    const phones = new Set([identity.prs_MobilePhone, identity.prs_HomePhone].filter((p) => typeof p === 'string'));
+    for (const phone of phones) tokens.push(this.#exact('phone', phone as string));
+    if (typeof identity.prs_Birthdate === 'string') {
+      tokens.push(this.#exact('birthdate', normaliseBirthDate(identity.prs_Birthdate)));
+    }
+    return tokens;
+  }
+
+  #exact(kind: IndexPurpose, normalised: string): Token {
+    return { kind, token: exactToken(this.#indexKeys[kind], normalised) };
+  }
+}
+
+/**
+ * Moves every wrapped key in the database from `oldKek` to `newKek`: per-person data keys and node secrets. Field
+ * ciphertexts and tokens stay as they are. Safe to run again after an interruption.
+ */
+export async function rewrapAll(db: Queryable, oldKek: Buffer, newKek: Buffer): Promise<{ keys: number }> {
+  let keys = 0;
+  const persons = await db.query<{ id: string; wrapped_key: string }>(
+    'select id, wrapped_key from persons where wrapped_key is not null',
+  );
+  for (const { id, wrapped_key } of persons) {
+    await db.query('update persons set wrapped_key = $2 where id = $1', [
+      id,
+      rewrapDataKey(oldKek, newKek, wrapped_key, id),
+    ]);
+    keys++;
+  }
+  const secrets = await db.query<{ name: string; wrapped: string }>('select name, wrapped from node_secrets');
+  for (const { name, wrapped } of secrets) {
+    await db.query('update node_secrets set wrapped = $2 where name = $1', [
+      name,
+      rewrapDataKey(oldKek, newKek, wrapped, secretOwner(name)),
+    ]);
+    keys++;
+  }
+  return { keys };
+}
