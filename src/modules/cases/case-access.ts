@@ -11,8 +11,8 @@ export async function loadCase(q: Queryable, id: string, forUpdate = false): Pro
 }
 
 /**
- * Asks the policy layer about an action on a case. `shared`: agencies that received the case by an accepted
- * referral may do it too (reads); otherwise only the owning agency (and node-wide roles) may.
+ * Asks the policy layer about an action on a case. Agencies that received the case by an accepted referral are
+ * passed as `sharedWith`; the policy rule says whether that lets them do the action.
  */
 export async function authorizeCase(
   q: Queryable,
@@ -20,9 +20,9 @@ export async function authorizeCase(
   ctx: RequestContext,
   action: Action,
   found: repo.CaseRow,
-  options: { shared?: boolean; purpose?: Purpose } = {},
+  options: { purpose?: Purpose } = {},
 ): Promise<void> {
-  const sharedWith = options.shared ? await repo.sharedWith(q, found.id) : [];
+  const sharedWith = await repo.sharedWith(q, found.id);
   await audit.authorize(ctx, action, {
     resource: { agencyId: found.agencyId, sharedWith },
     ref: `case:${found.id}`,
@@ -39,6 +39,6 @@ export async function readableCase(
   action: Action = 'case.read',
 ): Promise<repo.CaseRow> {
   const found = await loadCase(q, id);
-  await authorizeCase(q, audit, ctx, action, found, { shared: true });
+  await authorizeCase(q, audit, ctx, action, found);
   return found;
 }

@@ -66,7 +66,7 @@ export class SurvivorsService {
    */
   async readIdentity(ctx: RequestContext, caseId: string, purpose: Purpose | undefined): Promise<IdentityDisclosure> {
     const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.read_identity', found, { shared: true, purpose });
+    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.read_identity', found, { purpose });
     const person = await repo.findPerson(this.#db, found.survivorId);
     if (!person?.wrappedKey || !person.identity) {
       throw new AppError('identity_erased', 410, "The survivor's identity was erased at their request.");

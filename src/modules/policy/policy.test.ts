@@ -269,7 +269,7 @@ const EXPECTED: Record<string, ActionRow> = {
     roles: {
       case_worker: OWN_AGENCY,
       supervisor: OWN_AGENCY,
-      investigator: NO_ROLE,
+      investigator: OWN_AGENCY,
       prosecutor: NO_ROLE,
       reparations_officer: NO_ROLE,
       oversight: NO_ROLE,
@@ -529,12 +529,13 @@ describe('sharing a resource with other agencies', () => {
   const THIRD_AGENCY = 'agency-c';
   const shared = { agencyId: OTHER_AGENCY, sharedWith: [AGENCY] };
 
-  it('lets an agency in sharedWith read the resource as if it were its own, and nothing more', () => {
+  it('lets an agency in sharedWith read the resource and give care, but not change the case', () => {
     const worker = user({ role: 'case_worker', agencyId: AGENCY });
     expect(can(worker, 'case.read', shared)).toEqual({ allowed: true });
     expect(can(worker, 'consent.read', shared)).toEqual({ allowed: true });
     expect(can(worker, 'case.update', shared)).toEqual({ allowed: false, reason: 'scope' });
-    expect(can(worker, 'consent.record', shared)).toEqual({ allowed: false, reason: 'scope' });
+    expect(can(worker, 'consent.record', shared)).toEqual({ allowed: true });
+    expect(can(worker, 'case.transition', shared)).toEqual({ allowed: false, reason: 'scope' });
     expect(() => assertCan(worker, 'case.read', shared)).not.toThrow();
     // Without sharing, the same membership is out of scope.
     expect(can(worker, 'case.read', { agencyId: OTHER_AGENCY })).toEqual({ allowed: false, reason: 'scope' });

@@ -40,7 +40,7 @@ export type Actor =
 export interface Resource {
   /** The agency the resource belongs to, for roles scoped to an agency. */
   agencyId?: string | null;
-  /** Other agencies that may read it as if it were theirs (e.g. the receiver of an accepted referral); see Rule.shared. */
+  /** Other agencies working on it, e.g. the receiver of an accepted referral; `Rule.shared` says what they may do. */
   sharedWith?: readonly string[];
 }
 
@@ -55,7 +55,10 @@ interface Rule {
   scope: Scope;
   /** When set, the caller must state one of these purposes. */
   purposes?: readonly Purpose[];
-  /** Whether agencies in `Resource.sharedWith` may do it too. Only reads are ever shared. */
+  /**
+   * Whether agencies in `Resource.sharedWith` (receivers of an accepted referral) may do it too: reading the case, and
+   * the care they were asked to give (consent, risk, services). Never changing or closing the case itself.
+   */
   shared?: boolean;
 }
 
@@ -91,11 +94,11 @@ export const RULES = {
   'case.transition': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
   'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
   'consent.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
-  'consent.record': { roles: CARE, scope: 'agency' },
+  'consent.record': { roles: FRONTLINE, scope: 'agency', shared: true },
   'consent.override': { roles: ['supervisor', 'prosecutor'], scope: 'agency' },
   'disclosure.read': { roles: [...CARE, 'oversight'], scope: 'agency' },
-  'risk.assess': { roles: CARE, scope: 'agency' },
-  'service.plan': { roles: CARE, scope: 'agency' },
+  'risk.assess': { roles: CARE, scope: 'agency', shared: true },
+  'service.plan': { roles: CARE, scope: 'agency', shared: true },
   'referral.offer': { roles: CARE, scope: 'agency' },
   'referral.respond': { roles: CARE, scope: 'agency' },
   'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
