@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
 import { tempDir, testConfig, testDb } from '../helpers.ts';
+import { type Client, staff } from './client.ts';
 
 const NODES = [
   { id: 'node-md', country: 'MD', name: 'Passage Moldova' },
@@ -59,8 +60,112 @@ describe("Ana's passage", () => {
 
   it.todo('1. 2023, Romania: a legacy HTCDS record of Ana is imported on node-ro and closed (#3)');
   it.todo('2. 2026-03, Moldova: the recruitment by "Agro Job Consult SRL" is recorded as a hte_ event (#3)');
-  it.todo('3. 2026-06, Italy: first report, identification, high risk, safety plan and services on node-it (#3)');
-  it.todo('4. Ana consents to services, sharing with Moldova, linkage; refuses research (#3)');
+  // Steps 3 and 4 share Italy's people and Ana's case.
+  const italy = {} as { inspector: Client; caseWorker: Client; ngo: string; caseId: string };
+
+  it('3. 2026-06, Italy: the labour inspector records a first report; Ana is identified, possible then actual victim', async () => {
+    const it_ = node('node-it');
+    const ctx = operatorContext('scenario');
+    const [inspectorate] = await it_.services.users.listAgencies(ctx);
+    const ngo = await it_.services.users.createAgency(ctx, { name: 'Casa Aurora', country: 'IT', orgType: 'NGO' });
+    italy.ngo = ngo.id;
+    italy.inspector = await staff(it_, inspectorate?.id as string, 'investigator', 'Luca Bassi');
+    italy.caseWorker = await staff(it_, ngo.id, 'case_worker', 'Giulia Ferri');
+
+    const report = await italy.inspector.ok<{ id: string; reference: string; stage: string }>('POST', '/api/cases', {
+      reportedAt: '2026-06-18',
+      survivor: {
+        prs_FirstName: 'Ana',
+        prs_SecondName: 'Rusu',
+        prs_Birthdate: '1999-03-14',
+        prs_Gender: 'Feminine',
+        prs_Citizenship: ['MD'],
+        prs_PrimaryLanguage: 'ron',
+        psg_InterpreterLanguage: 'ro',
+        psg_ImmigrationStatus: 'IrregularMigrant',
+      },
+      victim: {
+        vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
+        vic_TraffickingStatusDecisionMakingOrg: 'NonPoliceGovernmentalOrganization',
+        vic_TypeOfExploitation: ['ForcedLabour'],
+        vic_ForcedLabourIndustry: 'A_AgricultureForestryAndFishing',
+        vic_MethodsOfControl: ['DebtBondage', 'TakesEarnings', 'ThreatensChildrenFamily'],
+      },
+      comment: 'Eleven farm workers found in a bunkhouse near Latina; passports kept by the employer, wages withheld.',
+      movements: [
+        { hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' },
+        { hte_Type: 'Exploitation', hte_Country: 'IT', hte_City: 'Latina', hte_Date: '2026-04-01' },
+      ],
+      perpetrators: [
+        {
+          person: { prs_FirstName: 'Agro Job Consult SRL', prs_MobilePhone: '+373 69 123 456' },
+          fields: { per_RoleInProcess: ['RecruiterOrIntermediary'] },
+        },
+      ],
+    });
+    expect(report.reference).toMatch(/^IT-2026-\d{6}$/);
+    italy.caseId = report.id;
+    const path = `/api/cases/${report.id}`;
+
+    // Identification: possible, then actual victim, decided by the labour inspectorate.
+    await italy.inspector.ok('POST', `${path}/transitions`, {
+      to: 'identification',
+      reason: 'Interview with interpreter',
+    });
+    await italy.inspector.ok('PATCH', path, {
+      victim: { vic_TraffickingStatus: 'ActualVictimOfTrafficking' },
+    });
+    const identified = await italy.inspector.ok<{ victim: Record<string, unknown> }>('GET', path);
+    expect(identified.victim).toMatchObject({
+      vic_TraffickingStatus: 'ActualVictimOfTrafficking',
+      vic_TraffickingStatusDecisionMakingOrg: 'NonPoliceGovernmentalOrganization',
+    });
+    const timeline = await italy.inspector.ok<{ type: string; data: Record<string, unknown> }[]>(
+      'GET',
+      `${path}/timeline`,
+    );
+    expect(timeline.filter((e) => e.type === 'trafficking_status').map((e) => e.data.vic_TraffickingStatus)).toEqual([
+      'ActualVictimOfTrafficking',
+    ]);
+    // The NGO's case worker has no access before a referral.
+    expect((await italy.caseWorker.call('GET', path)).status).toBe(403);
+    // The inspector finds her again by the Cyrillic spelling of her name, without anything being decrypted.
+    const hits = await italy.inspector.ok<{ caseId: string }[]>('POST', '/api/cases/search', { name: 'Ана Русу' });
+    expect(hits[0]?.caseId).toBe(report.id);
+  });
+
+  it('4. With the interpreter, Ana consents to services, sharing with Moldova and linkage; she refuses research', async () => {
+    const path = `/api/cases/${italy.caseId}/consents`;
+    const consent = (purpose: string, decision: string, scope?: object) =>
+      italy.inspector.ok('POST', path, { purpose, decision, scope, method: 'verbal_with_interpreter', language: 'ro' });
+    await consent('services', 'granted', { countries: ['IT'] });
+    await consent('sharing_in_country', 'granted', { agencies: [italy.ngo] });
+    await consent('sharing_cross_border', 'granted', { countries: ['MD'] });
+    await consent('linkage', 'granted');
+    await consent('research', 'refused');
+
+    const records = await italy.inspector.ok<{ purpose: string; decision: string; interpreter: boolean }[]>(
+      'GET',
+      path,
+    );
+    expect(records.map((r) => [r.purpose, r.decision])).toEqual([
+      ['services', 'granted'],
+      ['sharing_in_country', 'granted'],
+      ['sharing_cross_border', 'granted'],
+      ['linkage', 'granted'],
+      ['research', 'refused'],
+    ]);
+    expect(records.every((r) => r.interpreter)).toBe(true);
+    const survivors = node('node-it').services.survivors;
+    expect(await survivors.coverage(italy.caseId, 'sharing_cross_border', { country: 'MD' })).toMatchObject({
+      covered: true,
+    });
+    expect(await survivors.coverage(italy.caseId, 'sharing_cross_border', { country: 'RO' })).toEqual({
+      covered: false,
+    });
+    expect(await survivors.coverage(italy.caseId, 'research')).toEqual({ covered: false });
+    expect(await survivors.coverage(italy.caseId, 'linkage')).toMatchObject({ covered: true });
+  });
   it.todo('5. Linkage finds the 2023 record on node-ro and the recruiter phone on node-md (#6)');
   it.todo('6. Evidence is uploaded, hashed, logged in the custody log and redacted (#4)');
   it.todo('7. JIT, MLA request with statutory clocks and a cross-border referral between node-it and node-md (#5)');

@@ -207,7 +207,7 @@ export function parseValue(field: HtcdsField, raw: unknown): { value: FieldValue
   if (extensionValues && !extensionValues.includes(first)) {
     return `${what}: use one of ${extensionValues.join(', ')}.`;
   }
-  if (type.includes('picklist') && !standard) {
+  if (type.includes('picklist') && !standard && !extensionValues) {
     const check = validateValue(field.name, parts.join(';'));
     if (!check.ok) return check.reason;
   }
