@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/audit.service.ts';
 import { CasesService } from '../modules/cases/cases.service.ts';
+import { HtcdsExchangeService } from '../modules/cases/htcds-exchange.service.ts';
 import { SurvivorsService } from '../modules/cases/survivors.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
@@ -17,6 +18,7 @@ export interface Services {
   auth: AuthService;
   cases: CasesService;
   survivors: SurvivorsService;
+  htcds: HtcdsExchangeService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -31,5 +33,6 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
     cases,
     survivors: new SurvivorsService(cases),
+    htcds: new HtcdsExchangeService(cases),
   };
 }

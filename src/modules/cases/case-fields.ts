@@ -20,6 +20,8 @@ const EXTENSIONS: readonly HtcdsField[] = [
   { name: 'psg_DocumentType', label: 'Identity document type', type: 'Picklist' },
   { name: 'psg_ImmigrationStatus', label: 'Immigration status', type: 'Picklist' },
   { name: 'psg_InterpreterLanguage', label: 'Interpreter needed for language', type: 'Language' },
+  { name: 'psg_CaseReference', label: 'Case reference', type: 'Text' },
+  { name: 'psg_ReportedAt', label: 'Date of the first report', type: 'Date' },
 ].map((field) => ({ ...field, prefix: 'psg_', section: 'Passage', status: 'PASSAGE', core: false }));
 
 const EXTENSION_VALUES: Record<string, readonly string[]> = {
