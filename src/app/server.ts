@@ -11,6 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
+import { careRoutes, careSchemas } from '../modules/cases/care.routes.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
@@ -79,7 +80,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
-  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord, ...caseSchemas]) {
+  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord, ...caseSchemas, ...careSchemas]) {
     app.addSchema(schema);
   }
 
@@ -125,6 +126,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(identityRoutes(services), { prefix: '/api' });
     await scope.register(auditRoutes(services), { prefix: '/api' });
     await scope.register(casesRoutes(services), { prefix: '/api' });
+    await scope.register(careRoutes(services), { prefix: '/api' });
   });
   await registerWeb(app);
   return app;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/audit.service.ts';
+import { CareService } from '../modules/cases/care.service.ts';
 import { CasesService } from '../modules/cases/cases.service.ts';
 import { HtcdsExchangeService } from '../modules/cases/htcds-exchange.service.ts';
 import { SurvivorsService } from '../modules/cases/survivors.service.ts';
@@ -18,6 +19,7 @@ export interface Services {
   auth: AuthService;
   cases: CasesService;
   survivors: SurvivorsService;
+  care: CareService;
   htcds: HtcdsExchangeService;
 }
 
@@ -33,6 +35,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
     cases,
     survivors: new SurvivorsService(cases),
+    care: new CareService(cases),
     htcds: new HtcdsExchangeService(cases),
   };
 }
