@@ -63,7 +63,7 @@ describe("Ana's passage", () => {
   // Steps 3 and 4 share Italy's people and Ana's case.
   const italy = {} as { inspector: Client; caseWorker: Client; ngo: string; caseId: string };
 
-  it('3. 2026-06, Italy: the labour inspector records a first report; Ana is identified, possible then actual victim', async () => {
+  it('3. 2026-06, Italy: first report by the labour inspector, identification, referral to an NGO, high risk with a safety plan, services', async () => {
     const it_ = node('node-it');
     const ctx = operatorContext('scenario');
     const [inspectorate] = await it_.services.users.listAgencies(ctx);
@@ -132,6 +132,63 @@ describe("Ana's passage", () => {
     // The inspector finds her again by the Cyrillic spelling of her name, without anything being decrypted.
     const hits = await italy.inspector.ok<{ caseId: string }[]>('POST', '/api/cases/search', { name: 'Ана Русу' });
     expect(hits[0]?.caseId).toBe(report.id);
+
+    // A case worker of the NGO is assigned: an in-country referral, which Ana's consent must cover.
+    const referral = { toAgencyId: italy.ngo, services: ['Shelter', 'Health', 'Legal'], reason: 'Protection and care' };
+    const refused = await italy.inspector.call<{ error: { id: string } }>('POST', `${path}/referrals`, referral);
+    expect(refused.body.error.id).toBe('consent_required');
+    await italy.inspector.ok('POST', `${path}/consents`, {
+      purpose: 'sharing_in_country',
+      decision: 'granted',
+      scope: { agencies: [italy.ngo] },
+      method: 'verbal_with_interpreter',
+      language: 'ro',
+    });
+    const offered = await italy.inspector.ok<{ id: string }>('POST', `${path}/referrals`, referral);
+    await italy.caseWorker.ok('POST', `/api/referrals/${offered.id}/accept`);
+    const shared = await italy.caseWorker.ok<{ fields: Record<string, unknown> }>('POST', `${path}/identity/read`, {
+      purpose: 'case_management',
+    });
+    expect(shared.fields).toEqual({ prs_FirstName: 'Ana', prs_SecondName: 'Rusu' });
+
+    // Risk: high, because of threats to her family in Moldova; a safety plan is required.
+    const instrument = await italy.caseWorker.ok<{ id: string; questions: { id: string }[] }>(
+      'GET',
+      '/api/risk-instruments/current',
+    );
+    const answers: Record<string, string> = Object.fromEntries(instrument.questions.map((q) => [q.id, 'no']));
+    Object.assign(answers, {
+      threats_to_family: 'yes',
+      debt_bondage: 'yes',
+      documents_confiscated: 'yes',
+      immigration_status: 'irregular',
+    });
+    const noPlan = await italy.caseWorker.call<{ error: { id: string } }>('POST', `${path}/risk-assessments`, {
+      answers,
+    });
+    expect(noPlan.body.error.id).toBe('safety_plan_required');
+    const risk = await italy.caseWorker.ok<{ level: string; reasons: { question: string }[] }>(
+      'POST',
+      `${path}/risk-assessments`,
+      { answers, safetyPlan: 'Shelter at a confidential address; family protection requested from Moldova.' },
+    );
+    expect(risk.level).toBe('high');
+    expect(risk.reasons[0]?.question).toBe('threats_to_family');
+
+    // Services: shelter, medical, legal aid, and a Romanian interpreter.
+    for (const service of [
+      { type: 'Shelter' },
+      { type: 'Health' },
+      { type: 'Legal' },
+      { type: 'Interpreter', language: 'ro' },
+    ]) {
+      await italy.caseWorker.ok('POST', `${path}/services`, service);
+    }
+    const services = await italy.caseWorker.ok<{ type: string }[]>('GET', `${path}/services`);
+    expect(services.map((s) => s.type)).toEqual(['Shelter', 'Health', 'Legal', 'Interpreter']);
+    await italy.inspector.ok('POST', `${path}/transitions`, { to: 'protection', reason: 'Placed in the NGO shelter' });
+    const stages = await italy.inspector.ok<{ stage: string }[]>('GET', `${path}/stages`);
+    expect(stages.map((s) => s.stage)).toEqual(['reported', 'identification', 'protection']);
   });
 
   it('4. With the interpreter, Ana consents to services, sharing with Moldova and linkage; she refuses research', async () => {
@@ -139,7 +196,6 @@ describe("Ana's passage", () => {
     const consent = (purpose: string, decision: string, scope?: object) =>
       italy.inspector.ok('POST', path, { purpose, decision, scope, method: 'verbal_with_interpreter', language: 'ro' });
     await consent('services', 'granted', { countries: ['IT'] });
-    await consent('sharing_in_country', 'granted', { agencies: [italy.ngo] });
     await consent('sharing_cross_border', 'granted', { countries: ['MD'] });
     await consent('linkage', 'granted');
     await consent('research', 'refused');
@@ -149,8 +205,8 @@ describe("Ana's passage", () => {
       path,
     );
     expect(records.map((r) => [r.purpose, r.decision])).toEqual([
-      ['services', 'granted'],
       ['sharing_in_country', 'granted'],
+      ['services', 'granted'],
       ['sharing_cross_border', 'granted'],
       ['linkage', 'granted'],
       ['research', 'refused'],

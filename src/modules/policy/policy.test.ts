@@ -329,7 +329,7 @@ const EXPECTED: Record<string, ActionRow> = {
     roles: {
       case_worker: OWN_AGENCY,
       supervisor: OWN_AGENCY,
-      investigator: NO_ROLE,
+      investigator: OWN_AGENCY,
       prosecutor: NO_ROLE,
       reparations_officer: NO_ROLE,
       oversight: NO_ROLE,

@@ -99,7 +99,7 @@ export const RULES = {
   'disclosure.read': { roles: [...CARE, 'oversight'], scope: 'agency' },
   'risk.assess': { roles: CARE, scope: 'agency', shared: true },
   'service.plan': { roles: CARE, scope: 'agency', shared: true },
-  'referral.offer': { roles: CARE, scope: 'agency' },
+  'referral.offer': { roles: FRONTLINE, scope: 'agency' },
   'referral.respond': { roles: CARE, scope: 'agency' },
   'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
   'htcds.export': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
