@@ -2,9 +2,12 @@
  * "Ana's passage" (../shared/design/SCENARIO.md), the end-to-end acceptance story across three nodes started in this
  * process. Steps whose capability is not built yet are pending with the issue that builds them.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
+import { readCaseSheet } from '../../src/modules/cases/htcds-files.ts';
 import { tempDir, testConfig, testDb } from '../helpers.ts';
 import { type Client, staff } from './client.ts';
 
@@ -58,8 +61,77 @@ describe("Ana's passage", () => {
     expect(await agencies('node-md')).toEqual([]);
   });
 
-  it.todo('1. 2023, Romania: a legacy HTCDS record of Ana is imported on node-ro and closed (#3)');
-  it.todo('2. 2026-03, Moldova: the recruitment by "Agro Job Consult SRL" is recorded as a hte_ event (#3)');
+  it("1. 2023, Romania: a shelter imports its legacy HTCDS spreadsheet; Ana's closed case is on node-ro", async () => {
+    const ro = node('node-ro');
+    const ctx = operatorContext('scenario');
+    const shelter = await ro.services.users.createAgency(ctx, {
+      name: 'Adăpost București',
+      country: 'RO',
+      orgType: 'NGO',
+    });
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir.path, 'shelter-2023.csv');
+    writeFileSync(
+      file,
+      [
+        'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Citizenship,prs_Gender,vic_TraffickingStatus,vic_TypeOfExploitation,vic_TypeOfSexExploitation,cas_Status,cas_ReasonForCaseClosure,hte_Type,hte_Country,hte_City',
+        '2023-04-11,Ana,Rusu,1999-03-14,MD,Feminine,ActualVictimOfTrafficking,SexualExploitation,Prostitution,Closed,Returned home to Moldova,Exploitation,RO,București',
+      ].join('\n'),
+    );
+    const sheet = await readCaseSheet(file);
+    const result = await ro.services.htcds.import(ctx, sheet.rows, { agencyId: shelter.id });
+    expect(result).toMatchObject({ imported: 1, rejected: [] });
+    expect(result.references[0]).toMatch(/^RO-2023-\d{6}$/);
+
+    const worker = await staff(ro, shelter.id, 'case_worker', 'Ioana Popescu');
+    const { cases } = await worker.ok<{ cases: { id: string; stage: string }[] }>('GET', '/api/cases');
+    expect(cases).toHaveLength(1);
+    expect(cases[0]?.stage).toBe('closed');
+    const hits = await worker.ok<{ caseId: string }[]>('POST', '/api/cases/search', {
+      name: 'Rusu Ana',
+      birthDate: '1999-03-14',
+    });
+    expect(hits.map((h) => h.caseId)).toEqual([cases[0]?.id]);
+  });
+
+  it('2. 2026-03, Moldova: police record the recruitment by "Agro Job Consult SRL" of another worker', async () => {
+    const md = node('node-md');
+    const ctx = operatorContext('scenario');
+    const police = await md.services.users.createAgency(ctx, {
+      name: 'Inspectoratul General al Poliției',
+      country: 'MD',
+      orgType: 'LawEnforcement',
+    });
+    const investigator = await staff(md, police.id, 'investigator', 'Andrei Munteanu');
+    const recorded = await investigator.ok<{
+      id: string;
+      movements: { fields: object }[];
+      perpetrators: { fields: object }[];
+    }>('POST', '/api/cases', {
+      reportedAt: '2026-05-20',
+      survivor: { prs_FirstName: 'Maria', prs_SecondName: 'Ceban', prs_Citizenship: ['MD'], prs_Gender: 'Feminine' },
+      victim: {
+        vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
+        vic_MethodOfRecruitment: ['ThroughAnOnlineAdvertisement'],
+      },
+      movements: [{ hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' }],
+      perpetrators: [
+        {
+          person: { prs_FirstName: 'Agro Job Consult SRL', prs_MobilePhone: '+373 69 123 456' },
+          fields: {
+            per_RoleInProcess: ['RecruiterOrIntermediary'],
+            per_RoleDetails: 'Recruitment agency offering farm work in Italy',
+          },
+        },
+      ],
+    });
+    expect(recorded.movements[0]?.fields).toMatchObject({ hte_Type: 'Recruitment', hte_Country: 'MD' });
+    expect(recorded.perpetrators[0]?.fields).toMatchObject({ per_RoleInProcess: ['RecruiterOrIntermediary'] });
+    // The recruiter's phone is searchable on node-md without being stored in clear.
+    const byPhone = await md.services.db.query("select 1 from persons where identity::text like '%123456%'");
+    expect(byPhone).toEqual([]);
+  });
   // Steps 3 and 4 share Italy's people and Ana's case.
   const italy = {} as { inspector: Client; caseWorker: Client; ngo: string; caseId: string };
 
