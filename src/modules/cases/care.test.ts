@@ -532,7 +532,7 @@ describe('care: risk, services and in-country referrals', () => {
       }
     });
 
-    it('declines with a reason, checks consent again at acceptance, and shows a receiver only its own', async () => {
+    it('declines with a reason, ends referrals when consent is withdrawn, and shows a receiver only its own', async () => {
       const caseId = await newCase();
       const consentId = await grantSharing(caseId, [receiver.agencyId, outsider.agencyId]);
       const first = (await offer(caseId, { sharedFields: ['prs_FirstName'] })).json();
@@ -548,27 +548,33 @@ describe('care: risk, services and in-country referrals', () => {
         { referralId: first.id, toAgencyId: receiver.agencyId, reason: 'No shelter place until September' },
       ]);
 
-      // A new offer after a decline; consent withdrawn before the answer stops the acceptance.
-      const second = (await offer(caseId, { sharedFields: ['prs_FirstName'] })).json();
+      // A new offer after a decline; withdrawing consent before the answer ends the open offers.
+      const withdrawn = (await offer(caseId, { sharedFields: ['prs_FirstName'] })).json();
       const other = (await offer(caseId, { toAgencyId: outsider.agencyId })).json();
       await call(as.worker, 'POST', `/cases/${caseId}/consents/${consentId}/withdraw`, { reason: 'Survivor asked' });
-      const refused = await act(as.receiver, second.id, 'accept');
+      const refused = await act(as.receiver, withdrawn.id, 'accept');
       expect(refused.statusCode).toBe(409);
-      expect(refused.json().error.id).toBe('consent_required');
-      expect((await audit(`referral:${second.id}`)).map((a) => [a.action, a.outcome])).toEqual([
-        ['referral.offer', 'success'],
-        ['referral.accept', 'denied'],
-      ]);
+      expect(refused.json().error.id).toBe('referral_not_offered');
+      expect((await eventsOf(caseId, 'referral_revoked')).map((e) => e.referralId).sort()).toEqual(
+        [withdrawn.id, other.id].sort(),
+      );
       expect((await call(as.receiver, 'GET', `/cases/${caseId}`)).statusCode).toBe(403);
 
       await grantSharing(caseId, [receiver.agencyId, outsider.agencyId]);
+      const second = (await offer(caseId, { sharedFields: ['prs_FirstName'] })).json();
       expect((await act(as.receiver, second.id, 'accept')).json().status).toBe('accepted');
-      expect((await act(as.outsider, other.id, 'accept')).json().status).toBe('accepted');
       expect((await readIdentity(as.receiver, caseId)).json().fields).toEqual({ prs_FirstName: 'Ana' });
       const seen = (await call(as.receiver, 'GET', `/cases/${caseId}/referrals`)).json();
-      expect(seen.map((r: { id: string }) => r.id)).toEqual([second.id, first.id]);
+      expect(seen.map((r: { id: string }) => r.id)).toEqual([second.id, withdrawn.id, first.id]);
       const all = (await call(as.worker, 'GET', `/cases/${caseId}/referrals`)).json();
-      expect(all.map((r: { id: string }) => r.id)).toEqual([other.id, second.id, first.id]);
+      expect(all.map((r: { id: string }) => r.id)).toEqual([second.id, other.id, withdrawn.id, first.id]);
+
+      // Consent withdrawn after acceptance ends the receiver's access at once.
+      const standing = (await call(as.worker, 'GET', `/cases/${caseId}/consents`)).json();
+      const latest = standing.filter((c: { withdrawnAt: string | null }) => c.withdrawnAt === null).at(-1);
+      await call(as.worker, 'POST', `/cases/${caseId}/consents/${latest.id}/withdraw`, { reason: 'Survivor asked' });
+      expect((await call(as.receiver, 'GET', `/cases/${caseId}`)).statusCode).toBe(403);
+      expect((await readIdentity(as.receiver, caseId)).statusCode).toBe(403);
     });
   });
 });

@@ -4,9 +4,11 @@
  */
 import { ulid } from 'ulid';
 import { AppError, invalid } from '../../app/errors.ts';
+import type { Queryable } from '../../db/client.ts';
 import { isCountryCode } from '../../lib/countries.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef, can, type Purpose } from '../policy/policy.ts';
+import * as care from './care.repository.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
 import { type FieldMap, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
@@ -260,6 +262,7 @@ export class SurvivorsService {
       const record = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, reason.trim());
       if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
       await repo.appendEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
+      if (record.purpose === 'sharing_in_country') await this.#endUncoveredReferrals(tx, found, actor);
       await this.#audit.record(tx, ctx, {
         action: 'consent.record',
         resource: `consent:${consentId}`,
@@ -267,6 +270,24 @@ export class SurvivorsService {
       });
       return record;
     });
+  }
+
+  /** A withdrawal reaches the agencies it covered at once: their referrals end, and with them their access. */
+  async #endUncoveredReferrals(tx: Queryable, found: repo.CaseRow, actor: string): Promise<void> {
+    const standing = await repo.consents(tx, found.survivorId);
+    const { referrals } = await care.listReferrals(tx, { caseId: found.id });
+    for (const referral of referrals) {
+      if (referral.status !== 'offered' && referral.status !== 'accepted') continue;
+      if (consentCovers(standing, 'sharing_in_country', { agencyId: referral.toAgencyId }).covered) continue;
+      const reason = 'The survivor withdrew consent to sharing in the country.';
+      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, reason);
+      await repo.appendEvent(tx, found.id, actor, 'referral_revoked', {
+        referralId: referral.id,
+        toAgencyId: referral.toAgencyId,
+        previousStatus: referral.status,
+        reason,
+      });
+    }
   }
 
   /** Every view, share and export of the survivor's identity, with who and why. */
