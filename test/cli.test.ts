@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pgliteOptions } from '../src/db/client.ts';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
+import { keyId } from '../src/lib/data-keys.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
@@ -180,5 +183,119 @@ describe('passage audit verify', slow, () => {
     expect(result.status).toBe(3);
     expect(result.stdout).toContain('BROKEN at record 2 (hash_mismatch)');
     expect(result.stdout).toContain('the 1 records before it are intact');
+  });
+});
+
+describe('passage keys rotate', slow, () => {
+  const keysDir = join(dir.path, 'keys');
+  const kekFile = join(keysDir, 'kek.key');
+  const readKek = (file = kekFile) => readFileSync(file, 'utf8').trim();
+  const idOf = (kek: string) => keyId(Buffer.from(kek, 'base64'));
+
+  /** Starts `passage start` on a free port and resolves with its URL once it listens. */
+  async function startNodeProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+    const child = spawn(NODE, [MAIN, 'start', '--data', dir.path, '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const match = out.match(/listening on (http:\/\/\S+)/);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
+    });
+    return {
+      url,
+      stop: async () => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  }
+
+  it('rewraps offline and prints key ids only; a user added before signs in with their TOTP code after', async () => {
+    const added = passage(
+      ['user', 'add', '--email', 'elena@example.org', '--name', 'Elena', '--role', 'node_admin'],
+      'a password for rotation\n',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const totpSecret = added.stdout.match(/[A-Z2-7]{32}/)?.[0] ?? '';
+    const oldKek = readKek();
+
+    const rotated = passage(['keys', 'rotate']);
+
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const newKek = readKek();
+    expect(newKek).not.toBe(oldKek);
+    expect(rotated.stdout).toMatch(/Rewrapped \d+ data keys and node secrets and resealed \d+ TOTP secrets/);
+    expect(rotated.stdout).toContain(`The key-encryption key is now ${idOf(newKek)}`);
+    for (const key of [oldKek, newKek]) expect(rotated.stdout + rotated.stderr).not.toContain(key);
+    const retired = readdirSync(keysDir).filter((file) => file.startsWith('kek.key.retired-'));
+    expect(retired).toHaveLength(1);
+    const retiredFile = join(keysDir, retired[0] as string);
+    expect(readKek(retiredFile)).toBe(oldKek);
+    expect(statSync(retiredFile).mode & 0o777).toBe(0o600);
+    expect(statSync(kekFile).mode & 0o777).toBe(0o600);
+    expect(rotated.stdout).toContain(retiredFile);
+
+    const node = await startNodeProcess();
+    try {
+      const login = await fetch(`${node.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'elena@example.org', password: 'a password for rotation' }),
+      });
+      expect(login.status).toBe(200);
+      const session = await login.json();
+      expect(session.stage).toBe('second_factor');
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('passage_session=')) ?? '';
+      const second = await fetch(`${node.url}/api/auth/second-factor`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: cookie.split(';')[0] as string,
+          'x-csrf-token': session.csrfToken,
+        },
+        body: JSON.stringify({ code: await generate({ secret: totpSecret }) }),
+      });
+      expect(second.status, await second.clone().text()).toBe(200);
+      expect((await second.json()).stage).toBe('complete');
+
+      const whileRunning = passage(['keys', 'rotate']);
+      expect(whileRunning.status).not.toBe(0);
+      expect(whileRunning.stderr).toContain('Stop the node first');
+      expect(readKek()).toBe(newKek);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('finishes an interrupted rotation, and the node refuses to start until then', () => {
+    const pending = randomBytes(32).toString('base64');
+    writeFileSync(`${kekFile}.next`, `${pending}\n`, { mode: 0o600 });
+
+    const start = spawnSync(NODE, [MAIN, 'start', '--data', dir.path, '--port', '0'], { env, encoding: 'utf8' });
+    expect(start.status).toBe(2);
+    expect(start.stderr).toContain(`Run "passage keys rotate --data ${dir.path}" to finish it`);
+
+    const rotated = passage(['keys', 'rotate']);
+    expect(rotated.status, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain(`Finishing the interrupted rotation to key ${idOf(pending)}`);
+    expect(readKek()).toBe(pending);
+    expect(existsSync(`${kekFile}.next`)).toBe(false);
+    expect(passage(['user', 'list']).stdout).toContain('elena@example.org');
+  });
+
+  it('refuses a key-encryption key given in the environment', () => {
+    const result = spawnSync(NODE, [MAIN, 'keys', 'rotate', '--data', dir.path], {
+      env: { ...env, PASSAGE_KEK: randomBytes(32).toString('base64') },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PASSAGE_KEK: passage keys rotate only rotates a key kept in a file');
   });
 });

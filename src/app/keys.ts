@@ -14,6 +14,12 @@ function isDefaultLocation(config: Config, file: string): boolean {
   return file.startsWith(join(config.dataDir, 'keys'));
 }
 
+/**
+ * The new key of a key-encryption-key rotation that has not finished (`passage keys rotate`, see kek-rotation.ts).
+ * While it exists, part of the data may be wrapped by it: the node must not start with the old key alone.
+ */
+export const pendingKekFile = (config: Config): string => `${config.kekFile}.next`;
+
 function writeSecret(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
@@ -31,7 +37,14 @@ export function ensureKeys(config: Config): string[] {
     writeSecret(config.signingKeyFile, `${JSON.stringify(privateKey.export({ format: 'jwk' }))}\n`);
     created.push(config.signingKeyFile);
   }
-  if (!config.kek && !existsSync(config.kekFile) && isDefaultLocation(config, config.kekFile)) {
+  // Without a key file but with a pending one, a rotation stopped between retiring the old key and installing the
+  // new one: `passage keys rotate` finishes it, and a fresh key here would only get in the way.
+  if (
+    !config.kek &&
+    !existsSync(config.kekFile) &&
+    !existsSync(pendingKekFile(config)) &&
+    isDefaultLocation(config, config.kekFile)
+  ) {
     writeSecret(config.kekFile, `${randomBytes(32).toString('base64')}\n`);
     created.push(config.kekFile);
   }
@@ -52,7 +65,19 @@ function decodeKek(setting: string, text: string): Buffer {
   return kek;
 }
 
+/** Reads a key-encryption key kept in a file (mode 600, 32 bytes in base64). */
+export function readKekFile(file: string): Buffer {
+  return decodeKek('PASSAGE_KEK_FILE', readSecretFile('PASSAGE_KEK_FILE', file));
+}
+
 export function loadKeys(config: Config): NodeKeys {
+  if (!config.kek && existsSync(pendingKekFile(config))) {
+    throw new ConfigError(
+      'PASSAGE_KEK_FILE',
+      `a key rotation did not finish (${pendingKekFile(config)} exists). ` +
+        `Run "passage keys rotate --data ${config.dataDir}" to finish it, then start the node.`,
+    );
+  }
   const [setting, source] = config.signingKey
     ? ['PASSAGE_SIGNING_KEY', 'the value']
     : ['PASSAGE_SIGNING_KEY_FILE', config.signingKeyFile];
@@ -65,8 +90,6 @@ export function loadKeys(config: Config): NodeKeys {
     throw new ConfigError(setting, `${source} is not an Ed25519 private JWK`);
   }
   if (signingKey.asymmetricKeyType !== 'ed25519') throw new ConfigError(setting, `${source} is not an Ed25519 key`);
-  const kek = config.kek
-    ? decodeKek('PASSAGE_KEK', config.kek)
-    : decodeKek('PASSAGE_KEK_FILE', readSecretFile('PASSAGE_KEK_FILE', config.kekFile));
+  const kek = config.kek ? decodeKek('PASSAGE_KEK', config.kek) : readKekFile(config.kekFile);
   return { signingKey, publicJwk: createPublicKey(signingKey).export({ format: 'jwk' }), kek };
 }

@@ -195,6 +195,26 @@ audit
     if (!result.ok) process.exitCode = 3;
   });
 
+const keys = program.command('keys').description("the node's keys");
+keys
+  .command('rotate')
+  .description(
+    'replace the key-encryption key: rewraps data keys, node secrets and TOTP secrets, not the data (node stopped)',
+  )
+  .addOption(dataOption())
+  .action(async (opts: { data?: string }) => {
+    const config = loadConfig(overrides(opts));
+    const { rotateKek } = await import('../app/kek-rotation.ts');
+    const { operatorContext } = await import('../app/operations.ts');
+    const result = await rotateKek(config, operatorContext(), { report: (line) => console.log(line) });
+    if (result.retiredFile) {
+      console.log(
+        `Back up the new key. Keep ${result.retiredFile} as long as you keep backups made before the rotation, ` +
+          'then destroy it.',
+      );
+    }
+  });
+
 const demo = program
   .command('demo')
   .description('start a demo node with seeded agencies and one user per role (never for real cases)')
