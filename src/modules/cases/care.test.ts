@@ -555,9 +555,9 @@ describe('care: risk, services and in-country referrals', () => {
       const refused = await act(as.receiver, withdrawn.id, 'accept');
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.id).toBe('referral_not_offered');
-      expect((await eventsOf(caseId, 'referral_revoked')).map((e) => e.referralId).sort()).toEqual(
-        [withdrawn.id, other.id].sort(),
-      );
+      expect(
+        (await eventsOf(caseId, 'referral_revoked')).map((e) => (e as { referralId: string }).referralId).sort(),
+      ).toEqual([withdrawn.id, other.id].sort());
       expect((await call(as.receiver, 'GET', `/cases/${caseId}`)).statusCode).toBe(403);
 
       await grantSharing(caseId, [receiver.agencyId, outsider.agencyId]);

@@ -87,6 +87,8 @@ export interface SearchHit {
 }
 
 const COMMENT_MAX = 20000;
+/** The HTCDS field of a case comment, also what binds its ciphertext. */
+const COMMENT = 'cco_CaseComment';
 const REASON_MAX = 2000;
 
 /** Splits prs_/psg_ fields into encrypted identity and plain attributes. */
@@ -221,7 +223,7 @@ export class CasesService {
     if (!q) await this.#audit.authorize(ctx, 'case.create', { resource: { agencyId }, ref: `agency:${agencyId}` });
     const vault = await this.vault();
     const survivorId = ulid();
-    const sealed = vault.seal(survivorId, valid.identity);
+    const sealedIdentity = vault.seal(survivorId, valid.identity);
     const perpetrators = valid.perpetrators.map((p) => {
       const personId = ulid();
       return { ...p, personId, sealed: vault.seal(personId, p.identity) };
@@ -229,7 +231,7 @@ export class CasesService {
     const store = async (tx: Queryable) => {
       const [agency] = await tx.query<{ country: string }>('select country from agencies where id = $1', [agencyId]);
       if (!agency) throw invalid('The agency does not exist.');
-      await insertSealedPerson(tx, survivorId, agencyId, valid.attributes, sealed);
+      await insertSealedPerson(tx, survivorId, agencyId, valid.attributes, sealedIdentity);
       const reference = await repo.nextReference(tx, agency.country, Number(valid.reportedAt.slice(0, 4)));
       const caseId = ulid();
       const actor = actorRef(ctx.actor);
@@ -246,7 +248,10 @@ export class CasesService {
         createdBy: actor,
       });
       await repo.appendEvent(tx, caseId, actor, 'created', { stage: 'reported' });
-      if (valid.comment) await repo.appendEvent(tx, caseId, actor, 'comment', { cco_CaseComment: valid.comment });
+      if (valid.comment) {
+        const sealed = vault.sealText(survivorId, sealedIdentity.wrappedKey, COMMENT, valid.comment);
+        await repo.appendEvent(tx, caseId, actor, 'comment', { sealed });
+      }
       for (const fields of valid.movements) {
         await repo.insertMovement(tx, ulid(), caseId, fields);
         await repo.appendEvent(tx, caseId, actor, 'movement_added', { hte_Type: fields.hte_Type });
@@ -422,8 +427,14 @@ export class CasesService {
     const text = comment.trim();
     if (!text) throw invalid('The comment is empty.');
     if (text.length > COMMENT_MAX) throw invalid(`The comment is longer than ${COMMENT_MAX} characters.`);
-    await this.#write(ctx, id, 'case.update', async (tx, actor) => {
-      await repo.appendEvent(tx, id, actor, 'comment', { cco_CaseComment: text });
+    const vault = await this.vault();
+    await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
+      const person = await repo.findPerson(tx, found.survivorId);
+      if (!person?.wrappedKey) {
+        throw new AppError('identity_erased', 410, "The survivor's data was erased; the case takes no new comments.");
+      }
+      const sealed = vault.sealText(person.id, person.wrappedKey, COMMENT, text);
+      await repo.appendEvent(tx, id, actor, 'comment', { sealed });
     });
   }
 
@@ -506,9 +517,21 @@ export class CasesService {
     return this.get(ctx, id);
   }
 
+  /** Every event in order; comments decrypted, or marked erased once the survivor's data key is gone. */
   async timeline(ctx: RequestContext, id: string): Promise<repo.CaseEvent[]> {
-    await readableCase(this.#db, this.#audit, ctx, id);
-    return repo.caseEvents(this.#db, id);
+    const found = await readableCase(this.#db, this.#audit, ctx, id);
+    return this.openComments(found.survivorId, await repo.caseEvents(this.#db, id));
+  }
+
+  async openComments(survivorId: string, events: repo.CaseEvent[]): Promise<repo.CaseEvent[]> {
+    if (!events.some((e) => e.type === 'comment')) return events;
+    const person = await repo.findPerson(this.#db, survivorId);
+    const vault = await this.vault();
+    return events.map((e) => {
+      if (e.type !== 'comment' || typeof e.data.sealed !== 'string') return e;
+      if (!person?.wrappedKey) return { ...e, data: { erased: true } };
+      return { ...e, data: { cco_CaseComment: vault.openText(person.id, person.wrappedKey, COMMENT, e.data.sealed) } };
+    });
   }
 
   /** Time spent in each stage, in order, the current stage up to now. */

@@ -366,6 +366,11 @@ describe('cases', () => {
     const { id, survivor } = await newCase();
     const before = await logicalDump(node.services.db);
     for (const value of PLAINTEXT) expect(before, value).not.toContain(value);
+    expect(before).not.toContain('labour inspection');
+    const comments = (await call(as.worker, 'GET', `/cases/${id}/timeline`)).json();
+    expect(comments.find((e: { type: string }) => e.type === 'comment').data).toEqual({
+      cco_CaseComment: 'Found during a labour inspection in Latina.',
+    });
     const [person] = await node.services.db.query<{ wrapped_key: string; identity: Record<string, string> }>(
       'select wrapped_key, identity from persons where id = $1',
       [survivor.id],
@@ -385,6 +390,10 @@ describe('cases', () => {
     expect(read.statusCode).toBe(410);
     const view = (await call(as.worker, 'GET', `/cases/${id}`)).json();
     expect(view.survivor).toMatchObject({ erased: true, identityFields: [] });
+    // Comments were encrypted under the same data key: they went with it.
+    expect(after).not.toContain('labour inspection');
+    const timeline = (await call(as.worker, 'GET', `/cases/${id}/timeline`)).json();
+    expect(timeline.find((e: { type: string }) => e.type === 'comment').data).toEqual({ erased: true });
     expect(view.victim.vic_TypeOfExploitation).toEqual(['ForcedLabour']);
   });
 

@@ -198,7 +198,7 @@ export class HtcdsExchangeService {
       if (!c || !person) continue;
       const [movement] = await repo.movements(db, id);
       const [perpetrator] = await repo.perpetrators(db, id);
-      const [comment] = await repo.caseEvents(db, id, 'comment');
+      const [comment] = await this.#cases.openComments(c.survivorId, await repo.caseEvents(db, id, 'comment'));
       const identity =
         purpose && person.wrappedKey && person.identity
           ? vault.open(person.id, person.wrappedKey, person.identity)
@@ -212,7 +212,7 @@ export class HtcdsExchangeService {
         ...person.attributes,
         ...c.victim,
         ...c.details,
-        ...(comment ? { cco_CaseComment: String(comment.data.cco_CaseComment) } : {}),
+        ...(typeof comment?.data.cco_CaseComment === 'string' ? { cco_CaseComment: comment.data.cco_CaseComment } : {}),
         ...movement?.fields,
         ...perpetrator?.fields,
       });

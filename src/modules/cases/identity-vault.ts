@@ -104,6 +104,28 @@ export class IdentityVault {
     }
   }
 
+  /**
+   * Encrypts free text about the person (a case comment) under their data key: such text often names people, and
+   * erasing the person must erase it too.
+   */
+  sealText(personId: string, wrappedKey: string, field: string, text: string): string {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      return encryptField(dataKey, text, { survivorId: personId, field });
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  openText(personId: string, wrappedKey: string, field: string, sealed: string): string {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      return decryptField(dataKey, sealed, { survivorId: personId, field });
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
   /** Tokens to look up for a search; a value that cannot be normalised throws InvalidIdentifierError. */
   queryTokens(query: IdentityQuery): { name: string[]; exact: Token[] } {
     const exact: Token[] = [];
