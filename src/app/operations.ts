@@ -2,9 +2,13 @@ import { userInfo } from 'node:os';
 import { generate } from 'otplib';
 import { unseal } from '../lib/seal.ts';
 import type { RequestContext } from '../modules/audit/audit.service.ts';
+import type { CaseSummary } from '../modules/cases/cases.repository.ts';
+import type { RowError } from '../modules/cases/htcds-exchange.service.ts';
+import { readCaseSheet } from '../modules/cases/htcds-files.ts';
 import { presentCreated, presentUser } from '../modules/identity/identity.presenters.ts';
-import { findUserByEmail } from '../modules/identity/identity.repository.ts';
+import { type Agency, findUserByEmail } from '../modules/identity/identity.repository.ts';
 import { totpContext } from '../modules/identity/users.service.ts';
+import type { Purpose } from '../modules/policy/policy.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Services } from './services.ts';
 
@@ -36,7 +40,89 @@ export const operations = {
     if (!user?.totpSecretSealed) throw notFound('The demo user');
     return { code: await generate({ secret: unseal(s.keys.kek, user.totpSecretSealed, totpContext(user.id)) }) };
   },
+  /**
+   * Reads a case sheet from the node's disk (the CLI passes an absolute path: over the admin channel the rows would
+   * not fit a command) and imports it into one agency. `onProgress` reports only when the command runs in the CLI's
+   * own process. Rows rejected without `partial` come back as a result, not an error, because the admin channel
+   * carries an error's id and message but not its details.
+   */
+  'htcds.import': async (
+    s: Services,
+    ctx: RequestContext,
+    args: {
+      file: string;
+      agency: string;
+      partial?: boolean;
+      onProgress?: (phase: 'reading' | 'importing', done: number, total: number) => void;
+    },
+  ) => {
+    const agency = pickAgency(await s.users.listAgencies(ctx), args.agency);
+    const sheet = await readCaseSheet(args.file, (done, total) => args.onProgress?.('reading', done, total)).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (!FILE_ERRORS.has(error.code ?? '')) throw error;
+        throw new AppError('file_unreadable', 400, `The file ${args.file} cannot be read (${error.code}).`);
+      },
+    );
+    const read = {
+      agency: { id: agency.id, name: agency.name },
+      format: sheet.format,
+      rows: sheet.rows.length,
+      unknownColumns: sheet.unknownColumns,
+      renamedColumns: sheet.renamedColumns,
+    };
+    try {
+      const result = await s.htcds.import(ctx, sheet.rows, {
+        agencyId: agency.id,
+        partial: args.partial,
+        onProgress: (done, total) => args.onProgress?.('importing', done, total),
+      });
+      return { ...read, committed: true, message: null, ...result };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.id !== 'import_rejected') throw error;
+      const { rejected } = error.details as { rejected: RowError[] };
+      return { ...read, committed: false, message: error.message, imported: 0, rejected, references: [] as string[] };
+    }
+  },
+  /** An agency's cases as HTCDS rows; identity fields only with a purpose, each survivor's disclosure recorded. */
+  'htcds.export': async (s: Services, ctx: RequestContext, args: { agency: string; purpose?: Purpose }) => {
+    const agency = pickAgency(await s.users.listAgencies(ctx), args.agency);
+    const sheet = await s.htcds.export(ctx, { agencyId: agency.id, purpose: args.purpose });
+    return { agency: { id: agency.id, name: agency.name }, purpose: args.purpose ?? null, ...sheet };
+  },
+  /** Every case the operator may read (pseudonymous), newest first, optionally of one agency or stage. */
+  'case.list': async (s: Services, ctx: RequestContext, args: { agency?: string; stage?: string }) => {
+    const agencies = await s.users.listAgencies(ctx);
+    const agencyId = args.agency ? pickAgency(agencies, args.agency).id : undefined;
+    const cases: CaseSummary[] = [];
+    const limit = 500;
+    for (let offset = 0; ; offset += limit) {
+      const page = await s.cases.list(ctx, { stage: args.stage, limit, offset });
+      cases.push(...page.cases.filter((c) => agencyId === undefined || c.agencyId === agencyId));
+      if (page.cases.length < limit) break;
+    }
+    return { total: cases.length, cases, agencyNames: Object.fromEntries(agencies.map((a) => [a.id, a.name])) };
+  },
+  /** One case by id or reference (pseudonymous); with a purpose also the survivor's identity, as a disclosure. */
+  'case.show': async (s: Services, ctx: RequestContext, args: { case: string; purpose?: Purpose }) => {
+    const wanted = args.case.trim();
+    const { cases } = await s.cases.list(ctx, { reference: wanted, limit: 20, offset: 0 });
+    const id = cases.find((c) => c.reference.toLowerCase() === wanted.toLowerCase())?.id ?? wanted;
+    const view = await s.cases.get(ctx, id);
+    const identity =
+      args.purpose && !view.survivor.erased ? await s.survivors.readIdentity(ctx, view.id, args.purpose) : null;
+    const agency = (await s.users.listAgencies(ctx)).find((a) => a.id === view.agencyId);
+    return { case: view, agencyName: agency?.name ?? null, identity };
+  },
 } as const;
+
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP']);
+
+/** An agency by id or exact name. */
+function pickAgency(agencies: readonly Agency[], idOrName: string): Agency {
+  const agency = agencies.find((a) => a.id === idOrName || a.name === idOrName);
+  if (!agency) throw notFound(`The agency "${idOrName}"`);
+  return agency;
+}
 
 export type OperationName = keyof typeof operations;
 export type OperationArgs<N extends OperationName> = Parameters<(typeof operations)[N]>[2];

@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
 import { careRoutes, careSchemas } from '../modules/cases/care.routes.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
+import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
@@ -126,6 +127,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(identityRoutes(services), { prefix: '/api' });
     await scope.register(auditRoutes(services), { prefix: '/api' });
     await scope.register(casesRoutes(services), { prefix: '/api' });
+    await scope.register(htcdsRoutes(services), { prefix: '/api' });
     await scope.register(careRoutes(services), { prefix: '/api' });
   });
   await registerWeb(app);

@@ -14,6 +14,7 @@ import { AppError } from '../app/errors.ts';
 import { ensureKeys } from '../app/keys.ts';
 import { ORG_TYPES } from '../modules/identity/org-types.ts';
 import { ROLES } from '../modules/policy/policy.ts';
+import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { readSecret } from './prompt.ts';
@@ -214,6 +215,8 @@ keys
       );
     }
   });
+
+registerCaseCommands(program, dataOption);
 
 const demo = program
   .command('demo')

@@ -157,7 +157,7 @@ const EXPECTED: Record<string, ActionRow> = {
     },
   },
   'survivor.read_identity': {
-    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations', 'administration'],
     roles: {
       case_worker: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
       supervisor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
@@ -383,7 +383,7 @@ const EXPECTED: Record<string, ActionRow> = {
       reparations_officer: NO_ROLE,
       oversight: NO_ROLE,
       coordinator: NO_ROLE,
-      node_admin: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      node_admin: NO_ROLE,
     },
   },
 };
@@ -623,11 +623,12 @@ describe('agenciesFor', () => {
     expect(agenciesFor(user({ role: 'reparations_officer', agencyId: AGENCY }), 'case.create')).toEqual([]);
   });
 
-  it('is null for the console operator on administrative actions, and empty on casework', () => {
+  it('is null for the console operator on administrative actions and reads, and empty on casework', () => {
     const operator: Actor = { kind: 'operator', name: 'root' };
     expect(agenciesFor(operator, 'user.list')).toBeNull();
     expect(agenciesFor(operator, 'htcds.export')).toBeNull();
-    expect(agenciesFor(operator, 'case.read')).toEqual([]);
+    expect(agenciesFor(operator, 'case.read')).toBeNull();
+    expect(agenciesFor(operator, 'case.create')).toEqual([]);
   });
 
   it('is an empty list for an anonymous actor, for every action', () => {
@@ -676,11 +677,30 @@ describe('actors other than users', () => {
     expect(() => assertCan(operator, 'audit.read')).toThrow(
       expect.objectContaining({ id: 'purpose_required', status: 403 }),
     );
-    // The operator administers the node; it does not read survivors' identities.
-    expect(can(operator, 'survivor.read_identity', { agencyId: AGENCY }, 'case_management')).toEqual({
+  });
+
+  it("lets the console operator, who holds the node's keys, read cases, and identities only with a purpose", () => {
+    const operator: Actor = { kind: 'operator', name: 'root' };
+    const webAdmin = user({ role: 'node_admin', agencyId: null });
+    expect(can(operator, 'case.read', { agencyId: AGENCY })).toEqual({ allowed: true });
+    expect(can(webAdmin, 'case.read', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
+    expect(can(operator, 'survivor.read_identity', { agencyId: AGENCY })).toEqual({
+      allowed: false,
+      reason: 'purpose',
+    });
+    expect(can(operator, 'survivor.read_identity', { agencyId: AGENCY }, 'administration')).toEqual({ allowed: true });
+    expect(can(webAdmin, 'survivor.read_identity', { agencyId: AGENCY }, 'administration')).toEqual({
       allowed: false,
       reason: 'role',
     });
+    expect(can(operator, 'htcds.export_identity', { agencyId: AGENCY }, 'administration')).toEqual({ allowed: true });
+    expect(can(webAdmin, 'htcds.export_identity', { agencyId: AGENCY }, 'administration')).toEqual({
+      allowed: false,
+      reason: 'role',
+    });
+    // Casework stays with the agencies.
+    expect(can(operator, 'case.create', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
+    expect(can(operator, 'survivor.erase', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
   });
 
   it('names every kind of actor for the audit trail without personal data', () => {

@@ -56,6 +56,12 @@ interface Rule {
   /** When set, the caller must state one of these purposes. */
   purposes?: readonly Purpose[];
   /**
+   * Whether the console operator may do it (with one of the rule's purposes, when it has some). The operator holds
+   * the node's keys on disk and could decrypt everything anyway; letting them read through Passage, with a purpose
+   * and a disclosure record, keeps what they read accountable. Node administrators signed in to the web app cannot.
+   */
+  console?: boolean;
+  /**
    * Whether agencies in `Resource.sharedWith` (receivers of an accepted referral) may do it too: reading the case, and
    * the care they were asked to give (consent, risk, services). Never changing or closing the case itself.
    */
@@ -82,14 +88,15 @@ export const RULES = {
   'survivor.read_identity': {
     roles: CASE_ROLES,
     scope: 'agency',
-    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations', 'administration'],
     shared: true,
+    console: true,
   },
   'survivor.update_identity': { roles: FRONTLINE, scope: 'agency' },
   'survivor.erase': { roles: ['supervisor'], scope: 'agency' },
   'case.create': { roles: FRONTLINE, scope: 'agency' },
   /** Pseudonymous case data: no identity fields. */
-  'case.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
+  'case.read': { roles: CASE_ROLES, scope: 'agency', shared: true, console: true },
   'case.update': { roles: FRONTLINE, scope: 'agency' },
   'case.transition': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
   'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
@@ -104,9 +111,10 @@ export const RULES = {
   'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
   'htcds.export': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
   'htcds.export_identity': {
-    roles: ['supervisor', 'node_admin'],
+    roles: ['supervisor'],
     scope: 'agency',
     purposes: ['case_management', 'administration'],
+    console: true,
   },
 } as const satisfies Record<string, Rule>;
 export type Action = keyof typeof RULES;
@@ -123,6 +131,7 @@ function memberships(actor: Actor): readonly Membership[] {
 
 export function can(actor: Actor, action: Action, resource: Resource = {}, purpose?: Purpose): Decision {
   const rule: Rule = RULES[action];
+  if (actor.kind === 'operator' && rule.console) return checkPurpose(rule, purpose);
   const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
   if (withRole.length === 0) return { allowed: false, reason: 'role' };
   const inScope = withRole.some(
@@ -134,6 +143,10 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, purpo
           (rule.shared === true && resource.sharedWith?.includes(m.agencyId) === true))),
   );
   if (!inScope) return { allowed: false, reason: 'scope' };
+  return checkPurpose(rule, purpose);
+}
+
+function checkPurpose(rule: Rule, purpose: Purpose | undefined): Decision {
   if (rule.purposes && (!purpose || !rule.purposes.includes(purpose))) return { allowed: false, reason: 'purpose' };
   return { allowed: true };
 }
@@ -144,6 +157,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, purpo
  */
 export function agenciesFor(actor: Actor, action: Action): string[] | null {
   const rule: Rule = RULES[action];
+  if (actor.kind === 'operator' && rule.console) return null;
   const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
   if (withRole.some((m) => m.agencyId === null || rule.scope === 'any')) return null;
   if (rule.scope === 'node') return [];
