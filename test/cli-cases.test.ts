@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { readCaseSheet, writeCaseSheet } from '../src/modules/cases/htcds-files.ts';
-import { can } from '../src/modules/policy/policy.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
@@ -41,11 +40,6 @@ const csv = (name: string, ...rows: string[]) => {
 };
 
 const AGENCY = 'Casa Rifugio';
-// The console operator is a node administrator, who may import and export but not read cases today (#3): the
-// `case list/show` tests run once the policy allows it.
-const operator = { kind: 'operator', name: 'test' } as const;
-const operatorReadsCases = can(operator, 'case.read').allowed;
-const operatorReadsIdentity = can(operator, 'survivor.read_identity', {}, 'administration').allowed;
 
 beforeAll(async () => {
   env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
@@ -213,8 +207,7 @@ describe('passage htcds export', slow, () => {
 });
 
 describe('passage case list and show', slow, () => {
-  const readsCases = it.skipIf(!operatorReadsCases); // #3: until node_admin may read pseudonymous cases (case.read)
-  readsCases('lists cases as JSON and shows one by reference, pseudonymously', () => {
+  it('lists cases as JSON and shows one by reference, pseudonymously', () => {
     const list = passage(['case', 'list', '--json', '--agency', AGENCY]);
     expect(list.status, list.stderr).toBe(0);
     const { total, cases } = JSON.parse(list.stdout);
@@ -241,8 +234,7 @@ describe('passage case list and show', slow, () => {
     expect(byId.stdout).toMatch(/^Identity on record: .*prs_SecondName.* Give --purpose to see it\.$/m);
   });
 
-  const readsIdentity = it.skipIf(!operatorReadsIdentity); // #3: until node_admin may read identity (administration)
-  readsIdentity('shows the identity with a purpose, and records the disclosure', async () => {
+  it('shows the identity with a purpose, and records the disclosure', async () => {
     const before = await count('disclosures');
     const { cases } = JSON.parse(passage(['case', 'list', '--json']).stdout);
     const shown = passage(['case', 'show', cases.at(-1).reference, '--purpose', 'administration']);
@@ -255,7 +247,7 @@ describe('passage case list and show', slow, () => {
   it('refuses a case that does not exist', () => {
     const result = passage(['case', 'show', 'IT-1999-000001']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(operatorReadsCases ? /The case was not found/ : /Your roles do not allow this/);
+    expect(result.stderr).toMatch(/The case was not found/);
   });
 });
 
