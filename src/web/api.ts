@@ -104,17 +104,20 @@ export interface AuthOptions {
 export class ApiError extends Error {
   readonly id: string;
   readonly status: number;
-  constructor(id: string, status: number, message: string) {
+  /** What the server adds to some errors, e.g. `{ errors: [{ field, reason }] }` for fields that are not valid. */
+  readonly details: unknown;
+  constructor(id: string, status: number, message: string, details?: unknown) {
     super(message);
     this.id = id;
     this.status = status;
+    this.details = details;
   }
 }
 
 // The server binds every state-changing request to the session through this token; it changes with each session.
 let csrfToken: string | null = null;
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -135,10 +138,10 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
 
 async function toApiError(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
-  const error = (payload as { error?: { id?: unknown; message?: unknown } } | null)?.error;
+  const error = (payload as { error?: { id?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const id = typeof error?.id === 'string' ? error.id : 'unexpected';
   const message = typeof error?.message === 'string' ? error.message : response.statusText;
-  return new ApiError(id, response.status, message);
+  return new ApiError(id, response.status, message, error?.details);
 }
 
 function remember(session: Session): Session {

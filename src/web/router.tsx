@@ -53,7 +53,21 @@ export function useRouter(): Router {
   return router;
 }
 
-export function Link({ to, children }: { to: string; children: ReactNode }) {
+/**
+ * An in-app link. A `section` link (in the main menu) is also marked current on the pages below it, such as a case
+ * under Cases, as `aria-current="true"` rather than "page".
+ */
+export function Link({
+  to,
+  section = false,
+  className,
+  children,
+}: {
+  to: string;
+  section?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
   const { path, navigate } = useRouter();
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     // Leave new-tab and new-window clicks to the browser.
@@ -62,7 +76,12 @@ export function Link({ to, children }: { to: string; children: ReactNode }) {
     navigate(to, { replace: to === path });
   };
   return (
-    <a href={to} onClick={onClick} aria-current={to === path ? 'page' : undefined}>
+    <a
+      href={to}
+      className={className}
+      onClick={onClick}
+      aria-current={to === path ? 'page' : section && path.startsWith(`${to}/`) ? 'true' : undefined}
+    >
       {children}
     </a>
   );

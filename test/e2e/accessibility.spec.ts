@@ -23,10 +23,45 @@ test('the shell has no serious accessibility violations (en, then ar with the ac
   await signIn(page, user);
   expect(await seriousViolations(page)).toEqual([]);
 
-  await page.getByRole('link', { name: 'Cases' }).click();
+  await page.getByRole('link', { name: 'Evidence' }).click();
   await page.getByLabel('Language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.getByRole('button', { name: user.displayName }).click();
   await expect(page.getByRole('button', { name: 'تسجيل الخروج' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the case pages have no serious accessibility violations (en, then ar)', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, demoUser('supervisor'));
+  await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Cases' }).click();
+  const search = page.getByRole('form', { name: "Find a survivor's case" });
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(search.getByRole('alert')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByRole('link', { name: 'New first report' }).click();
+  const form = page.getByRole('form', { name: 'New first report' });
+  await form.getByLabel('First name').fill('Mira');
+  await form.getByLabel('Mobile phone').fill('12');
+  await form.getByRole('button', { name: 'Record the first report' }).click();
+  await expect(form.getByRole('alert')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await form.getByLabel('Mobile phone').fill('');
+  await form.getByRole('button', { name: 'Record the first report' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
+
+  const identity = page.getByRole('region', { name: 'Identity' });
+  await identity.getByLabel('Why are you viewing this?').selectOption({ label: 'Case management' });
+  await identity.getByRole('button', { name: 'Show the identity' }).click();
+  await expect(identity.getByText('This view has been recorded in the disclosure log.')).toBeVisible();
+  await page.getByRole('button', { name: 'Move to Identification' }).click();
+  await expect(page.getByRole('form', { name: 'Move to Identification' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The case page has language fields of its own (the survivor's); the interface language is the banner's.
+  await page.getByRole('banner').getByLabel('Language').selectOption('ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByRole('heading', { level: 2, name: 'سجل الإفصاحات' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 });

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { generate } from 'otplib';
@@ -25,7 +28,30 @@ export function demoUser(role: string): DemoUser {
   return user;
 }
 
-export const totp = (user: DemoUser) => generate({ secret: user.totpSecret });
+const TOTP_STEP_MS = 30_000;
+/** Beside the users file; claims left by earlier runs are of past steps and never match again. */
+const TOTP_CLAIMS_DIR = join(dirname(USERS_FILE), 'totp-claims');
+
+/**
+ * The authenticator code of a time step that no other test has taken for the same key. The node accepts each step's
+ * code once per user, and the specs run in parallel workers, some signing in as the same demo user: each step is
+ * claimed by creating a file (which fails when it exists), and a taken step means waiting for the next one.
+ */
+export async function totp(user: DemoUser): Promise<string> {
+  const key = createHash('sha256').update(user.totpSecret).digest('hex').slice(0, 16);
+  mkdirSync(TOTP_CLAIMS_DIR, { recursive: true });
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / TOTP_STEP_MS);
+    try {
+      writeFileSync(join(TOTP_CLAIMS_DIR, `${key}-${step}`), '', { flag: 'wx' });
+      return await generate({ secret: user.totpSecret, epoch: Math.floor(now / 1000) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await sleep((step + 1) * TOTP_STEP_MS - Date.now() + 100);
+    }
+  }
+}
 
 /** Every page fails its test when the browser blocks something under the CSP or a script throws. */
 export const test = base.extend({

@@ -17,6 +17,21 @@ const SERVER_ERRORS = [
   'agency_exists',
   'cannot_disable_self',
   'last_admin',
+  'stale_case',
+  'transition_not_allowed',
+  'closure_pending',
+  'no_closure_request',
+  'same_person',
+  'identity_erased',
+  'safety_plan_required',
+  'risk_assessment_invalid',
+  'service_transition_not_allowed',
+  'consent_required',
+  'referral_exists',
+  'referral_to_own_agency',
+  'referral_not_offered',
+  'referral_closed',
+  'unknown_agency',
   'network',
 ] as const;
 
@@ -27,7 +42,16 @@ type FormErrorId =
   | 'missing_fields'
   | 'country_format'
   | 'password_short'
-  | 'purpose_missing';
+  | 'purpose_missing'
+  | 'identity_purpose_missing'
+  | 'fields_invalid'
+  | 'search_empty'
+  | 'reason_missing'
+  | 'legal_basis_short'
+  | 'countries_format'
+  | 'risk_unanswered'
+  | 'safety_plan_missing'
+  | 'language_missing';
 
 export type ErrorId = (typeof SERVER_ERRORS)[number] | FormErrorId | 'unexpected';
 

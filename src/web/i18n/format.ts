@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export const DATE: Intl.DateTimeFormatOptions = { dateStyle: 'medium' };
+/** A calendar date without a time (a birth date, the day of a report): the same day in every time zone. */
+export const DAY: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeZone: 'UTC' };
 export const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'medium' };
 
 /** The browser's own variant of the chosen language when it has one (en-GB rather than en), for dates and numbers. */
@@ -24,5 +26,14 @@ export function useCountryName(): (code: string) => string {
   return useMemo(() => {
     const names = new Intl.DisplayNames(i18n.language, { type: 'region', fallback: 'code' });
     return (code: string) => names.of(code) ?? code;
+  }, [i18n.language]);
+}
+
+/** Joins values the way the chosen language writes a list ("a, b, c"; in Arabic "a، b، c"). */
+export function useListFormat(): (items: string[]) => string {
+  const { i18n } = useTranslation();
+  return useMemo(() => {
+    const format = new Intl.ListFormat(i18n.language, { style: 'short', type: 'unit' });
+    return (items: string[]) => format.format(items);
   }, [i18n.language]);
 }

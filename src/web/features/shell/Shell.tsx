@@ -5,6 +5,7 @@ import { Link, useRouter } from '../../router.tsx';
 import { AdminPage } from '../admin/AdminPage.tsx';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
+import { CasesArea } from '../cases/CasesArea.tsx';
 import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
 
@@ -23,7 +24,7 @@ export function Shell({ node, session, onSignOut }: ShellProps) {
       nodeName={node.nodeName}
       navigation={<MainNavigation user={session.user} />}
       account={<UserMenu user={session.user} onSignOut={onSignOut} />}
-      wide={page === 'audit' || page === 'admin'}
+      wide={page === 'audit' || page === 'admin' || page === 'cases'}
     >
       {path === '/' ? <HomePage nodeName={node.nodeName} /> : <Page page={page} node={node} user={session.user} />}
     </Frame>
@@ -38,6 +39,8 @@ function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user:
       return <AuditPage />;
     case 'admin':
       return <AdminPage country={node.country} user={user} />;
+    case 'cases':
+      return <CasesArea user={user} />;
     default:
       return <ModulePage module={page} />;
   }
@@ -53,7 +56,9 @@ function MainNavigation({ user }: { user: SessionUser }) {
         </li>
         {pagesFor(user).map((page) => (
           <li key={page}>
-            <Link to={pagePath(page)}>{t(`nav.${page}`)}</Link>
+            <Link to={pagePath(page)} section>
+              {t(`nav.${page}`)}
+            </Link>
           </li>
         ))}
       </ul>

@@ -1,14 +1,17 @@
+import { RULES } from '../../../modules/policy/policy.ts';
 import type { RoleId, SessionUser } from '../../api.ts';
 
 /** The work areas the shell already names; each becomes a real page when its module lands on the node. */
-export const PLACEHOLDERS = ['cases', 'evidence', 'cooperation', 'linkage'] as const;
+export const PLACEHOLDERS = ['evidence', 'cooperation', 'linkage'] as const;
 
 export type PlaceholderId = (typeof PLACEHOLDERS)[number];
-export type PageId = PlaceholderId | 'audit' | 'admin';
+export type PageId = 'cases' | PlaceholderId | 'audit' | 'admin';
 
 const holds = (user: SessionUser, roles: readonly RoleId[], nodeWide: boolean) =>
   user.roles.some((grant) => roles.includes(grant.role) && (!nodeWide || grant.agencyId === null));
 
+/** As the policy's `case.read`: the roles that work cases, in their agencies or node-wide. */
+const worksCases = (user: SessionUser) => holds(user, RULES['case.read'].roles, false);
 /** As the policy's `audit.read`: oversight and node administrators, for the whole node. */
 const readsAudit = (user: SessionUser) => holds(user, ['oversight', 'node_admin'], true);
 /** Administrators of the whole node, or of some of its agencies (who manage those agencies' users). */
@@ -18,7 +21,7 @@ export const administersNode = (user: SessionUser) => holds(user, ['node_admin']
 
 /** The pages in the user's menu: the menu offers only what the user's roles allow. */
 export function pagesFor(user: SessionUser): PageId[] {
-  const pages: PageId[] = [...PLACEHOLDERS];
+  const pages: PageId[] = worksCases(user) ? ['cases', ...PLACEHOLDERS] : [...PLACEHOLDERS];
   if (readsAudit(user)) pages.push('audit');
   if (administers(user)) pages.push('admin');
   return pages;
@@ -26,6 +29,13 @@ export function pagesFor(user: SessionUser): PageId[] {
 
 export const pagePath = (page: PageId) => `/${page}`;
 
+/** Pages with pages of their own below them (`/cases/new`, `/cases/<id>`). */
+const SECTIONS: readonly PageId[] = ['cases'];
+
 export function pageAt(path: string, user: SessionUser): PageId | null {
-  return pagesFor(user).find((page) => pagePath(page) === path) ?? null;
+  return (
+    pagesFor(user).find(
+      (page) => pagePath(page) === path || (SECTIONS.includes(page) && path.startsWith(`${pagePath(page)}/`)),
+    ) ?? null
+  );
 }

@@ -1,0 +1,53 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type SessionUser } from '../../api.ts';
+import { useResource } from '../../components/useResource.tsx';
+import { useRouter } from '../../router.tsx';
+import { NotFoundPage } from '../shell/pages.tsx';
+import { CaseListPage, type ListState } from './CaseListPage.tsx';
+import { CasePage } from './CasePage.tsx';
+import { NewCasePage } from './NewCasePage.tsx';
+import { agenciesWhere } from './vocabulary.ts';
+
+const FIRST_PAGE: ListState = { filter: { limit: 20, offset: 0 }, search: null };
+
+/**
+ * Everything under /cases: the list with its search, a new first report, and each case. The list remembers its
+ * filters and search while the user opens cases from it, in memory only: identity values typed into the search never
+ * reach the address bar or the browser's storage.
+ */
+export function CasesArea({ user }: { user: SessionUser }) {
+  const { path, navigate } = useRouter();
+  const [list, setList] = useState<ListState>(FIRST_PAGE);
+  const [created, setCreated] = useState<string | null>(null);
+  const agencies = useResource(useCallback(() => api.agencies(), []));
+  const agencyName = (id: string) => agencies.data?.find((agency) => agency.id === id)?.name ?? id;
+  const creating = agenciesWhere(user, 'case.create');
+  const canCreate = creating === null || creating.length > 0;
+
+  // The confirmation of a new report shows once, on the case it opened.
+  useEffect(() => {
+    setCreated((id) => (id && path === `/cases/${encodeURIComponent(id)}` ? id : null));
+  }, [path]);
+
+  const rest = path.slice('/cases'.length);
+  if (rest === '' || rest === '/') {
+    return <CaseListPage user={user} state={list} onState={setList} agencyName={agencyName} canCreate={canCreate} />;
+  }
+  if (rest === '/new') {
+    if (!canCreate) return <NotFoundPage />;
+    const choices = (agencies.data ?? []).filter((agency) => creating === null || creating.includes(agency.id));
+    return (
+      <NewCasePage
+        agencies={choices}
+        chooseAgency={creating === null || creating.length > 1}
+        onCreated={(opened) => {
+          setCreated(opened.id);
+          navigate(`/cases/${encodeURIComponent(opened.id)}`);
+        }}
+      />
+    );
+  }
+  const id = decodeURIComponent(rest.slice(1));
+  if (id.includes('/')) return <NotFoundPage />;
+  return <CasePage key={id} caseId={id} user={user} agencies={agencies.data ?? []} justCreated={created === id} />;
+}

@@ -1,0 +1,125 @@
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Purpose, SessionUser } from '../../api.ts';
+import { SelectField } from '../../components/Field.tsx';
+import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';
+import { useListFormat } from '../../i18n/format.ts';
+import { type Case, casesApi, type Identity } from './cases-api.ts';
+import { FieldValueText, useFieldLabel } from './FieldValues.tsx';
+import { allowsOnCase, IDENTITY_FIELDS, IDENTITY_PURPOSES } from './vocabulary.ts';
+
+interface IdentityPanelProps {
+  found: Case;
+  user: SessionUser;
+  /** After a disclosure: the log and the timeline have a new entry. */
+  onRevealed(): void;
+}
+
+/**
+ * The survivor's identity stays hidden until someone says why they need it. The node records each view, with who
+ * and why, in the survivor's disclosure log; the values stay on this page only while it is open, and Hide drops them.
+ */
+export function IdentityPanel({ found, user, onRevealed }: IdentityPanelProps) {
+  const { t } = useTranslation();
+  const ids = useId();
+  const label = useFieldLabel();
+  const list = useListFormat();
+  const notice = useRef<HTMLParagraphElement>(null);
+  const purposeRef = useRef<HTMLFormElement>(null);
+  const [identity, setIdentity] = useState<Identity | null>(null);
+  const [hidden, setHidden] = useState(false);
+  const purposes = IDENTITY_PURPOSES.filter((purpose) => allowsOnCase(user, 'survivor.read_identity', found, purpose));
+  const form = useForm(async (data) => {
+    const purpose = fieldText(data, 'purpose') as Purpose | '';
+    if (!purpose) throw new FormProblem('identity_purpose_missing', 'purpose');
+    setIdentity(await casesApi.readIdentity(found.id, purpose));
+    onRevealed();
+  });
+
+  useEffect(() => {
+    if (identity) notice.current?.focus();
+  }, [identity]);
+  useEffect(() => {
+    if (hidden) purposeRef.current?.querySelector('select')?.focus();
+  }, [hidden]);
+
+  const onRecord = IDENTITY_FIELDS.filter((name) => found.survivor.identityFields.includes(name));
+  let body: ReactNode;
+  if (found.survivor.erased) body = <p>{t('identity.erased')}</p>;
+  else if (onRecord.length === 0) body = <p>{t('identity.none')}</p>;
+  else if (identity) {
+    const shown = IDENTITY_FIELDS.filter((name) => identity.fields[name] !== undefined);
+    body = (
+      <>
+        <p ref={notice} tabIndex={-1} className="notice">
+          {t('identity.logged', { purpose: t(`purposes.${identity.purpose}`) })}
+        </p>
+        <dl className="facts">
+          {shown.map((name) => (
+            <div key={name}>
+              <dt>{label(name)}</dt>
+              <dd>
+                <FieldValueText name={name} value={identity.fields[name]} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => {
+            setIdentity(null);
+            setHidden(true);
+          }}
+        >
+          {t('identity.hide')}
+        </button>
+      </>
+    );
+  } else if (purposes.length === 0) {
+    body = <p>{t('identity.notAllowed')}</p>;
+  } else {
+    body = (
+      <>
+        <p>{t('identity.onRecord', { fields: list(onRecord.map(label)) })}</p>
+        <form
+          ref={purposeRef}
+          className="form"
+          noValidate
+          aria-label={t('identity.formLabel')}
+          onSubmit={(event) => {
+            setHidden(false);
+            void form.onSubmit(event);
+          }}
+        >
+          {form.error}
+          <SelectField
+            label={t('identity.purpose')}
+            hint={t('identity.purposeHint')}
+            name="purpose"
+            required
+            defaultValue=""
+            errorId={form.errorFor('purpose')}
+          >
+            <option value="">{t('admin.choose')}</option>
+            {purposes.map((purpose) => (
+              <option key={purpose} value={purpose}>
+                {t(`purposes.${purpose}`)}
+              </option>
+            ))}
+          </SelectField>
+          <button type="submit" className="button" aria-disabled={form.pending}>
+            {form.pending ? t('identity.revealing') : t('identity.reveal')}
+          </button>
+        </form>
+      </>
+    );
+  }
+
+  return (
+    <section id="identity" aria-labelledby={`${ids}-title`} className="section">
+      <h2 id={`${ids}-title`}>{t('identity.title')}</h2>
+      {body}
+    </section>
+  );
+}

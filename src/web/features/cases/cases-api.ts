@@ -1,0 +1,110 @@
+/**
+ * The cases API as the web app sees it. The types are the server's own (its service views and schemas), so the app
+ * cannot drift from them; they are type-only imports and add nothing to the bundle.
+ */
+
+import type { Static } from 'typebox';
+import type * as repo from '../../../modules/cases/cases.repository.ts';
+import type {
+  NewCase as NewCaseSchema,
+  Notice as NoticeSchema,
+  SearchQuery as SearchQuerySchema,
+} from '../../../modules/cases/cases.schema.ts';
+import type { CaseView, SearchHit as Hit } from '../../../modules/cases/cases.service.ts';
+import type { ConsentMethod, ConsentPurpose, ConsentRecord, ConsentScope } from '../../../modules/cases/consent.ts';
+import type { Stage as LifecycleStage, StageSpan as Span } from '../../../modules/cases/lifecycle.ts';
+import type { IdentityDisclosure } from '../../../modules/cases/survivors.service.ts';
+import { ApiError, type Purpose, request } from '../../api.ts';
+import { FormProblem } from '../../components/useForm.tsx';
+
+export type Case = CaseView;
+export type CaseSummary = repo.CaseSummary;
+export type CaseEvent = repo.CaseEvent;
+export type Consent = ConsentRecord;
+export type Disclosure = repo.Disclosure;
+export type Identity = IdentityDisclosure;
+export type NewCase = Static<typeof NewCaseSchema>;
+export type Notice = Static<typeof NoticeSchema>;
+export type SearchHit = Hit;
+export type SearchQuery = Static<typeof SearchQuerySchema>;
+export type StageSpan = Span;
+export type Stage = LifecycleStage;
+
+export interface NewConsent {
+  purpose: ConsentPurpose;
+  decision: 'granted' | 'refused';
+  scope?: ConsentScope;
+  method: ConsentMethod;
+  /** ISO 639 code of the language the survivor was informed in. */
+  language: string;
+  interpreter?: boolean;
+}
+
+export interface NewOverride {
+  purpose: ConsentPurpose;
+  scope?: ConsentScope;
+  legalBasis: string;
+}
+
+export interface CaseFilter {
+  stage?: Stage;
+  reference?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A field the server refused, named by its path in the request (`survivor.prs_Birthdate`, `movements[0].hte_City`). */
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+/** The field errors of a refused request, when the server listed them. */
+export function fieldErrorsOf(error: unknown): FieldError[] {
+  if (!(error instanceof ApiError) || error.id !== 'invalid_request') return [];
+  const errors = (error.details as { errors?: unknown } | null | undefined)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.filter(
+    (e): e is FieldError => typeof e?.field === 'string' && typeof e?.reason === 'string' && e.field !== '',
+  );
+}
+
+/** A field the server refused, as a problem with the form's own control of that name. */
+export function asFormProblem(error: unknown, controls: readonly string[]): unknown {
+  const refused = fieldErrorsOf(error).find((e) => controls.includes(e.field));
+  return refused ? new FormProblem('fields_invalid', refused.field) : error;
+}
+
+const path = (caseId: string, rest = '') => `/api/cases/${encodeURIComponent(caseId)}${rest}`;
+
+export const casesApi = {
+  list(filter: CaseFilter): Promise<{ total: number; cases: CaseSummary[] }> {
+    const params = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
+    if (filter.stage) params.set('stage', filter.stage);
+    if (filter.reference) params.set('reference', filter.reference);
+    return request('GET', `/api/cases?${params}`);
+  },
+  /** Identity values travel only in the body, never in a URL that proxies and browser history keep. */
+  search: (query: SearchQuery) => request<SearchHit[]>('POST', '/api/cases/search', query),
+  create: (report: NewCase) => request<Case>('POST', '/api/cases', report),
+  get: (caseId: string) => request<Case>('GET', path(caseId)),
+  update: (caseId: string, changes: { version: number; victim?: Record<string, string | null> }) =>
+    request<Case>('PATCH', path(caseId), changes),
+  comment: (caseId: string, comment: string) => request<void>('POST', path(caseId, '/comments'), { comment }),
+  transition: (caseId: string, to: Stage, reason: string) =>
+    request<Case>('POST', path(caseId, '/transitions'), { to, reason }),
+  decideClosure: (caseId: string, approve: boolean, reason?: string) =>
+    request<Case>('POST', path(caseId, '/closure'), { approve, ...(reason ? { reason } : {}) }),
+  timeline: (caseId: string) => request<CaseEvent[]>('GET', path(caseId, '/timeline')),
+  stages: (caseId: string) => request<StageSpan[]>('GET', path(caseId, '/stages')),
+  readIdentity: (caseId: string, purpose: Purpose) =>
+    request<Identity>('POST', path(caseId, '/identity/read'), { purpose }),
+  consents: (caseId: string) => request<Consent[]>('GET', path(caseId, '/consents')),
+  recordConsent: (caseId: string, consent: NewConsent) => request<Consent>('POST', path(caseId, '/consents'), consent),
+  overrideConsent: (caseId: string, override: NewOverride) =>
+    request<Consent>('POST', path(caseId, '/consents/overrides'), override),
+  withdrawConsent: (caseId: string, consentId: string, reason: string) =>
+    request<Consent>('POST', path(caseId, `/consents/${encodeURIComponent(consentId)}/withdraw`), { reason }),
+  disclosures: (caseId: string) => request<Disclosure[]>('GET', path(caseId, '/disclosures')),
+  notices: (caseId: string) => request<Notice[]>('GET', path(caseId, '/notices')),
+};
