@@ -564,6 +564,12 @@ describe('care: risk, services and in-country referrals', () => {
       const second = (await offer(caseId, { sharedFields: ['prs_FirstName'] })).json();
       expect((await act(as.receiver, second.id, 'accept')).json().status).toBe('accepted');
       expect((await readIdentity(as.receiver, caseId)).json().fields).toEqual({ prs_FirstName: 'Ana' });
+      const receiverTimeline = (await call(as.receiver, 'GET', `/cases/${caseId}/timeline`)).json();
+      const offeredTo = receiverTimeline
+        .filter((e: { type: string }) => e.type.startsWith('referral_'))
+        .map((e: { data: { toAgencyId: string } }) => e.data.toAgencyId);
+      expect(offeredTo.length).toBeGreaterThan(0);
+      expect(offeredTo.every((agency: string) => agency === receiver.agencyId)).toBe(true);
       const seen = (await call(as.receiver, 'GET', `/cases/${caseId}/referrals`)).json();
       expect(seen.map((r: { id: string }) => r.id)).toEqual([second.id, withdrawn.id, first.id]);
       const all = (await call(as.worker, 'GET', `/cases/${caseId}/referrals`)).json();

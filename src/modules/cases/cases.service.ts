@@ -520,7 +520,13 @@ export class CasesService {
   /** Every event in order; comments decrypted, or marked erased once the survivor's data key is gone. */
   async timeline(ctx: RequestContext, id: string): Promise<repo.CaseEvent[]> {
     const found = await readableCase(this.#db, this.#audit, ctx, id);
-    return this.openComments(found.survivorId, await repo.caseEvents(this.#db, id));
+    let events = await repo.caseEvents(this.#db, id);
+    if (!CasesService.ownsCase(ctx.actor, found)) {
+      // An agency that received the case by referral does not learn which other agencies were offered it.
+      const mine = ctx.actor.kind === 'user' ? ctx.actor.memberships.map((m) => m.agencyId) : [];
+      events = events.filter((e) => !e.type.startsWith('referral_') || mine.includes(e.data.toAgencyId as string));
+    }
+    return this.openComments(found.survivorId, events);
   }
 
   async openComments(survivorId: string, events: repo.CaseEvent[]): Promise<repo.CaseEvent[]> {
