@@ -49,10 +49,14 @@ async function logicalDump(db: Queryable): Promise<string> {
   return lines.join('\n');
 }
 
-/** Every way an identity value could show up in plain text. */
+/**
+ * Every way an identity value could show up in plain text. Short names are looked for as JSON strings: a bare "Ana"
+ * turns up by chance in base64 ciphertexts and password hashes, which cannot hold a quote.
+ */
 const PLAINTEXT = [
-  'Ana',
-  'Rusu',
+  '"Ana"',
+  '"Rusu"',
+  'Ana Rusu',
   'Анна',
   'Русу',
   '1999-03-14',
