@@ -19,9 +19,17 @@ const AGENCIES = [
   { key: 'oversight', name: 'Garante nazionale', orgType: 'OversightBody' },
 ] as const;
 
-const USERS: { role: Role; displayName: string; agency: (typeof AGENCIES)[number]['key'] | null }[] = [
+/** One user per role, signing in as `demoEmail(role)` unless a second user of the role needs an address of its own. */
+const USERS: {
+  role: Role;
+  displayName: string;
+  agency: (typeof AGENCIES)[number]['key'] | null;
+  email?: string;
+}[] = [
   { role: 'case_worker', displayName: 'Giulia Ferri', agency: 'ngo' },
   { role: 'supervisor', displayName: 'Marta Conti', agency: 'ngo' },
+  // A second supervisor approves a closure that the first asked for: nobody approves their own request.
+  { role: 'supervisor', displayName: 'Davide Rinaldi', agency: 'ngo', email: 'supervisor2@node-it.example' },
   { role: 'investigator', displayName: 'Luca Bassi', agency: 'inspectorate' },
   { role: 'prosecutor', displayName: 'Paola Riva', agency: 'prosecution' },
   { role: 'reparations_officer', displayName: 'Sergio Neri', agency: 'fund' },
@@ -43,7 +51,7 @@ export interface DemoUser {
 
 export const demoEmail = (role: Role) => `${role.replace('_', '.')}@node-it.example`;
 
-/** Adds the demo agencies and one user per role, once; returns every demo user's sign-in details. */
+/** Adds the demo agencies and users (one per role, two supervisors), once; returns every demo user's sign-in details. */
 export async function seedDemo(services: Services): Promise<DemoUser[]> {
   const ctx = operatorContext('demo');
   const agencies = new Map<string, string>();
@@ -54,8 +62,9 @@ export async function seedDemo(services: Services): Promise<DemoUser[]> {
     agencies.set(agency.key, id);
   }
   const users: DemoUser[] = [];
-  for (const { role, displayName, agency } of USERS) {
-    const email = demoEmail(role);
+  for (const user of USERS) {
+    const { role, displayName, agency } = user;
+    const email = user.email ?? demoEmail(role);
     let record = await findUserByEmail(services.db, email);
     if (!record) {
       const roles = [{ role, agency: agency ? (agencies.get(agency) ?? null) : null }];

@@ -136,12 +136,58 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string,
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
+/** Progress of an upload: the bytes sent so far, and the whole file once the browser knows its size. */
+export interface UploadProgress {
+  sent: number;
+  total: number | null;
+}
+
+/**
+ * Sends a file as multipart/form-data in the field `file`. XMLHttpRequest rather than fetch, because only it reports
+ * how much of the body has been sent; `onProgress` follows the upload, and `onSent` says that the server has it all
+ * and is working on it.
+ */
+export function upload<T>(
+  path: string,
+  file: File,
+  { onProgress, onSent }: { onProgress(progress: UploadProgress): void; onSent(): void },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (event) =>
+      onProgress({ sent: event.loaded, total: event.lengthComputable ? event.total : null });
+    xhr.upload.onload = onSent;
+    xhr.onerror = () => reject(new ApiError('network', 0, `Could not reach the server for POST ${path}`));
+    xhr.onload = () => {
+      let payload: unknown = null;
+      try {
+        payload = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        // Not JSON (a proxy's error page): the status says enough.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(payload as T);
+      else reject(apiErrorOf(xhr.status, xhr.statusText, payload));
+    };
+    const body = new FormData();
+    body.append('file', file);
+    xhr.send(body);
+  });
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
+  return apiErrorOf(response.status, response.statusText, payload);
+}
+
+function apiErrorOf(status: number, statusText: string, payload: unknown): ApiError {
   const error = (payload as { error?: { id?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const id = typeof error?.id === 'string' ? error.id : 'unexpected';
-  const message = typeof error?.message === 'string' ? error.message : response.statusText;
-  return new ApiError(id, response.status, message, error?.details);
+  const message = typeof error?.message === 'string' ? error.message : statusText;
+  return new ApiError(id, status, message, error?.details);
 }
 
 function remember(session: Session): Session {

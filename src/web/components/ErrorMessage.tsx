@@ -32,6 +32,14 @@ const SERVER_ERRORS = [
   'referral_not_offered',
   'referral_closed',
   'unknown_agency',
+  'file_too_large',
+  'file_missing',
+  'malformed_upload',
+  'unsupported_media_type',
+  'sheet_not_spreadsheet',
+  'sheet_no_header',
+  'sheet_duplicate_column',
+  'sheet_bad_value',
   'network',
 ] as const;
 

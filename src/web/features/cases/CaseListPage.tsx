@@ -31,20 +31,29 @@ interface CaseListPageProps {
   onState(state: ListState): void;
   agencyName(id: string): string;
   canCreate: boolean;
+  /** The user may import cases from a spreadsheet into at least one agency. */
+  canImport: boolean;
 }
 
 /** The cases the user may see: found by the survivor's name or identifiers, or listed by stage and reference. */
-export function CaseListPage({ user, state, onState, agencyName, canCreate }: CaseListPageProps) {
+export function CaseListPage({ user, state, onState, agencyName, canCreate, canImport }: CaseListPageProps) {
   const { t } = useTranslation();
   return (
     <>
       <PageHeading title={t('nav.cases')} />
       <p>{t('cases.intro')}</p>
-      {canCreate && (
-        <p>
-          <Link to="/cases/new" className="button">
-            {t('cases.new')}
-          </Link>
+      {(canCreate || canImport) && (
+        <p className="actions">
+          {canCreate && (
+            <Link to="/cases/new" className="button">
+              {t('cases.new')}
+            </Link>
+          )}
+          {canImport && (
+            <Link to="/cases/import" className="button secondary">
+              {t('cases.import')}
+            </Link>
+          )}
         </p>
       )}
       <CaseSearch search={state.search} onSearch={(search) => onState({ ...state, search })} agencyName={agencyName} />

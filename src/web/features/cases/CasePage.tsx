@@ -70,7 +70,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
               </ul>
             </nav>
             <StageBar found={current} spans={spans.data} user={user} actorName={actorName} onChanged={changed} />
-            <IdentityPanel found={current} user={user} onRevealed={bump} />
+            <IdentityPanel found={current} user={user} onRevealed={bump} onChanged={changed} />
             <CaseFacts found={current} user={user} onChanged={changed} />
             <ConsentPanel
               found={current}

@@ -99,6 +99,11 @@ export const casesApi = {
   stages: (caseId: string) => request<StageSpan[]>('GET', path(caseId, '/stages')),
   readIdentity: (caseId: string, purpose: Purpose) =>
     request<Identity>('POST', path(caseId, '/identity/read'), { purpose }),
+  /** Changes identity fields; null removes one. Answers with the names of the fields that changed. */
+  updateIdentity: (caseId: string, fields: Record<string, string | number | string[] | null>) =>
+    request<{ changed: string[] }>('PATCH', path(caseId, '/identity'), { fields }),
+  /** Erases the identity for good, at the survivor's request; the case stays, pseudonymous. */
+  eraseIdentity: (caseId: string, reason: string) => request<void>('POST', path(caseId, '/identity/erase'), { reason }),
   consents: (caseId: string) => request<Consent[]>('GET', path(caseId, '/consents')),
   recordConsent: (caseId: string, consent: NewConsent) => request<Consent>('POST', path(caseId, '/consents'), consent),
   overrideConsent: (caseId: string, override: NewOverride) =>

@@ -1,0 +1,43 @@
+/** Importing and downloading HTCDS spreadsheets, as the web app sees it. */
+
+import type { RowError } from '../../../modules/cases/htcds-exchange.service.ts';
+import type { ReadResult } from '../../../modules/cases/htcds-files.ts';
+import { ApiError, type UploadProgress, upload } from '../../api.ts';
+
+export type RejectedRow = RowError;
+
+/** What the node answers to an import (see `ImportResult` in htcds.routes.ts). */
+export interface ImportResult {
+  format: ReadResult['format'];
+  rows: number;
+  imported: number;
+  rejected: RejectedRow[];
+  references: string[];
+  unknownColumns: ReadResult['unknownColumns'];
+  renamedColumns: ReadResult['renamedColumns'];
+}
+
+/** The rows of an import that the node refused as a whole (`import_rejected`): nothing was imported. */
+export function rejectedRowsOf(error: unknown): RejectedRow[] | null {
+  if (!(error instanceof ApiError) || error.id !== 'import_rejected') return null;
+  const rejected = (error.details as { rejected?: unknown } | null | undefined)?.rejected;
+  if (!Array.isArray(rejected)) return [];
+  return rejected.filter(
+    (r): r is RejectedRow =>
+      typeof r?.row === 'number' && typeof r?.column === 'string' && typeof r?.reason === 'string',
+  );
+}
+
+export const htcdsApi = {
+  import(
+    agencyId: string,
+    file: File,
+    partial: boolean,
+    events: { onProgress(progress: UploadProgress): void; onSent(): void },
+  ): Promise<ImportResult> {
+    const params = new URLSearchParams({ agencyId, partial: String(partial) });
+    return upload<ImportResult>(`/api/htcds/imports?${params}`, file, events);
+  },
+  /** The agency's cases without identities: a download, so a plain link rather than a request of the app. */
+  exportUrl: (agencyId: string) => `/api/htcds/export?${new URLSearchParams({ agencyId, format: 'xlsx' })}`,
+};

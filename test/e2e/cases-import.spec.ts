@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+
+const HEADER = 'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,vic_TraffickingStatus,Colour';
+/** Born after the report: the node refuses the row. */
+const BAD = '2024-02-03,Vera,Lungu,2030-01-01,Feminine,ActualVictimOfTrafficking,green';
+
+// Fictional people; a supervisor brings in cases that an outreach team collected in the HTCDS toolkit spreadsheet.
+test('a supervisor imports an HTCDS spreadsheet, sees the rows it refuses, opens an imported case, corrects and erases its identity', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  // A name of this run only: the demo node keeps the cases of earlier runs.
+  const firstName = `Ioana${Date.now().toString(36)}`;
+  const good = `2024-02-01,${firstName},Rusu,1999-03-14,Feminine,ActualVictimOfTrafficking,blue`;
+  const withBadRow = testInfo.outputPath('with-bad-row.csv');
+  const valid = testInfo.outputPath('valid.csv');
+  writeFileSync(withBadRow, `${[HEADER, good, BAD].join('\n')}\n`);
+  writeFileSync(valid, `${[HEADER, good].join('\n')}\n`);
+
+  await signIn(page, demoUser('supervisor'));
+  await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Cases' }).click();
+  await page.getByRole('link', { name: 'Import or download a spreadsheet' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'HTCDS spreadsheets' })).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Download HTCDS spreadsheet' })).toHaveAttribute(
+    'href',
+    /^\/api\/htcds\/export\?agencyId=\w+&format=xlsx$/,
+  );
+
+  // Without a file the form says what is missing.
+  const form = page.getByRole('form', { name: 'Import cases' });
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Choose the spreadsheet to import (.xlsx or .csv).');
+  await expect(form.getByLabel('Spreadsheet')).toBeFocused();
+
+  // One bad row stops the whole file: the row, the column and the reason are shown, never the value.
+  await form.getByLabel('Spreadsheet').setInputFiles(withBadRow);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: 'Import result' })).toBeFocused();
+  await expect(page.getByText('1 row has problems, so nothing was imported.')).toBeVisible();
+  const problems = page.getByRole('table', { name: 'Problem in the file: row, column and reason' });
+  await expect(problems.getByRole('row').nth(1)).toContainText('3prs_Birthdate');
+  await expect(problems).not.toContainText('2030');
+  await expect(page.getByRole('link', { name: /^IT-/ })).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await form.getByLabel('Spreadsheet').setInputFiles(valid);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText('1 case was imported from 1 row.')).toBeVisible();
+  await expect(
+    page.getByText(/^These columns are not HTCDS fields, so their values were not imported: \W?Colour\W?\.$/),
+  ).toBeVisible();
+  const imported = page.getByRole('list').filter({ has: page.getByRole('link', { name: /^IT-/ }) });
+  await expect(imported.getByRole('link')).toHaveCount(1);
+  const reference = (await imported.getByRole('link').textContent()) ?? '';
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await imported.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^Case \\W?${reference}`) })).toBeVisible();
+
+  // The identity is corrected after it has been shown for a purpose.
+  const identity = page.getByRole('region', { name: 'Identity' });
+  await identity.getByLabel('Why are you viewing this?').selectOption({ label: 'Case management' });
+  await identity.getByRole('button', { name: 'Show the identity' }).click();
+  await expect(identity.getByText(firstName)).toBeVisible();
+  await identity.getByRole('button', { name: 'Edit the identity' }).click();
+  const edit = identity.getByRole('form', { name: 'Edit the identity' });
+  await expect(edit.getByLabel('First name')).toBeFocused();
+  await edit.getByLabel('First name').fill(`${firstName}a`);
+  await edit.getByRole('button', { name: 'Save the changes' }).click();
+  await expect(identity.getByText('The identity has been changed.', { exact: false })).toBeFocused();
+  await expect(identity.getByText(`${firstName}a`)).toBeVisible();
+
+  // Erasure asks for the reason in a dialog, and cannot be undone.
+  await identity.getByRole('button', { name: 'Erase the identity' }).click();
+  const dialog = page.getByRole('dialog', { name: "Erase the survivor's identity?" });
+  await expect(dialog.getByLabel('Reason')).toBeFocused();
+  await dialog.getByRole('button', { name: 'Erase for good' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('Give a reason. It is kept in the case timeline.');
+  expect(await seriousViolations(page)).toEqual([]);
+  await dialog.getByLabel('Reason').fill('The survivor asked for it in person.');
+  await dialog.getByRole('button', { name: 'Erase for good' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(
+    identity.getByText("The survivor's identity was erased at their request.", { exact: false }),
+  ).toBeFocused();
+  await expect(identity.getByText(`${firstName}a`)).toHaveCount(0);
+});
