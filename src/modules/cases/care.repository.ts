@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
 import type { FieldMap } from './case-fields.ts';
+import { iso, type Row } from './cases.repository.ts';
 import type { RiskLevel, RiskReason } from './risk.ts';
 
 export interface RiskAssessmentRow {
@@ -57,12 +58,6 @@ export interface ReferralRow {
 // The interpreting language lives in the plan's field map beside the spl_ fields, under the Passage extension that
 // already names it for a person; the table has no column of its own for it.
 const LANGUAGE_KEY = 'psg_InterpreterLanguage';
-
-const iso = (value: Date | string | null): string | null =>
-  value === null ? null : value instanceof Date ? value.toISOString() : value;
-
-// biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver and are mapped here once
-type Row = Record<string, any>;
 
 const toAssessment = (r: Row): RiskAssessmentRow => ({
   id: r.id,

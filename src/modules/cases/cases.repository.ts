@@ -38,13 +38,13 @@ export interface CaseEvent {
   data: Record<string, unknown>;
 }
 
-const iso = (value: Date | string | null): string | null =>
+export const iso = (value: Date | string | null): string | null =>
   value === null ? null : value instanceof Date ? value.toISOString() : value;
 const day = (value: Date | string): string =>
   value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10);
 
 // biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver and are mapped here once
-type Row = Record<string, any>;
+export type Row = Record<string, any>;
 
 const toCase = (r: Row): CaseRow => ({
   id: r.id,
