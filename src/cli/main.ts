@@ -220,7 +220,9 @@ registerCaseCommands(program, dataOption);
 
 const demo = program
   .command('demo')
-  .description('start a demo node with seeded agencies, one user per role and a second supervisor (never for real cases)')
+  .description(
+    'start a demo node with seeded agencies, one user per role and a second supervisor (never for real cases)',
+  )
   .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
   .option('--port <port>', 'port to listen on', port, 8080)
   .action(async (opts: { data: string; port: number }) => {
