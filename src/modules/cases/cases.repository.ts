@@ -347,17 +347,28 @@ export async function searchPersons(
     const rows = await q.query<{ person_id: string }>(`${holdingAll(1)} limit $4`, [...exact, options.limit]);
     return rows.map((r) => ({ personId: r.person_id, score: 1 }));
   }
+  // Dice 2s / (q + n) ≥ t with n ≥ s needs s ≥ t·q / (2 − t): persons sharing fewer tokens are dropped before
+  // their token count is read, by primary key, for the few that remain.
+  const fewestShared = Math.max(1, Math.ceil((options.minScore * query.name.length) / (2 - options.minScore) - 1e-9));
   const rows = await q.query<{ person_id: string; score: number }>(
-    `with shared as (
+    `with shared as materialized (
        select person_id, count(*) as n from person_tokens
        where kind = 'name' and token = any($1::text[])
-       ${query.exact.length > 0 ? `and person_id in ${holdingAll(5)}` : ''}
-       group by person_id)
-     select s.person_id, (2.0 * s.n / ($2 + p.name_tokens))::float8 as score
-     from shared s join persons p on p.id = s.person_id
-     where 2.0 * s.n / ($2 + p.name_tokens) >= $3
-     order by score desc, s.person_id limit $4`,
-    [query.name, query.name.length, options.minScore, options.limit, ...(query.exact.length > 0 ? exact : [])],
+       ${query.exact.length > 0 ? `and person_id in ${holdingAll(6)}` : ''}
+       group by person_id having count(*) >= $5),
+     scored as materialized (
+       select person_id, 2.0 * n / ($2 + (select p.name_tokens from persons p where p.id = shared.person_id)) as score
+       from shared)
+     select person_id, score::float8 as score from scored where score >= $3
+     order by score desc, person_id limit $4`,
+    [
+      query.name,
+      query.name.length,
+      options.minScore,
+      options.limit,
+      fewestShared,
+      ...(query.exact.length > 0 ? exact : []),
+    ],
   );
   return rows.map((r) => ({ personId: r.person_id, score: Number(r.score) }));
 }
