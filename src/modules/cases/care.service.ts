@@ -19,8 +19,9 @@ import {
   today,
 } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
-import { CasesService, fieldErrors } from './cases.service.ts';
+import { CasesService } from './cases.service.ts';
 import { consentCovers } from './consent.ts';
+import { fieldErrors } from './first-report.ts';
 import { picklistValues } from './htcds.ts';
 import {
   assessRisk,

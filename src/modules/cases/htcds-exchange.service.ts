@@ -8,7 +8,8 @@ import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef, type Purpose } from '../policy/policy.ts';
 import { type FieldError, type FieldMap, type FieldValue, isIsoDate } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
-import { type CasesService, type NewCase, type ValidCase, validateNewCase } from './cases.service.ts';
+import type { CasesService } from './cases.service.ts';
+import { type NewCase, type ValidCase, validateNewCase } from './first-report.ts';
 import { HTCDS_FIELDS } from './htcds.ts';
 import { htcdsStatus } from './lifecycle.ts';
 

@@ -12,7 +12,7 @@ import * as care from './care.repository.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
 import { type FieldMap, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
-import { type CasesService, fieldErrors } from './cases.service.ts';
+import type { CasesService } from './cases.service.ts';
 import {
   CONSENT_METHODS,
   CONSENT_PURPOSES,
@@ -24,6 +24,7 @@ import {
   type Coverage,
   consentCovers,
 } from './consent.ts';
+import { fieldErrors } from './first-report.ts';
 
 export interface NewConsent {
   purpose: string;
