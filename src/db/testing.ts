@@ -69,12 +69,16 @@ export async function prepareTestDbTemplate(databaseUrl = process.env.DATABASE_U
   return { kind: 'pglite', ref: file };
 }
 
+/** Databases cloned by one test run carry its template's suffix, so runs side by side never drop each other's. */
+const testDatabasePrefix = (template: TestDbTemplate): string =>
+  `passage_t_${template.ref.replace(/^passage_tpl_/, '')}_`;
+
 export async function dropTestDbTemplate(template: TestDbTemplate, databaseUrl = process.env.DATABASE_URL) {
   if (template.kind !== 'postgres' || !databaseUrl) return;
   await admin(databaseUrl, async (c) => {
     const { rows } = await c.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'passage_t\\_%' or datname = $1",
-      [template.ref],
+      'select datname from pg_database where starts_with(datname, $2) or datname = $1',
+      [template.ref, testDatabasePrefix(template)],
     );
     for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
   });
@@ -84,7 +88,7 @@ export async function dropTestDbTemplate(template: TestDbTemplate, databaseUrl =
 export async function createTestDatabaseUrl(template: TestDbTemplate, databaseUrl = process.env.DATABASE_URL) {
   if (template.kind !== 'postgres' || !databaseUrl)
     throw new Error('DATABASE_URL is needed for a PostgreSQL test database');
-  const name = `passage_t_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix(template)}${randomBytes(6).toString('hex')}`;
   await admin(databaseUrl, (c) => c.query(`create database ${name} template ${template.ref}`));
   return {
     url: withDatabase(databaseUrl, name),
