@@ -14,10 +14,13 @@
  * - tokens are truncated to 128 bits: collisions stay negligible and nothing is gained by keeping the full HMAC.
  * Rotating the KEK rewraps the root key and leaves every token as it is.
  */
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, type KeyObject } from 'node:crypto';
 import { normaliseName } from './normalise.ts';
 
 export type IndexPurpose = 'name' | 'document' | 'phone' | 'birthdate';
+
+/** An index key; a `KeyObject` made once with `createSecretKey` makes each HMAC about four times cheaper. */
+export type IndexKey = Buffer | KeyObject;
 
 const KEY_BYTES = 32;
 const TOKEN_BYTES = 16;
@@ -28,7 +31,7 @@ export function deriveIndexKey(rootKey: Buffer, purpose: IndexPurpose): Buffer {
 }
 
 /** The token for a whole value, already normalised by the normaliser of its purpose. */
-export function exactToken(indexKey: Buffer, normalisedValue: string): string {
+export function exactToken(indexKey: IndexKey, normalisedValue: string): string {
   if (!normalisedValue) throw new RangeError('an empty value has no blind-index token');
   return token(indexKey, 'exact', normalisedValue);
 }
@@ -38,7 +41,7 @@ export function exactToken(indexKey: Buffer, normalisedValue: string): string {
  * with a space each side (" ana " → " an", "ana", "na "), as in PostgreSQL's pg_trgm. Order-free, so "Rusu Ana"
  * matches "Ana Rusu".
  */
-export function nameTokens(indexKey: Buffer, name: string): string[] {
+export function nameTokens(indexKey: IndexKey, name: string): string[] {
   const tokens = new Set<string>();
   for (const part of normaliseName(name).split(' ').filter(Boolean)) {
     tokens.add(token(indexKey, 'part', part));
@@ -59,6 +62,6 @@ export function nameSimilarity(queryTokens: Iterable<string>, storedTokens: Iter
 }
 
 // The kind label keeps the token spaces apart: a one-part name "ana" must not equal the trigram "ana".
-function token(indexKey: Buffer, kind: 'exact' | 'part' | 'trigram', text: string): string {
+function token(indexKey: IndexKey, kind: 'exact' | 'part' | 'trigram', text: string): string {
   return createHmac('sha256', indexKey).update(`${kind}\0${text}`).digest().subarray(0, TOKEN_BYTES).toString('hex');
 }

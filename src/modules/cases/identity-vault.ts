@@ -5,7 +5,7 @@
  * Each field value is stored as JSON (so numbers and alias lists keep their type) encrypted under the person's data
  * key, bound to the person and the field. The blind-index root key lives in `node_secrets`, wrapped by the KEK.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
 import { deriveIndexKey, exactToken, type IndexPurpose, nameTokens } from '../../lib/blind-index.ts';
 import {
@@ -44,14 +44,14 @@ export interface IdentityQuery {
 
 export class IdentityVault {
   readonly #kek: Buffer;
-  readonly #indexKeys: Record<IndexPurpose, Buffer>;
+  readonly #indexKeys: Record<IndexPurpose, KeyObject>;
 
   private constructor(kek: Buffer, root: Buffer) {
     this.#kek = kek;
     const purposes: IndexPurpose[] = ['name', 'document', 'phone', 'birthdate'];
-    this.#indexKeys = Object.fromEntries(purposes.map((p) => [p, deriveIndexKey(root, p)])) as Record<
+    this.#indexKeys = Object.fromEntries(purposes.map((p) => [p, createSecretKey(deriveIndexKey(root, p))])) as Record<
       IndexPurpose,
-      Buffer
+      KeyObject
     >;
   }
 
