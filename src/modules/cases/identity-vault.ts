@@ -18,6 +18,7 @@ import {
 } from '../../lib/data-keys.ts';
 import { normaliseBirthDate, normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
 import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from './case-fields.ts';
+import { openPhotoBytes, sealPhotoBytes } from './photo-seal.ts';
 
 const INDEX_ROOT = 'blind-index-root';
 // The wrap binds a key to an owner id; node secrets use their name under this prefix.
@@ -121,6 +122,25 @@ export class IdentityVault {
     const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
     try {
       return decryptField(dataKey, sealed, { survivorId: personId, field });
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** Encrypts a photo of the person under their data key, bound to the person and the photo id. */
+  sealPhoto(personId: string, wrappedKey: string, photoId: string, image: Buffer): Buffer {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      return sealPhotoBytes(dataKey, image, { personId, photoId });
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  openPhoto(personId: string, wrappedKey: string, photoId: string, sealed: Uint8Array): Buffer {
+    const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+    try {
+      return openPhotoBytes(dataKey, sealed, { personId, photoId });
     } finally {
       dataKey.fill(0);
     }

@@ -25,6 +25,8 @@ import {
   consentCovers,
 } from './consent.ts';
 import { fieldErrors } from './first-report.ts';
+import { deletePersonPhotos } from './photos.repository.ts';
+import { PhotosService } from './photos.service.ts';
 
 export interface NewConsent {
   purpose: string;
@@ -53,10 +55,13 @@ const LEGAL_BASIS_MIN = 10;
 export class SurvivorsService {
   readonly #cases: CasesService;
   readonly #audit: AuditService;
+  /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
+  readonly photos: PhotosService;
 
   constructor(cases: CasesService) {
     this.#cases = cases;
     this.#audit = cases.audit;
+    this.photos = new PhotosService(cases);
   }
 
   get #db() {
@@ -155,6 +160,7 @@ export class SurvivorsService {
       const person = await repo.findPerson(tx, found.survivorId, true);
       if (!person || person.erasedAt) throw new AppError('identity_erased', 410, 'The identity is already erased.');
       const actor = actorRef(ctx.actor);
+      await deletePersonPhotos(tx, person.id);
       await repo.erasePerson(tx, person.id, actor);
       await repo.appendEvent(tx, caseId, actor, 'identity_erased', { reason: reason.trim() });
       await this.#audit.record(tx, ctx, {

@@ -8,7 +8,8 @@ import { ConfirmDialog } from '../admin/ConfirmDialog.tsx';
 import { type Case, casesApi, type Identity } from './cases-api.ts';
 import { FieldValueText, useFieldLabel } from './FieldValues.tsx';
 import { IdentityEditForm } from './IdentityEditForm.tsx';
-import { allowsOnCase, IDENTITY_FIELDS, IDENTITY_PURPOSES } from './vocabulary.ts';
+import { IdentityPhotos } from './IdentityPhotos.tsx';
+import { allows, allowsOnCase, IDENTITY_FIELDS, IDENTITY_PURPOSES } from './vocabulary.ts';
 
 interface IdentityPanelProps {
   found: Case;
@@ -132,6 +133,12 @@ export function IdentityPanel({ found, user, onRevealed, onChanged }: IdentityPa
               )}
             </div>
           </>
+        )}
+        {allows(user, 'survivor.read_identity', found.agencyId, identity.purpose) ? (
+          <IdentityPhotos caseId={found.id} purpose={identity.purpose} canEdit={canEdit} onLogged={onRevealed} />
+        ) : (
+          // A receiving agency: no referral shares photos, so the page does not ask for them.
+          <p>{t('photos.notShared')}</p>
         )}
         {erasing && (
           <ConfirmDialog
