@@ -38,6 +38,10 @@ export interface Config {
   logLevel: string;
   /** A demonstration node: sign-in codes can be shown on its console. */
   demo: boolean;
+  /** Where evidence content is stored (content-addressed files). */
+  evidenceDir: string;
+  /** The largest evidence file the node accepts, in bytes. */
+  evidenceMaxBytes: number;
 }
 
 /** Settings an operator may pass as flags; they win over the environment, which wins over `<data>/passage.json`. */
@@ -77,6 +81,21 @@ function integer(setting: string, raw: string, min: number, max: number): number
   if (!/^\d+$/.test(raw)) throw new ConfigError(setting, `must be a whole number, got "${raw}"`);
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(setting, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** A size in bytes, written as a whole number optionally followed by KiB, MiB, GiB or TiB. */
+function byteSize(setting: string, raw: string, min: number): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = match ? BYTE_UNITS[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new ConfigError(setting, `must be a number of bytes, optionally with KiB, MiB, GiB or TiB, got "${raw}"`);
+  }
+  const n = Number(match[1]) * unit;
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new ConfigError(setting, `must be at least ${min} bytes, got "${raw}"`);
   return n;
 }
 
@@ -158,5 +177,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     logLevel: pick(undefined, 'PASSAGE_LOG_LEVEL', 'logLevel') ?? 'info',
     demo: file.demo === true,
+    evidenceDir: resolve(dataDir, pick(undefined, 'PASSAGE_EVIDENCE_DIR', 'evidenceDir') ?? 'evidence'),
+    evidenceMaxBytes: byteSize(
+      'PASSAGE_EVIDENCE_MAX_BYTES',
+      pick(undefined, 'PASSAGE_EVIDENCE_MAX_BYTES', 'evidenceMaxBytes') ?? '5GiB',
+      1,
+    ),
   };
 }

@@ -1,10 +1,15 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { generate } from 'otplib';
 import { unseal } from '../lib/seal.ts';
 import type { RequestContext } from '../modules/audit/audit.service.ts';
 import type { CaseSummary } from '../modules/cases/cases.repository.ts';
 import type { RowError } from '../modules/cases/htcds-exchange.service.ts';
 import { readCaseSheet } from '../modules/cases/htcds-files.ts';
+import type { IntegrityCheck } from '../modules/custody/custody.integrity.ts';
+import { type EvidenceFields, mediaTypeForName } from '../modules/evidence/evidence-input.ts';
 import { presentCreated, presentUser } from '../modules/identity/identity.presenters.ts';
 import { type Agency, findUserByEmail } from '../modules/identity/identity.repository.ts';
 import { totpContext } from '../modules/identity/users.service.ts';
@@ -33,6 +38,22 @@ export const operations = {
   'user.reset-totp': async (s: Services, ctx: RequestContext, args: { user: string }) =>
     presentCreated(await s.users.resetSecondFactor(ctx, args.user)),
   'audit.verify': (s: Services, ctx: RequestContext) => s.audit.verify(ctx),
+  'custody.checkpoint': (s: Services, ctx: RequestContext) => s.custody.readCheckpoint(ctx),
+  /** With `index`: an inclusion proof (in the tree of `size`); with `old`: a consistency proof (up to `new`). */
+  'custody.prove': (
+    s: Services,
+    ctx: RequestContext,
+    args: { index: number; size?: number } | { old: number; new?: number },
+  ) =>
+    'index' in args
+      ? s.custody.proveInclusion(ctx, args.index, args.size)
+      : s.custody.proveConsistency(ctx, args.old, args.new),
+  /** `onProgress` reports only when the command runs in the CLI's own process. */
+  'custody.verify': (
+    s: Services,
+    ctx: RequestContext,
+    args: { onProgress?: (check: string, done: number, total: number) => void },
+  ) => s.custody.checkIntegrity(ctx, integrityChecks(s), args.onProgress),
   /** The current sign-in code of a demo user, so a demo needs no authenticator app. Refused outside demo nodes. */
   'demo.code': async (s: Services, _ctx: RequestContext, args: { email: string }) => {
     if (!s.config.demo) throw new AppError('not_a_demo', 403, 'Codes are only shown on demo nodes.');
@@ -113,7 +134,94 @@ export const operations = {
     const agency = (await s.users.listAgencies(ctx)).find((a) => a.id === view.agencyId);
     return { case: view, agencyName: agency?.name ?? null, identity };
   },
+  /**
+   * Adds files from the node's disk to a case as evidence (the CLI passes absolute paths: an investigator's export
+   * of a seized device), one item and one `collected` custody event per file, streaming each file. Stops at the first
+   * file that fails and reports it with what was added before; `onProgress` (bytes) reports only in the CLI's process.
+   */
+  'evidence.add': async (
+    s: Services,
+    ctx: RequestContext,
+    args: {
+      case: string;
+      files: { path: string; title: string }[];
+      fields: Omit<EvidenceFields, 'title' | 'fileName' | 'mediaType' | 'sha256'>;
+      agency?: string;
+      onProgress?: (doneBytes: number, totalBytes: number, file: string) => void;
+    },
+  ) => {
+    const found = await findCase(s, ctx, args.case);
+    const collectedBy = args.agency ? pickAgency(await s.users.listAgencies(ctx), args.agency).name : undefined;
+    const sizes = await Promise.all(
+      args.files.map((f) =>
+        stat(f.path).then(
+          (info) => info.size,
+          () => 0,
+        ),
+      ),
+    );
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const added: { id: string; path: string; fileName: string; size: number; sha256: string }[] = [];
+    let done = 0;
+    for (const file of args.files) {
+      const fileName = basename(file.path);
+      const content = createReadStream(file.path, { highWaterMark: 1024 * 1024 });
+      // Counted as the store reads them: the service checks the fields and the case before the first byte.
+      async function* counted() {
+        let read = 0;
+        for await (const chunk of content) {
+          read += (chunk as Buffer).length;
+          args.onProgress?.(done + read, total, file.path);
+          yield chunk as Buffer;
+        }
+      }
+      try {
+        const item = await s.evidence.add(
+          ctx,
+          found.id,
+          { collectedBy, ...args.fields, title: file.title, fileName, mediaType: mediaTypeForName(fileName) },
+          counted(),
+        );
+        added.push({ id: item.id, path: file.path, fileName, size: item.size, sha256: item.sha256 });
+        done += item.size;
+      } catch (error) {
+        content.destroy();
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const failure =
+          error instanceof AppError
+            ? { id: error.id, message: error.message, details: error.details ?? null }
+            : FILE_ERRORS.has(code)
+              ? { id: 'file_unreadable', message: `The file cannot be read (${code}).`, details: null }
+              : null;
+        if (!failure) throw error;
+        return { case: found, added, failed: { path: file.path, ...failure } };
+      }
+    }
+    return { case: found, added, failed: null };
+  },
+  /** The evidence items of a case, with their hashes and handling codes. */
+  'evidence.list': async (s: Services, ctx: RequestContext, args: { case: string }) => {
+    const found = await findCase(s, ctx, args.case);
+    return { case: found, items: await s.evidence.list(ctx, found.id) };
+  },
 } as const;
+
+/** A case by id or reference, as the operator names it on the command line. */
+async function findCase(s: Services, ctx: RequestContext, wanted: string): Promise<{ id: string; reference: string }> {
+  const ref = wanted.trim();
+  const { cases } = await s.cases.list(ctx, { reference: ref, limit: 20, offset: 0 });
+  const id = cases.find((c) => c.reference.toLowerCase() === ref.toLowerCase())?.id ?? ref;
+  try {
+    const view = await s.cases.get(ctx, id);
+    return { id: view.id, reference: view.reference };
+  } catch (error) {
+    if (error instanceof AppError && error.id === 'not_found') throw notFound(`The case "${ref}"`);
+    throw error;
+  }
+}
+
+/** What `passage custody verify` checks, in order: another module's check joins by adding it to this list. */
+const integrityChecks = (s: Services): IntegrityCheck[] => [s.custody.logCheck()];
 
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP']);
 

@@ -14,6 +14,9 @@ import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
 import { careRoutes, careSchemas } from '../modules/cases/care.routes.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
 import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
+import { photosRoutes } from '../modules/cases/photos.routes.ts';
+import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
+import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
@@ -43,7 +46,8 @@ const CSP_DIRECTIVES: Record<string, string[]> = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
+  // blob: for the survivor's photos, which the web app fetches (with a purpose) and shows from memory.
+  imgSrc: ["'self'", 'data:', 'blob:'],
   fontSrc: ["'self'"],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],
@@ -81,7 +85,18 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
-  for (const schema of [ErrorResponse, Agency, RoleGrant, User, Session, AuditRecord, ...caseSchemas, ...careSchemas]) {
+  for (const schema of [
+    ErrorResponse,
+    Agency,
+    RoleGrant,
+    User,
+    Session,
+    AuditRecord,
+    ...caseSchemas,
+    ...careSchemas,
+    ...custodySchemas,
+    ...evidenceSchemas,
+  ]) {
     app.addSchema(schema);
   }
 
@@ -128,7 +143,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(auditRoutes(services), { prefix: '/api' });
     await scope.register(casesRoutes(services), { prefix: '/api' });
     await scope.register(htcdsRoutes(services), { prefix: '/api' });
+    await scope.register(photosRoutes(services), { prefix: '/api' });
     await scope.register(careRoutes(services), { prefix: '/api' });
+    await scope.register(evidenceRoutes(services), { prefix: '/api' });
+    await scope.register(custodyRoutes(services), { prefix: '/api' });
   });
   await registerWeb(app);
   return app;

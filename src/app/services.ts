@@ -4,6 +4,9 @@ import { CareService } from '../modules/cases/care.service.ts';
 import { CasesService } from '../modules/cases/cases.service.ts';
 import { HtcdsExchangeService } from '../modules/cases/htcds-exchange.service.ts';
 import { SurvivorsService } from '../modules/cases/survivors.service.ts';
+import { CustodyLogService } from '../modules/custody/custody.service.ts';
+import { FileBlobStore } from '../modules/evidence/blob-store.ts';
+import { EvidenceService } from '../modules/evidence/evidence.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
 import type { Config } from './config.ts';
@@ -21,11 +24,14 @@ export interface Services {
   survivors: SurvivorsService;
   care: CareService;
   htcds: HtcdsExchangeService;
+  custody: CustodyLogService;
+  evidence: EvidenceService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
   const cases = new CasesService(db, audit, keys.kek);
+  const custody = new CustodyLogService(db, audit, { nodeId: config.nodeId, signingKey: keys.signingKey });
   return {
     config,
     db,
@@ -37,5 +43,10 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     survivors: new SurvivorsService(cases),
     care: new CareService(cases),
     htcds: new HtcdsExchangeService(cases),
+    custody,
+    evidence: new EvidenceService(db, audit, custody, new FileBlobStore(config.evidenceDir), {
+      nodeId: config.nodeId,
+      maxBytes: config.evidenceMaxBytes,
+    }),
   };
 }

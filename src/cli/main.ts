@@ -16,8 +16,11 @@ import { ORG_TYPES } from '../modules/identity/org-types.ts';
 import { ROLES } from '../modules/policy/policy.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
+import { registerCustodyCommands } from './custody-commands.ts';
+import { registerEvidenceCommands } from './evidence-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { readSecret } from './prompt.ts';
+import { registerVerifyCommand } from './verify-command.ts';
 
 const dataOption = () =>
   new Option('--data <dir>', `data directory of the node (default: $PASSAGE_DATA or ./${DEFAULT_DATA_DIR})`);
@@ -217,6 +220,10 @@ keys
   });
 
 registerCaseCommands(program, dataOption);
+registerEvidenceCommands(program, dataOption);
+registerCustodyCommands(program, dataOption);
+// Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
+registerVerifyCommand(program);
 
 const demo = program
   .command('demo')

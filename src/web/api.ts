@@ -117,7 +117,11 @@ export class ApiError extends Error {
 // The server binds every state-changing request to the session through this token; it changes with each session.
 let csrfToken: string | null = null;
 
-export async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -150,7 +154,16 @@ export interface UploadProgress {
 export function upload<T>(
   path: string,
   file: File,
-  { onProgress, onSent }: { onProgress(progress: UploadProgress): void; onSent(): void },
+  {
+    onProgress,
+    onSent,
+    fields = {},
+  }: {
+    onProgress(progress: UploadProgress): void;
+    onSent(): void;
+    /** Text fields sent ahead of the file, in this order (for endpoints that read them before the file). */
+    fields?: Record<string, string>;
+  },
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -173,12 +186,13 @@ export function upload<T>(
       else reject(apiErrorOf(xhr.status, xhr.statusText, payload));
     };
     const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
     body.append('file', file);
     xhr.send(body);
   });
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+export async function toApiError(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
   return apiErrorOf(response.status, response.statusText, payload);
 }

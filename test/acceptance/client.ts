@@ -6,6 +6,8 @@ import type { Role } from '../../src/modules/policy/policy.ts';
 export interface Client {
   userId: string;
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A request of any kind (a multipart upload, a download) with the session's cookie and CSRF token. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Like call, but fails the test unless the status is `expected` (any 2xx when not given). */
   ok<T = unknown>(method: string, path: string, body?: unknown, expected?: number): Promise<T>;
 }
@@ -47,6 +49,8 @@ export async function staff(node: RunningNode, agencyId: string, role: Role, nam
   const client: Client = {
     userId: created.user.id,
     call: send,
+    fetch: (path, init = {}) =>
+      fetch(`${node.url}${path}`, { ...init, headers: { ...init.headers, cookie, 'x-csrf-token': csrf } }),
     async ok(method, path, body, expected) {
       const res = await send(method, path, body);
       const fine = expected === undefined ? res.status >= 200 && res.status < 300 : res.status === expected;

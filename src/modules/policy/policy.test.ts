@@ -156,6 +156,18 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NODE_WIDE_ONLY,
     },
   },
+  'custody.read': {
+    roles: {
+      case_worker: ANYWHERE,
+      supervisor: ANYWHERE,
+      investigator: ANYWHERE,
+      prosecutor: ANYWHERE,
+      reparations_officer: ANYWHERE,
+      oversight: ANYWHERE,
+      coordinator: ANYWHERE,
+      node_admin: ANYWHERE,
+    },
+  },
   'survivor.read_identity': {
     purposes: ['case_management', 'investigation', 'prosecution', 'reparations', 'administration'],
     roles: {
@@ -373,6 +385,67 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: OWN_AGENCY,
     },
   },
+  'evidence.add': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.read': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: OWN_AGENCY,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.download': {
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+    roles: {
+      case_worker: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      supervisor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      investigator: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      prosecutor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      reparations_officer: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.derive': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.export': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
   'htcds.export_identity': {
     purposes: ['case_management', 'administration'],
     roles: {
@@ -566,6 +639,18 @@ describe('sharing a resource with other agencies', () => {
     expect(can(user({ role: 'case_worker', agencyId: OTHER_AGENCY }), 'case.read', shared)).toEqual({ allowed: true });
   });
 
+  it('gives the receivers of a referral none of the evidence', () => {
+    const worker = user({ role: 'case_worker', agencyId: AGENCY });
+    expect(can(worker, 'case.read', shared)).toEqual({ allowed: true });
+    for (const action of ['evidence.read', 'evidence.add', 'evidence.derive', 'evidence.export'] as const) {
+      expect(can(user({ role: 'supervisor', agencyId: AGENCY }), action, shared), action).toEqual({
+        allowed: false,
+        reason: 'scope',
+      });
+    }
+    expect(can(worker, 'evidence.download', shared, 'case_management')).toEqual({ allowed: false, reason: 'scope' });
+  });
+
   it('does not help with node-scoped actions', () => {
     const oversight = user({ role: 'oversight', agencyId: AGENCY });
     const onlyShared = { sharedWith: [AGENCY] };
@@ -667,6 +752,7 @@ describe('actors other than users', () => {
       'user.enable',
       'user.reset_second_factor',
       'audit.verify',
+      'custody.read',
     ];
     for (const action of admin) {
       for (const resource of resources) expect(can(operator, action, resource), action).toEqual({ allowed: true });
@@ -701,6 +787,20 @@ describe('actors other than users', () => {
     // Casework stays with the agencies.
     expect(can(operator, 'case.create', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
     expect(can(operator, 'survivor.erase', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
+  });
+
+  it('lets the console operator add, list and export evidence, but not download it or make working copies', () => {
+    const operator: Actor = { kind: 'operator', name: 'root' };
+    const webAdmin = user({ role: 'node_admin', agencyId: null });
+    for (const action of ['evidence.add', 'evidence.read', 'evidence.export'] as const) {
+      expect(can(operator, action, { agencyId: AGENCY }), action).toEqual({ allowed: true });
+      expect(can(webAdmin, action, { agencyId: AGENCY }), action).toEqual({ allowed: false, reason: 'role' });
+    }
+    expect(can(operator, 'evidence.download', { agencyId: AGENCY }, 'investigation')).toEqual({
+      allowed: false,
+      reason: 'role',
+    });
+    expect(can(operator, 'evidence.derive', { agencyId: AGENCY })).toEqual({ allowed: false, reason: 'role' });
   });
 
   it('names every kind of actor for the audit trail without personal data', () => {

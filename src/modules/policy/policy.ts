@@ -85,6 +85,8 @@ export const RULES = {
   'user.reset_second_factor': { roles: ['node_admin'], scope: 'agency' },
   'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
   'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
+  /** The node's custody log: checkpoints, proofs and entries hold hashes and references, never personal data. */
+  'custody.read': { roles: EVERYONE, scope: 'any', console: true },
   'survivor.read_identity': {
     roles: CASE_ROLES,
     scope: 'agency',
@@ -110,6 +112,20 @@ export const RULES = {
   'referral.respond': { roles: CARE, scope: 'agency' },
   'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
   'htcds.export': { roles: ['supervisor', 'node_admin'], scope: 'agency' },
+  /**
+   * Evidence stays with the owning agency: receivers of a referral give care and get none of it, so that a handling
+   * code such as H2 (no onward sharing) is not passed by a referral. The console operator ingests seized-device
+   * exports (`passage evidence add`) and lists them, but downloads go through a signed-in user with a purpose.
+   */
+  'evidence.add': { roles: FRONTLINE, scope: 'agency', console: true },
+  'evidence.read': { roles: CASE_ROLES, scope: 'agency', console: true },
+  'evidence.download': {
+    roles: CASE_ROLES,
+    scope: 'agency',
+    purposes: ['case_management', 'investigation', 'prosecution', 'reparations'],
+  },
+  'evidence.derive': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
+  'evidence.export': { roles: ['supervisor', 'investigator', 'prosecutor'], scope: 'agency', console: true },
   'htcds.export_identity': {
     roles: ['supervisor'],
     scope: 'agency',

@@ -76,6 +76,12 @@ export function ConfirmDialog<T>({
       className="dialog"
       aria-labelledby={`${ids}-title`}
       aria-describedby={`${ids}-body`}
+      onCancel={(event) => {
+        // Escape closes the dialog through React, so that the button that opened it cannot be pressed again before
+        // the dialog is gone from the state (it would then not open).
+        event.preventDefault();
+        onCancel();
+      }}
       onClose={onCancel}
     >
       <h2 id={`${ids}-title`}>{title}</h2>

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useCallback, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
@@ -173,6 +174,6 @@ interface DisclosureLogProps {
 }
 
 /** The log keeps the purpose as the server named it; a purpose the app does not know shows as recorded. */
-function purposeLabel(t: ReturnType<typeof useTranslation>['t'], purpose: string): string {
+function purposeLabel(t: TFunction, purpose: string): string {
   return isPurpose(purpose) ? t(`purposes.${purpose}`) : purpose;
 }

@@ -6,6 +6,7 @@ import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DATE, DAY, useDateFormat } from '../../i18n/format.ts';
 import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
+import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
 import { ConsentPanel } from './ConsentPanel.tsx';
@@ -62,9 +63,13 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
             <CaseSummary found={current} agencyName={agencyName} />
             <nav aria-label={t('case.contents')} className="contents">
               <ul>
-                {CONTENTS.filter((part) => part !== 'disclosures' || canReadLog(user, current)).map((part) => (
+                {CONTENTS.filter(
+                  (part) =>
+                    (part !== 'disclosures' || canReadLog(user, current)) &&
+                    (part !== 'evidence' || canReadEvidence(user, current)),
+                ).map((part) => (
                   <li key={part}>
-                    <a href={`#${part}`}>{t(`case.parts.${part}`)}</a>
+                    <a href={`#${part}`}>{part === 'evidence' ? t('evidence.title') : t(`case.parts.${part}`)}</a>
                   </li>
                 ))}
               </ul>
@@ -90,6 +95,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
               actorName={actorName}
               onChanged={bump}
             />
+            {canReadEvidence(user, current) && <EvidencePanel found={current} user={user} actorName={actorName} />}
             {canReadLog(user, current) && (
               <DisclosureLog caseId={current.id} revision={revision} actorName={actorName} agencyName={agencyName} />
             )}
@@ -110,6 +116,7 @@ const CONTENTS = [
   'risk',
   'services',
   'referrals',
+  'evidence',
   'disclosures',
   'timeline',
   'stage-times',
