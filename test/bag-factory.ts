@@ -5,8 +5,9 @@ import { formatCheckpoint } from '../src/lib/checkpoint.ts';
 import { keyFingerprint } from '../src/lib/key-fingerprint.ts';
 import { inclusionProof, leafHash, rootHash } from '../src/lib/merkle.ts';
 import { signNote, vkeyString } from '../src/lib/signed-note.ts';
-import type { BagItemRecord, CustodyEntry, CustodyEventKind } from '../src/modules/evidence/bag-custody.ts';
+import type { BagItemRecord } from '../src/modules/evidence/bag-custody.ts';
 import type { BagContents, BagPayloadFile } from '../src/modules/evidence/bag-writer.ts';
+import type { CustodyEntry, CustodyEventType } from '../src/modules/evidence/custody-events.ts';
 
 /**
  * Builds the contents of an evidence bag as a node would: payload files on disk, a real in-memory custody log
@@ -34,7 +35,7 @@ export interface TestBagContents {
 export function custodyEntry(
   item: string,
   sha256: string,
-  event: CustodyEventKind,
+  event: CustodyEventType,
   at: string,
   actor = 'user:01HV6Q0000000000000000USER',
 ): Uint8Array {

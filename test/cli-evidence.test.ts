@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
-import { decodeCustodyEntry } from '../src/modules/evidence/custody-events.ts';
+import { parseCustodyEntry } from '../src/modules/evidence/bag-custody.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
@@ -125,7 +125,7 @@ describe('passage evidence add', slow, () => {
       ['collected', 'console'],
       ['collected', 'console'],
     ]);
-    expect(events.map((e) => decodeCustodyEntry(e.entry)?.item).sort()).toEqual(items.map((i) => i.id).sort());
+    expect(events.map((e) => parseCustodyEntry(e.entry).item).sort()).toEqual(items.map((i) => i.id).sort());
   });
 
   it('draws a progress bar in bytes on a terminal', () => {
@@ -150,6 +150,31 @@ describe('passage evidence add', slow, () => {
     expect(json.case.reference).toBe(reference);
     expect(json.items).toHaveLength(4);
     expect(json.items[0]).toHaveProperty('sha512');
+  });
+
+  it('exports the evidence package with a progress bar; passage verify accepts it with the printed fingerprint', async () => {
+    const bag = file('package.zip');
+    const command = [NODE, MAIN, 'evidence', 'export', '--case', reference, '--out', bag, '--data', data]
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(result.status, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/Exporting .*100% \| 2\.81 MiB of 2\.81 MiB/);
+    expect(result.stdout).toContain(`Exported 4 items (2.81 MiB) of ${reference} with 8 custody events to ${bag}.`);
+    const fingerprint = /--key (SHA256:\S+)/.exec(result.stdout)?.[1] as string;
+    const verified = spawnSync(NODE, [MAIN, 'verify', bag, '--key', fingerprint], { env, encoding: 'utf8' });
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+
+    const exported = async () => (await query("select item_id from evidence_events where event = 'exported'")).length;
+    expect(await exported()).toBe(4);
+    const again = passage(['evidence', 'export', '--case', reference, '--out', bag]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect(await exported()).toBe(4);
+    const replaced = passage(['evidence', 'export', '--case', reference, '--out', bag, '--replace', '--json']);
+    expect(replaced.status, replaced.stderr).toBe(0);
+    expect(JSON.parse(replaced.stdout)).toMatchObject({ items: 4, events: 12, out: bag });
+    expect(await exported()).toBe(8);
   });
 
   it('refuses missing files and unknown cases clearly, adding nothing', async () => {

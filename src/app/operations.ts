@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
@@ -9,6 +9,7 @@ import type { CaseSummary } from '../modules/cases/cases.repository.ts';
 import type { RowError } from '../modules/cases/htcds-exchange.service.ts';
 import { readCaseSheet } from '../modules/cases/htcds-files.ts';
 import type { IntegrityCheck } from '../modules/custody/custody.integrity.ts';
+import { writeBagZip } from '../modules/evidence/bag-writer.ts';
 import { type EvidenceFields, mediaTypeForName } from '../modules/evidence/evidence-input.ts';
 import { presentCreated, presentUser } from '../modules/identity/identity.presenters.ts';
 import { type Agency, findUserByEmail } from '../modules/identity/identity.repository.ts';
@@ -204,6 +205,37 @@ export const operations = {
     const found = await findCase(s, ctx, args.case);
     return { case: found, items: await s.evidence.list(ctx, found.id) };
   },
+  /**
+   * Writes the evidence package of a case to `out` (the CLI passes an absolute path) as a BagIt zip, recording an
+   * `exported` custody event per item; `onProgress` (payload bytes) reports only in the CLI's own process.
+   */
+  'evidence.export': async (
+    s: Services,
+    ctx: RequestContext,
+    args: {
+      case: string;
+      out: string;
+      replace?: boolean;
+      onProgress?: (doneBytes: number, totalBytes: number) => void;
+    },
+  ) => {
+    const found = await findCase(s, ctx, args.case);
+    // Asked before the export is recorded; the writer asks again, and only replaces the file as a whole.
+    if (!args.replace && existsSync(args.out)) {
+      throw new AppError('bag_exists', 409, `${args.out} already exists. Choose another file or replace it.`);
+    }
+    const contents = await s.evidencePackages.prepare(ctx, found.id);
+    const written = await writeBagZip(args.out, contents, { replace: args.replace, onProgress: args.onProgress });
+    return {
+      case: found,
+      out: args.out,
+      packageId: contents.packageId,
+      items: written.files,
+      bytes: written.octets,
+      events: contents.custody.events.length,
+      fingerprint: s.custody.fingerprint,
+    };
+  },
 } as const;
 
 /** A case by id or reference, as the operator names it on the command line. */
@@ -221,7 +253,7 @@ async function findCase(s: Services, ctx: RequestContext, wanted: string): Promi
 }
 
 /** What `passage custody verify` checks, in order: another module's check joins by adding it to this list. */
-const integrityChecks = (s: Services): IntegrityCheck[] => [s.custody.logCheck()];
+const integrityChecks = (s: Services): IntegrityCheck[] => [s.custody.logCheck(), s.evidence.storeCheck()];
 
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP']);
 

@@ -7,6 +7,7 @@ import { SurvivorsService } from '../modules/cases/survivors.service.ts';
 import { CustodyLogService } from '../modules/custody/custody.service.ts';
 import { FileBlobStore } from '../modules/evidence/blob-store.ts';
 import { EvidenceService } from '../modules/evidence/evidence.service.ts';
+import { EvidencePackages } from '../modules/evidence/evidence-package.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
 import type { Config } from './config.ts';
@@ -26,12 +27,18 @@ export interface Services {
   htcds: HtcdsExchangeService;
   custody: CustodyLogService;
   evidence: EvidenceService;
+  evidencePackages: EvidencePackages;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
   const cases = new CasesService(db, audit, keys.kek);
   const custody = new CustodyLogService(db, audit, { nodeId: config.nodeId, signingKey: keys.signingKey });
+  const store = new FileBlobStore(config.evidenceDir);
+  const evidence = new EvidenceService(db, audit, custody, store, {
+    nodeId: config.nodeId,
+    maxBytes: config.evidenceMaxBytes,
+  });
   return {
     config,
     db,
@@ -44,9 +51,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     care: new CareService(cases),
     htcds: new HtcdsExchangeService(cases),
     custody,
-    evidence: new EvidenceService(db, audit, custody, new FileBlobStore(config.evidenceDir), {
-      nodeId: config.nodeId,
-      maxBytes: config.evidenceMaxBytes,
-    }),
+    evidence,
+    evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName),
   };
 }

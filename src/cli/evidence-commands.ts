@@ -1,9 +1,9 @@
 /**
- * `passage evidence add|list`: evidence files into a case from the node's disk (e.g. an investigator's export of a
+ * `passage evidence add|list|export`: evidence files into a case from the node's disk (e.g. an investigator's export of a
  * seized device), and the items of a case with their hashes. The commands run as the console operator, on the
  * database or through the running node (console.ts); each file gets its own `collected` custody event.
  */
-import { lstatSync, readdirSync, type statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, type statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
@@ -77,6 +77,54 @@ export function registerEvidenceCommands(program: Command, dataOption: () => Opt
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else printList(result);
     });
+
+  evidence
+    .command('export')
+    .description(
+      'write the evidence package of a case: a BagIt zip with every item, its custody events and their inclusion ' +
+        'proofs, which `passage verify` checks offline; records an "exported" custody event per item',
+    )
+    .requiredOption('--case <case>', 'case reference or id')
+    .requiredOption('--out <file>', 'the zip file to write')
+    .option('--replace', 'replace the file if it exists')
+    .option('--json', 'print the result as JSON')
+    .addOption(dataOption())
+    .action((opts: ExportOptions) => handled(() => exportPackage(opts)));
+}
+
+interface ExportOptions {
+  case: string;
+  out: string;
+  replace?: boolean;
+  json?: boolean;
+  data?: string;
+}
+
+async function exportPackage(opts: ExportOptions): Promise<void> {
+  const out = resolve(opts.out);
+  if (!existsSync(dirname(out))) throw new UsageError(`The folder ${dirname(out)} does not exist.`);
+  const progress = progressBar(!opts.json, 'Exporting');
+  let result: Result<'evidence.export'>;
+  try {
+    result = (await runCommand({ dataDir: opts.data }, 'evidence.export', {
+      case: opts.case,
+      out,
+      replace: opts.replace,
+      onProgress: progress.update,
+    })) as Result<'evidence.export'>;
+  } finally {
+    progress.stop();
+  }
+  if (opts.json) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  console.log(
+    `Exported ${result.items} item${result.items === 1 ? '' : 's'} (${formatBytes(result.bytes)}) of ` +
+      `${result.case.reference} with ${result.events} custody events to ${result.out}.`,
+  );
+  console.log(`Package ${result.packageId}, signed by the node key ${result.fingerprint}.`);
+  console.log(`Check it with: passage verify ${result.out} --key ${result.fingerprint}`);
 }
 
 interface AddOptions {
@@ -149,8 +197,7 @@ async function addEvidence(paths: string[], opts: AddOptions): Promise<void> {
   for (const path of skipped) console.error(`Skipped ${path}: not a regular file (a link, a device or a socket).`);
   if (files.length === 0) throw new UsageError('There are no files to add.');
   if (opts.handling === 'H3' && !opts.handlingNote) throw new UsageError('H3 needs --handling-note.');
-  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const progress = progressBar(!opts.json, totalBytes, files.length);
+  const progress = progressBar(!opts.json, 'Adding', files.length);
   let result: Result<'evidence.add'>;
   try {
     result = (await runCommand({ dataDir: opts.data }, 'evidence.add', {
@@ -178,22 +225,26 @@ async function addEvidence(paths: string[], opts: AddOptions): Promise<void> {
   if (result.failed) process.exitCode = 1;
 }
 
-/** A byte-counting bar on a terminal; nothing when the output goes to a file or a program, or is JSON. */
-function progressBar(wanted: boolean, totalBytes: number, fileCount: number) {
+/**
+ * A byte-counting bar on a terminal, with the file it is at when `fileCount` is given; nothing when the output goes
+ * to a file or a program, or is JSON.
+ */
+function progressBar(wanted: boolean, verb: string, fileCount?: number) {
   if (!wanted || process.stdout.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  const files = fileCount === undefined ? '' : ' | file {file} of {files}';
   const bar = new SingleBar(
     {
-      format: 'Adding {bar} {percentage}% | {done} of {total_size} | file {file} of {files}',
+      format: `${verb} {bar} {percentage}% | {done} of {total_size}${files}`,
       stream: process.stdout,
       hideCursor: true,
     },
     Presets.shades_classic,
   );
   const names: string[] = [];
-  bar.start(totalBytes, 0, { done: formatBytes(0), total_size: formatBytes(totalBytes), file: 1, files: fileCount });
+  bar.start(1, 0, { done: formatBytes(0), total_size: formatBytes(0), file: 1, files: fileCount });
   return {
-    update(done: number, total: number, file: string): void {
-      if (names.at(-1) !== file) names.push(file);
+    update(done: number, total: number, file?: string): void {
+      if (file !== undefined && names.at(-1) !== file) names.push(file);
       bar.setTotal(total);
       bar.update(done, { done: formatBytes(done), total_size: formatBytes(total), file: names.length });
     },

@@ -9,11 +9,3 @@ import { createHash, type KeyObject } from 'node:crypto';
 export function custodyOrigin(nodeId: string): string {
   return `passage/${nodeId}/custody`;
 }
-
-/** `SHA256:` and the unpadded base64 of SHA-256 of the raw 32-byte Ed25519 public key. */
-export function keyFingerprint(publicKey: KeyObject): string {
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error('custody checkpoints are signed with Ed25519 keys');
-  const { x } = publicKey.export({ format: 'jwk' });
-  const raw = Buffer.from(x as string, 'base64url');
-  return `SHA256:${createHash('sha256').update(raw).digest('base64').replace(/=+$/, '')}`;
-}

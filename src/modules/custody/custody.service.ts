@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { formatCheckpoint } from '../../lib/checkpoint.ts';
+import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { leafHash } from '../../lib/merkle.ts';
 import {
   appendedNodes,
@@ -32,7 +33,7 @@ import {
   readEntries,
   readSize,
 } from './custody.repository.ts';
-import { custodyOrigin, keyFingerprint } from './custody-keys.ts';
+import { custodyOrigin } from './custody-keys.ts';
 
 /** A signed checkpoint as the API and the CLI show it: binary values in base64. */
 export interface CheckpointView {

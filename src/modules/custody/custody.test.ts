@@ -5,11 +5,11 @@ import { AppError } from '../../app/errors.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Db } from '../../db/client.ts';
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
+import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import * as merkle from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
 import { listAudit } from '../audit/audit.repository.ts';
 import type { CustodyLogService } from './custody.service.ts';
-import { keyFingerprint } from './custody-keys.ts';
 
 const operator = operatorContext('custody-test');
 

@@ -4,42 +4,19 @@
  * parsing for the offline verifier live together so that the two cannot drift apart.
  */
 
+import { type CustodyEntry, CUSTODY_EVENTS as EVENT_KINDS } from './custody-events.ts';
+
 export const CUSTODY_DIR = 'custody';
 export const CUSTODY_CHECKPOINT = 'custody/checkpoint';
 export const CUSTODY_VKEY = 'custody/node.vkey';
 export const CUSTODY_EVENTS = 'custody/events.jsonl';
 export const CUSTODY_ITEMS = 'custody/items.json';
 
-export const CUSTODY_EVENT_KINDS = [
-  'collected',
-  'received',
-  'accessed',
-  'copied',
-  'derived',
-  'exported',
-  'transferred',
-  'returned',
-  'disposed',
-] as const;
-export type CustodyEventKind = (typeof CUSTODY_EVENT_KINDS)[number];
-
 /** A line of custody/events.jsonl: the log entry's exact bytes and its inclusion proof in the checkpoint's tree. */
 export interface BagCustodyEvent {
   index: number;
   entry: Uint8Array;
   proof: readonly Uint8Array[];
-}
-
-/** A custody log entry as decision 0004 fixes it (key order included). */
-export interface CustodyEntry {
-  v: 1;
-  node: string;
-  item: string;
-  sha256: string;
-  event: CustodyEventKind;
-  actor: string;
-  at: string;
-  reason: string | null;
 }
 
 /** An element of custody/items.json. */
@@ -116,7 +93,7 @@ export function parseCustodyEntry(bytes: Uint8Array): CustodyEntry {
   if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
     throw new CustodyFormatError('entry sha256 is not lower-case hex SHA-256');
   }
-  if (!(CUSTODY_EVENT_KINDS as readonly unknown[]).includes(event)) {
+  if (!(EVENT_KINDS as readonly unknown[]).includes(event)) {
     throw new CustodyFormatError('entry event is not a custody event kind');
   }
   if (typeof actor !== 'string' || !(actor === 'console' || /^user:\S+$/.test(actor))) {

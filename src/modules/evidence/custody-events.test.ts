@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { custodyActor, decodeCustodyEntry, encodeCustodyEntry } from './custody-events.ts';
+import { CustodyFormatError, parseCustodyEntry } from './bag-custody.ts';
+import { custodyActor, encodeCustodyEntry } from './custody-events.ts';
 
 const SHA = 'ab'.repeat(32);
 const ENTRY = {
@@ -32,10 +33,10 @@ describe('custody entries', () => {
 
   it('decode only from exactly those bytes', () => {
     const bytes = encodeCustodyEntry(ENTRY);
-    expect(decodeCustodyEntry(bytes)).toEqual({ v: 1, ...ENTRY });
+    expect(parseCustodyEntry(bytes)).toEqual({ v: 1, ...ENTRY });
     const json = text(bytes);
     const reject = (variant: string) =>
-      expect(decodeCustodyEntry(new TextEncoder().encode(variant)), variant).toBeNull();
+      expect(() => parseCustodyEntry(new TextEncoder().encode(variant)), variant).toThrow(CustodyFormatError);
     reject(json.replace('{"v":1,"node":"node-it"', '{"node":"node-it","v":1'));
     reject(json.replace(',"actor"', ', "actor"'));
     reject(json.replace('"collected"', '"lost"'));
@@ -44,7 +45,7 @@ describe('custody entries', () => {
     reject(json.replace('"v":1', '"v":2'));
     reject('not json');
     reject('[1]');
-    expect(decodeCustodyEntry(Uint8Array.of(0xff, 0xfe))).toBeNull();
+    expect(() => parseCustodyEntry(Uint8Array.of(0xff, 0xfe))).toThrow(CustodyFormatError);
   });
 
   it('name a user by id and the console operator as "console", never by name', () => {

@@ -59,35 +59,3 @@ export function encodeCustodyEntry(entry: Omit<CustodyEntry, 'v'>): Uint8Array {
   };
   return new TextEncoder().encode(JSON.stringify(ordered));
 }
-
-const KEYS = ['v', 'node', 'item', 'sha256', 'event', 'actor', 'at', 'reason'];
-
-/**
- * Reads an entry back, or returns null when the bytes are not a custody entry written exactly as
- * `encodeCustodyEntry` writes it (a verifier must not accept an entry that only means the same).
- */
-export function decodeCustodyEntry(bytes: Uint8Array): CustodyEntry | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return null;
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-  const entry = parsed as Record<string, unknown>;
-  if (Object.keys(entry).join() !== KEYS.join()) return null;
-  const valid =
-    entry.v === 1 &&
-    typeof entry.node === 'string' &&
-    typeof entry.item === 'string' &&
-    typeof entry.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(entry.sha256) &&
-    (CUSTODY_EVENTS as readonly unknown[]).includes(entry.event) &&
-    typeof entry.actor === 'string' &&
-    typeof entry.at === 'string' &&
-    (entry.reason === null || typeof entry.reason === 'string');
-  if (!valid) return null;
-  const decoded = entry as unknown as CustodyEntry;
-  const canonical = encodeCustodyEntry(decoded);
-  return Buffer.from(canonical).equals(Buffer.from(bytes)) ? decoded : null;
-}

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -5,6 +6,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../app/errors.ts';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { writeBagZipStream } from './bag-writer.ts';
 import {
   CaseEvidenceParams,
   ContentQuery,
@@ -46,7 +48,7 @@ const multipartBody = <T>(schema: T) => ({ content: { 'multipart/form-data': { s
 const download = Type.String({ format: 'binary' });
 
 export const evidenceRoutes =
-  ({ evidence }: Services): FastifyPluginAsyncTypebox =>
+  ({ evidence, evidencePackages }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['evidence'];
     // Registered here only, so that the rest of the API keeps taking JSON alone. The file limit is one byte above
@@ -111,6 +113,48 @@ export const evidenceRoutes =
         },
       },
       async (request) => ({ items: await evidence.list(request.ctx, request.params.caseId) }),
+    );
+
+    app.get(
+      '/cases/:caseId/evidence/package',
+      {
+        schema: {
+          tags,
+          summary: 'Export the evidence package of a case: a BagIt bag (zip) with every item and its custody proofs',
+          description:
+            'Records an "exported" custody event for every item, then streams the bag: the items under data/, their ' +
+            'SHA-256 and SHA-512 manifests, and under custody/ the signed checkpoint, the node’s verifier key and ' +
+            'every custody event of the items with its inclusion proof (decision 0004). `passage verify` checks it ' +
+            'offline. If a stored file no longer matches its hashes, the download is cut off rather than finished. ' +
+            '409 evidence_none when the case has no evidence.',
+          params: CaseEvidenceParams,
+          response: responses(
+            {
+              200: {
+                description: 'The bag, as a zip attachment',
+                content: { 'application/zip': { schema: download } },
+              } as unknown as typeof download,
+            },
+            401,
+            403,
+            404,
+            409,
+          ),
+        },
+      },
+      async (request, reply) => {
+        const contents = await evidencePackages.prepare(request.ctx, request.params.caseId);
+        const body = new PassThrough();
+        writeBagZipStream(body, contents).catch((error: unknown) => {
+          request.log.error({ err: error, packageId: contents.packageId }, 'evidence package cut off');
+          body.destroy(error as Error);
+        });
+        return reply
+          .header('content-type', 'application/zip')
+          .header('content-disposition', attachment(`${contents.name}-evidence.zip`))
+          .header('cache-control', 'no-store')
+          .send(body);
+      },
     );
 
     app.get(

@@ -6,8 +6,8 @@ import { buildUser, createTestNode, type TestNode, type TestUser } from '../../.
 import { operatorContext } from '../../app/operations.ts';
 import type { RequestContext } from '../audit/audit.service.ts';
 import type { Role } from '../policy/policy.ts';
+import { parseCustodyEntry } from './bag-custody.ts';
 import type { FileBlobStore } from './blob-store.ts';
-import { decodeCustodyEntry } from './custody-events.ts';
 import { EvidenceService } from './evidence.service.ts';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -108,7 +108,7 @@ describe('evidence items', () => {
       `{"v":1,"node":"node-test","item":"${item.id}","sha256":"${item.sha256}","event":"collected",` +
         `"actor":"user:${worker.id}","at":"${event?.at}","reason":null}`,
     );
-    expect(decodeCustodyEntry(entry)).toMatchObject({ item: item.id, event: 'collected' });
+    expect(parseCustodyEntry(entry)).toMatchObject({ item: item.id, event: 'collected' });
 
     // The audit trail names the item, never its title or description.
     const audit = await node.services.db.query<{ action: string; resource: string }>(
@@ -291,7 +291,7 @@ describe('evidence items', () => {
     });
     const [event] = await evidence.custodyOf(ctxOf(worker), copy.id);
     expect(event).toMatchObject({ event: 'derived', reason: `redaction of ${original.sha256}` });
-    expect(decodeCustodyEntry(await entryAt(event?.index as number))).toMatchObject({
+    expect(parseCustodyEntry(await entryAt(event?.index as number))).toMatchObject({
       item: copy.id,
       sha256: copy.sha256,
       event: 'derived',
