@@ -2,12 +2,18 @@
  * "Ana's passage" (../shared/design/SCENARIO.md), the end-to-end acceptance story across three nodes started in this
  * process. Steps whose capability is not built yet are pending with the issue that builds them.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
+import { parseCheckpoint } from '../../src/lib/checkpoint.ts';
+import { leafHash, verifyInclusion } from '../../src/lib/merkle.ts';
+import { openNote, parseVerifierKey } from '../../src/lib/signed-note.ts';
 import { readCaseSheet } from '../../src/modules/cases/htcds-files.ts';
+import { parseCustodyEntry } from '../../src/modules/evidence/bag-custody.ts';
+import { verifyBag } from '../../src/modules/evidence/bag-verify.ts';
 import { tempDir, testConfig, testDb } from '../helpers.ts';
 import { type Client, staff } from './client.ts';
 
@@ -43,6 +49,7 @@ afterAll(async () => {
 });
 
 const node = (id: string) => nodes.get(id) as RunningNode;
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 describe("Ana's passage", () => {
   it('three sovereign nodes answer over HTTP, each with its own jurisdiction and trail', async () => {
@@ -295,6 +302,117 @@ describe("Ana's passage", () => {
     expect(await survivors.coverage(italy.caseId, 'linkage')).toMatchObject({ covered: true });
   });
   it.todo('5. Linkage finds the 2023 record on node-ro and the recruiter phone on node-md (#6)');
-  it.todo('6. Evidence is uploaded, hashed, logged in the custody log and redacted (#4)');
+
+  it('6. Evidence: the inspector uploads bunkhouse photos, a payslip and a WhatsApp export; each is hashed and in the custody log; a redacted working copy; the package verifies offline', async () => {
+    const it_ = node('node-it');
+    const inspector = italy.inspector;
+    type Item = { id: string; sha256: string; size: number; parentId: string | null; parentSha256: string | null };
+    const upload = async (
+      path: string,
+      fields: Record<string, string>,
+      file: { name: string; type: string; data: Buffer },
+    ) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+      const res = await inspector.fetch(path, { method: 'POST', body: form });
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      return body as Item;
+    };
+    const collected = { collectedAt: '2026-06-12T09:30:00+02:00', collectedWhere: 'Latina, IT', handlingCode: 'H2' };
+    const files = [
+      {
+        title: 'Bunkhouse, sleeping room',
+        type: 'photo',
+        name: 'bunkhouse-1.jpg',
+        mime: 'image/jpeg',
+        data: randomBytes(300_000),
+      },
+      {
+        title: 'Bunkhouse, kitchen',
+        type: 'photo',
+        name: 'bunkhouse-2.jpg',
+        mime: 'image/jpeg',
+        data: randomBytes(250_000),
+      },
+      {
+        title: 'Payslip, May 2026',
+        type: 'financial_record',
+        name: 'payslip-2026-05.pdf',
+        mime: 'application/pdf',
+        data: randomBytes(80_000),
+      },
+      {
+        title: 'WhatsApp export of the foreman’s messages',
+        type: 'message',
+        name: 'WhatsApp Chat.txt',
+        mime: 'text/plain',
+        data: Buffer.from('[12/06/26 05:02] Caporale: bus at 5, no phones in the field\n'),
+      },
+    ];
+    const items: Item[] = [];
+    for (const f of files) {
+      const fields = { ...collected, title: f.title, type: f.type, sourceReliability: 'B', informationAccuracy: '2' };
+      const item = await upload(`/api/cases/${italy.caseId}/evidence`, fields, {
+        name: f.name,
+        type: f.mime,
+        data: f.data,
+      });
+      expect(item).toMatchObject({ sha256: sha256(f.data), size: f.data.length });
+      items.push(item);
+    }
+
+    // Every upload is a "collected" event in the custody log; the entry is provably in the signed tree.
+    const vkey = it_.services.custody.verifierKey; // what Italy publishes and Moldova's prosecutor obtains apart
+    for (const item of items) {
+      const { events } = await inspector.ok<{ events: { index: number; event: string }[] }>(
+        'GET',
+        `/api/evidence/${item.id}/custody`,
+      );
+      expect(events.map((e) => e.event)).toEqual(['collected']);
+      const index = events[0]?.index as number;
+      const entry = await inspector.ok<{ entry: string }>('GET', `/api/custody/entries/${index}`);
+      const bytes = Buffer.from(entry.entry, 'base64');
+      expect(parseCustodyEntry(bytes)).toMatchObject({ node: 'node-it', item: item.id, sha256: item.sha256 });
+      const proof = await inspector.ok<{ size: number; proof: string[]; checkpoint: { note: string } }>(
+        'GET',
+        `/api/custody/proofs/inclusion?index=${index}`,
+      );
+      const { text } = openNote(proof.checkpoint.note, [parseVerifierKey(vkey)]);
+      const { rootHash } = parseCheckpoint(text);
+      const path = proof.proof.map((h) => Buffer.from(h, 'base64'));
+      expect(verifyInclusion(leafHash(bytes), index, proof.size, path, rootHash)).toBe(true);
+    }
+
+    // The payslip names the other workers: a redacted working copy is made; the original stays as it was.
+    const payslip = items[2] as Item;
+    const redactedData = randomBytes(60_000);
+    const redacted = await upload(
+      `/api/evidence/${payslip.id}/copies`,
+      { transformation: 'redaction', title: 'Payslip, May 2026 (co-workers’ names removed)' },
+      { name: 'payslip-2026-05-redacted.pdf', type: 'application/pdf', data: redactedData },
+    );
+    expect(redacted).toMatchObject({
+      parentId: payslip.id,
+      parentSha256: payslip.sha256,
+      sha256: sha256(redactedData),
+    });
+    const original = await inspector.fetch(`/api/evidence/${payslip.id}/content?purpose=investigation`);
+    expect(sha256(Buffer.from(await original.arrayBuffer()))).toBe(payslip.sha256);
+
+    // The evidence package: every item with its custody proofs, verified offline against Italy's key fingerprint.
+    const res = await inspector.fetch(`/api/cases/${italy.caseId}/evidence/package`);
+    expect(res.status).toBe(200);
+    const dir = tempDir();
+    dirs.push(dir);
+    const zip = join(dir.path, 'evidence.zip');
+    writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
+    const report = await verifyBag(zip, { key: { fingerprint: it_.services.custody.fingerprint } });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    // Five items; per item its first event and the export, and the payslip's download.
+    expect(report.counts).toMatchObject({ payloadFiles: 5, items: 5, events: 11 });
+  });
   it.todo('7. JIT, MLA request with statutory clocks and a cross-border referral between node-it and node-md (#5)');
 });
