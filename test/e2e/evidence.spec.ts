@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { verifyBag } from '../../src/modules/evidence/bag-verify.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -153,11 +154,14 @@ test('an investigator adds evidence with a progress bar, checks its hash and cus
   const accessed = item.getByRole('row', { name: /Accessed/ });
   await expect(accessed).toContainText('Investigation');
 
-  // The package export is offered to an investigator.
-  await expect(panel.getByRole('link', { name: 'Export the evidence package' })).toHaveAttribute(
-    'href',
-    /^\/api\/cases\/[^/]+\/evidence\/package$/,
-  );
+  // The investigator exports the evidence package; it verifies offline.
+  const exporting = page.waitForEvent('download');
+  await panel.getByRole('link', { name: 'Export the evidence package' }).click();
+  const bag = await exporting;
+  expect(bag.suggestedFilename()).toMatch(/^[A-Z]{2}-\d{4}-\d{6}-evidence\.zip$/);
+  const report = await verifyBag(await bag.path());
+  expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+  expect(report.counts).toMatchObject({ payloadFiles: 2, items: 2 });
   expect(await seriousViolations(page)).toEqual([]);
 
   // In Arabic, right to left, the panel is still free of serious accessibility problems.
