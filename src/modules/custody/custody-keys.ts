@@ -1,4 +1,3 @@
-
 /**
  * Names and key identities of a node's custody log (decision 0004). No database or server code here: the offline
  * bag verifier uses these too.
