@@ -118,7 +118,9 @@ describe('passage custody', slow, () => {
   it('verifies the log without drawing a bar when the output is not a terminal', () => {
     const result = passage(['custody', 'verify']);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toBe('Custody log intact: 12 entries checked.\n');
+    expect(result.stdout).toBe(
+      'Custody log intact: 12 entries checked.\nEvidence store intact: 0 stored files checked.\n',
+    );
   });
 
   it('answers through the running node too', async () => {
@@ -140,7 +142,13 @@ describe('passage custody', slow, () => {
       expect(JSON.parse(checkpoint.stdout)).toMatchObject({ size: SIZE, origin: 'passage/node-it/custody' });
       const verify = passage(['custody', 'verify', '--json']);
       expect(verify.status, verify.stderr).toBe(0);
-      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checks: [{ name: 'custody log', checked: SIZE }] });
+      expect(JSON.parse(verify.stdout)).toMatchObject({
+        ok: true,
+        checks: [
+          { name: 'custody log', checked: SIZE },
+          { name: 'evidence store', checked: 0 },
+        ],
+      });
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -236,6 +236,25 @@ export const operations = {
       fingerprint: s.custody.fingerprint,
     };
   },
+  /** This node's id, name, country and key fingerprint, to read out to another node's administrator. */
+  'node.identity': (s: Services, ctx: RequestContext) => s.peers.identity(ctx),
+  'peer.add': (s: Services, ctx: RequestContext, args: { url: string; fingerprint: string }) => s.peers.add(ctx, args),
+  /** The peers, with this node's identity so that the list shows what the peers hold of it. */
+  'peer.list': async (s: Services, ctx: RequestContext) => ({
+    node: await s.peers.identity(ctx),
+    peers: await s.peers.list(ctx),
+  }),
+  'peer.suspend': (s: Services, ctx: RequestContext, args: { node: string }) => s.peers.suspend(ctx, args.node),
+  'peer.activate': (s: Services, ctx: RequestContext, args: { node: string }) => s.peers.activate(ctx, args.node),
+  /** Sends a `passage.ping`: the peer's signed receipt says whether it reaches this node's message and trusts its key. */
+  'peer.ping': async (s: Services, ctx: RequestContext, args: { node: string }) => {
+    const { message, status, reason, roundTripMs } = await s.messages.ping(ctx, args.node);
+    return { node: args.node, messageId: message.id, status, reason, roundTripMs };
+  },
+  'peer.remove': async (s: Services, ctx: RequestContext, args: { node: string }) => {
+    await s.peers.remove(ctx, args.node);
+    return { removed: args.node };
+  },
 } as const;
 
 /** A case by id or reference, as the operator names it on the command line. */

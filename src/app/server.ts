@@ -17,6 +17,9 @@ import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
 import { photosRoutes } from '../modules/cases/photos.routes.ts';
 import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
 import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
+import { inboxRoutes } from '../modules/federation/inbox.routes.ts';
+import { messagesRoutes, messagesSchemas } from '../modules/federation/messages.routes.ts';
+import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federation/peers.routes.ts';
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
@@ -96,6 +99,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...careSchemas,
     ...custodySchemas,
     ...evidenceSchemas,
+    ...peerSchemas,
+    ...messagesSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -147,6 +152,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(careRoutes(services), { prefix: '/api' });
     await scope.register(evidenceRoutes(services), { prefix: '/api' });
     await scope.register(custodyRoutes(services), { prefix: '/api' });
+    await scope.register(nodeDocumentRoutes(services));
+    await scope.register(peersRoutes(services), { prefix: '/api' });
+    await scope.register(messagesRoutes(services), { prefix: '/api' });
+    await scope.register(inboxRoutes(services));
   });
   await registerWeb(app);
   return app;

@@ -8,6 +8,8 @@ import { CustodyLogService } from '../modules/custody/custody.service.ts';
 import { FileBlobStore } from '../modules/evidence/blob-store.ts';
 import { EvidenceService } from '../modules/evidence/evidence.service.ts';
 import { EvidencePackages } from '../modules/evidence/evidence-package.ts';
+import { MessagesService } from '../modules/federation/messages.service.ts';
+import { PeersService } from '../modules/federation/peers.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
 import type { Config } from './config.ts';
@@ -28,6 +30,8 @@ export interface Services {
   custody: CustodyLogService;
   evidence: EvidenceService;
   evidencePackages: EvidencePackages;
+  peers: PeersService;
+  messages: MessagesService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -35,6 +39,12 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   const cases = new CasesService(db, audit, keys.kek);
   const custody = new CustodyLogService(db, audit, { nodeId: config.nodeId, signingKey: keys.signingKey });
   const store = new FileBlobStore(config.evidenceDir);
+  const peers = new PeersService(db, audit, {
+    nodeId: config.nodeId,
+    name: config.nodeName,
+    country: config.country,
+    signingKey: keys.signingKey,
+  });
   const evidence = new EvidenceService(db, audit, custody, store, {
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
@@ -53,5 +63,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     custody,
     evidence,
     evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName),
+    peers,
+    messages: new MessagesService(db, audit, peers, { nodeId: config.nodeId, signingKey: keys.signingKey }),
   };
 }

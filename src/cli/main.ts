@@ -19,6 +19,7 @@ import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
 import { registerEvidenceCommands } from './evidence-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
+import { registerPeerCommands } from './peer-commands.ts';
 import { readSecret } from './prompt.ts';
 import { registerVerifyCommand } from './verify-command.ts';
 
@@ -222,6 +223,7 @@ keys
 registerCaseCommands(program, dataOption);
 registerEvidenceCommands(program, dataOption);
 registerCustodyCommands(program, dataOption);
+registerPeerCommands(program, dataOption);
 // Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
 registerVerifyCommand(program);
 

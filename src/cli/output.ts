@@ -7,7 +7,7 @@ import type { DemoUser } from './demo.ts';
 type User = ReturnType<typeof presentUser>;
 
 /** Prints rows as aligned columns. */
-function table(headers: string[], rows: string[][]): void {
+export function table(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -156,6 +156,30 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NODE_WIDE_ONLY,
     },
   },
+  'peer.read': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'peer.manage': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
   'custody.read': {
     roles: {
       case_worker: ANYWHERE,
@@ -753,6 +777,8 @@ describe('actors other than users', () => {
       'user.reset_second_factor',
       'audit.verify',
       'custody.read',
+      'peer.read',
+      'peer.manage',
     ];
     for (const action of admin) {
       for (const resource of resources) expect(can(operator, action, resource), action).toEqual({ allowed: true });

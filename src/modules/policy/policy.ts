@@ -85,6 +85,9 @@ export const RULES = {
   'user.reset_second_factor': { roles: ['node_admin'], scope: 'agency' },
   'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
   'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
+  /** The node's trust list of other nodes (federation), and this node's key fingerprint to read out to them. */
+  'peer.read': { roles: ['node_admin'], scope: 'node', console: true },
+  'peer.manage': { roles: ['node_admin'], scope: 'node', console: true },
   /** The node's custody log: checkpoints, proofs and entries hold hashes and references, never personal data. */
   'custody.read': { roles: EVERYONE, scope: 'any', console: true },
   'survivor.read_identity': {

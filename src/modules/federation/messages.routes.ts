@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { responses } from '../../app/schemas.ts';
+import type { Services } from '../../app/services.ts';
+
+const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const FederationMessage = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+    peer: Type.String(),
+    id: Type.String(),
+    type: Type.String(),
+    conversationId: Type.String(),
+    replyTo: Nullable(Type.String()),
+    sentAt: Type.String({ format: 'date-time' }),
+    recordedAt: Type.String({ format: 'date-time' }),
+    status: Type.Union([
+      Type.Literal('sending'),
+      Type.Literal('accepted'),
+      Type.Literal('rejected'),
+      Type.Literal('failed'),
+    ]),
+    reason: Nullable(Type.String()),
+    jws: Type.String({ description: 'The message as it travelled (compact JWS)' }),
+    receipt: Nullable(Type.String({ description: 'The signed receipt (compact JWS)' })),
+    receiptAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'FederationMessage' },
+);
+
+const PingResult = Type.Object({
+  messageId: Type.String(),
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('rejected'), Type.Literal('failed')]),
+  reason: Nullable(Type.String()),
+  roundTripMs: Type.Number(),
+});
+
+export const messagesSchemas = [FederationMessage];
+
+export const messagesRoutes =
+  ({ messages }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['federation'];
+
+    app.get(
+      '/federation/messages',
+      {
+        schema: {
+          tags,
+          summary: 'Messages exchanged with peer nodes, newest first, each with its signed receipt',
+          querystring: Type.Object({
+            peer: Type.Optional(NodeId),
+            conversationId: Type.Optional(Type.String({ maxLength: 26 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          }),
+          response: responses({ 200: Type.Object({ messages: Type.Array(Type.Ref('FederationMessage')) }) }, 401, 403),
+        },
+      },
+      async (request) => ({ messages: await messages.history(request.ctx, request.query) }),
+    );
+
+    app.post(
+      '/peers/:nodeId/ping',
+      {
+        schema: {
+          tags,
+          summary: 'Send a passage.ping to a peer: does it reach this node’s message and trust its key?',
+          description:
+            'Answers with the outcome the peer’s signed receipt gives (accepted, or rejected with its reason), or ' +
+            'failed with peer_unreachable / receipt_invalid, and the round trip in milliseconds. The message and ' +
+            'receipt are kept in the message history.',
+          params: Type.Object({ nodeId: NodeId }),
+          response: responses({ 200: PingResult }, 401, 403, 404, 409),
+        },
+      },
+      async (request) => {
+        const result = await messages.ping(request.ctx, request.params.nodeId);
+        return {
+          messageId: result.message.id,
+          status: result.status as 'accepted' | 'rejected' | 'failed',
+          reason: result.reason,
+          roundTripMs: result.roundTripMs,
+        };
+      },
+    );
+  };
