@@ -49,12 +49,17 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-/** Starts a node: HTTP on the configured address, and the local admin channel for the `passage` CLI. */
+/**
+ * Starts a node: HTTP on the configured address, the local admin channel for the `passage` CLI, and the delivery of
+ * the federation outbox.
+ */
 export async function startNode(config: Config, options: NodeOptions = {}): Promise<RunningNode> {
   const services = await openServices(config, 'the Passage node', options);
   let app: FastifyInstance | null = null;
   let admin: AdminChannel | null = null;
+  let stopDelivery: (() => Promise<void>) | null = null;
   const close = async () => {
+    await stopDelivery?.();
     await admin?.close();
     await app?.close();
     await services.close();
@@ -63,6 +68,7 @@ export async function startNode(config: Config, options: NodeOptions = {}): Prom
     app = await buildApp(services, options);
     await app.listen({ host: config.host, port: config.port });
     admin = await openAdminChannel(services);
+    stopDelivery = services.messages.startDelivery();
   } catch (error) {
     await close();
     throw error;

@@ -132,7 +132,7 @@ describe('the federation inbox', () => {
     expect(garbage).toMatchObject({ status: 400, receipt: { messageId: null, reason: 'message_malformed' } });
   });
 
-  it('refuses a suspended peer until it is active again, and marks a message to a peer that is down as failed', async () => {
+  it('refuses a suspended peer until it is active again, and keeps a message to a peer that is down queued', async () => {
     await it_.node.services.peers.suspend(ctx, 'node-md');
     const refused = await md.node.services.messages.ping(ctx, 'node-it');
     expect(refused).toMatchObject({ status: 'rejected', reason: 'sender_suspended' });
@@ -145,8 +145,8 @@ describe('the federation inbox', () => {
     await ro.node.services.db.close();
     nodes.splice(nodes.indexOf(ro.node), 1);
     const down = await md.node.services.messages.ping(ctx, 'node-ro');
-    expect(down).toMatchObject({ status: 'failed', reason: 'peer_unreachable', receipt: null });
+    expect(down).toMatchObject({ status: 'queued', reason: 'peer_unreachable', receipt: null });
     const [row] = await md.node.services.messages.history(ctx, { peer: 'node-ro' });
-    expect(row).toMatchObject({ status: 'failed', reason: 'peer_unreachable', receipt: null });
+    expect(row).toMatchObject({ status: 'queued', attempts: 1, lastError: 'peer_unreachable', receipt: null });
   });
 });

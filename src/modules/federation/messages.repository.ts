@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/client.ts';
 import type { Message } from './messages.ts';
 
-export type MessageStatus = 'sending' | 'accepted' | 'rejected' | 'failed';
+export type MessageStatus = 'queued' | 'accepted' | 'rejected' | 'dead';
 
 export interface MessageRow {
   direction: 'in' | 'out';
@@ -17,6 +17,9 @@ export interface MessageRow {
   reason: string | null;
   receipt: string | null;
   receiptAt: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver and are mapped here once
@@ -38,6 +41,9 @@ const toRow = (r: Row): MessageRow => ({
   reason: r.reason,
   receipt: r.receipt,
   receiptAt: iso(r.receipt_at),
+  attempts: Number(r.attempts),
+  nextAttemptAt: iso(r.next_attempt_at),
+  lastError: r.last_error,
 });
 
 /**
@@ -51,8 +57,9 @@ export async function insertMessage(
 ): Promise<boolean> {
   const rows = await q.query(
     `insert into federation_messages
-       (direction, peer, id, type, conversation_id, reply_to, sent_at, jws, status, reason, receipt, receipt_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       (direction, peer, id, type, conversation_id, reply_to, sent_at, jws, status, reason, receipt, receipt_at,
+        next_attempt_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $9 = 'queued' then now() end)
      on conflict do nothing
      returning id`,
     [
@@ -73,16 +80,59 @@ export async function insertMessage(
   return rows.length === 1;
 }
 
-export async function recordOutcome(
+/** The peer's receipt for a queued message: it leaves the queue. */
+export async function recordReceipt(
   q: Queryable,
   key: { peer: string; id: string },
-  outcome: { status: MessageStatus; reason: string | null; receipt: string | null; receiptAt: string | null },
+  outcome: { status: 'accepted' | 'rejected'; reason: string | null; receipt: string; receiptAt: string },
 ): Promise<void> {
   await q.query(
-    `update federation_messages set status = $3, reason = $4, receipt = $5, receipt_at = $6
-     where direction = 'out' and peer = $1 and id = $2`,
+    `update federation_messages
+     set status = $3, reason = $4, receipt = $5, receipt_at = $6, attempts = attempts + 1, next_attempt_at = null,
+         last_error = null
+     where direction = 'out' and peer = $1 and id = $2 and status = 'queued'`,
     [key.peer, key.id, outcome.status, outcome.reason, outcome.receipt, outcome.receiptAt],
   );
+}
+
+/** A failed attempt: the message waits until `next` or, without one, is given up as dead. */
+export async function recordFailedAttempt(
+  q: Queryable,
+  key: { peer: string; id: string },
+  failure: { error: string; next: Date | null },
+): Promise<void> {
+  await q.query(
+    `update federation_messages
+     set attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
+         status = case when $4::timestamptz is null then 'dead' else status end,
+         reason = case when $4::timestamptz is null then $3 else reason end
+     where direction = 'out' and peer = $1 and id = $2 and status = 'queued'`,
+    [key.peer, key.id, failure.error, failure.next?.toISOString() ?? null],
+  );
+}
+
+/** Queued messages whose next attempt is due at `now`, oldest first. */
+export async function dueMessages(q: Queryable, now: Date, limit: number): Promise<MessageRow[]> {
+  const rows = await q.query<Row>(
+    `select * from federation_messages
+     where direction = 'out' and status = 'queued' and next_attempt_at <= $1
+     order by next_attempt_at, id
+     limit $2`,
+    [now.toISOString(), limit],
+  );
+  return rows.map(toRow);
+}
+
+export async function findMessage(
+  q: Queryable,
+  key: { direction: 'in' | 'out'; peer: string; id: string },
+): Promise<MessageRow | null> {
+  const rows = await q.query<Row>('select * from federation_messages where direction = $1 and peer = $2 and id = $3', [
+    key.direction,
+    key.peer,
+    key.id,
+  ]);
+  return rows[0] ? toRow(rows[0]) : null;
 }
 
 export async function listMessages(

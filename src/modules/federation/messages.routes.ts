@@ -17,22 +17,32 @@ const FederationMessage = Type.Object(
     sentAt: Type.String({ format: 'date-time' }),
     recordedAt: Type.String({ format: 'date-time' }),
     status: Type.Union([
-      Type.Literal('sending'),
+      Type.Literal('queued'),
       Type.Literal('accepted'),
       Type.Literal('rejected'),
-      Type.Literal('failed'),
+      Type.Literal('dead'),
     ]),
     reason: Nullable(Type.String()),
     jws: Type.String({ description: 'The message as it travelled (compact JWS)' }),
     receipt: Nullable(Type.String({ description: 'The signed receipt (compact JWS)' })),
     receiptAt: Nullable(Type.String({ format: 'date-time' })),
+    attempts: Type.Integer({ description: 'Delivery attempts of an outbound message' }),
+    nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+    lastError: Nullable(
+      Type.String({ description: 'Why the last attempt failed: peer_unreachable, receipt_invalid, …' }),
+    ),
   },
   { $id: 'FederationMessage' },
 );
 
 const PingResult = Type.Object({
   messageId: Type.String(),
-  status: Type.Union([Type.Literal('accepted'), Type.Literal('rejected'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('accepted'),
+    Type.Literal('rejected'),
+    Type.Literal('queued'),
+    Type.Literal('dead'),
+  ]),
   reason: Nullable(Type.String()),
   roundTripMs: Type.Number(),
 });
@@ -69,8 +79,8 @@ export const messagesRoutes =
           summary: 'Send a passage.ping to a peer: does it reach this node’s message and trust its key?',
           description:
             'Answers with the outcome the peer’s signed receipt gives (accepted, or rejected with its reason), or ' +
-            'failed with peer_unreachable / receipt_invalid, and the round trip in milliseconds. The message and ' +
-            'receipt are kept in the message history.',
+            'queued with peer_unreachable / receipt_invalid when the attempt failed (the outbox tries again later), ' +
+            'and the round trip in milliseconds. The message and receipt are kept in the message history.',
           params: Type.Object({ nodeId: NodeId }),
           response: responses({ 200: PingResult }, 401, 403, 404, 409),
         },
@@ -79,7 +89,7 @@ export const messagesRoutes =
         const result = await messages.ping(request.ctx, request.params.nodeId);
         return {
           messageId: result.message.id,
-          status: result.status as 'accepted' | 'rejected' | 'failed',
+          status: result.status,
           reason: result.reason,
           roundTripMs: result.roundTripMs,
         };

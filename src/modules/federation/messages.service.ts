@@ -56,12 +56,26 @@ export interface InboxAnswer {
 
 export interface SendResult {
   message: Message;
+  /** `queued` when the attempt failed and the message waits for the next one. */
   status: repo.MessageStatus;
   reason: string | null;
   receipt: Receipt | null;
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+const DELIVERY_BATCH = 20;
+/** With the delays of `retryDelayMs`, the last attempt comes about 3 hours after the first: a peer may be down that long. */
+export const MAX_ATTEMPTS = 18;
+const SYSTEM: RequestContext = { actor: { kind: 'operator', name: 'delivery' }, requestId: null };
+
+/**
+ * How long to wait after the n-th failed attempt: doubling from 2 s up to 15 min, each delay drawn between half and
+ * all of it (jitter), so that nodes coming back from an outage are not all retried at the same instant.
+ */
+export function retryDelayMs(attempts: number, random = Math.random): number {
+  const ceiling = Math.min(2000 * 2 ** (attempts - 1), 15 * 60 * 1000);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
 const MAX_RECEIPT_BYTES = 64 * 1024;
 
 /** Built in: a message with no effect, to check that two nodes reach and trust each other (`passage peer ping`). */
@@ -74,6 +88,8 @@ export class MessagesService {
   readonly #peers: PeerDirectory;
   readonly #nodeId: string;
   readonly #signer: Signer;
+  readonly #inFlight = new Set<string>();
+  #wake: (() => void) | undefined;
   readonly #handlers = new Map<string, { check: ReturnType<typeof Compile>; accept?: MessageHandler['accept'] }>();
 
   constructor(db: Db, audit: AuditService, peers: PeerDirectory, self: { nodeId: string; signingKey: KeyObject }) {
@@ -131,8 +147,16 @@ export class MessagesService {
         if (fresh && !refusal) await handler?.accept?.(tx, verified);
         return fresh;
       });
-      if (!recorded)
-        throw new MessageRejected('message_replayed', 'A message with this id was received before.', verified);
+      if (!recorded) {
+        const first = await repo.findMessage(this.#db, { direction: 'in', peer: verified.from, id: verified.id });
+        const original = first?.jws === jws ? (first.receipt ?? undefined) : undefined;
+        throw new MessageRejected(
+          'message_replayed',
+          'A message with this id was received before.',
+          verified,
+          original,
+        );
+      }
       return { status: refusal ? REJECTIONS[refusal.reason] : 200, receipt, outcome };
     } catch (error) {
       if (!(error instanceof MessageRejected)) throw error;
@@ -142,19 +166,16 @@ export class MessagesService {
   }
 
   /**
-   * Signs a message to a peer, records it, delivers it and records the peer's signed receipt. A peer that cannot be
-   * reached, or whose answer is not a receipt it signed for this message, leaves the message `failed`.
+   * Puts a message to a peer in the outbox, in the caller's transaction, so that it leaves if and only if the change
+   * it announces is committed. The delivery worker sends it until the peer's signed receipt comes back.
    */
-  async send(
-    ctx: RequestContext,
+  async enqueue(
+    tx: Queryable,
     to: string,
     type: string,
     body: Record<string, unknown>,
     options: { conversationId?: string; replyTo?: string } = {},
-  ): Promise<SendResult> {
-    const peer = await this.#peers.find(to);
-    if (!peer) throw notFound(`The peer ${to}`);
-    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${to} are suspended.`);
+  ): Promise<Message> {
     const id = ulid();
     const message: Message = {
       id,
@@ -167,14 +188,67 @@ export class MessagesService {
       body,
     };
     const jws = await signMessage(message, this.#signer);
-    await this.#db.transaction(async (tx) => {
-      await repo.insertMessage(tx, { direction: 'out', peer: to, message, jws, status: 'sending' });
+    await repo.insertMessage(tx, { direction: 'out', peer: to, message, jws, status: 'queued' });
+    this.#wake?.();
+    return message;
+  }
+
+  /**
+   * Sends one message now and waits for its outcome: the receipt's, or the failed attempt's (the message then
+   * stays in the outbox for the delivery worker).
+   */
+  async send(ctx: RequestContext, to: string, type: string, body: Record<string, unknown>): Promise<SendResult> {
+    const peer = await this.#peers.find(to);
+    if (!peer) throw notFound(`The peer ${to}`);
+    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${to} are suspended.`);
+    const message = await this.#db.transaction(async (tx) => {
       await this.#audit.record(tx, ctx, { action: 'federation.send', resource: `peer:${to}`, outcome: 'success' });
+      return this.enqueue(tx, to, type, body);
     });
-    const delivered = await this.#deliver(peer, message, jws);
-    await repo.recordOutcome(this.#db, { peer: to, id }, delivered);
-    const receipt = delivered.outcome;
-    return { message, status: delivered.status, reason: delivered.reason, receipt };
+    const row = await repo.findMessage(this.#db, { direction: 'out', peer: to, id: message.id });
+    const attempt = await this.#attempt(row as repo.MessageRow, new Date());
+    return { message, ...attempt };
+  }
+
+  /** Delivers the outbox's messages that are due at `now`; returns how many it tried. */
+  async deliverDue(now = new Date()): Promise<number> {
+    const due = (await repo.dueMessages(this.#db, now, DELIVERY_BATCH)).filter((m) => !this.#inFlight.has(m.id));
+    for (const row of due) await this.#attempt(row, now);
+    return due.length;
+  }
+
+  /**
+   * Starts the delivery worker: the outbox is checked every `intervalMs`, and at once when a message is queued.
+   * Returns a function that stops it and waits for the attempt under way.
+   */
+  startDelivery(intervalMs = 1000): () => Promise<void> {
+    let running: Promise<unknown> = Promise.resolve();
+    let busy = false;
+    let again = false;
+    const tick = () => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      running = this.deliverDue()
+        .catch((error: unknown) => this.#log('delivery round failed', error))
+        .finally(() => {
+          busy = false;
+          if (again) {
+            again = false;
+            tick();
+          }
+        });
+    };
+    const timer = setInterval(tick, intervalMs);
+    this.#wake = () => setImmediate(tick);
+    tick();
+    return async () => {
+      clearInterval(timer);
+      this.#wake = undefined;
+      await running;
+    };
   }
 
   /** Sends a `passage.ping` to check that the peer reaches this node's message and trusts its key. */
@@ -191,37 +265,78 @@ export class MessagesService {
     return repo.listMessages(this.#db, { ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
   }
 
-  async #deliver(peer: KnownPeer, message: Message, jws: string) {
-    const failed = (reason: string) => ({
-      status: 'failed' as const,
-      reason,
-      receipt: null,
-      receiptAt: null,
-      outcome: null,
-    });
+  /** One delivery attempt of a queued message, recorded: the receipt, or the failure and when to try again. */
+  async #attempt(row: repo.MessageRow, now: Date): Promise<Omit<SendResult, 'message'>> {
+    this.#inFlight.add(row.id);
+    try {
+      const key = { peer: row.peer, id: row.id };
+      const peer = await this.#peers.find(row.peer);
+      const answer = !peer
+        ? { error: 'peer_unknown' }
+        : peer.status !== 'active'
+          ? { error: 'peer_suspended' }
+          : await this.#deliver(peer, row);
+      if ('receipt' in answer) {
+        const { receipt, jws } = answer;
+        await repo.recordReceipt(this.#db, key, { ...receipt, receipt: jws, receiptAt: receipt.receivedAt });
+        return { status: receipt.status, reason: receipt.reason, receipt };
+      }
+      const attempts = row.attempts + 1;
+      const next = attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + retryDelayMs(attempts));
+      await repo.recordFailedAttempt(this.#db, key, { error: answer.error, next });
+      if (!next) {
+        await this.#db.transaction((tx) =>
+          this.#audit.record(tx, SYSTEM, {
+            action: 'federation.dead_letter',
+            resource: `peer:${row.peer}`,
+            outcome: 'failure',
+          }),
+        );
+        this.#log(`message ${row.id} to ${row.peer} given up after ${attempts} attempts: ${answer.error}`);
+      }
+      return { status: next ? 'queued' : 'dead', reason: answer.error, receipt: null };
+    } finally {
+      this.#inFlight.delete(row.id);
+    }
+  }
+
+  /**
+   * Posts the message and opens the answer as the peer's receipt for it. A `message_replayed` receipt that carries
+   * the receipt of the first delivery (whose answer was lost) gives that first outcome.
+   */
+  async #deliver(
+    peer: KnownPeer,
+    row: repo.MessageRow,
+  ): Promise<{ receipt: Receipt; jws: string } | { error: string }> {
     let text: string;
     try {
       const response = await fetch(peer.inboxUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/jose' },
-        body: jws,
+        body: row.jws,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
         redirect: 'error',
       });
       text = await response.text();
     } catch {
-      return failed('peer_unreachable');
+      return { error: 'peer_unreachable' };
     }
-    if (text.length > MAX_RECEIPT_BYTES) return failed('receipt_invalid');
+    const keyOf = (kid: string) => peer.keys.find((k) => k.kid === kid)?.publicKey;
+    const expected = { from: peer.nodeId, messageId: row.id };
     try {
-      const outcome = await openReceipt(text, (kid) => peer.keys.find((k) => k.kid === kid)?.publicKey, {
-        from: peer.nodeId,
-        messageId: message.id,
-      });
-      return { status: outcome.status, reason: outcome.reason, receipt: text, receiptAt: outcome.receivedAt, outcome };
+      if (text.length > MAX_RECEIPT_BYTES) throw new Error('the answer is too long for a receipt');
+      const receipt = await openReceipt(text, keyOf, expected);
+      if (receipt.reason === 'message_replayed' && receipt.original) {
+        return { receipt: await openReceipt(receipt.original, keyOf, expected), jws: receipt.original };
+      }
+      return { receipt, jws: text };
     } catch {
-      return failed('receipt_invalid');
+      return { error: 'receipt_invalid' };
     }
+  }
+
+  #log(message: string, error?: unknown): void {
+    console.error(`passage: federation: ${message}${error instanceof Error ? `: ${error.message}` : ''}`);
   }
 
   #receipt(
@@ -236,6 +351,7 @@ export class MessagesService {
       status: refusal ? 'rejected' : 'accepted',
       reason: refusal?.reason ?? null,
       receivedAt,
+      ...(refusal?.original ? { original: refusal.original } : {}),
     };
   }
 }

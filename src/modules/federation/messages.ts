@@ -40,6 +40,7 @@ const ReceiptPayload = Type.Object(
     status: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]),
     reason: Type.Union([Type.String(), Type.Null()]),
     receivedAt: Type.String({ pattern: INSTANT }),
+    original: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -67,6 +68,11 @@ export interface Receipt {
   /** The error id of a rejection (see `REJECTIONS`). */
   reason: string | null;
   receivedAt: string;
+  /**
+   * With `message_replayed`, when the message is byte for byte the one recorded: the receipt that answered it then,
+   * so that a sender whose first delivery lost its answer learns the outcome.
+   */
+  original?: string;
 }
 
 export interface Signer {
@@ -99,10 +105,13 @@ export class MessageRejected extends Error {
   readonly reason: Rejection;
   /** What could be read of the message before it was refused. */
   readonly partial: { id: string | null; from: string | null };
-  constructor(reason: Rejection, message: string, partial: { id?: unknown; from?: unknown } = {}) {
+  /** For `message_replayed`: the receipt that answered the first delivery, to pass on. */
+  readonly original: string | undefined;
+  constructor(reason: Rejection, message: string, partial: { id?: unknown; from?: unknown } = {}, original?: string) {
     super(message);
     this.name = 'MessageRejected';
     this.reason = reason;
+    this.original = original;
     this.partial = {
       id: typeof partial.id === 'string' ? partial.id : null,
       from: typeof partial.from === 'string' ? partial.from : null,

@@ -1,0 +1,166 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestNode, type TestNode, tempDir, testConfig, testDb } from '../../../test/helpers.ts';
+import { type RunningNode, startNode } from '../../app/node.ts';
+import { operatorContext } from '../../app/operations.ts';
+import type { Db } from '../../db/client.ts';
+import { MAX_ATTEMPTS, PING, retryDelayMs } from './messages.service.ts';
+
+const ctx = operatorContext('test');
+const dirs: ReturnType<typeof tempDir>[] = [];
+const HOUR = 60 * 60 * 1000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** A receiving node on a fixed port, which can be stopped and started again on the same database. */
+async function receiver(nodeId: string, country: string) {
+  const dir = tempDir(`passage-${nodeId}-`);
+  dirs.push(dir);
+  const config = testConfig(dir.path, {
+    PASSAGE_NODE_ID: nodeId,
+    PASSAGE_COUNTRY: country,
+    PASSAGE_PORT: String(await freePort()),
+  });
+  const db: Db = await testDb();
+  let node: RunningNode | null = null;
+  return {
+    get node() {
+      return node as RunningNode;
+    },
+    url: `http://${config.host}:${config.port}`,
+    async start() {
+      node = await startNode(config, { db, logger: false, auth: { failureDelayMs: 1 } });
+    },
+    async stop() {
+      await node?.close();
+      node = null;
+    },
+    async close() {
+      await node?.close();
+      await db.close();
+    },
+  };
+}
+
+/** The sender: a node listening for its peers' document fetches, with no delivery worker, driven by the test. */
+let md: TestNode;
+let mdUrl: string;
+let ro: Awaited<ReturnType<typeof receiver>>;
+let it_: Awaited<ReturnType<typeof receiver>>;
+
+beforeAll(async () => {
+  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
+  await md.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = md.app.server.address();
+  mdUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ro = await receiver('node-ro', 'RO');
+  it_ = await receiver('node-it', 'IT');
+  for (const peer of [ro, it_]) {
+    await peer.start();
+    await md.services.peers.add(ctx, { url: peer.url, fingerprint: peer.node.services.custody.fingerprint });
+    await peer.node.services.peers.add(ctx, { url: mdUrl, fingerprint: md.services.custody.fingerprint });
+  }
+});
+
+afterAll(async () => {
+  await md.close();
+  await ro.close();
+  await it_.close();
+  for (const dir of dirs) dir.remove();
+});
+
+const outbound = async (id: string) =>
+  (await md.services.messages.history(ctx, { peer: undefined })).find((m) => m.direction === 'out' && m.id === id);
+const inbound = async (node: RunningNode, id: string) =>
+  (await node.services.messages.history(ctx, {})).filter((m) => m.direction === 'in' && m.id === id);
+
+function enqueue(to: string, note: string) {
+  return md.services.db.transaction((tx) => md.services.messages.enqueue(tx, to, PING, { note }));
+}
+
+describe('the federation outbox', () => {
+  it('waits between attempts, doubling up to 15 minutes with jitter, for about three hours in all', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(1000);
+    expect(retryDelayMs(1, () => 1)).toBe(2000);
+    expect(retryDelayMs(4, () => 1)).toBe(16_000);
+    expect(retryDelayMs(30, () => 1)).toBe(15 * 60 * 1000);
+    let shortest = 0;
+    for (let n = 1; n < MAX_ATTEMPTS; n++) shortest += retryDelayMs(n, () => 0);
+    // Even with the shortest draws, a peer down for an hour loses nothing.
+    expect(shortest).toBeGreaterThan(HOUR);
+  });
+
+  it('keeps a message while its peer is down, and delivers it once when the peer is back', async () => {
+    await ro.stop();
+    const message = await enqueue('node-ro', 'while you were down');
+    const start = new Date();
+    expect(await md.services.messages.deliverDue(start)).toBe(1);
+    const waiting = await outbound(message.id);
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1, lastError: 'peer_unreachable' });
+    const wait = Date.parse(waiting?.nextAttemptAt as string) - start.getTime();
+    expect(wait).toBeGreaterThanOrEqual(1000);
+    expect(wait).toBeLessThanOrEqual(2000);
+    // Not due again before then.
+    expect(await md.services.messages.deliverDue(start)).toBe(0);
+
+    await ro.start();
+    expect(await md.services.messages.deliverDue(new Date(start.getTime() + 2000))).toBe(1);
+    expect(await outbound(message.id)).toMatchObject({ status: 'accepted', attempts: 2, lastError: null });
+    expect(await inbound(ro.node, message.id)).toHaveLength(1);
+    expect(await md.services.messages.deliverDue(new Date(start.getTime() + HOUR))).toBe(0);
+  });
+
+  it('learns the outcome of a delivery whose receipt was lost, and the peer records the message once', async () => {
+    const message = await enqueue('node-it', 'the answer got lost');
+    const row = await outbound(message.id);
+    // The first delivery reaches node-it, but its answer never comes back to node-md.
+    const first = await fetch(`${it_.url}/federation/v1/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: row?.jws,
+    });
+    expect(first.status).toBe(200);
+    const lostReceipt = await first.text();
+
+    expect(await md.services.messages.deliverDue()).toBe(1);
+    expect(await outbound(message.id)).toMatchObject({ status: 'accepted', reason: null, receipt: lostReceipt });
+    expect(await inbound(it_.node, message.id)).toHaveLength(1);
+  });
+
+  it('gives a message up as dead after the last attempt, with a failure in the audit trail', async () => {
+    await md.services.peers.suspend(ctx, 'node-it');
+    const message = await enqueue('node-it', 'never delivered');
+    let now = Date.now();
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      expect(await md.services.messages.deliverDue(new Date(now))).toBe(1);
+      now += 15 * 60 * 1000;
+    }
+    expect(await outbound(message.id)).toMatchObject({
+      status: 'dead',
+      reason: 'peer_suspended',
+      attempts: MAX_ATTEMPTS,
+      nextAttemptAt: null,
+    });
+    expect(await md.services.messages.deliverDue(new Date(now + HOUR))).toBe(0);
+    const [alert] = await md.services.db.query<{ outcome: string }>(
+      "select outcome from audit_log where action = 'federation.dead_letter' and resource = 'peer:node-it'",
+    );
+    expect(alert).toEqual({ outcome: 'failure' });
+    await md.services.peers.activate(ctx, 'node-it');
+  });
+
+  it('sends nothing for a change that was rolled back', async () => {
+    const rolledBack = md.services.db.transaction(async (tx) => {
+      await md.services.messages.enqueue(tx, 'node-it', PING, { note: 'undone' });
+      throw new Error('the change failed');
+    });
+    await expect(rolledBack).rejects.toThrow('the change failed');
+    expect(await md.services.messages.deliverDue(new Date(Date.now() + HOUR))).toBe(0);
+  });
+});
