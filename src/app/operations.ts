@@ -251,6 +251,12 @@ export const operations = {
     const { message, status, reason, roundTripMs } = await s.messages.ping(ctx, args.node);
     return { node: args.node, messageId: message.id, status, reason, roundTripMs };
   },
+  /** The messages exchanged with peers, newest first, without their signed bytes. */
+  'peer.messages': async (s: Services, ctx: RequestContext, args: { node?: string; limit?: number }) =>
+    (await s.messages.history(ctx, { peer: args.node, limit: args.limit })).map(({ jws, receipt, ...row }) => ({
+      ...row,
+      hasReceipt: receipt !== null,
+    })),
   'peer.remove': async (s: Services, ctx: RequestContext, args: { node: string }) => {
     await s.peers.remove(ctx, args.node);
     return { removed: args.node };

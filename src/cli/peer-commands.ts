@@ -98,6 +98,42 @@ export function registerPeerCommands(program: Command, dataOption: () => Option)
     });
 
   peer
+    .command('messages')
+    .description('the messages exchanged with peers, newest first: what was sent or received, and the receipt')
+    .argument('[node id]', 'only those exchanged with this peer')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print them as JSON')
+    .addOption(dataOption())
+    .action(async (nodeId: string | undefined, opts: { limit: string; json?: boolean; data?: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        console.error('passage: --limit must be a whole number from 1 to 1000.');
+        process.exitCode = 2;
+        return;
+      }
+      const rows = (await runCommand({ dataDir: opts.data }, 'peer.messages', {
+        node: nodeId,
+        limit,
+      })) as Result<'peer.messages'>;
+      if (opts.json) printJson(rows);
+      else if (rows.length === 0) console.log('No messages yet.');
+      else
+        table(
+          ['SENT AT', 'DIRECTION', 'PEER', 'TYPE', 'STATUS', 'REASON', 'ATTEMPTS', 'ID'],
+          rows.map((m) => [
+            m.sentAt,
+            m.direction === 'out' ? 'sent' : 'received',
+            m.peer,
+            m.type,
+            m.status,
+            m.reason ?? m.lastError ?? '',
+            m.direction === 'out' ? String(m.attempts) : '',
+            m.id,
+          ]),
+        );
+    });
+
+  peer
     .command('remove')
     .description('remove a peer from the trust list; adding it again needs its fingerprint again')
     .argument('<node id>', 'the node id of the peer')

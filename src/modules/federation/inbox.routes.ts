@@ -7,6 +7,11 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 const jose = Type.String({ description: 'A compact JWS (docs/federation.md)' });
 const receipt = (description: string) =>
   ({ description, content: { 'application/jose': { schema: jose } } }) as unknown as typeof jose;
+/** A refusal is a receipt; a request the inbox cannot take at all (not JOSE, too large) gets the API's error shape. */
+const refused = {
+  description: 'Rejected: the signed receipt with its reason, or the error shape for a request that is not a message',
+  content: { 'application/jose': { schema: jose }, 'application/json': { schema: Type.Ref('ErrorResponse') } },
+} as unknown as typeof jose;
 
 /**
  * The federation inbox: no session, since a message proves its sender by its signature. Every answer's body is a
@@ -35,7 +40,15 @@ export const inboxRoutes =
           body: jose,
           response: {
             200: receipt('Accepted: the receipt'),
-            '4xx': receipt('Rejected: the receipt, with the reason'),
+            400: refused,
+            401: refused,
+            403: refused,
+            409: refused,
+            413: refused,
+            415: refused,
+            421: refused,
+            422: refused,
+            500: Type.Ref('ErrorResponse'),
           },
         },
       },

@@ -48,7 +48,7 @@ export interface MessageHandler {
 
 export interface InboxAnswer {
   /** The HTTP status of the answer: 200 when accepted, else the rejection's status. */
-  status: number;
+  status: 200 | (typeof REJECTIONS)[keyof typeof REJECTIONS];
   /** The signed receipt, a compact JWS. */
   receipt: string;
   outcome: Receipt;

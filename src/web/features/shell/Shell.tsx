@@ -6,6 +6,7 @@ import { AdminPage } from '../admin/AdminPage.tsx';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { CasesArea } from '../cases/CasesArea.tsx';
+import { PeersPage } from '../peers/PeersPage.tsx';
 import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
 
@@ -24,7 +25,7 @@ export function Shell({ node, session, onSignOut }: ShellProps) {
       nodeName={node.nodeName}
       navigation={<MainNavigation user={session.user} />}
       account={<UserMenu user={session.user} onSignOut={onSignOut} />}
-      wide={page === 'audit' || page === 'admin' || page === 'cases'}
+      wide={page === 'audit' || page === 'admin' || page === 'cases' || page === 'peers'}
     >
       {path === '/' ? <HomePage nodeName={node.nodeName} /> : <Page page={page} node={node} user={session.user} />}
     </Frame>
@@ -41,6 +42,8 @@ function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user:
       return <AdminPage country={node.country} user={user} />;
     case 'cases':
       return <CasesArea user={user} />;
+    case 'peers':
+      return <PeersPage />;
     default:
       return <ModulePage module={page} />;
   }

@@ -5,7 +5,7 @@ import type { RoleId, SessionUser } from '../../api.ts';
 export const PLACEHOLDERS = ['evidence', 'cooperation', 'linkage'] as const;
 
 export type PlaceholderId = (typeof PLACEHOLDERS)[number];
-export type PageId = 'cases' | PlaceholderId | 'audit' | 'admin';
+export type PageId = 'cases' | PlaceholderId | 'audit' | 'admin' | 'peers';
 
 const holds = (user: SessionUser, roles: readonly RoleId[], nodeWide: boolean) =>
   user.roles.some((grant) => roles.includes(grant.role) && (!nodeWide || grant.agencyId === null));
@@ -24,6 +24,8 @@ export function pagesFor(user: SessionUser): PageId[] {
   const pages: PageId[] = worksCases(user) ? ['cases', ...PLACEHOLDERS] : [...PLACEHOLDERS];
   if (readsAudit(user)) pages.push('audit');
   if (administers(user)) pages.push('admin');
+  // As the policy's `peer.read` and `peer.manage`: the node's trust list is for administrators of the whole node.
+  if (administersNode(user)) pages.push('peers');
   return pages;
 }
 
