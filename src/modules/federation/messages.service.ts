@@ -176,6 +176,18 @@ export class MessagesService {
     body: Record<string, unknown>,
     options: { conversationId?: string; replyTo?: string } = {},
   ): Promise<Message> {
+    const message = await this.#queue(tx, to, type, body, options);
+    this.#wake?.();
+    return message;
+  }
+
+  async #queue(
+    tx: Queryable,
+    to: string,
+    type: string,
+    body: Record<string, unknown>,
+    options: { conversationId?: string; replyTo?: string } = {},
+  ): Promise<Message> {
     const id = ulid();
     const message: Message = {
       id,
@@ -189,7 +201,6 @@ export class MessagesService {
     };
     const jws = await signMessage(message, this.#signer);
     await repo.insertMessage(tx, { direction: 'out', peer: to, message, jws, status: 'queued' });
-    this.#wake?.();
     return message;
   }
 
@@ -201,13 +212,22 @@ export class MessagesService {
     const peer = await this.#peers.find(to);
     if (!peer) throw notFound(`The peer ${to}`);
     if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${to} are suspended.`);
-    const message = await this.#db.transaction(async (tx) => {
-      await this.#audit.record(tx, ctx, { action: 'federation.send', resource: `peer:${to}`, outcome: 'success' });
-      return this.enqueue(tx, to, type, body);
-    });
-    const row = await repo.findMessage(this.#db, { direction: 'out', peer: to, id: message.id });
-    const attempt = await this.#attempt(row as repo.MessageRow, new Date());
-    return { message, ...attempt };
+    // Held back from the delivery worker from the start: this call makes the first attempt itself.
+    let id: string | undefined;
+    try {
+      const message = await this.#db.transaction(async (tx) => {
+        await this.#audit.record(tx, ctx, { action: 'federation.send', resource: `peer:${to}`, outcome: 'success' });
+        const queued = await this.#queue(tx, to, type, body);
+        id = queued.id;
+        this.#inFlight.add(id);
+        return queued;
+      });
+      const row = await repo.findMessage(this.#db, { direction: 'out', peer: to, id: message.id });
+      const attempt = await this.#attempt(row as repo.MessageRow, new Date());
+      return { message, ...attempt };
+    } finally {
+      if (id) this.#inFlight.delete(id);
+    }
   }
 
   /** Delivers the outbox's messages that are due at `now`; returns how many it tried. */
