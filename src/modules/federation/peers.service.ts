@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppError, invalid, notFound } from '../../app/errors.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Queryable } from '../../db/client.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef } from '../policy/policy.ts';
@@ -79,6 +79,8 @@ export class PeersService {
   readonly #audit: AuditService;
   readonly #document: NodeDocument;
 
+  readonly #known = new Map<string, Promise<Peer | null>>();
+
   constructor(
     db: Db,
     audit: AuditService,
@@ -133,7 +135,7 @@ export class PeersService {
           `${document.keys.map((key) => key.kid).join(', ')}. Check the fingerprint with its administrator; nothing was added.`,
       );
     }
-    return this.#db.transaction(async (tx) => {
+    return this.#changing(async (tx) => {
       const added = await repo.insertPeer(tx, {
         nodeId: document.nodeId,
         name: document.name,
@@ -167,14 +169,37 @@ export class PeersService {
 
   async remove(ctx: RequestContext, nodeId: string): Promise<void> {
     await this.#audit.authorize(ctx, 'peer.manage');
-    await this.#db.transaction(async (tx) => {
+    await this.#changing(async (tx) => {
       if (!(await repo.deletePeer(tx, nodeId))) throw unknownPeer(nodeId);
       await this.#audit.record(tx, ctx, { action: 'peer.remove', resource: `peer:${nodeId}`, outcome: 'success' });
     });
   }
 
-  /** For the message layer: a peer and its keys, whatever its status, without a policy check. */
-  async find(nodeId: string): Promise<Peer | null> {
+  /**
+   * For the message layer: a peer and its keys, whatever its status, without a policy check. Kept in memory until
+   * the peers change: every message names its sender or recipient, and the node is the only writer of its peers
+   * (the CLI goes through the running node).
+   */
+  find(nodeId: string): Promise<Peer | null> {
+    let found = this.#known.get(nodeId);
+    if (!found) {
+      found = this.#load(nodeId);
+      this.#known.set(nodeId, found);
+      found.catch(() => this.#known.delete(nodeId));
+    }
+    return found;
+  }
+
+  /** A change of the peers, in a transaction; what `find` keeps is dropped once it is committed (or failed). */
+  async #changing<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.#db.transaction(work);
+    } finally {
+      this.#known.clear();
+    }
+  }
+
+  async #load(nodeId: string): Promise<Peer | null> {
     const peer = await repo.findPeer(this.#db, nodeId);
     if (!peer) return null;
     return {
@@ -196,7 +221,7 @@ export class PeersService {
     action: 'peer.suspend' | 'peer.activate',
   ): Promise<PeerView> {
     await this.#audit.authorize(ctx, 'peer.manage');
-    return this.#db.transaction(async (tx) => {
+    return this.#changing(async (tx) => {
       const changed = await repo.setPeerStatus(tx, nodeId, status);
       if (!changed) {
         // Already so: nothing to write or record.
