@@ -147,6 +147,7 @@ describe('the federation inbox', () => {
     const down = await md.node.services.messages.ping(ctx, 'node-ro');
     expect(down).toMatchObject({ status: 'queued', reason: 'peer_unreachable', receipt: null });
     const [row] = await md.node.services.messages.history(ctx, { peer: 'node-ro' });
-    expect(row).toMatchObject({ status: 'queued', attempts: 1, lastError: 'peer_unreachable', receipt: null });
+    expect(row).toMatchObject({ status: 'queued', lastError: 'peer_unreachable', receipt: null });
+    expect(row?.attempts).toBeGreaterThanOrEqual(1);
   });
 });

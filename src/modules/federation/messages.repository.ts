@@ -84,14 +84,15 @@ export async function insertMessage(
 export async function recordReceipt(
   q: Queryable,
   key: { peer: string; id: string },
-  outcome: { status: 'accepted' | 'rejected'; reason: string | null; receipt: string; receiptAt: string },
+  outcome: { status: 'accepted' | 'rejected'; reason: string | null; sent: string; receipt: string; receiptAt: string },
 ): Promise<void> {
+  // `sent`: the message as the attempt that got the receipt signed it.
   await q.query(
     `update federation_messages
      set status = $3, reason = $4, receipt = $5, receipt_at = $6, attempts = attempts + 1, next_attempt_at = null,
-         last_error = null
+         last_error = null, jws = $7
      where direction = 'out' and peer = $1 and id = $2 and status = 'queued'`,
-    [key.peer, key.id, outcome.status, outcome.reason, outcome.receipt, outcome.receiptAt],
+    [key.peer, key.id, outcome.status, outcome.reason, outcome.receipt, outcome.receiptAt, outcome.sent],
   );
 }
 

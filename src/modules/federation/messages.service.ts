@@ -63,8 +63,9 @@ export interface SendResult {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const DELIVERY_BATCH = 20;
-/** With the delays of `retryDelayMs`, the last attempt comes about 3 hours after the first: a peer may be down that long. */
+/** With the delays of `retryDelayMs`, the last attempt comes 1.1 to 2.3 hours after the first. */
 export const MAX_ATTEMPTS = 18;
 const SYSTEM: RequestContext = { actor: { kind: 'operator', name: 'delivery' }, requestId: null };
 
@@ -116,7 +117,7 @@ export class MessagesService {
     try {
       const { payload } = peek(jws, MESSAGE_TYP);
       const from = typeof payload.from === 'string' ? payload.from : null;
-      const peer = from ? await this.#peers.find(from) : null;
+      const peer = from && NODE_ID.test(from) ? await this.#peers.find(from) : null;
       if (!peer) throw new MessageRejected('sender_unknown', 'The sender is not a peer of this node.', payload);
       if (peer.status !== 'active') {
         throw new MessageRejected(
@@ -149,7 +150,8 @@ export class MessagesService {
       });
       if (!recorded) {
         const first = await repo.findMessage(this.#db, { direction: 'in', peer: verified.from, id: verified.id });
-        const original = first?.jws === jws ? (first.receipt ?? undefined) : undefined;
+        // Only the peer can sign a message with its id: whatever it signed this time, the first receipt answers it.
+        const original = first?.receipt ?? undefined;
         throw new MessageRejected(
           'message_replayed',
           'A message with this id was received before.',
@@ -297,8 +299,8 @@ export class MessagesService {
           ? { error: 'peer_suspended' }
           : await this.#deliver(peer, row);
       if ('receipt' in answer) {
-        const { receipt, jws } = answer;
-        await repo.recordReceipt(this.#db, key, { ...receipt, receipt: jws, receiptAt: receipt.receivedAt });
+        const { receipt, jws, sent } = answer;
+        await repo.recordReceipt(this.#db, key, { ...receipt, sent, receipt: jws, receiptAt: receipt.receivedAt });
         return { status: receipt.status, reason: receipt.reason, receipt };
       }
       const attempts = row.attempts + 1;
@@ -321,19 +323,28 @@ export class MessagesService {
   }
 
   /**
-   * Posts the message and opens the answer as the peer's receipt for it. A `message_replayed` receipt that carries
-   * the receipt of the first delivery (whose answer was lost) gives that first outcome.
+   * Posts the message and opens the answer as the peer's receipt for it. A retry is signed again with the time of
+   * the attempt (same id), since the peer refuses a `sentAt` more than 5 minutes off. A `message_replayed` receipt
+   * that carries the receipt of the first delivery (whose answer was lost) gives that first outcome; a `clock_skew`
+   * refusal is a failed attempt, to be tried again.
    */
   async #deliver(
     peer: KnownPeer,
     row: repo.MessageRow,
-  ): Promise<{ receipt: Receipt; jws: string } | { error: string }> {
+  ): Promise<{ receipt: Receipt; jws: string; sent: string } | { error: string }> {
+    const sent =
+      row.attempts === 0
+        ? row.jws
+        : await signMessage(
+            { ...(peek(row.jws, MESSAGE_TYP).payload as unknown as Message), sentAt: new Date().toISOString() },
+            this.#signer,
+          );
     let text: string;
     try {
       const response = await fetch(peer.inboxUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/jose' },
-        body: row.jws,
+        body: sent,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
         redirect: 'error',
       });
@@ -346,10 +357,11 @@ export class MessagesService {
     try {
       if (text.length > MAX_RECEIPT_BYTES) throw new Error('the answer is too long for a receipt');
       const receipt = await openReceipt(text, keyOf, expected);
+      if (receipt.reason === 'clock_skew') return { error: 'clock_skew' };
       if (receipt.reason === 'message_replayed' && receipt.original) {
-        return { receipt: await openReceipt(receipt.original, keyOf, expected), jws: receipt.original };
+        return { receipt: await openReceipt(receipt.original, keyOf, expected), jws: receipt.original, sent };
       }
-      return { receipt, jws: text };
+      return { receipt, jws: text, sent };
     } catch {
       return { error: 'receipt_invalid' };
     }

@@ -5,6 +5,7 @@ import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Db } from '../../db/client.ts';
 import { MAX_ATTEMPTS, PING, retryDelayMs } from './messages.service.ts';
+import { MESSAGE_TYP, peek } from './messages.ts';
 
 const ctx = operatorContext('test');
 const dirs: ReturnType<typeof tempDir>[] = [];
@@ -85,7 +86,7 @@ function enqueue(to: string, note: string) {
 }
 
 describe('the federation outbox', () => {
-  it('waits between attempts, doubling up to 15 minutes with jitter, for about three hours in all', () => {
+  it('waits between attempts, doubling up to 15 minutes with jitter, for more than an hour in all', () => {
     expect(retryDelayMs(1, () => 0)).toBe(1000);
     expect(retryDelayMs(1, () => 1)).toBe(2000);
     expect(retryDelayMs(4, () => 1)).toBe(16_000);
@@ -111,7 +112,12 @@ describe('the federation outbox', () => {
 
     await ro.start();
     expect(await md.services.messages.deliverDue(new Date(start.getTime() + 2000))).toBe(1);
-    expect(await outbound(message.id)).toMatchObject({ status: 'accepted', attempts: 2, lastError: null });
+    const delivered = await outbound(message.id);
+    expect(delivered).toMatchObject({ status: 'accepted', attempts: 2, lastError: null });
+    // The retry was signed again with its own time: a peer refuses a sentAt more than 5 minutes off.
+    const resent = peek(delivered?.jws as string, MESSAGE_TYP).payload;
+    expect(resent).toMatchObject({ id: message.id, body: message.body });
+    expect(Date.parse(resent.sentAt as string)).toBeGreaterThan(Date.parse(message.sentAt));
     expect(await inbound(ro.node, message.id)).toHaveLength(1);
     expect(await md.services.messages.deliverDue(new Date(start.getTime() + HOUR))).toBe(0);
   });

@@ -143,7 +143,8 @@ export class PeersService {
         baseUrl,
         inboxUrl: `${baseUrl}${document.endpoints.inbox}`,
         fingerprint,
-        keys: document.keys,
+        // Only the key checked out of band: another key in the document could be anyone's.
+        keys: document.keys.filter((key) => key.kid === fingerprint),
         addedBy: actorRef(ctx.actor),
       });
       if (!added) {
@@ -184,8 +185,12 @@ export class PeersService {
     let found = this.#known.get(nodeId);
     if (!found) {
       found = this.#load(nodeId);
+      // Only peers are kept: a sender's claimed id, before its signature is checked, could be anything.
       this.#known.set(nodeId, found);
-      found.catch(() => this.#known.delete(nodeId));
+      found.then(
+        (peer) => peer ?? this.#known.delete(nodeId),
+        () => this.#known.delete(nodeId),
+      );
     }
     return found;
   }
