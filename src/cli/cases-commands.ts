@@ -4,7 +4,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { AppError } from '../app/errors.ts';
 import type { operations } from '../app/operations.ts';
@@ -13,6 +12,7 @@ import type { RowError } from '../modules/cases/htcds-exchange.service.ts';
 import { STAGES } from '../modules/cases/lifecycle.ts';
 import { PURPOSES } from '../modules/policy/policy.ts';
 import { runCommand } from './console.ts';
+import { phasedProgressBar } from './output.ts';
 
 type Result<N extends keyof typeof operations> = Awaited<ReturnType<(typeof operations)[N]>>;
 type ImportResult = Result<'htcds.import'>;
@@ -207,30 +207,7 @@ const PHASE_LABELS: Record<Phase, string> = {
 
 /** A bar per phase on a terminal; nothing when the output goes to a file or a program, or is JSON. */
 function progressBar(wanted: boolean) {
-  let bar: SingleBar | undefined;
-  let phase: Phase | undefined;
-  const enabled = wanted && process.stdout.isTTY === true;
-  return {
-    update(next: Phase, done: number, total: number): void {
-      if (!enabled) return;
-      if (next !== phase) {
-        bar?.stop();
-        bar = new SingleBar(
-          { format: PHASE_LABELS[next], stream: process.stdout, hideCursor: true },
-          Presets.shades_classic,
-        );
-        bar.start(total, done);
-        phase = next;
-      } else {
-        bar?.setTotal(total);
-        bar?.update(done);
-      }
-    },
-    stop(): void {
-      bar?.stop();
-      bar = undefined;
-    },
-  };
+  return phasedProgressBar<Phase>(wanted, (phase) => PHASE_LABELS[phase]);
 }
 
 function printImport(file: string, result: ImportResult, rejectsFile: string | null): void {

@@ -2,12 +2,12 @@
  * `passage custody checkpoint|prove|verify`: the node's custody log from the console. The commands run as the
  * console operator, on the database or through the running node (console.ts).
  */
-import { Presets, SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, type Option } from 'commander';
 import type { operations } from '../app/operations.ts';
 import type { IntegrityProblem } from '../modules/custody/custody.integrity.ts';
 import type { ConsistencyProofView, InclusionProofView } from '../modules/custody/custody.service.ts';
 import { runCommand } from './console.ts';
+import { phasedProgressBar } from './output.ts';
 
 type Result<N extends keyof typeof operations> = Awaited<ReturnType<(typeof operations)[N]>>;
 
@@ -161,34 +161,7 @@ function describeProblem(problem: IntegrityProblem): string {
 
 /** A bar per check on a terminal; nothing when the output goes to a file or a program, or is JSON. */
 function progressBar(wanted: boolean) {
-  let bar: SingleBar | undefined;
-  let current: string | undefined;
-  const enabled = wanted && process.stdout.isTTY === true;
-  return {
-    update(check: string, done: number, total: number): void {
-      if (!enabled) return;
-      if (check !== current) {
-        bar?.stop();
-        bar = new SingleBar(
-          {
-            format: `${capitalised(check)} {bar} {percentage}% | {value}/{total}`,
-            stream: process.stdout,
-            hideCursor: true,
-          },
-          Presets.shades_classic,
-        );
-        bar.start(total, done);
-        current = check;
-      } else {
-        bar?.setTotal(total);
-        bar?.update(done);
-      }
-    },
-    stop(): void {
-      bar?.stop();
-      bar = undefined;
-    },
-  };
+  return phasedProgressBar<string>(wanted, (check) => `${capitalised(check)} {bar} {percentage}% | {value}/{total}`);
 }
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,3 +1,4 @@
+import { Presets, SingleBar } from 'cli-progress';
 import qrcode from 'qrcode-terminal';
 import type { VerifyResult } from '../modules/audit/audit.service.ts';
 import type { presentUser } from '../modules/identity/identity.presenters.ts';
@@ -62,4 +63,35 @@ export function printDemo(url: string, users: DemoUser[], dataDir: string): void
   console.log('\nRoles that can read survivor identity also need a code. Get the current one with:');
   console.log(`  npm run passage -- demo code ${users[0]?.email} --data ${dataDir}`);
   console.log('or add the TOTP secret to an authenticator app. Stop the node with Ctrl+C.\n');
+}
+
+/**
+ * A progress bar per phase of a long command (a new bar when the phase changes), labelled by `format(phase)`; nothing
+ * unless `wanted` and the output is a terminal.
+ */
+export function phasedProgressBar<P extends string>(wanted: boolean, format: (phase: P) => string) {
+  let bar: SingleBar | undefined;
+  let current: P | undefined;
+  const enabled = wanted && process.stdout.isTTY === true;
+  return {
+    update(phase: P, done: number, total: number): void {
+      if (!enabled) return;
+      if (phase !== current) {
+        bar?.stop();
+        bar = new SingleBar(
+          { format: format(phase), stream: process.stdout, hideCursor: true },
+          Presets.shades_classic,
+        );
+        bar.start(total, done);
+        current = phase;
+      } else {
+        bar?.setTotal(total);
+        bar?.update(done);
+      }
+    },
+    stop(): void {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
 }

@@ -215,16 +215,6 @@ export class EvidenceService {
     return row;
   }
 
-  /** The items of a case, for a caller that has authorized the use (e.g. an evidence package export). */
-  itemsOfCase(caseId: string): Promise<repo.EvidenceItemRow[]> {
-    return repo.itemsOfCase(this.#db, caseId);
-  }
-
-  /** Custody events of items, in log order, for a caller that has authorized the use. */
-  eventsOf(itemIds: readonly string[]): Promise<CustodyEvent[]> {
-    return repo.eventsOf(this.#db, itemIds);
-  }
-
   /**
    * Re-hashes every stored content that an item refers to and reports content that is missing or no longer hashes
    * to its address, and stored content no item refers to. For the node's integrity check, which authorizes the caller.
