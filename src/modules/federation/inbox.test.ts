@@ -1,11 +1,12 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, testConfig, testDb } from '../../../test/helpers.ts';
 import { loadKeys } from '../../app/keys.ts';
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { type Message, openReceipt, peek, RECEIPT_TYP, type Signer, signMessage } from './messages.ts';
+import { type Message, MessageRejected, openReceipt, peek, RECEIPT_TYP, type Signer, signMessage } from './messages.ts';
 
 const ctx = operatorContext('test');
 const dirs: ReturnType<typeof tempDir>[] = [];
@@ -130,6 +131,31 @@ describe('the federation inbox', () => {
     }
     const garbage = await post('not.a.jws', null);
     expect(garbage).toMatchObject({ status: 400, receipt: { messageId: null, reason: 'message_malformed' } });
+  });
+
+  it("records a message its type's rules refuse as rejected, and rolls back what its handler had done", async () => {
+    const db = it_.node.services.db;
+    await db.query('create table test_notes (id text primary key)');
+    it_.node.services.messages.register('test.note', {
+      body: Type.Object({ text: Type.String() }),
+      async accept(tx, received) {
+        await tx.query('insert into test_notes values ($1)', [received.id]);
+        if (received.body.text === 'refuse me') {
+          throw new MessageRejected('message_refused', 'Not for this node.', received);
+        }
+      },
+    });
+    const taken = message({ type: 'test.note', body: { text: 'hello' } });
+    expect(await post(await signMessage(taken, md.signer))).toMatchObject({ status: 200 });
+    const refused = message({ type: 'test.note', body: { text: 'refuse me' } });
+    const answer = await post(await signMessage(refused, md.signer));
+    expect(answer).toMatchObject({ status: 403, receipt: { status: 'rejected', reason: 'message_refused' } });
+    const [row] = await it_.node.services.messages.history(ctx, { conversationId: refused.id });
+    expect(row).toMatchObject({ status: 'rejected', reason: 'message_refused' });
+    // Refused once, refused for good: the id is spent.
+    expect(await post(await signMessage(refused, md.signer))).toMatchObject({ status: 409 });
+    const notes = await db.query<{ id: string }>('select id from test_notes');
+    expect(notes.map((n) => n.id)).toEqual([taken.id]);
   });
 
   it('refuses a suspended peer until it is active again, and keeps a message to a peer that is down queued', async () => {

@@ -137,16 +137,30 @@ export class MessagesService {
         : !handler.check.Check(verified.body)
           ? new MessageRejected('body_invalid', `The body does not fit the schema of ${verified.type}.`, verified)
           : null;
-      const outcome = this.#receipt(verified, refusal, receivedAt);
-      const receipt = await signReceipt(outcome, this.#signer);
-      const recorded = await this.#db.transaction(async (tx) => {
-        const fresh = await repo.insertMessage(
-          tx,
-          { direction: 'in', peer: verified.from, message: verified, jws, status: outcome.status },
-          { reason: outcome.reason, receipt, receiptAt: receivedAt },
-        );
-        if (fresh && !refusal) await handler?.accept?.(tx, verified);
-        return fresh;
+      const record = async (refusal: MessageRejected | null) => {
+        const outcome = this.#receipt(verified, refusal, receivedAt);
+        const receipt = await signReceipt(outcome, this.#signer);
+        const fresh = await this.#db.transaction(async (tx) => {
+          const fresh = await repo.insertMessage(
+            tx,
+            { direction: 'in', peer: verified.from, message: verified, jws, status: outcome.status },
+            { reason: outcome.reason, receipt, receiptAt: receivedAt },
+          );
+          if (fresh && !refusal) await handler?.accept?.(tx, verified);
+          return fresh;
+        });
+        return { fresh, outcome, receipt, refusal };
+      };
+      // A handler refuses a message by throwing MessageRejected('message_refused'): its effects roll back, and the
+      // message is recorded as rejected with that reason.
+      const {
+        fresh: recorded,
+        outcome,
+        receipt,
+        refusal: refused,
+      } = await record(refusal).catch((error: unknown) => {
+        if (refusal || !(error instanceof MessageRejected)) throw error;
+        return record(error);
       });
       if (!recorded) {
         const first = await repo.findMessage(this.#db, { direction: 'in', peer: verified.from, id: verified.id });
@@ -159,7 +173,7 @@ export class MessagesService {
           original,
         );
       }
-      return { status: refusal ? REJECTIONS[refusal.reason] : 200, receipt, outcome };
+      return { status: refused ? REJECTIONS[refused.reason] : 200, receipt, outcome };
     } catch (error) {
       if (!(error instanceof MessageRejected)) throw error;
       const outcome = this.#receipt(message ?? error.partial, error, receivedAt);

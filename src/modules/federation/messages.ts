@@ -98,6 +98,8 @@ export const REJECTIONS = {
   message_replayed: 409,
   type_unknown: 400,
   body_invalid: 422,
+  /** The receiver's rules refuse what the message asks (a handler threw `MessageRejected` with this reason). */
+  message_refused: 403,
 } as const;
 export type Rejection = keyof typeof REJECTIONS;
 

@@ -36,6 +36,7 @@ export const MESSAGE_REASONS = [
   'message_replayed',
   'type_unknown',
   'body_invalid',
+  'message_refused',
   'peer_unreachable',
   'receipt_invalid',
   'peer_unknown',
