@@ -230,26 +230,25 @@ registerVerifyCommand(program);
 const demo = program
   .command('demo')
   .description(
-    'start a demo node with seeded agencies, one user per role and a second supervisor (never for real cases)',
+    'start the three demo nodes of the acceptance scenario (node-it, node-md, node-ro), peered, with the story ' +
+      'seeded and one demo user per role (never for real cases)',
   )
-  .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
-  .option('--port <port>', 'port to listen on', port, 8080)
+  .option('--data <dir>', 'directory of the demo nodes (one subdirectory per node)', 'passage-demo')
+  .option('--port <port>', 'port of node-it; node-md and node-ro listen on the next two', port, 8080)
   .action(async (opts: { data: string; port: number }) => {
-    const { startDemoNode } = await import('./demo.ts');
-    const node = await startDemoNode({
-      dataDir: resolveDataDir({ dataDir: opts.data }),
-      port: opts.port,
-      logger: true,
+    const { startDemoFederation } = await import('./demo.ts');
+    const nodes = await startDemoFederation({ dataDir: resolveDataDir({ dataDir: opts.data }), port: opts.port });
+    for (const node of nodes) reportKeys(node.createdKeys);
+    printDemo(nodes, opts.data);
+    onShutdown(async () => {
+      for (const node of nodes) await node.close();
     });
-    reportKeys(node.createdKeys);
-    printDemo(node.url, node.users, opts.data);
-    onShutdown(node.close);
   });
 demo
   .command('code')
   .description("print a demo user's current sign-in code (demo nodes only)")
   .argument('<email>', 'email of the demo user')
-  .option('--data <dir>', 'data directory of the demo node', 'passage-demo')
+  .option('--data <dir>', 'data directory of the demo node', 'passage-demo/node-it')
   .action(async (email: string, opts: { data: string }) => {
     const { code } = (await runCommand({ dataDir: opts.data }, 'demo.code', { email })) as { code: string };
     console.log(code);

@@ -3,7 +3,7 @@ import qrcode from 'qrcode-terminal';
 import type { VerifyResult } from '../modules/audit/audit.service.ts';
 import type { presentUser } from '../modules/identity/identity.presenters.ts';
 import type { Agency } from '../modules/identity/identity.repository.ts';
-import type { DemoUser } from './demo.ts';
+import type { DemoNode } from './demo.ts';
 
 type User = ReturnType<typeof presentUser>;
 
@@ -53,16 +53,19 @@ export function printVerify(result: VerifyResult): void {
   );
 }
 
-export function printDemo(url: string, users: DemoUser[], dataDir: string): void {
-  console.log(`\nPassage demo node: ${url}\n`);
-  console.log(`Every demo user's password: ${users[0]?.password}`);
-  table(
-    ['EMAIL', 'ROLE', 'TOTP SECRET'],
-    users.map((u) => [u.email, u.role, u.totpSecret]),
-  );
+export function printDemo(nodes: DemoNode[], dataDir: string): void {
+  console.log(`\nEvery demo user's password: ${nodes[0]?.users[0]?.password}`);
+  for (const node of nodes) {
+    console.log(`\n${node.spec.name}: ${node.url}`);
+    table(
+      ['EMAIL', 'ROLE', 'TOTP SECRET'],
+      node.users.map((u) => [u.email, u.role, u.totpSecret]),
+    );
+  }
+  const first = nodes[0];
   console.log('\nRoles that can read survivor identity also need a code. Get the current one with:');
-  console.log(`  npm run passage -- demo code ${users[0]?.email} --data ${dataDir}`);
-  console.log('or add the TOTP secret to an authenticator app. Stop the node with Ctrl+C.\n');
+  console.log(`  npm run passage -- demo code ${first?.users[0]?.email} --data ${dataDir}/${first?.spec.nodeId}`);
+  console.log('or add the TOTP secret to an authenticator app. Stop the nodes with Ctrl+C.\n');
 }
 
 /**

@@ -16,3 +16,4 @@ export const ORG_TYPES = [
   'OversightBody',
   'InternationalOrganisation',
 ] as const;
+export type OrgType = (typeof ORG_TYPES)[number];
