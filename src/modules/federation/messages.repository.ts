@@ -113,11 +113,19 @@ export async function recordFailedAttempt(
 }
 
 /** Queued messages whose next attempt is due at `now`, oldest first. */
+/**
+ * Outgoing messages to try now, oldest first: a message is not due while an earlier one to the same peer waits for a
+ * later attempt, so that a peer receives a conversation's changes in the order they were made.
+ */
 export async function dueMessages(q: Queryable, now: Date, limit: number): Promise<MessageRow[]> {
   const rows = await q.query<Row>(
-    `select * from federation_messages
+    `select * from federation_messages m
      where direction = 'out' and status = 'queued' and next_attempt_at <= $1
-     order by next_attempt_at, id
+       and not exists (
+         select 1 from federation_messages e
+         where e.direction = 'out' and e.peer = m.peer and e.status = 'queued' and e.id < m.id
+           and e.next_attempt_at > $1)
+     order by id
      limit $2`,
     [now.toISOString(), limit],
   );

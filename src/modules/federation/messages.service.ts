@@ -7,7 +7,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
@@ -62,6 +62,8 @@ export interface SendResult {
   receipt: Receipt | null;
 }
 
+/** Increasing within the process, so that ids order the messages as they were queued. */
+const nextId = monotonicFactory();
 const DELIVERY_TIMEOUT_MS = 10_000;
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const DELIVERY_BATCH = 20;
@@ -204,7 +206,7 @@ export class MessagesService {
     body: Record<string, unknown>,
     options: { conversationId?: string; replyTo?: string } = {},
   ): Promise<Message> {
-    const id = ulid();
+    const id = nextId();
     const message: Message = {
       id,
       type,
@@ -249,7 +251,17 @@ export class MessagesService {
   /** Delivers the outbox's messages that are due at `now`; returns how many it tried. */
   async deliverDue(now = new Date()): Promise<number> {
     const due = (await repo.dueMessages(this.#db, now, DELIVERY_BATCH)).filter((m) => !this.#inFlight.has(m.id));
-    for (const row of due) await this.#attempt(row, now);
+    // Peers in parallel, each peer's messages in order and none after one that failed: a slow or silent peer does
+    // not hold up the others, and a peer never gets a change before the one it follows.
+    const byPeer = new Map<string, repo.MessageRow[]>();
+    for (const row of due) byPeer.set(row.peer, [...(byPeer.get(row.peer) ?? []), row]);
+    await Promise.all(
+      [...byPeer.values()].map(async (rows) => {
+        for (const row of rows) {
+          if ((await this.#attempt(row, now)).status === 'queued') break;
+        }
+      }),
+    );
     return due.length;
   }
 
@@ -261,7 +273,9 @@ export class MessagesService {
     let running: Promise<unknown> = Promise.resolve();
     let busy = false;
     let again = false;
+    let stopped = false;
     const tick = () => {
+      if (stopped) return;
       if (busy) {
         again = true;
         return;
@@ -281,6 +295,7 @@ export class MessagesService {
     this.#wake = () => setImmediate(tick);
     tick();
     return async () => {
+      stopped = true;
       clearInterval(timer);
       this.#wake = undefined;
       await running;

@@ -122,6 +122,28 @@ describe('the federation outbox', () => {
     expect(await md.services.messages.deliverDue(new Date(start.getTime() + HOUR))).toBe(0);
   });
 
+  it('delivers to each peer in the order of queueing, holding later messages back while an earlier one waits', async () => {
+    await ro.stop();
+    const first = await enqueue('node-ro', 'first');
+    const second = await enqueue('node-ro', 'second');
+    const other = await enqueue('node-it', 'to another peer');
+    const start = new Date();
+    // node-ro is down: its first message fails and the second is not tried; node-it is not held up.
+    expect(await md.services.messages.deliverDue(start)).toBe(3);
+    expect(await outbound(first.id)).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await outbound(second.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await outbound(other.id)).toMatchObject({ status: 'accepted' });
+    // While the first waits for its next attempt, the second is not due either.
+    expect(await md.services.messages.deliverDue(start)).toBe(0);
+
+    await ro.start();
+    expect(await md.services.messages.deliverDue(new Date(start.getTime() + 2000))).toBe(2);
+    const received = (await ro.node.services.messages.history(ctx, { peer: 'node-md' }))
+      .filter((m) => m.id === first.id || m.id === second.id)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
+    expect(received.map((m) => m.id)).toEqual([first.id, second.id]);
+  });
+
   it('learns the outcome of a delivery whose receipt was lost, and the peer records the message once', async () => {
     const message = await enqueue('node-it', 'the answer got lost');
     const row = await outbound(message.id);
