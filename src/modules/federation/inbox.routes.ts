@@ -4,6 +4,7 @@ import type { Services } from '../../app/services.ts';
 
 /** A message is small: bodies carry references and fields, never files (evidence travels apart). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+const INBOX_PER_MINUTE = 6000;
 const jose = Type.String({ description: 'A compact JWS (docs/federation.md)' });
 const receipt = (description: string) =>
   ({ description, content: { 'application/jose': { schema: jose } } }) as unknown as typeof jose;
@@ -28,15 +29,17 @@ export const inboxRoutes =
     app.post(
       '/federation/v1/inbox',
       {
-        config: { access: 'public', rateLimit: false },
+        // Above the API's limit (a peer sends in bursts), below what would let one address flood the node.
+        config: { access: 'public', rateLimit: { max: INBOX_PER_MINUTE, timeWindow: '1 minute' } },
         schema: {
           tags: ['federation'],
           summary: 'Receive a signed message from a peer node; answers with a signed receipt',
           description:
             'The body is the message as a compact JWS (Content-Type: application/jose). The answer is always a ' +
             'receipt signed by this node: 200 accepted, or the status of the rejection (400 message_malformed, ' +
-            'clock_skew, type_unknown; 401 sender_unknown, signature_invalid; 403 sender_suspended; 409 ' +
-            'message_replayed; 421 recipient_wrong; 422 body_invalid).',
+            'clock_skew, type_unknown; 401 sender_unknown, signature_invalid; 403 sender_suspended, ' +
+            'message_refused; 409 message_replayed; 421 recipient_wrong; 422 body_invalid). More than ' +
+            `${INBOX_PER_MINUTE} messages a minute from one address are answered 429 without a receipt.`,
           body: jose,
           response: {
             200: receipt('Accepted: the receipt'),
@@ -48,6 +51,7 @@ export const inboxRoutes =
             415: refused,
             421: refused,
             422: refused,
+            429: Type.Ref('ErrorResponse'),
             500: Type.Ref('ErrorResponse'),
           },
         },
