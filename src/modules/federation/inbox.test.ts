@@ -55,7 +55,7 @@ async function post(jws: string, messageId: string | null = peekId(jws)) {
   const text = await response.text();
   const keyOf = (kid: string): KeyObject | undefined => (kid === it_.signer.kid ? it_.publicKey : undefined);
   expect(peek(text, RECEIPT_TYP).kid).toBe(it_.signer.kid);
-  const receipt = await openReceipt(text, keyOf, { from: 'node-it', messageId: messageId as string });
+  const receipt = await openReceipt(text, keyOf, { from: 'node-it', messageId: messageId as string, sent: jws });
   return { status: response.status, receipt };
 }
 

@@ -17,6 +17,7 @@ import {
   MESSAGE_TYP,
   type Message,
   MessageRejected,
+  messageSha256,
   openMessage,
   openReceipt,
   peek,
@@ -115,6 +116,7 @@ export class MessagesService {
    */
   async receive(jws: string, now = new Date()): Promise<InboxAnswer> {
     const receivedAt = now.toISOString();
+    const received = { at: receivedAt, sha256: messageSha256(jws) };
     let message: Message | undefined;
     try {
       const { payload } = peek(jws, MESSAGE_TYP);
@@ -140,7 +142,7 @@ export class MessagesService {
           ? new MessageRejected('body_invalid', `The body does not fit the schema of ${verified.type}.`, verified)
           : null;
       const record = async (refusal: MessageRejected | null) => {
-        const outcome = this.#receipt(verified, refusal, receivedAt);
+        const outcome = this.#receipt(verified, refusal, received);
         const receipt = await signReceipt(outcome, this.#signer);
         const fresh = await this.#db.transaction(async (tx) => {
           const fresh = await repo.insertMessage(
@@ -178,7 +180,7 @@ export class MessagesService {
       return { status: refused ? REJECTIONS[refused.reason] : 200, receipt, outcome };
     } catch (error) {
       if (!(error instanceof MessageRejected)) throw error;
-      const outcome = this.#receipt(message ?? error.partial, error, receivedAt);
+      const outcome = this.#receipt(message ?? error.partial, error, received);
       return { status: REJECTIONS[error.reason], receipt: await signReceipt(outcome, this.#signer), outcome };
     }
   }
@@ -385,7 +387,7 @@ export class MessagesService {
     const expected = { from: peer.nodeId, messageId: row.id };
     try {
       if (text.length > MAX_RECEIPT_BYTES) throw new Error('the answer is too long for a receipt');
-      const receipt = await openReceipt(text, keyOf, expected);
+      const receipt = await openReceipt(text, keyOf, { ...expected, sent });
       if (receipt.reason === 'clock_skew') return { error: 'clock_skew' };
       if (receipt.reason === 'message_replayed' && receipt.original) {
         return { receipt: await openReceipt(receipt.original, keyOf, expected), jws: receipt.original, sent };
@@ -403,7 +405,7 @@ export class MessagesService {
   #receipt(
     message: { id: string | null; from: string | null },
     refusal: MessageRejected | null,
-    receivedAt: string,
+    received: { at: string; sha256: string },
   ): Receipt {
     return {
       messageId: message.id,
@@ -411,7 +413,8 @@ export class MessagesService {
       to: message.from,
       status: refusal ? 'rejected' : 'accepted',
       reason: refusal?.reason ?? null,
-      receivedAt,
+      receivedAt: received.at,
+      messageSha256: received.sha256,
       ...(refusal?.original ? { original: refusal.original } : {}),
     };
   }

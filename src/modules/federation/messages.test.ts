@@ -5,6 +5,7 @@ import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import {
   type Message,
   MessageRejected,
+  messageSha256,
   openMessage,
   openReceipt,
   type Receipt,
@@ -64,7 +65,15 @@ describe('signed messages', () => {
     expect(await rejection(open(`${header}.${payload}`))).toBe('message_malformed');
     expect(await rejection(open('not a jws at all'))).toBe('message_malformed');
     const receipt = await signReceipt(
-      { messageId: null, from: 'node-md', to: null, status: 'accepted', reason: null, receivedAt: NOW.toISOString() },
+      {
+        messageId: null,
+        from: 'node-md',
+        to: null,
+        status: 'accepted',
+        reason: null,
+        receivedAt: NOW.toISOString(),
+        messageSha256: messageSha256(''),
+      },
       md.signer,
     );
     expect(await rejection(open(receipt))).toBe('message_malformed');
@@ -96,11 +105,15 @@ describe('signed messages', () => {
       status: 'rejected',
       reason: 'clock_skew',
       receivedAt: NOW.toISOString(),
+      messageSha256: messageSha256('the message as sent'),
     };
     const jws = await signReceipt(receipt, it_.signer);
     expect(await openReceipt(jws, it_.keyOf, { from: 'node-it', messageId: MESSAGE.id })).toEqual(receipt);
     await expect(openReceipt(jws, md.keyOf, { from: 'node-it', messageId: MESSAGE.id })).rejects.toThrow();
     await expect(openReceipt(jws, it_.keyOf, { from: 'node-it', messageId: 'another' })).rejects.toThrow();
     await expect(openReceipt(jws, it_.keyOf, { from: 'node-ro', messageId: MESSAGE.id })).rejects.toThrow();
+    const expected = { from: 'node-it', messageId: MESSAGE.id };
+    expect(await openReceipt(jws, it_.keyOf, { ...expected, sent: 'the message as sent' })).toEqual(receipt);
+    await expect(openReceipt(jws, it_.keyOf, { ...expected, sent: 'other bytes' })).rejects.toThrow(/other bytes/);
   });
 });

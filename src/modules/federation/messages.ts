@@ -3,7 +3,7 @@
  * JWS signed with the sending node's Ed25519 key (EdDSA), whose `kid` is the key's fingerprint. No database and no
  * network here: the inbox and the sender call these with the keys they trust.
  */
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -40,6 +40,7 @@ const ReceiptPayload = Type.Object(
     status: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]),
     reason: Type.Union([Type.String(), Type.Null()]),
     receivedAt: Type.String({ pattern: INSTANT }),
+    messageSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     original: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -68,6 +69,8 @@ export interface Receipt {
   /** The error id of a rejection (see `REJECTIONS`). */
   reason: string | null;
   receivedAt: string;
+  /** SHA-256 (hex) of the bytes the inbox received: binds the receipt to exactly what was sent. */
+  messageSha256: string;
   /**
    * With `message_replayed`, when the message is byte for byte the one recorded: the receipt that answered it then,
    * so that a sender whose first delivery lost its answer learns the outcome.
@@ -198,7 +201,18 @@ export async function openMessage(
 }
 
 /** Verifies a receipt signed by the peer a message went to, and that it answers that message. */
-export async function openReceipt(jws: string, keyOf: KeyLookup, expect: { from: string; messageId: string }) {
+/** SHA-256 (hex) of a message as sent, which its receipt names. */
+export const messageSha256 = (jws: string): string => createHash('sha256').update(jws).digest('hex');
+
+/**
+ * Verifies a receipt: signed by the peer the message went to, for that message id, and, given `sent`, for exactly
+ * those bytes.
+ */
+export async function openReceipt(
+  jws: string,
+  keyOf: KeyLookup,
+  expect: { from: string; messageId: string; sent?: string },
+) {
   const { kid, payload } = peek(jws, RECEIPT_TYP);
   const key = keyOf(kid);
   if (!key) throw new Error('the receipt is signed with a key this node does not know');
@@ -207,6 +221,9 @@ export async function openReceipt(jws: string, keyOf: KeyLookup, expect: { from:
   const receipt = payload as unknown as Receipt;
   if (receipt.from !== expect.from || receipt.messageId !== expect.messageId) {
     throw new Error('the receipt does not answer this message');
+  }
+  if (expect.sent !== undefined && receipt.messageSha256 !== messageSha256(expect.sent)) {
+    throw new Error('the receipt answers other bytes than those sent');
   }
   return receipt;
 }
