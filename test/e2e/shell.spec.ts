@@ -7,7 +7,7 @@ test('moves between the modules by keyboard, focusing each page heading', async 
   for (const [name, path, built] of [
     ['Cases', '/cases', true],
     ['Evidence', '/evidence', false],
-    ['Cooperation', '/cooperation', false],
+    ['Cooperation', '/cooperation', true],
     ['Linkage', '/linkage', false],
   ] as const) {
     const link = navigation.getByRole('link', { name });

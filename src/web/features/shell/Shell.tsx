@@ -6,9 +6,13 @@ import { AdminPage } from '../admin/AdminPage.tsx';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { CasesArea } from '../cases/CasesArea.tsx';
+import { CooperationArea } from '../cooperation/CooperationArea.tsx';
 import { PeersPage } from '../peers/PeersPage.tsx';
 import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
+
+/** Pages with tables that use the whole width of the window. */
+const WIDE: readonly PageId[] = ['audit', 'admin', 'cases', 'cooperation', 'peers'];
 
 interface ShellProps {
   node: NodeInfo;
@@ -25,7 +29,7 @@ export function Shell({ node, session, onSignOut }: ShellProps) {
       nodeName={node.nodeName}
       navigation={<MainNavigation user={session.user} />}
       account={<UserMenu user={session.user} onSignOut={onSignOut} />}
-      wide={page === 'audit' || page === 'admin' || page === 'cases' || page === 'peers'}
+      wide={page !== null && WIDE.includes(page)}
     >
       {path === '/' ? <HomePage nodeName={node.nodeName} /> : <Page page={page} node={node} user={session.user} />}
     </Frame>
@@ -44,6 +48,8 @@ function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user:
       return <CasesArea user={user} />;
     case 'peers':
       return <PeersPage />;
+    case 'cooperation':
+      return <CooperationArea user={user} />;
     default:
       return <ModulePage module={page} />;
   }

@@ -2,10 +2,10 @@ import { RULES } from '../../../modules/policy/policy.ts';
 import type { RoleId, SessionUser } from '../../api.ts';
 
 /** The work areas the shell already names; each becomes a real page when its module lands on the node. */
-export const PLACEHOLDERS = ['evidence', 'cooperation', 'linkage'] as const;
+export const PLACEHOLDERS = ['evidence', 'linkage'] as const;
 
 export type PlaceholderId = (typeof PLACEHOLDERS)[number];
-export type PageId = 'cases' | PlaceholderId | 'audit' | 'admin' | 'peers';
+export type PageId = 'cases' | 'cooperation' | PlaceholderId | 'audit' | 'admin' | 'peers';
 
 const holds = (user: SessionUser, roles: readonly RoleId[], nodeWide: boolean) =>
   user.roles.some((grant) => roles.includes(grant.role) && (!nodeWide || grant.agencyId === null));
@@ -21,7 +21,7 @@ export const administersNode = (user: SessionUser) => holds(user, ['node_admin']
 
 /** The pages in the user's menu: the menu offers only what the user's roles allow. */
 export function pagesFor(user: SessionUser): PageId[] {
-  const pages: PageId[] = worksCases(user) ? ['cases', ...PLACEHOLDERS] : [...PLACEHOLDERS];
+  const pages: PageId[] = worksCases(user) ? ['cases', 'evidence', 'cooperation', 'linkage'] : [...PLACEHOLDERS];
   if (readsAudit(user)) pages.push('audit');
   if (administers(user)) pages.push('admin');
   // As the policy's `peer.read` and `peer.manage`: the node's trust list is for administrators of the whole node.
@@ -31,8 +31,8 @@ export function pagesFor(user: SessionUser): PageId[] {
 
 export const pagePath = (page: PageId) => `/${page}`;
 
-/** Pages with pages of their own below them (`/cases/new`, `/cases/<id>`). */
-const SECTIONS: readonly PageId[] = ['cases'];
+/** Pages with pages of their own below them (`/cases/new`, `/cases/<id>`, `/cooperation/mla/<id>`). */
+const SECTIONS: readonly PageId[] = ['cases', 'cooperation'];
 
 export function pageAt(path: string, user: SessionUser): PageId | null {
   return (
