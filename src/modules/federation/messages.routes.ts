@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { messageSha256 } from './messages.ts';
 
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -23,7 +24,11 @@ const FederationMessage = Type.Object(
       Type.Literal('dead'),
     ]),
     reason: Nullable(Type.String()),
-    jws: Type.String({ description: 'The message as it travelled (compact JWS)' }),
+    messageSha256: Type.String({
+      description:
+        'SHA-256 of the message as it travelled, which its receipt names. The message itself is not shown: its ' +
+        'body may concern a case, and is read where that case is.',
+    }),
     receipt: Nullable(Type.String({ description: 'The signed receipt (compact JWS)' })),
     receiptAt: Nullable(Type.String({ format: 'date-time' })),
     attempts: Type.Integer({ description: 'Delivery attempts of an outbound message' }),
@@ -59,7 +64,7 @@ export const messagesRoutes =
       {
         schema: {
           tags,
-          summary: 'Messages exchanged with peer nodes, newest first, each with its signed receipt',
+          summary: 'Messages exchanged with peer nodes, newest first, each with its signed receipt (not their bodies)',
           querystring: Type.Object({
             peer: Type.Optional(NodeId),
             conversationId: Type.Optional(Type.String({ maxLength: 26 })),
@@ -68,7 +73,12 @@ export const messagesRoutes =
           response: responses({ 200: Type.Object({ messages: Type.Array(Type.Ref('FederationMessage')) }) }, 401, 403),
         },
       },
-      async (request) => ({ messages: await messages.history(request.ctx, request.query) }),
+      async (request) => ({
+        messages: (await messages.history(request.ctx, request.query)).map(({ jws, ...row }) => ({
+          ...row,
+          messageSha256: messageSha256(jws),
+        })),
+      }),
     );
 
     app.post(

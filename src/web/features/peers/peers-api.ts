@@ -9,7 +9,8 @@ import { ApiError, request } from '../../api.ts';
 
 export type NodeIdentity = Identity;
 export type Peer = PeerView;
-export type FederationMessage = MessageRow;
+/** A message as the history shows it: its digest, not its body. */
+export type FederationMessage = Omit<MessageRow, 'jws'> & { messageSha256: string };
 
 /**
  * How a ping ended: the peer's signed receipt accepted or rejected it, or no valid receipt came back and the message
