@@ -14,6 +14,7 @@ import { type EvidenceFields, mediaTypeForName } from '../modules/evidence/evide
 import { presentCreated, presentUser } from '../modules/identity/identity.presenters.ts';
 import { type Agency, findUserByEmail } from '../modules/identity/identity.repository.ts';
 import { totpContext } from '../modules/identity/users.service.ts';
+import type { MlaState, Side } from '../modules/mla/mla-states.ts';
 import type { Purpose } from '../modules/policy/policy.ts';
 import { AppError, notFound } from './errors.ts';
 import type { Services } from './services.ts';
@@ -261,6 +262,11 @@ export const operations = {
     await s.peers.remove(ctx, args.node);
     return { removed: args.node };
   },
+  /** MLA requests with their statutory clocks (no persons concerned), newest first. */
+  'mla.list': (s: Services, ctx: RequestContext, args: { side?: Side; state?: MlaState; limit?: number }) =>
+    s.mla.list(ctx, args),
+  /** The MLA clocks approaching their due date or past it. */
+  'mla.alerts': (s: Services, ctx: RequestContext) => s.mla.alerts(ctx),
 } as const;
 
 /** A case by id or reference, as the operator names it on the command line. */

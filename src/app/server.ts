@@ -23,6 +23,7 @@ import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federat
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
+import { mlaRoutes, mlaSchemas } from '../modules/mla/mla.routes.ts';
 import { opsRoutes } from '../modules/ops/ops.routes.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
@@ -101,6 +102,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...evidenceSchemas,
     ...peerSchemas,
     ...messagesSchemas,
+    ...mlaSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -155,6 +157,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(nodeDocumentRoutes(services));
     await scope.register(peersRoutes(services), { prefix: '/api' });
     await scope.register(messagesRoutes(services), { prefix: '/api' });
+    await scope.register(mlaRoutes(services), { prefix: '/api' });
     await scope.register(inboxRoutes(services));
   });
   await registerWeb(app);

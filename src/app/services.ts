@@ -12,6 +12,7 @@ import { MessagesService } from '../modules/federation/messages.service.ts';
 import { PeersService } from '../modules/federation/peers.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
+import { MlaService } from '../modules/mla/mla.service.ts';
 import type { Config } from './config.ts';
 import type { NodeKeys } from './keys.ts';
 
@@ -32,6 +33,7 @@ export interface Services {
   evidencePackages: EvidencePackages;
   peers: PeersService;
   messages: MessagesService;
+  mla: MlaService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -45,6 +47,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     country: config.country,
     signingKey: keys.signingKey,
   });
+  const messages = new MessagesService(db, audit, peers, { nodeId: config.nodeId, signingKey: keys.signingKey });
   const evidence = new EvidenceService(db, audit, custody, store, {
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
@@ -64,6 +67,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     evidence,
     evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName),
     peers,
-    messages: new MessagesService(db, audit, peers, { nodeId: config.nodeId, signingKey: keys.signingKey }),
+    messages,
+    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek }),
   };
 }

@@ -18,6 +18,7 @@ import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
 import { registerEvidenceCommands } from './evidence-commands.ts';
+import { registerMlaCommands } from './mla-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { registerPeerCommands } from './peer-commands.ts';
 import { readSecret } from './prompt.ts';
@@ -224,6 +225,7 @@ registerCaseCommands(program, dataOption);
 registerEvidenceCommands(program, dataOption);
 registerCustodyCommands(program, dataOption);
 registerPeerCommands(program, dataOption);
+registerMlaCommands(program, dataOption);
 // Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
 registerVerifyCommand(program);
 

@@ -129,6 +129,18 @@ export const RULES = {
   },
   'evidence.derive': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
   'evidence.export': { roles: ['supervisor', 'investigator', 'prosecutor'], scope: 'agency', console: true },
+  /**
+   * MLA requests pass between the nodes' authorities, not between agencies: any investigator or prosecutor of the
+   * node works them, and the coordinator follows their clocks. What they say about people (persons concerned,
+   * summary of facts) is read only with a purpose.
+   */
+  'mla.read': { roles: ['investigator', 'prosecutor', 'coordinator'], scope: 'any', console: true },
+  'mla.read_persons': {
+    roles: ['investigator', 'prosecutor'],
+    scope: 'any',
+    purposes: ['investigation', 'prosecution'],
+  },
+  'mla.manage': { roles: ['investigator', 'prosecutor'], scope: 'any' },
   'htcds.export_identity': {
     roles: ['supervisor'],
     scope: 'agency',

@@ -1,0 +1,178 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type TSchema, Type } from 'typebox';
+import { responses } from '../../app/schemas.ts';
+import type { Services } from '../../app/services.ts';
+import {
+  ExtensionBody,
+  MlaAlert,
+  MlaChanges,
+  MlaParams,
+  MlaQuery,
+  MlaReadQuery,
+  MlaRequest,
+  NewMlaRequest,
+  PostponementBody,
+  ReasonBody,
+  ReturnEvidenceBody,
+} from './mla.schema.ts';
+import type { ActionDetails } from './mla-changes.ts';
+import type { MlaAction } from './mla-states.ts';
+
+export const mlaSchemas = [MlaRequest, MlaAlert];
+
+/** The steps after sending, each a POST on the request: its path, what it does, its body and how to read it. */
+const STEPS: {
+  path: string;
+  action: Exclude<MlaAction, 'return_evidence'>;
+  summary: string;
+  body?: TSchema;
+  details?: (body: never) => ActionDetails;
+}[] = [
+  { path: 'acknowledge', action: 'acknowledge', summary: 'Acknowledge receipt (executing side; due 7 days after it)' },
+  {
+    path: 'recognise',
+    action: 'recognise',
+    summary: 'Recognise the request (executing side; due 30 days after receipt)',
+  },
+  {
+    path: 'refuse',
+    action: 'refuse',
+    summary: 'Refuse the request, with the grounds (executing side)',
+    body: ReasonBody,
+    details: (b: { reason: string }) => ({ reason: b.reason }),
+  },
+  {
+    path: 'extend',
+    action: 'extend',
+    summary: 'Extend the decision period once, by up to 30 days, with a reason (executing side)',
+    body: ExtensionBody,
+    details: (b: { days: number; reason: string }) => ({ extensionDays: b.days, reason: b.reason }),
+  },
+  { path: 'start-execution', action: 'start_execution', summary: 'Start executing a recognised request' },
+  {
+    path: 'postpone',
+    action: 'postpone',
+    summary: 'Postpone the execution to a later date, with a reason (executing side)',
+    body: PostponementBody,
+    details: (b: { until: string; reason: string }) => ({ postponedUntil: b.until, reason: b.reason }),
+  },
+  { path: 'executed', action: 'executed', summary: 'Record that the measures were executed (executing side)' },
+  { path: 'close', action: 'close', summary: 'Close a refused or executed request (issuing side)' },
+];
+
+export const mlaRoutes =
+  ({ mla }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const tags = ['mla'];
+    const request = Type.Ref('MlaRequest');
+
+    app.post(
+      '/mla',
+      {
+        schema: {
+          tags,
+          summary: 'Draft an MLA / European Investigation Order style request to a peer node (issuing side)',
+          body: NewMlaRequest,
+          response: responses({ 201: request }, 401, 403, 404, 409),
+        },
+      },
+      async (req, reply) => reply.status(201).send(await mla.create(req.ctx, req.body)),
+    );
+
+    app.get(
+      '/mla',
+      {
+        schema: {
+          tags,
+          summary: "This node's MLA requests with their statutory clocks, newest first",
+          querystring: MlaQuery,
+          response: responses({ 200: Type.Object({ total: Type.Integer(), requests: Type.Array(request) }) }, 401, 403),
+        },
+      },
+      (req) => mla.list(req.ctx, req.query),
+    );
+
+    app.get(
+      '/mla/alerts',
+      {
+        schema: {
+          tags,
+          summary: 'The statutory clocks on this node that are approaching their due date or past it',
+          response: responses({ 200: Type.Array(Type.Ref('MlaAlert')) }, 401, 403),
+        },
+      },
+      (req) => mla.alerts(req.ctx),
+    );
+
+    app.get(
+      '/mla/:id',
+      {
+        schema: {
+          tags,
+          summary: 'One MLA request with its clocks and history (with a purpose, also the persons concerned)',
+          params: MlaParams,
+          querystring: MlaReadQuery,
+          response: responses({ 200: request }, 401, 403, 404),
+        },
+      },
+      (req) => mla.get(req.ctx, req.params.id, req.query.purpose),
+    );
+
+    app.patch(
+      '/mla/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change a draft request (issuing side)',
+          params: MlaParams,
+          body: MlaChanges,
+          response: responses({ 200: request }, 401, 403, 404, 409),
+        },
+      },
+      (req) => mla.update(req.ctx, req.params.id, req.body),
+    );
+
+    app.post(
+      '/mla/:id/send',
+      {
+        schema: {
+          tags,
+          summary: 'Send the draft to the executing node (passage.mla.request)',
+          params: MlaParams,
+          response: responses({ 200: request }, 401, 403, 404, 409),
+        },
+      },
+      (req) => mla.send(req.ctx, req.params.id),
+    );
+
+    for (const step of STEPS) {
+      app.post(
+        `/mla/:id/${step.path}`,
+        {
+          schema: {
+            tags,
+            summary: step.summary,
+            description: 'Refused with 409 mla_wrong_state unless the request is in a state (and on the side) for it.',
+            params: MlaParams,
+            ...(step.body ? { body: step.body } : {}),
+            response: responses({ 200: request }, 401, 403, 404, 409),
+          },
+        },
+        (req) => mla.act(req.ctx, req.params.id, step.action, step.details?.(req.body as never) ?? {}),
+      );
+    }
+
+    app.post(
+      '/mla/:id/return-evidence',
+      {
+        schema: {
+          tags,
+          summary: 'Return the evidence to the issuing node as a custody transfer (executing side)',
+          params: MlaParams,
+          body: ReturnEvidenceBody,
+          response: responses({ 200: request }, 401, 403, 404, 409, 503),
+        },
+      },
+      (req) => mla.returnEvidence(req.ctx, req.params.id, req.body.itemIds),
+    );
+  };

@@ -1,0 +1,391 @@
+/**
+ * Mutual legal assistance requests between nodes (docs/mla.md): the issuing node drafts and sends a structured
+ * request, the executing node acknowledges, decides, executes and returns the evidence, and each change travels to the
+ * other node as a signed message written in the change's transaction. Both nodes compute the statutory clocks from the
+ * same recorded dates and raise the same alerts.
+ */
+import { ulid } from 'ulid';
+import { AppError, invalid, notFound } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/client.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { readableCase } from '../cases/case-access.ts';
+import type { MessagesService } from '../federation/messages.service.ts';
+import { findPeer } from '../federation/peers.repository.ts';
+import { actorRef, type Purpose } from '../policy/policy.ts';
+import { MLA_REQUEST, MLA_UPDATE, registerMlaMessages } from './mla.inbound.ts';
+import * as repo from './mla.repository.ts';
+import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
+import { type ActionDetails, changeFor, clocksOf, detailsProblem, isDay } from './mla-changes.ts';
+import { alerting, endOfDay } from './mla-clocks.ts';
+import { type MlaAction, type MlaState, nextState, type Side } from './mla-states.ts';
+import { MlaVault, type PersonConcerned } from './mla-vault.ts';
+
+/** Evidence transfers between nodes (exchange module): how the executing node returns the evidence. */
+export interface EvidenceTransfers {
+  send(
+    ctx: RequestContext,
+    input: { to: string; itemIds: string[]; context: { kind: 'mla'; ref: string } },
+    within?: (tx: Queryable, transferId: string) => Promise<void>,
+  ): Promise<{ transferId: string }>;
+}
+
+export interface MlaOptions {
+  nodeId: string;
+  kek: Buffer;
+  /** Looked up when evidence is returned: the exchange module may be built after this one. */
+  transfers?: () => EvidenceTransfers | undefined;
+  /** The time the clocks are read at, by default the system's. */
+  now?: () => Date;
+}
+
+export interface MlaView extends Omit<repo.MlaRecord, 'personsSealed' | 'factsSealed' | ExtensionKeys> {
+  peer: string;
+  persons: PersonConcerned[] | null;
+  factsSummary: string | null;
+  extension: { days: number; reason: string; at: string } | null;
+  postponement: { until: string; reason: string; at: string } | null;
+  clocks: ReturnType<typeof clocksOf>;
+  history?: repo.HistoryEntry[];
+}
+type ExtensionKeys =
+  | 'extensionDays'
+  | 'extensionReason'
+  | 'extendedAt'
+  | 'postponedUntil'
+  | 'postponementReason'
+  | 'postponedAt';
+
+const wrongState = (request: repo.MlaRecord, action: string) =>
+  new AppError(
+    'mla_wrong_state',
+    409,
+    `The request is ${request.state.replace('_', ' ')} on the ${request.side} side: it cannot be ${action} now.`,
+  );
+
+const peerOf = (r: repo.MlaRecord) => (r.side === 'issuing' ? r.executingNode : r.issuingNode);
+
+export class MlaService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #messages: MessagesService;
+  readonly #vault: MlaVault;
+  readonly #nodeId: string;
+  readonly #transfers: () => EvidenceTransfers | undefined;
+  readonly #now: () => Date;
+
+  constructor(db: Db, audit: AuditService, messages: MessagesService, options: MlaOptions) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#messages = messages;
+    this.#vault = new MlaVault(options.kek);
+    this.#nodeId = options.nodeId;
+    this.#transfers = options.transfers ?? (() => undefined);
+    this.#now = options.now ?? (() => new Date());
+    registerMlaMessages(messages, { nodeId: this.#nodeId, vault: this.#vault, audit, now: this.#now });
+  }
+
+  /** A draft on the issuing side; nothing leaves the node until it is sent. */
+  async create(ctx: RequestContext, input: NewMlaRequest): Promise<MlaView> {
+    await this.#audit.authorize(ctx, 'mla.manage');
+    this.#checkInput(input);
+    if (input.caseId) await readableCase(this.#db, this.#audit, ctx, input.caseId);
+    const id = ulid();
+    await this.#db.transaction(async (tx) => {
+      await this.#checkPeer(tx, input.executingNode);
+      const sealed = await this.#vault.seal(tx, id, input.persons, input.offence.summary);
+      const actor = actorRef(ctx.actor);
+      await repo.insertRequest(tx, {
+        ...blankDates(),
+        id,
+        side: 'issuing',
+        state: 'draft',
+        issuingNode: this.#nodeId,
+        executingNode: input.executingNode,
+        caseId: input.caseId ?? null,
+        urgent: input.urgent ?? false,
+        requestedDeadline: input.requestedDeadline ?? null,
+        issuingAuthority: input.issuingAuthority,
+        executingAuthority: input.executingAuthority,
+        measures: input.measures,
+        legalClassification: input.offence.legalClassification,
+        ...sealed,
+        createdBy: actor,
+      });
+      await repo.appendHistory(tx, id, { action: 'create', state: 'draft', at: this.#stamp(), actor, reason: null });
+      await this.#audit.record(tx, ctx, { action: 'mla.create', resource: `mla:${id}`, outcome: 'success' });
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Changes a draft (issuing side only); what is given replaces what was there. */
+  async update(ctx: RequestContext, id: string, changes: MlaChanges): Promise<MlaView> {
+    await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
+    this.#checkInput(changes);
+    if (changes.caseId) await readableCase(this.#db, this.#audit, ctx, changes.caseId);
+    await this.#db.transaction(async (tx) => {
+      const request = await this.#load(tx, id);
+      if (request.side !== 'issuing' || request.state !== 'draft') throw wrongState(request, 'changed');
+      if (changes.executingNode) await this.#checkPeer(tx, changes.executingNode);
+      const change: repo.MlaChange = {};
+      if (changes.executingNode !== undefined) change.executingNode = changes.executingNode;
+      if (changes.caseId !== undefined) change.caseId = changes.caseId;
+      if (changes.urgent !== undefined) change.urgent = changes.urgent;
+      if (changes.requestedDeadline !== undefined) change.requestedDeadline = changes.requestedDeadline;
+      if (changes.issuingAuthority) change.issuingAuthority = changes.issuingAuthority;
+      if (changes.executingAuthority) change.executingAuthority = changes.executingAuthority;
+      if (changes.measures) change.measures = changes.measures;
+      if (changes.offence) change.legalClassification = changes.offence.legalClassification;
+      if (changes.persons || changes.offence) {
+        const current = await this.#vault.open(tx, request);
+        const sealed = await this.#vault.seal(
+          tx,
+          id,
+          changes.persons ?? current.persons,
+          changes.offence?.summary ?? current.factsSummary,
+        );
+        Object.assign(change, sealed);
+      }
+      await repo.updateRequest(tx, id, change);
+      await this.#audit.record(tx, ctx, { action: 'mla.update', resource: `mla:${id}`, outcome: 'success' });
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Sends the draft to the executing node as `passage.mla.request`, in the transaction that marks it sent. */
+  async send(ctx: RequestContext, id: string): Promise<MlaView> {
+    await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
+    await this.#db.transaction(async (tx) => {
+      const request = await this.#load(tx, id);
+      if (request.side !== 'issuing' || request.state !== 'draft') throw wrongState(request, 'sent');
+      await this.#checkPeer(tx, request.executingNode);
+      const sentAt = this.#stamp();
+      const { persons, factsSummary } = await this.#vault.open(tx, request);
+      await repo.updateRequest(tx, id, { state: 'sent', sentAt });
+      await this.#log(tx, ctx, request, 'send', 'sent', sentAt, null);
+      await this.#messages.enqueue(
+        tx,
+        request.executingNode,
+        MLA_REQUEST,
+        {
+          requestId: id,
+          sentAt,
+          urgent: request.urgent,
+          requestedDeadline: request.requestedDeadline,
+          issuingAuthority: request.issuingAuthority,
+          executingAuthority: request.executingAuthority,
+          measures: request.measures,
+          persons,
+          offence: { legalClassification: request.legalClassification, summary: factsSummary },
+        },
+        { conversationId: id },
+      );
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Takes one step of the procedure on this node and tells the other node (`passage.mla.update`). */
+  async act(ctx: RequestContext, id: string, action: MlaAction, details: ActionDetails = {}): Promise<MlaView> {
+    if (action === 'return_evidence') throw invalid('Evidence is returned with its items: use returnEvidence.');
+    await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
+    await this.#db.transaction(async (tx) => this.#step(tx, ctx, await this.#load(tx, id), action, details));
+    return this.get(ctx, id);
+  }
+
+  /**
+   * Returns the evidence (executing side) as a custody transfer to the issuing node; the request becomes
+   * evidence_returned in the transfer's own transaction, so that neither happens without the other.
+   */
+  async returnEvidence(ctx: RequestContext, id: string, itemIds: string[]): Promise<MlaView> {
+    await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
+    const request = await this.#load(this.#db, id, false);
+    if (!nextState('return_evidence', request.side, request.state)) throw wrongState(request, 'given its evidence');
+    const transfers = this.#transfers();
+    if (!transfers) {
+      throw new AppError('transfers_unavailable', 503, 'This node cannot transfer evidence to another node yet.');
+    }
+    await transfers.send(
+      ctx,
+      { to: request.issuingNode, itemIds, context: { kind: 'mla', ref: id } },
+      async (tx, transferId) => {
+        await this.#step(tx, ctx, await this.#load(tx, id), 'return_evidence', { transferId });
+      },
+    );
+    return this.get(ctx, id);
+  }
+
+  /** The requests on this node with their clocks, newest first; without the persons concerned. */
+  async list(
+    ctx: RequestContext,
+    filter: { side?: Side; state?: MlaState; limit?: number; offset?: number } = {},
+    now = this.#now(),
+  ): Promise<{ total: number; requests: MlaView[] }> {
+    await this.#audit.authorize(ctx, 'mla.read');
+    const page = await repo.listRequests(this.#db, {
+      ...filter,
+      limit: Math.min(filter.limit ?? 50, 200),
+      offset: filter.offset ?? 0,
+    });
+    return { total: page.total, requests: page.requests.map((r) => present(r, now)) };
+  }
+
+  /**
+   * One request with its clocks and history. With a purpose, also the persons concerned and the summary of facts:
+   * a read of personal data, recorded in the audit trail with its purpose.
+   */
+  async get(ctx: RequestContext, id: string, purpose?: Purpose, now = this.#now()): Promise<MlaView> {
+    const ref = `mla:${id}`;
+    await this.#audit.authorize(ctx, 'mla.read', { ref });
+    if (purpose) await this.#audit.authorize(ctx, 'mla.read_persons', { ref, purpose });
+    const request = await this.#load(this.#db, id, false);
+    const history = await repo.history(this.#db, id);
+    if (!purpose) return { ...present(request, now), history };
+    const opened = await this.#db.transaction(async (tx) => {
+      await this.#audit.record(tx, ctx, { action: 'mla.read_persons', resource: ref, purpose, outcome: 'success' });
+      return this.#vault.open(tx, request);
+    });
+    return { ...present(request, now), ...opened, history };
+  }
+
+  /** The clocks of this node's requests that are approaching their due date or past it, most urgent first. */
+  async alerts(ctx: RequestContext, now = this.#now()) {
+    await this.#audit.authorize(ctx, 'mla.read');
+    const requests = await repo.openRequests(this.#db);
+    return requests
+      .flatMap((r) =>
+        alerting(clocksOf(r, now)).map((clock) => ({
+          requestId: r.id,
+          side: r.side,
+          peer: peerOf(r),
+          state: r.state,
+          urgent: r.urgent,
+          clock,
+        })),
+      )
+      .sort((a, b) => a.clock.due.localeCompare(b.clock.due));
+  }
+
+  async #step(tx: Queryable, ctx: RequestContext, request: repo.MlaRecord, action: MlaAction, details: ActionDetails) {
+    const next = nextState(action, request.side, request.state);
+    if (!next) throw wrongState(request, ACTION_PAST[action]);
+    const problem = detailsProblem(request, action, details);
+    if (problem) throw new AppError(problem.id, problem.id === 'invalid_request' ? 400 : 409, problem.message);
+    const at = this.#stamp();
+    // The executing node tells the issuing node when the request reached it, which the issuer's clocks count from.
+    const extra = action === 'acknowledge' ? { receivedAt: request.receivedAt ?? undefined } : {};
+    await repo.updateRequest(tx, request.id, changeFor(action, next, at, details));
+    await this.#log(tx, ctx, request, action, next, at, details.reason?.trim() ?? null);
+    await this.#messages.enqueue(
+      tx,
+      peerOf(request),
+      MLA_UPDATE,
+      {
+        requestId: request.id,
+        action,
+        state: next,
+        at,
+        ...(details.reason ? { reason: details.reason.trim() } : {}),
+        ...(details.extensionDays ? { extensionDays: details.extensionDays } : {}),
+        ...(details.postponedUntil ? { postponedUntil: details.postponedUntil } : {}),
+        ...(details.transferId ? { transferId: details.transferId } : {}),
+        ...extra,
+      },
+      { conversationId: request.id },
+    );
+  }
+
+  async #log(
+    tx: Queryable,
+    ctx: RequestContext,
+    request: repo.MlaRecord,
+    action: string,
+    state: MlaState,
+    at: string,
+    reason: string | null,
+  ) {
+    await repo.appendHistory(tx, request.id, { action, state, at, actor: actorRef(ctx.actor), reason });
+    await this.#audit.record(tx, ctx, { action: `mla.${action}`, resource: `mla:${request.id}`, outcome: 'success' });
+  }
+
+  /** In a transaction, the request is locked until it commits. */
+  async #load(q: Queryable, id: string, forUpdate = true): Promise<repo.MlaRecord> {
+    const found = await repo.findRequest(q, id, forUpdate);
+    if (!found) throw notFound('The MLA request');
+    return found;
+  }
+
+  async #checkPeer(q: Queryable, nodeId: string): Promise<void> {
+    if (nodeId === this.#nodeId) throw invalid('A request goes to another node (executingNode), not to this one.');
+    const peer = await findPeer(q, nodeId);
+    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
+    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
+  }
+
+  #checkInput(input: { requestedDeadline?: string | null }): void {
+    const deadline = input.requestedDeadline;
+    if (deadline && !isDay(deadline)) throw invalid('The requested deadline is not a date (YYYY-MM-DD).');
+    if (deadline && endOfDay(deadline) < this.#now().getTime()) throw invalid('The requested deadline has passed.');
+  }
+
+  #stamp(): string {
+    return this.#now().toISOString();
+  }
+}
+
+const ACTION_PAST: Record<MlaAction, string> = {
+  acknowledge: 'acknowledged',
+  recognise: 'recognised',
+  refuse: 'refused',
+  extend: 'extended',
+  start_execution: 'put into execution',
+  postpone: 'postponed',
+  executed: 'marked executed',
+  return_evidence: 'given its evidence',
+  close: 'closed',
+};
+
+function blankDates() {
+  return {
+    sentAt: null,
+    receivedAt: null,
+    acknowledgedAt: null,
+    decidedAt: null,
+    decision: null,
+    extensionDays: null,
+    extensionReason: null,
+    extendedAt: null,
+    executionStartedAt: null,
+    postponedUntil: null,
+    postponementReason: null,
+    postponedAt: null,
+    executedAt: null,
+    evidenceReturnedAt: null,
+    evidenceTransferId: null,
+    closedAt: null,
+  };
+}
+
+/** A request as the API shows it, without what it says about people (see `MlaService.get`). */
+export function present(r: repo.MlaRecord, now: Date): MlaView {
+  const {
+    personsSealed: _p,
+    factsSealed: _f,
+    extensionDays,
+    extensionReason,
+    extendedAt,
+    postponedUntil,
+    postponementReason,
+    postponedAt,
+    ...rest
+  } = r;
+  return {
+    ...rest,
+    peer: peerOf(r),
+    persons: null,
+    factsSummary: null,
+    extension: extensionDays ? { days: extensionDays, reason: extensionReason ?? '', at: extendedAt ?? '' } : null,
+    postponement: postponedUntil
+      ? { until: postponedUntil, reason: postponementReason ?? '', at: postponedAt ?? '' }
+      : null,
+    clocks: clocksOf(r, now),
+  };
+}

@@ -1,0 +1,311 @@
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
+import { operatorContext, runOperation } from '../../app/operations.ts';
+import type { Queryable } from '../../db/client.ts';
+import { MessagesService } from '../federation/messages.service.ts';
+import { MLA_UPDATE } from './mla.inbound.ts';
+import { type EvidenceTransfers, MlaService } from './mla.service.ts';
+import { DAY_MS } from './mla-clocks.ts';
+
+const ctx = operatorContext('test');
+let it_: TestNode;
+let md: TestNode;
+let itHeaders: Record<string, string>;
+let mdHeaders: Record<string, string>;
+
+async function listen(node: TestNode): Promise<string> {
+  await node.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = node.app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+beforeAll(async () => {
+  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
+  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
+  const itUrl = await listen(it_);
+  const mdUrl = await listen(md);
+  await it_.services.peers.add(ctx, { url: mdUrl, fingerprint: md.services.custody.fingerprint });
+  await md.services.peers.add(ctx, { url: itUrl, fingerprint: it_.services.custody.fingerprint });
+  itHeaders = (await signIn(it_.app, await buildUser(it_.services, 'prosecutor'))).headers;
+  mdHeaders = (await signIn(md.app, await buildUser(md.services, 'investigator'))).headers;
+});
+
+afterAll(async () => {
+  await it_?.close();
+  await md?.close();
+});
+
+const DRAFT = {
+  executingNode: 'node-md',
+  issuingAuthority: { name: 'Procura della Repubblica di Latina', country: 'IT' },
+  executingAuthority: { name: 'Procuratura Generală', country: 'MD' },
+  measures: [{ type: 'bank_records', description: 'Statements of the recruiting agency, 2024-2026' }],
+  persons: [{ name: 'Ion Rusu', role: 'suspect' }],
+  offence: { legalClassification: 'art. 601 c.p.', summary: 'Recruitment of farm workers by deception.' },
+};
+
+function call(
+  node: TestNode,
+  headers: Record<string, string>,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: object,
+) {
+  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+}
+const issuer = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  call(it_, itHeaders, method, url, payload);
+const executor = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  call(md, mdHeaders, method, url, payload);
+
+// A little ahead: the database stamps a queued message with its own clock, which may run ahead of this process's.
+const soon = () => new Date(Date.now() + 5000);
+
+/** Delivers what each node has queued, so that the other applies it. */
+async function exchange() {
+  await it_.services.messages.deliverDue(soon());
+  await md.services.messages.deliverDue(soon());
+}
+
+async function sentRequest(over: object = {}): Promise<string> {
+  const created = await issuer('POST', '/api/mla', { ...DRAFT, ...over });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  expect((await issuer('POST', `/api/mla/${id}/send`)).statusCode).toBe(200);
+  await exchange();
+  return id;
+}
+
+describe('MLA requests between two nodes', () => {
+  it('keeps the persons concerned encrypted and shows them only with a purpose, audited', async () => {
+    const created = await issuer('POST', '/api/mla', DRAFT);
+    expect(created.statusCode, created.body).toBe(201);
+    const draft = created.json();
+    expect(draft).toMatchObject({ side: 'issuing', state: 'draft', peer: 'node-md', persons: null, clocks: [] });
+    const [row] = await it_.services.db.query<Record<string, string>>('select * from mla_requests where id = $1', [
+      draft.id,
+    ]);
+    expect(JSON.stringify(row)).not.toContain('Rusu');
+    expect(JSON.stringify(row)).not.toContain('deception');
+
+    const read = await issuer('GET', `/api/mla/${draft.id}?purpose=investigation`);
+    expect(read.json()).toMatchObject({ persons: DRAFT.persons, factsSummary: DRAFT.offence.summary });
+    const audit = await it_.services.db.query<{ action: string; purpose: string }>(
+      'select action, purpose from audit_log where resource = $1 order by seq',
+      [`mla:${draft.id}`],
+    );
+    expect(audit).toEqual([
+      { action: 'mla.create', purpose: null },
+      { action: 'mla.read_persons', purpose: 'investigation' },
+    ]);
+
+    const patched = await issuer('PATCH', `/api/mla/${draft.id}`, { urgent: true, persons: [] });
+    expect(patched.json()).toMatchObject({ urgent: true });
+    expect((await issuer('GET', `/api/mla/${draft.id}?purpose=prosecution`)).json().persons).toEqual([]);
+  });
+
+  it('refuses a request to a node that is not a peer, and users without an MLA role', async () => {
+    const unknown = await issuer('POST', '/api/mla', { ...DRAFT, executingNode: 'node-ro' });
+    expect(unknown.json().error.id).toBe('peer_unknown');
+    const worker = (await signIn(it_.app, await buildUser(it_.services, 'case_worker'))).headers;
+    expect((await call(it_, worker, 'POST', '/api/mla', DRAFT)).statusCode).toBe(403);
+  });
+
+  it('runs draft → sent → acknowledged → recognised → executing → executed → closed on both nodes', async () => {
+    const id = await sentRequest();
+    expect((await issuer('PATCH', `/api/mla/${id}`, { urgent: true })).json().error.id).toBe('mla_wrong_state');
+
+    const received = (await executor('GET', `/api/mla/${id}?purpose=investigation`)).json();
+    expect(received).toMatchObject({ side: 'executing', state: 'sent', peer: 'node-it', persons: DRAFT.persons });
+    expect(received.receivedAt).not.toBeNull();
+    expect(received.clocks.map((c: { name: string }) => c.name)).toEqual(['acknowledgement', 'decision']);
+
+    // Out of order, or on the wrong side: refused, nothing changes.
+    expect((await executor('POST', `/api/mla/${id}/recognise`)).json().error.id).toBe('mla_wrong_state');
+    expect((await issuer('POST', `/api/mla/${id}/acknowledge`)).statusCode).toBe(409);
+
+    expect((await executor('POST', `/api/mla/${id}/acknowledge`)).json().state).toBe('acknowledged');
+    await exchange();
+    const acknowledged = (await issuer('GET', `/api/mla/${id}`)).json();
+    expect(acknowledged).toMatchObject({ state: 'acknowledged', receivedAt: received.receivedAt });
+    expect(acknowledged.clocks[0]).toMatchObject({ name: 'acknowledgement', state: 'met' });
+
+    const extension = { days: 20, reason: 'The bank answers slowly in August.' };
+    expect((await executor('POST', `/api/mla/${id}/extend`, { ...extension, days: 31 })).statusCode).toBe(400);
+    expect((await executor('POST', `/api/mla/${id}/extend`, { days: 5 })).statusCode).toBe(400);
+    expect((await executor('POST', `/api/mla/${id}/extend`, extension)).json().extension).toMatchObject(extension);
+    const again = await executor('POST', `/api/mla/${id}/extend`, { days: 5, reason: 'Once more.' });
+    expect([again.statusCode, again.json().error.id]).toEqual([409, 'mla_already_extended']);
+
+    for (const step of ['recognise', 'start-execution']) {
+      expect((await executor('POST', `/api/mla/${id}/${step}`)).statusCode).toBe(200);
+    }
+    const executing = (await executor('GET', `/api/mla/${id}`)).json();
+    const due = executing.clocks.find((c: { name: string }) => c.name === 'execution').due as string;
+    const earlier = { until: new Date(Date.parse(due) - DAY_MS).toISOString().slice(0, 10), reason: 'Witness abroad.' };
+    expect((await executor('POST', `/api/mla/${id}/postpone`, earlier)).statusCode).toBe(400);
+    const later = {
+      until: new Date(Date.parse(due) + 30 * DAY_MS).toISOString().slice(0, 10),
+      reason: 'Witness abroad.',
+    };
+    expect((await executor('POST', `/api/mla/${id}/postpone`, later)).json().postponement).toMatchObject(later);
+    expect((await executor('POST', `/api/mla/${id}/executed`)).json().state).toBe('executed');
+    await exchange();
+
+    const issuing = (await issuer('GET', `/api/mla/${id}`)).json();
+    expect(issuing).toMatchObject({
+      state: 'executed',
+      decision: 'recognised',
+      extension: { days: 20, reason: extension.reason },
+      postponement: later,
+    });
+    const executed = (await executor('GET', `/api/mla/${id}`)).json();
+    expect(issuing.clocks).toEqual(executed.clocks);
+    expect(issuing.clocks.map((c: { state: string }) => c.state)).toEqual(['met', 'met', 'met']);
+    expect(issuing.history.map((h: { action: string }) => h.action)).toEqual([
+      'create',
+      'send',
+      'acknowledge',
+      'extend',
+      'recognise',
+      'start_execution',
+      'postpone',
+      'executed',
+    ]);
+    expect(issuing.history[2].actor).toBe('node:node-md');
+
+    expect((await executor('POST', `/api/mla/${id}/close`)).statusCode).toBe(409);
+    expect((await issuer('POST', `/api/mla/${id}/close`)).json().state).toBe('closed');
+    await exchange();
+    expect((await executor('GET', `/api/mla/${id}`)).json()).toMatchObject({ state: 'closed' });
+
+    const listed = (await executor('GET', '/api/mla?side=executing&state=closed')).json();
+    expect(listed.requests.map((r: { id: string }) => r.id)).toContain(id);
+    expect(listed.requests.every((r: { persons: unknown }) => r.persons === null)).toBe(true);
+  });
+
+  it('refuses an update that does not fit the state machine, or for a request it does not hold', async () => {
+    const id = await sentRequest();
+    const forged = async (body: Record<string, unknown>) => {
+      const message = await md.services.db.transaction((tx) =>
+        md.services.messages.enqueue(tx, 'node-it', MLA_UPDATE, body, { conversationId: id }),
+      );
+      await md.services.messages.deliverDue(soon());
+      const history = await md.services.messages.history(ctx, { peer: 'node-it' });
+      return history.find((m) => m.id === message.id);
+    };
+    const at = new Date().toISOString();
+    expect(await forged({ requestId: id, action: 'executed', state: 'executed', at })).toMatchObject({
+      status: 'rejected',
+      reason: 'message_refused',
+    });
+    // The right step, but claiming the wrong resulting state.
+    expect(await forged({ requestId: id, action: 'acknowledge', state: 'recognised', at })).toMatchObject({
+      status: 'rejected',
+    });
+    expect(await forged({ requestId: ulid(), action: 'acknowledge', state: 'acknowledged', at })).toMatchObject({
+      status: 'rejected',
+    });
+    expect((await issuer('GET', `/api/mla/${id}`)).json()).toMatchObject({ state: 'sent', acknowledgedAt: null });
+    // A refused request can be closed by the issuer.
+    await executor('POST', `/api/mla/${id}/acknowledge`);
+    expect((await executor('POST', `/api/mla/${id}/refuse`, {})).statusCode).toBe(400);
+    expect((await executor('POST', `/api/mla/${id}/refuse`, { reason: 'Ne bis in idem.' })).json()).toMatchObject({
+      state: 'refused',
+      clocks: [{ state: 'met' }, { state: 'met' }],
+    });
+    await exchange();
+    expect((await issuer('POST', `/api/mla/${id}/close`)).json().state).toBe('closed');
+  });
+
+  it('raises approaching and breached clocks as alerts on both nodes', async () => {
+    const id = await sentRequest();
+    const sentAt = Date.parse((await issuer('GET', `/api/mla/${id}`)).json().sentAt);
+    const alertsAt = async (node: TestNode, days: number) =>
+      (await node.services.mla.alerts(ctx, new Date(sentAt + days * DAY_MS))).filter((a) => a.requestId === id);
+
+    for (const node of [it_, md]) {
+      expect(await alertsAt(node, 4)).toEqual([]);
+      expect((await alertsAt(node, 6)).map((a) => [a.clock.name, a.clock.state])).toEqual([
+        ['acknowledgement', 'approaching'],
+      ]);
+      expect((await alertsAt(node, 8)).map((a) => [a.clock.name, a.clock.state])).toEqual([
+        ['acknowledgement', 'breached'],
+      ]);
+      expect((await alertsAt(node, 29)).map((a) => [a.clock.name, a.clock.state])).toEqual([
+        ['acknowledgement', 'breached'],
+        ['decision', 'approaching'],
+      ]);
+    }
+    expect((await alertsAt(md, 8))[0]).toMatchObject({ side: 'executing', peer: 'node-it', state: 'sent' });
+    expect((await issuer('GET', '/api/mla/alerts')).statusCode).toBe(200);
+  });
+
+  it('shortens the clocks of an urgent request, and the execution to a requested deadline', async () => {
+    const deadline = new Date(Date.now() + 20 * DAY_MS).toISOString().slice(0, 10);
+    const id = await sentRequest({ urgent: true, requestedDeadline: deadline });
+    for (const step of ['acknowledge', 'recognise']) await executor('POST', `/api/mla/${id}/${step}`);
+    await exchange();
+    for (const node of [it_, md]) {
+      const request = await node.services.mla.get(ctx, id);
+      const due = Object.fromEntries(request.clocks.map((c) => [c.name, Date.parse(c.due)]));
+      const received = Date.parse(request.receivedAt as string);
+      expect(due.acknowledgement).toBe(received + DAY_MS);
+      expect(due.decision).toBe(received + 10 * DAY_MS);
+      expect(new Date(due.execution as number).toISOString()).toBe(`${deadline}T23:59:59.999Z`);
+    }
+  });
+
+  it('returns the evidence as a transfer, in the transaction of the transfer, and the issuer closes the request', async () => {
+    const id = await sentRequest();
+    for (const step of ['acknowledge', 'recognise', 'start-execution', 'executed']) {
+      await executor('POST', `/api/mla/${id}/${step}`);
+    }
+    const unavailable = await executor('POST', `/api/mla/${id}/return-evidence`, { itemIds: ['item-1'] });
+    expect([unavailable.statusCode, unavailable.json().error.id]).toEqual([503, 'transfers_unavailable']);
+
+    // The exchange module's transfers, as far as MLA uses them: the transfer and the caller's change in one transaction.
+    const sent: { to: string; itemIds: string[]; context: object }[] = [];
+    const transfers: EvidenceTransfers = {
+      async send(_ctx, input, within) {
+        sent.push(input);
+        await md.services.db.transaction((tx: Queryable) => within?.(tx, 'transfer-1') ?? Promise.resolve());
+        return { transferId: 'transfer-1' };
+      },
+    };
+    const { services } = md;
+    const messages = new MessagesService(services.db, services.audit, services.peers, {
+      nodeId: services.config.nodeId,
+      signingKey: services.keys.signingKey,
+    });
+    const mla = new MlaService(services.db, services.audit, messages, {
+      nodeId: services.config.nodeId,
+      kek: services.keys.kek,
+      transfers: () => transfers,
+    });
+    const investigator = {
+      actor: {
+        kind: 'user' as const,
+        userId: 'investigator-1',
+        memberships: [{ role: 'investigator' as const, agencyId: null }],
+      },
+      requestId: null,
+    };
+    const returned = await mla.returnEvidence(investigator, id, ['item-1', 'item-2']);
+    expect(returned).toMatchObject({ state: 'evidence_returned', evidenceTransferId: 'transfer-1' });
+    expect(sent).toEqual([{ to: 'node-it', itemIds: ['item-1', 'item-2'], context: { kind: 'mla', ref: id } }]);
+    await expect(mla.returnEvidence(investigator, id, ['item-1'])).rejects.toMatchObject({ id: 'mla_wrong_state' });
+    await exchange();
+    expect((await issuer('GET', `/api/mla/${id}`)).json()).toMatchObject({
+      state: 'evidence_returned',
+      evidenceTransferId: 'transfer-1',
+    });
+    expect((await issuer('POST', `/api/mla/${id}/close`)).json().state).toBe('closed');
+
+    const listed = (await runOperation(it_.services, 'mla.list', { side: 'issuing', state: 'closed' }, ctx)) as {
+      requests: { id: string }[];
+    };
+    expect(listed.requests.map((r) => r.id)).toContain(id);
+  });
+});
