@@ -23,6 +23,7 @@ import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federat
 import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
+import { jitRoutes, jitSchemas } from '../modules/jit/jit.routes.ts';
 import { mlaRoutes, mlaSchemas } from '../modules/mla/mla.routes.ts';
 import { opsRoutes } from '../modules/ops/ops.routes.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -103,6 +104,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...peerSchemas,
     ...messagesSchemas,
     ...mlaSchemas,
+    ...jitSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -158,6 +160,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(peersRoutes(services), { prefix: '/api' });
     await scope.register(messagesRoutes(services), { prefix: '/api' });
     await scope.register(mlaRoutes(services), { prefix: '/api' });
+    await scope.register(jitRoutes(services), { prefix: '/api' });
     await scope.register(inboxRoutes(services));
   });
   await registerWeb(app);

@@ -12,6 +12,7 @@ import { MessagesService } from '../modules/federation/messages.service.ts';
 import { PeersService } from '../modules/federation/peers.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
+import { JitService } from '../modules/jit/jit.service.ts';
 import { MlaService } from '../modules/mla/mla.service.ts';
 import type { Config } from './config.ts';
 import type { NodeKeys } from './keys.ts';
@@ -34,6 +35,7 @@ export interface Services {
   peers: PeersService;
   messages: MessagesService;
   mla: MlaService;
+  jits: JitService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -69,5 +71,6 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     peers,
     messages,
     mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek }),
+    jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek }),
   };
 }

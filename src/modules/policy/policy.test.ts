@@ -520,6 +520,43 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NO_ROLE,
     },
   },
+  'jit.read': {
+    purposes: ['investigation', 'prosecution'],
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      prosecutor: { withPurpose: OWN_AGENCY, withoutPurpose: ['purpose', 'purpose', 'scope'] },
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'jit.write': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'jit.manage': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: OWN_AGENCY,
+      node_admin: OWN_AGENCY,
+    },
+  },
 };
 
 const SECOND_FACTOR: Record<Role, boolean> = {

@@ -147,6 +147,20 @@ export const RULES = {
     purposes: ['case_management', 'administration'],
     console: true,
   },
+  /**
+   * Joint investigation teams: the investigators and prosecutors of the agencies of this node taking part in the JIT
+   * (`Resource.sharedWith`) work in its shared space and read it with a purpose. Coordinators and node administrators
+   * set JITs up and name the agencies taking part without reading the space; an investigator may too, for a JIT their
+   * agency is in.
+   */
+  'jit.read': {
+    roles: ['investigator', 'prosecutor'],
+    scope: 'agency',
+    shared: true,
+    purposes: ['investigation', 'prosecution'],
+  },
+  'jit.write': { roles: ['investigator', 'prosecutor'], scope: 'agency', shared: true },
+  'jit.manage': { roles: ['investigator', 'coordinator', 'node_admin'], scope: 'agency', shared: true },
 } as const satisfies Record<string, Rule>;
 export type Action = keyof typeof RULES;
 export const ACTIONS = Object.keys(RULES) as Action[];
