@@ -49,6 +49,28 @@ afterAll(async () => {
 });
 
 const node = (id: string) => nodes.get(id) as RunningNode;
+
+/**
+ * Delivers every queued message between the nodes, as their delivery workers would (and alongside them), until no
+ * node has one left to send.
+ */
+async function deliverAll(): Promise<void> {
+  for (let round = 0; round < 200; round++) {
+    let queued = 0;
+    for (const n of nodes.values()) {
+      // A little ahead: PostgreSQL stamps a queued message with its own clock.
+      await n.services.messages.deliverDue(new Date(Date.now() + 5000));
+      const [row] = await n.services.db.query<{ n: number }>(
+        "select count(*)::int as n from federation_messages where direction = 'out' and status = 'queued'",
+      );
+      queued += row?.n ?? 0;
+    }
+    if (queued === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('messages are still queued');
+}
+
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 describe("Ana's passage", () => {
@@ -414,5 +436,87 @@ describe("Ana's passage", () => {
     // Five items; per item its first event and the export, and the payslip's download.
     expect(report.counts).toMatchObject({ payloadFiles: 5, items: 5, events: 11 });
   });
-  it.todo('7. JIT, MLA request with statutory clocks and a cross-border referral between node-it and node-md (#5)');
+  it("7. Cooperation: a joint team of node-it and node-md, and an MLA request for the agency's bank records executed within its clocks", async () => {
+    const it_ = node('node-it');
+    const md = node('node-md');
+    const ctx = operatorContext('scenario');
+    // The administrators read each other's key fingerprint out of band and add each other as peers.
+    await it_.services.peers.add(ctx, { url: md.url, fingerprint: md.services.peers.fingerprint });
+    await md.services.peers.add(ctx, { url: it_.url, fingerprint: it_.services.peers.fingerprint });
+    const [police] = (await md.services.users.listAgencies(ctx)).filter((a) => a.orgType === 'LawEnforcement');
+    const moldova = {
+      police: police?.id as string,
+      investigator: await staff(md, police?.id as string, 'investigator', 'Ion Rotaru'),
+      coordinator: await staff(md, null, 'coordinator', 'Natalia Cojocaru'),
+    };
+    const inspectorate = (await it_.services.users.listAgencies(ctx)).find((a) => a.orgType === 'LabourInspectorate');
+
+    // The joint investigation team: one shared space, the same on both nodes, nothing on node-ro.
+    const jit = await italy.inspector.ok<{ id: string }>('POST', '/api/jits', {
+      name: 'JIT Latina–Chișinău',
+      purpose: 'Recruitment by Agro Job Consult SRL for forced labour in Latina',
+      parties: ['node-md'],
+      startsOn: '2026-06-20',
+      endsOn: '2027-06-19',
+      agencyIds: [inspectorate?.id],
+    });
+    await deliverAll();
+    // On node-md, its coordinator names the police as taking part: from then on they read and write the space.
+    await moldova.coordinator.ok('POST', `/api/jits/${jit.id}/agencies`, { agencyId: moldova.police });
+    await moldova.investigator.ok('POST', `/api/jits/${jit.id}/messages`, {
+      text: 'The agency is registered in Chișinău; we hold a complaint by another worker.',
+    });
+    await italy.inspector.ok('POST', `/api/jits/${jit.id}/tasks`, {
+      title: "Trace the agency's payments to the employer",
+      assignedNode: 'node-md',
+    });
+    await deliverAll();
+    type Space = { timeline: { id: string; node: string; kind: string }[]; members: { node: string }[] };
+    const read = (client: Client) => client.ok<Space>('GET', `/api/jits/${jit.id}?purpose=investigation`);
+    const [inItaly, inMoldova] = [await read(italy.inspector), await read(moldova.investigator)];
+    expect(inItaly.timeline.map((e) => e.id)).toEqual(inMoldova.timeline.map((e) => e.id));
+    expect(inItaly.timeline.map((e) => [e.node, e.kind])).toEqual(
+      expect.arrayContaining([
+        ['node-md', 'member'],
+        ['node-md', 'message'],
+        ['node-it', 'task'],
+      ]),
+    );
+    expect(await node('node-ro').services.db.query('select id from jits')).toEqual([]);
+
+    // The MLA request for the bank records, issued by node-it and executed by node-md within its clocks.
+    const request = await italy.inspector.ok<{ id: string }>('POST', '/api/mla', {
+      executingNode: 'node-md',
+      caseId: italy.caseId,
+      issuingAuthority: { name: 'Procura della Repubblica di Latina', country: 'IT' },
+      executingAuthority: { name: 'Procuratura Generală a Republicii Moldova', country: 'MD' },
+      measures: [{ type: 'bank_records', description: 'Accounts held by Agro Job Consult SRL, 2026-01 to 2026-06' }],
+      persons: [{ name: 'Agro Job Consult SRL', role: 'account_holder' }],
+      offence: {
+        legalClassification: 'Art. 601 c.p. (tratta di persone); art. 603-bis c.p.',
+        summary: 'Recruitment in Moldova for farm work in Latina; passports kept, wages withheld.',
+      },
+    });
+    await italy.inspector.ok('POST', `/api/mla/${request.id}/send`);
+    await deliverAll();
+    for (const step of ['acknowledge', 'recognise', 'start-execution', 'executed']) {
+      await moldova.investigator.ok('POST', `/api/mla/${request.id}/${step}`);
+      await deliverAll();
+    }
+    type Mla = { state: string; clocks: { name: string; state: string }[] };
+    const issued = await italy.inspector.ok<Mla>('GET', `/api/mla/${request.id}`);
+    expect(issued.state).toBe('executed');
+    expect(issued.clocks.map((c) => [c.name, c.state])).toEqual([
+      ['acknowledgement', 'met'],
+      ['decision', 'met'],
+      ['execution', 'met'],
+    ]);
+    expect(await moldova.investigator.ok<Mla>('GET', `/api/mla/${request.id}`)).toMatchObject({
+      state: 'executed',
+      clocks: issued.clocks,
+    });
+  });
+  it.todo(
+    '7. The bank records return with custody proofs that verify on node-it; the family is referred to a Moldovan NGO (#5)',
+  );
 });

@@ -14,8 +14,8 @@ export interface Client {
 
 const PASSWORD = 'a long scenario password';
 
-/** Adds a person with one role in an agency of the node, and signs them in over real HTTP. */
-export async function staff(node: RunningNode, agencyId: string, role: Role, name: string): Promise<Client> {
+/** Adds a person with one role in an agency of the node (null: node-wide), and signs them in over real HTTP. */
+export async function staff(node: RunningNode, agencyId: string | null, role: Role, name: string): Promise<Client> {
   const email = `${name.toLowerCase().replace(/\W+/g, '.')}@${node.services.config.nodeId}.example`;
   const created = await node.services.users.createUser(operatorContext('scenario'), {
     email,
