@@ -49,7 +49,11 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     country: config.country,
     signingKey: keys.signingKey,
   });
-  const messages = new MessagesService(db, audit, peers, { nodeId: config.nodeId, signingKey: keys.signingKey });
+  const messages = new MessagesService(db, audit, peers, {
+    nodeId: config.nodeId,
+    signingKey: keys.signingKey,
+    kek: keys.kek,
+  });
   const evidence = new EvidenceService(db, audit, custody, store, {
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,

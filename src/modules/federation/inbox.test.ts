@@ -96,6 +96,15 @@ describe('the federation inbox', () => {
     // The same signed bytes on both sides: what was sent, and what was answered.
     expect(inbound?.jws).toBe(out?.jws);
     expect(inbound?.receipt).toBe(out?.receipt);
+    // At rest, both copies are encrypted: nothing of the payload is in the table.
+    const payload = out?.jws.split('.')[1] as string;
+    for (const node of [md.node, it_.node]) {
+      const rows = await node.services.db.query<{ jws: string }>('select jws from federation_messages where id = $1', [
+        sent.message.id,
+      ]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.jws).not.toContain(payload.slice(0, 40));
+    }
   });
 
   it('refuses a replayed id, whatever the content, and records the message once', async () => {

@@ -10,7 +10,9 @@ import { Compile } from 'typebox/compile';
 import { monotonicFactory } from 'ulid';
 import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
+import { decryptField, encryptField } from '../../lib/data-keys.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
+import { NodeSecretKey } from '../../lib/node-secret-key.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import * as repo from './messages.repository.ts';
 import {
@@ -82,6 +84,12 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
 }
 const MAX_RECEIPT_BYTES = 64 * 1024;
 
+/** What a stored message's encryption is bound to: its direction, peer and id. */
+const messageContext = (key: { direction: 'in' | 'out'; peer: string; id: string }) => ({
+  survivorId: `${key.direction}:${key.peer}:${key.id}`,
+  field: 'federation_message',
+});
+
 /** Built in: a message with no effect, to check that two nodes reach and trust each other (`passage peer ping`). */
 export const PING = 'passage.ping';
 const PingBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
@@ -92,12 +100,20 @@ export class MessagesService {
   readonly #peers: PeerDirectory;
   readonly #nodeId: string;
   readonly #signer: Signer;
+  /** Stored messages are encrypted at rest: their bodies may name people (an MLA request's persons concerned). */
+  readonly #vault: NodeSecretKey;
   readonly #inFlight = new Set<string>();
   #wake: (() => void) | undefined;
   readonly #handlers = new Map<string, { check: ReturnType<typeof Compile>; accept?: MessageHandler['accept'] }>();
 
-  constructor(db: Db, audit: AuditService, peers: PeerDirectory, self: { nodeId: string; signingKey: KeyObject }) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    peers: PeerDirectory,
+    self: { nodeId: string; signingKey: KeyObject; kek: Buffer },
+  ) {
     this.#db = db;
+    this.#vault = new NodeSecretKey('federation-message-key', self.kek);
     this.#audit = audit;
     this.#peers = peers;
     this.#nodeId = self.nodeId;
@@ -147,7 +163,13 @@ export class MessagesService {
         const fresh = await this.#db.transaction(async (tx) => {
           const fresh = await repo.insertMessage(
             tx,
-            { direction: 'in', peer: verified.from, message: verified, jws, status: outcome.status },
+            {
+              direction: 'in',
+              peer: verified.from,
+              message: verified,
+              jws: await this.#seal(tx, { direction: 'in', peer: verified.from, id: verified.id }, jws),
+              status: outcome.status,
+            },
             { reason: outcome.reason, receipt, receiptAt: receivedAt },
           );
           if (fresh && !refusal) await handler?.accept?.(tx, verified);
@@ -219,7 +241,7 @@ export class MessagesService {
       replyTo: options.replyTo ?? null,
       body,
     };
-    const jws = await signMessage(message, this.#signer);
+    const jws = await this.#seal(tx, { direction: 'out', peer: to, id }, await signMessage(message, this.#signer));
     await repo.insertMessage(tx, { direction: 'out', peer: to, message, jws, status: 'queued' });
     return message;
   }
@@ -315,7 +337,8 @@ export class MessagesService {
   /** The messages exchanged with peers, newest first. */
   async history(ctx: RequestContext, filter: { peer?: string; conversationId?: string; limit?: number } = {}) {
     await this.#audit.authorize(ctx, 'peer.read');
-    return repo.listMessages(this.#db, { ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
+    const rows = await repo.listMessages(this.#db, { ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
+    return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#open(row) })));
   }
 
   /** One delivery attempt of a queued message, recorded: the receipt, or the failure and when to try again. */
@@ -328,9 +351,10 @@ export class MessagesService {
         ? { error: 'peer_unknown' }
         : peer.status !== 'active'
           ? { error: 'peer_suspended' }
-          : await this.#deliver(peer, row);
+          : await this.#deliver(peer, { ...row, jws: await this.#open(row) });
       if ('receipt' in answer) {
-        const { receipt, jws, sent } = answer;
+        const { receipt, jws } = answer;
+        const sent = await this.#seal(this.#db, { direction: 'out', ...key }, answer.sent);
         await repo.recordReceipt(this.#db, key, { ...receipt, sent, receipt: jws, receiptAt: receipt.receivedAt });
         return { status: receipt.status, reason: receipt.reason, receipt };
       }
@@ -396,6 +420,14 @@ export class MessagesService {
     } catch {
       return { error: 'receipt_invalid' };
     }
+  }
+
+  async #seal(q: Queryable, key: { direction: 'in' | 'out'; peer: string; id: string }, jws: string) {
+    return encryptField(await this.#vault.get(q), jws, messageContext(key));
+  }
+
+  async #open(row: repo.MessageRow, q: Queryable = this.#db): Promise<string> {
+    return decryptField(await this.#vault.get(q), row.jws, messageContext(row));
   }
 
   #log(message: string, error?: unknown): void {

@@ -296,6 +296,7 @@ describe('evidence shared in a JIT', () => {
     const messages = new MessagesService(services.db, services.audit, services.peers, {
       nodeId: services.config.nodeId,
       signingKey: services.keys.signingKey,
+      kek: services.keys.kek,
     });
     const jits = new JitService(services.db, services.audit, messages, {
       nodeId: services.config.nodeId,

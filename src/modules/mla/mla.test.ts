@@ -278,6 +278,7 @@ describe('MLA requests between two nodes', () => {
     const messages = new MessagesService(services.db, services.audit, services.peers, {
       nodeId: services.config.nodeId,
       signingKey: services.keys.signingKey,
+      kek: services.keys.kek,
     });
     const mla = new MlaService(services.db, services.audit, messages, {
       nodeId: services.config.nodeId,
