@@ -1,0 +1,104 @@
+/**
+ * The MLA API as the web app sees it: requests for mutual legal assistance to and from peer nodes, with their
+ * statutory clocks. Types, states, measures and roles come from the server's own modules, so that the app offers
+ * exactly what the node accepts.
+ */
+import type { MlaChanges, NewMlaRequest } from '../../../../modules/mla/mla.schema.ts';
+import type { MlaService, MlaView } from '../../../../modules/mla/mla.service.ts';
+import type { Clock, ClockName, ClockState } from '../../../../modules/mla/mla-clocks.ts';
+import { MAX_EXTENSION_DAYS } from '../../../../modules/mla/mla-clocks.ts';
+import {
+  MEASURES,
+  MLA_ACTIONS,
+  MLA_STATES,
+  type MlaAction,
+  type MlaState,
+  nextState,
+  PERSON_ROLES,
+  SIDES,
+  type Side,
+} from '../../../../modules/mla/mla-states.ts';
+import { RULES } from '../../../../modules/policy/policy.ts';
+import { type Purpose, request } from '../../../api.ts';
+
+export type { Clock, ClockName, ClockState, MlaAction, MlaState, Side };
+export { MAX_EXTENSION_DAYS, MEASURES, MLA_ACTIONS, MLA_STATES, nextState, PERSON_ROLES, SIDES };
+
+export type MlaRequest = MlaView;
+export type HistoryEntry = NonNullable<MlaView['history']>[number];
+/** A clock approaching its due date or past it, with the request it runs for. */
+export type MlaAlert = Awaited<ReturnType<MlaService['alerts']>>[number];
+export type Measure = (typeof MEASURES)[number];
+export type PersonRole = (typeof PERSON_ROLES)[number];
+export const isMeasure = (type: string): type is Measure => MEASURES.some((known) => known === type);
+export const isPersonRole = (role: string): role is PersonRole => PERSON_ROLES.some((known) => known === role);
+
+export interface PersonConcerned {
+  name: string;
+  role: PersonRole;
+}
+
+/**
+ * A new request as the server's NewMlaRequest takes it, with its measure types and person roles spelled out: the
+ * schema builds those unions from arrays, which TypeScript cannot read back.
+ */
+export type NewRequest = Omit<NewMlaRequest, 'measures' | 'persons'> & {
+  measures: { type: Measure; description?: string }[];
+  persons: PersonConcerned[];
+};
+/** Any field of a draft, as the server's MlaChanges. */
+export type RequestChanges = Partial<NewRequest> & Omit<MlaChanges, 'measures' | 'persons'>;
+
+/** The purposes for which the persons concerned and the summary of facts may be read. */
+export const PERSONS_PURPOSES: readonly Purpose[] = RULES['mla.read_persons'].purposes;
+
+/** The steps after sending that take no details: a button each. */
+export const PLAIN_STEPS = ['acknowledge', 'recognise', 'start_execution', 'executed'] as const;
+export type PlainStep = (typeof PLAIN_STEPS)[number];
+
+export interface MlaFilter {
+  side?: Side;
+  state?: MlaState;
+  limit: number;
+  offset: number;
+}
+
+const path = (id: string, rest = '') => `/api/mla/${encodeURIComponent(id)}${rest}`;
+const stepPath: Record<Exclude<MlaAction, 'return_evidence'>, string> = {
+  acknowledge: 'acknowledge',
+  recognise: 'recognise',
+  refuse: 'refuse',
+  extend: 'extend',
+  start_execution: 'start-execution',
+  postpone: 'postpone',
+  executed: 'executed',
+  close: 'close',
+};
+
+export const mlaApi = {
+  list(filter: MlaFilter): Promise<{ total: number; requests: MlaRequest[] }> {
+    const params = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
+    if (filter.side) params.set('side', filter.side);
+    if (filter.state) params.set('state', filter.state);
+    return request('GET', `/api/mla?${params}`);
+  },
+  alerts: () => request<MlaAlert[]>('GET', '/api/mla/alerts'),
+  /** With a purpose, the persons concerned and the summary of facts too; the node records that read. */
+  get: (id: string, purpose?: Purpose) =>
+    request<MlaRequest>('GET', path(id, purpose ? `?${new URLSearchParams({ purpose })}` : '')),
+  create: (draft: NewRequest) => request<MlaRequest>('POST', '/api/mla', draft),
+  update: (id: string, changes: RequestChanges) => request<MlaRequest>('PATCH', path(id), changes),
+  send: (id: string) => request<MlaRequest>('POST', path(id, '/send')),
+  step: (id: string, step: PlainStep | 'close') => request<MlaRequest>('POST', path(id, `/${stepPath[step]}`)),
+  refuse: (id: string, reason: string) => request<MlaRequest>('POST', path(id, '/refuse'), { reason }),
+  extend: (id: string, days: number, reason: string) =>
+    request<MlaRequest>('POST', path(id, '/extend'), { days, reason }),
+  postpone: (id: string, until: string, reason: string) =>
+    request<MlaRequest>('POST', path(id, '/postpone'), { until, reason }),
+  returnEvidence: (id: string, itemIds: string[]) =>
+    request<MlaRequest>('POST', path(id, '/return-evidence'), { itemIds }),
+};
+
+/** Whether `action` is open to this node on `request` now, as the server's own state table says. */
+export const opens = (request: MlaRequest, action: MlaAction) =>
+  nextState(action, request.side, request.state) !== null;

@@ -1,0 +1,204 @@
+/**
+ * A legal assistance request from the demo node (node-it) to a second node started in this test process on a port of
+ * its own, peered both ways: node-it's investigator drafts it in the UI (a mistake is refused beside its field), sends
+ * it, and sees its clocks; the other node acknowledges and recognises it through its services, and node-it's page
+ * shows each step, the clocks met or running, and the history naming the other node. The persons concerned show only
+ * after a purpose is given.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type APIRequestContext, request } from '@playwright/test';
+import { loadConfig } from '../../src/app/config.ts';
+import { ensureKeys } from '../../src/app/keys.ts';
+import { type RunningNode, startNode } from '../../src/app/node.ts';
+import { operatorContext } from '../../src/app/operations.ts';
+import type { RequestContext } from '../../src/modules/audit/audit.service.ts';
+import { buildUser } from '../helpers.ts';
+import { BASE_URL } from './environment.ts';
+import { demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+
+// Its own id, so that this spec and peers.spec.ts (which adds and removes node-md) never trip over one another's peer.
+const EXECUTOR = 'node-md-mla';
+
+let moldova: RunningNode;
+let moldovaDir = '';
+let admin: APIRequestContext;
+let investigator: RequestContext;
+
+/** node-it's administrator, signed in over the API, to add the other node to node-it's trust list. */
+async function adminSession(): Promise<APIRequestContext> {
+  const user = demoUser('node_admin');
+  const context = await request.newContext({ baseURL: BASE_URL });
+  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
+  expect(login.ok()).toBe(true);
+  let session = (await login.json()) as { stage: string; csrfToken: string };
+  if (session.stage === 'second_factor') {
+    const second = await context.post('/api/auth/second-factor', {
+      data: { code: await totp(user) },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    expect(second.ok()).toBe(true);
+    session = await second.json();
+  }
+  return request.newContext({
+    baseURL: BASE_URL,
+    storageState: await context.storageState(),
+    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  moldovaDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-mla-'));
+  const config = loadConfig(
+    { dataDir: moldovaDir },
+    {
+      PASSAGE_NODE_ID: EXECUTOR,
+      PASSAGE_COUNTRY: 'MD',
+      PASSAGE_NODE_NAME: 'Passage Moldova',
+      PASSAGE_PORT: '0',
+    },
+  );
+  ensureKeys(config);
+  moldova = await startNode(config, { logger: false });
+
+  admin = await adminSession();
+  const added = await admin.post('/api/peers', {
+    data: { url: moldova.url, fingerprint: moldova.services.peers.fingerprint },
+  });
+  expect(added.ok(), await added.text()).toBe(true);
+  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
+  await moldova.services.peers.add(operatorContext('test'), {
+    url: BASE_URL,
+    fingerprint: document.keys[0]?.kid ?? '',
+  });
+
+  const user = await buildUser(moldova.services, 'investigator');
+  investigator = {
+    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'investigator', agencyId: user.agencyId }] },
+    requestId: null,
+  };
+});
+
+test.afterAll(async () => {
+  await admin?.delete(`/api/peers/${EXECUTOR}`);
+  await admin?.dispose();
+  await moldova?.close();
+  if (moldovaDir) rmSync(moldovaDir, { recursive: true, force: true });
+});
+
+test('an investigator drafts and sends a request, and follows the other node acknowledging and recognising it', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const classification = `art. 601 c.p. ${Date.now()}`;
+
+  await signIn(page, demoUser('investigator'));
+  await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Cooperation' }).click();
+  await page.getByRole('link', { name: 'Legal assistance requests' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Legal assistance requests' })).toBeFocused();
+  await expect(page.getByRole('region', { name: 'Deadlines to watch' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByRole('link', { name: 'New request' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'New legal assistance request' })).toBeFocused();
+  const form = page.getByRole('form', { name: 'The request' });
+  await form.getByLabel('Executing node').fill(EXECUTOR);
+  const issuing = form.getByRole('group', { name: 'Issuing authority' });
+  await issuing.getByLabel('Name').fill('Procura della Repubblica di Latina');
+  await issuing.getByLabel('Country').fill('IT');
+  const executing = form.getByRole('group', { name: 'Executing authority' });
+  await executing.getByLabel('Name').fill('Procuratura Generală');
+  await executing.getByLabel('Country').fill('md');
+  await form.getByLabel('Legal classification').fill(classification);
+  await form.getByLabel('Summary of the facts').fill('Recruitment of farm workers by deception.');
+
+  // No measure chosen: refused beside the measures, which take the focus.
+  await form.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Choose at least one measure.');
+  const bankRecords = form.getByRole('checkbox', { name: 'Bank records' });
+  await expect(bankRecords).toBeFocused();
+  await expect(bankRecords).toHaveAttribute('aria-invalid', 'true');
+  await bankRecords.check();
+  await form.getByLabel('What exactly is asked (Bank records), optional').fill('Statements of the recruiting agency');
+  await form.getByRole('button', { name: 'Add a person' }).click();
+  const person = form.getByRole('group', { name: 'Person 1' });
+  await expect(person.getByLabel('Name')).toBeFocused();
+  await person.getByLabel('Name').fill('Ion Rusu');
+  await person.getByLabel('Role').selectOption('suspect');
+  expect(await seriousViolations(page)).toEqual([]);
+  await form.getByRole('button', { name: 'Save the draft' }).click();
+
+  // The draft's page: nothing has left the node yet.
+  const heading = page.getByRole('heading', { level: 1, name: `Request to ${EXECUTOR}` });
+  await expect(heading).toBeFocused();
+  const facts = page.locator('dl.facts');
+  await expect(facts).toContainText('Draft');
+  await expect(facts).toContainText('Bank records — Statements of the recruiting agency');
+  await expect(page.getByText('The deadlines start when the executing node receives the request.')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByRole('button', { name: `Send to ${EXECUTOR}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Send this request to ${EXECUTOR}?` });
+  await dialog.getByRole('button', { name: `Send to ${EXECUTOR}` }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'The request was sent' })).toBeFocused();
+  await expect(facts).toContainText('Sent');
+  const clocks = page.getByRole('table', { name: 'Statutory deadlines of this request' });
+  await expect(clocks.getByRole('row', { name: /^Acknowledgement/ })).toContainText(/\d+ days left/);
+  await expect(clocks.getByRole('row', { name: /^Decision/ })).toContainText(/\d+ days left/);
+  await expect(page.getByRole('region', { name: 'Next steps' })).toContainText(
+    'There is no step for this node to take now.',
+  );
+  const id = page.url().split('/').pop() ?? '';
+
+  // The other node has the request once its outbox delivery has run; it acknowledges it.
+  await expect
+    .poll(async () => (await moldova.services.mla.list(investigator, { side: 'executing' })).requests.map((r) => r.id))
+    .toContain(id);
+  await moldova.services.mla.act(investigator, id, 'acknowledge');
+  const refresh = page.getByRole('button', { name: 'Check for updates' });
+  await expect(async () => {
+    await refresh.click();
+    await expect(facts).toContainText('Acknowledged', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(clocks.getByRole('row', { name: /^Acknowledgement/ })).toContainText('met');
+
+  await moldova.services.mla.act(investigator, id, 'recognise');
+  await expect(async () => {
+    await refresh.click();
+    await expect(facts).toContainText('Recognised', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(clocks.getByRole('row', { name: /^Decision/ })).toContainText('met');
+  await expect(clocks.getByRole('row', { name: /^Execution/ })).toContainText(/\d+ days left/);
+  const history = page.getByRole('table', { name: /steps, oldest first/ });
+  await expect(history.getByRole('row', { name: /Receipt acknowledged/ })).toContainText(`Node ${EXECUTOR}`);
+  await expect(history.getByRole('row', { name: /Recognised/ })).toContainText(`Node ${EXECUTOR}`);
+  await expect(history.getByRole('row', { name: /Drafted/ })).toContainText('You');
+
+  // The persons concerned show only once a purpose is given.
+  const persons = page.getByRole('region', { name: 'Persons concerned and facts' });
+  await expect(persons).not.toContainText('Ion Rusu');
+  await persons.getByRole('button', { name: 'Show' }).click();
+  await expect(persons.getByRole('alert')).toContainText('Choose why you need to read the persons concerned');
+  await persons.getByLabel('Purpose').selectOption('investigation');
+  await persons.getByRole('button', { name: 'Show' }).click();
+  await expect(persons.getByText('Shown for the purpose Investigation.')).toBeFocused();
+  await expect(persons.getByRole('row', { name: /Ion Rusu/ })).toContainText('Suspect');
+  await expect(persons).toContainText('Recruitment of farm workers by deception.');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The list shows the request with its state and clocks, issued by this node.
+  await page.getByRole('link', { name: 'All legal assistance requests' }).click();
+  const filters = page.getByRole('form', { name: 'Filter the requests' });
+  await filters.getByLabel('Side').selectOption('issuing');
+  await filters.getByLabel('State').selectOption('recognised');
+  await filters.getByRole('button', { name: 'Show' }).click();
+  const row = page.getByRole('row', { name: new RegExp(classification.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+  await expect(row).toContainText('Issued by this node');
+  await expect(row).toContainText(EXECUTOR);
+  await expect(row).toContainText('Recognised');
+  await expect(row).toContainText(/Execution: \d+ days left/);
+  expect(await seriousViolations(page)).toEqual([]);
+});
