@@ -17,6 +17,7 @@ import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
 import { photosRoutes } from '../modules/cases/photos.routes.ts';
 import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
 import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
+import { transferSchemas, transfersRoutes } from '../modules/exchange/transfers.routes.ts';
 import { inboxRoutes } from '../modules/federation/inbox.routes.ts';
 import { messagesRoutes, messagesSchemas } from '../modules/federation/messages.routes.ts';
 import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federation/peers.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...careSchemas,
     ...custodySchemas,
     ...evidenceSchemas,
+    ...transferSchemas,
     ...peerSchemas,
     ...messagesSchemas,
     ...mlaSchemas,
@@ -155,6 +157,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(photosRoutes(services), { prefix: '/api' });
     await scope.register(careRoutes(services), { prefix: '/api' });
     await scope.register(evidenceRoutes(services), { prefix: '/api' });
+    await scope.register(transfersRoutes(services), { prefix: '/api' });
     await scope.register(custodyRoutes(services), { prefix: '/api' });
     await scope.register(nodeDocumentRoutes(services));
     await scope.register(peersRoutes(services), { prefix: '/api' });

@@ -8,6 +8,7 @@ import { CustodyLogService } from '../modules/custody/custody.service.ts';
 import { FileBlobStore } from '../modules/evidence/blob-store.ts';
 import { EvidenceService } from '../modules/evidence/evidence.service.ts';
 import { EvidencePackages } from '../modules/evidence/evidence-package.ts';
+import { TransfersService } from '../modules/exchange/transfers.service.ts';
 import { MessagesService } from '../modules/federation/messages.service.ts';
 import { PeersService } from '../modules/federation/peers.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
@@ -36,6 +37,8 @@ export interface Services {
   messages: MessagesService;
   mla: MlaService;
   jits: JitService;
+  /** Evidence transfers to and from other nodes, and permissions under the handling codes that travel with them. */
+  transfers: TransfersService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -58,6 +61,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
   });
+  const transfers = new TransfersService(db, audit, { messages, evidence, custody, peers }, { nodeId: config.nodeId });
   return {
     config,
     db,
@@ -71,10 +75,13 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     htcds: new HtcdsExchangeService(cases),
     custody,
     evidence,
-    evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName),
+    evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName, (ctx, items) =>
+      transfers.checkExport(ctx, items),
+    ),
     peers,
     messages,
-    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek }),
-    jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek }),
+    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
+    jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
+    transfers,
   };
 }

@@ -16,6 +16,12 @@ import type { BlobStore } from './blob-store.ts';
 import * as repo from './evidence.repository.ts';
 import type { EvidenceService } from './evidence.service.ts';
 
+/**
+ * Refuses items that may not go into a package: items received from another node under a handling code that bars
+ * court use, unless their provider allowed it (the exchange module checks).
+ */
+export type ExportCheck = (ctx: RequestContext, items: readonly repo.EvidenceItemRow[]) => Promise<void>;
+
 export class EvidencePackages {
   readonly #db: Db;
   readonly #audit: AuditService;
@@ -23,6 +29,7 @@ export class EvidencePackages {
   readonly #custody: CustodyLogService;
   readonly #store: BlobStore;
   readonly #organization: string;
+  readonly #exportCheck: ExportCheck | undefined;
 
   constructor(
     db: Db,
@@ -31,6 +38,7 @@ export class EvidencePackages {
     custody: CustodyLogService,
     store: BlobStore,
     organization: string,
+    exportCheck?: ExportCheck,
   ) {
     this.#db = db;
     this.#audit = audit;
@@ -38,6 +46,7 @@ export class EvidencePackages {
     this.#custody = custody;
     this.#store = store;
     this.#organization = organization;
+    this.#exportCheck = exportCheck;
   }
 
   /**
@@ -50,6 +59,7 @@ export class EvidencePackages {
     await authorizeCase(this.#db, this.#audit, ctx, 'evidence.export', found);
     const items = await repo.itemsOfCase(this.#db, found.id);
     if (items.length === 0) throw new AppError('evidence_none', 409, 'This case has no evidence to export.');
+    await this.#exportCheck?.(ctx, items);
     const packageId = ulid();
     await this.#db.transaction(async (tx) => {
       for (const item of items)

@@ -326,12 +326,12 @@ describe('evidence shared in a JIT', () => {
     expect(space.timeline.find((e: { kind: string }) => e.kind === 'evidence')).toEqual(entry);
   });
 
-  it('says so when this node cannot transfer evidence yet', async () => {
+  it('refuses to share evidence this node does not hold', async () => {
     const jit = await newJit();
     const shared = await call(md, mdInvestigator, 'POST', `/api/jits/${jit.id}/evidence`, {
       to: 'node-ro',
       itemIds: ['x'],
     });
-    expect(shared.statusCode).toBe(503);
+    expect([shared.statusCode, shared.json().error.id]).toEqual([404, 'not_found']);
   });
 });

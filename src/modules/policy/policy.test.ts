@@ -470,6 +470,43 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NO_ROLE,
     },
   },
+  'evidence.transfer': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: ANYWHERE,
+      prosecutor: ANYWHERE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.transfer_read': {
+    purposes: ['investigation', 'prosecution'],
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: { withPurpose: ANYWHERE, withoutPurpose: ['purpose', 'purpose', 'purpose'] },
+      prosecutor: { withPurpose: ANYWHERE, withoutPurpose: ['purpose', 'purpose', 'purpose'] },
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'evidence.permission': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: OWN_AGENCY,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
   'mla.read': {
     roles: {
       case_worker: NO_ROLE,

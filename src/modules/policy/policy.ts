@@ -130,6 +130,20 @@ export const RULES = {
   'evidence.derive': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
   'evidence.export': { roles: ['supervisor', 'investigator', 'prosecutor'], scope: 'agency', console: true },
   /**
+   * Evidence transfers to and from other nodes (exchange module). Transfers pass between the nodes' authorities: any
+   * investigator or prosecutor of the node sees them and decides inbound ones, while sending an item also needs the
+   * right to download it (its case's agency), and accepting needs the right to add evidence to the chosen case. What
+   * an inbound transfer says of its items is read with a purpose. Permissions to use a received item beyond its
+   * handling code are asked and given by those who may export the item's case.
+   */
+  'evidence.transfer': { roles: ['investigator', 'prosecutor'], scope: 'any' },
+  'evidence.transfer_read': {
+    roles: ['investigator', 'prosecutor'],
+    scope: 'any',
+    purposes: ['investigation', 'prosecution'],
+  },
+  'evidence.permission': { roles: ['supervisor', 'investigator', 'prosecutor'], scope: 'agency' },
+  /**
    * MLA requests pass between the nodes' authorities, not between agencies: any investigator or prosecutor of the
    * node works them, and the coordinator follows their clocks. What they say about people (persons concerned,
    * summary of facts) is read only with a purpose.
