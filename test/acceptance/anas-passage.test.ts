@@ -515,8 +515,60 @@ describe("Ana's passage", () => {
       state: 'executed',
       clocks: issued.clocks,
     });
+
+    // node-md adds the bank statement to its investigation and returns it as a custody transfer.
+    const { cases: investigations } = await moldova.investigator.ok<{ cases: { id: string }[] }>('GET', '/api/cases');
+    const statement = Buffer.from('date;amount;counterparty\n2026-04-30;-12400.00;Azienda Agricola Pontina\n');
+    const form = new FormData();
+    form.append('title', 'Statement of account, Agro Job Consult SRL, 2026-01 to 2026-06');
+    form.append('type', 'financial_record');
+    form.append('handlingCode', 'H1');
+    form.append('file', new Blob([new Uint8Array(statement)], { type: 'text/csv' }), 'statement-2026H1.csv');
+    const upload = await moldova.investigator.fetch(`/api/cases/${investigations[0]?.id}/evidence`, {
+      method: 'POST',
+      body: form,
+    });
+    const records = (await upload.json()) as { id: string; sha256: string };
+    expect(upload.status, JSON.stringify(records)).toBe(201);
+    await moldova.investigator.ok('POST', `/api/mla/${request.id}/return-evidence`, { itemIds: [records.id] });
+    await deliverAll();
+
+    // node-it verifies the custody proofs before accepting the records into Ana's case, then closes the request.
+    type Transfer = { id: string; status: string; items: { sha256: string; handlingCode: string }[] };
+    const { transfers } = await italy.inspector.ok<{ transfers: Transfer[] }>(
+      'GET',
+      `/api/evidence/transfers?direction=in&contextKind=mla&contextRef=${request.id}`,
+    );
+    expect(transfers.map((t) => t.status)).toEqual(['pending']);
+    const transfer = await italy.inspector.ok<Transfer>(
+      'GET',
+      `/api/evidence/transfers/${transfers[0]?.id}?purpose=investigation`,
+    );
+    expect(transfer.items).toMatchObject([{ sha256: sha256(statement), handlingCode: 'H1' }]);
+    const accepted = await italy.inspector.ok<{ status: string }>(
+      'POST',
+      `/api/evidence/transfers/${transfer.id}/accept`,
+      {
+        caseId: italy.caseId,
+      },
+    );
+    expect(accepted.status).toBe('accepted');
+    const evidence = await italy.inspector.ok<{ items: { id: string; sha256: string }[] }>(
+      'GET',
+      `/api/cases/${italy.caseId}/evidence`,
+    );
+    const received = evidence.items.find((item) => item.sha256 === sha256(statement));
+    const custody = await italy.inspector.ok<{ events: { event: string }[] }>(
+      'GET',
+      `/api/evidence/${received?.id}/custody`,
+    );
+    expect(custody.events.map((e) => e.event)).toContain('received');
+    await italy.inspector.ok('POST', `/api/mla/${request.id}/close`);
+    await deliverAll();
+    expect(await moldova.investigator.ok<Mla>('GET', `/api/mla/${request.id}`)).toMatchObject({ state: 'closed' });
+    // H1: the records go into no evidence package for court without node-md's permission.
+    const pack = await italy.inspector.fetch(`/api/cases/${italy.caseId}/evidence/package`);
+    expect(pack.status).toBe(403);
   });
-  it.todo(
-    '7. The bank records return with custody proofs that verify on node-it; the family is referred to a Moldovan NGO (#5)',
-  );
+  it.todo('7. The family is referred to a Moldovan NGO, data-minimised to what Ana agreed to share (#5)');
 });
