@@ -12,6 +12,9 @@ const holds = (user: SessionUser, roles: readonly RoleId[], nodeWide: boolean) =
 
 /** As the policy's `case.read`: the roles that work cases, in their agencies or node-wide. */
 const worksCases = (user: SessionUser) => holds(user, RULES['case.read'].roles, false);
+/** Who works with other nodes: the roles that work cases, and those who set up joint teams or follow MLA clocks. */
+const cooperates = (user: SessionUser) =>
+  holds(user, [...RULES['case.read'].roles, ...RULES['jit.manage'].roles, ...RULES['mla.read'].roles], false);
 /** As the policy's `audit.read`: oversight and node administrators, for the whole node. */
 const readsAudit = (user: SessionUser) => holds(user, ['oversight', 'node_admin'], true);
 /** Administrators of the whole node, or of some of its agencies (who manage those agencies' users). */
@@ -21,7 +24,9 @@ export const administersNode = (user: SessionUser) => holds(user, ['node_admin']
 
 /** The pages in the user's menu: the menu offers only what the user's roles allow. */
 export function pagesFor(user: SessionUser): PageId[] {
-  const pages: PageId[] = worksCases(user) ? ['cases', 'evidence', 'cooperation', 'linkage'] : [...PLACEHOLDERS];
+  const pages: PageId[] = worksCases(user) ? ['cases', 'evidence'] : ['evidence'];
+  if (cooperates(user)) pages.push('cooperation');
+  pages.push('linkage');
   if (readsAudit(user)) pages.push('audit');
   if (administers(user)) pages.push('admin');
   // As the policy's `peer.read` and `peer.manage`: the node's trust list is for administrators of the whole node.
