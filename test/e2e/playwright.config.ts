@@ -3,10 +3,17 @@ import { defineConfig } from '@playwright/test';
 import { BASE_URL } from './environment.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** Specs that start nodes of their own and add them to the demo node's peers. */
+const FEDERATION = /(peers|mla|jit|transfers|referrals)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: import.meta.dirname,
   testMatch: '*.spec.ts',
+  projects: [
+    { name: 'node', testIgnore: FEDERATION },
+    // These specs peer the demo node with nodes of their own, and the Peers page lists them all: one at a time.
+    { name: 'federation', testMatch: FEDERATION, workers: 1 },
+  ],
   outputDir: `${repoRoot}/test-results/e2e`,
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
