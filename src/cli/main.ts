@@ -18,6 +18,7 @@ import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
 import { registerEvidenceCommands } from './evidence-commands.ts';
+import { registerLinkCommands } from './link-commands.ts';
 import { registerMlaCommands } from './mla-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { registerPeerCommands } from './peer-commands.ts';
@@ -228,6 +229,7 @@ registerPeerCommands(program, dataOption);
 registerMlaCommands(program, dataOption);
 // Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
 registerVerifyCommand(program);
+registerLinkCommands(program);
 
 const demo = program
   .command('demo')
