@@ -2,10 +2,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { Queryable } from '../../db/client.ts';
-import { MessagesService } from '../federation/messages.service.ts';
 import { JIT_ENTRY } from './jit.inbound.ts';
-import { type EvidenceTransfers, JitService } from './jit.service.ts';
 
 const ctx = operatorContext('test');
 /** node-md and node-ro are the parties; node-it is a peer of both but never a party. */
@@ -25,10 +22,14 @@ let mdAgency: string;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
+function urlOf(node: TestNode): string {
   const address = node.app.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+async function listen(node: TestNode): Promise<string> {
+  await node.app.listen({ host: '127.0.0.1', port: 0 });
+  return urlOf(node);
 }
 
 beforeAll(async () => {
@@ -90,6 +91,21 @@ async function newJit(over: object = {}) {
   expect(created.statusCode, created.body).toBe(201);
   await exchange();
   return created.json() as { id: string; parties: string[]; members: { node: string; agency: string }[] };
+}
+
+/** Opens a case and uploads an evidence item to it; the evidence routes are called over HTTP, not injected. */
+async function addEvidence(node: TestNode, headers: Headers, title: string) {
+  const opened = await call(node, headers, 'POST', '/api/cases', { survivor: { prs_Gender: 'Feminine' } });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const form = new FormData();
+  form.append('title', title);
+  form.append('handlingCode', 'H0');
+  form.append('file', new Blob([`${title}\n`], { type: 'text/plain' }), `${title}.txt`);
+  const url = `${urlOf(node)}/api/cases/${opened.json().id}/evidence`;
+  const uploaded = await fetch(url, { method: 'POST', headers, body: form });
+  const item = (await uploaded.json()) as { id: string; sha256: string; fileName: string };
+  expect(uploaded.status, JSON.stringify(item)).toBe(201);
+  return item;
 }
 
 /** Sends a message of the JIT type as `from` would, signed by it, and returns the receipt's status and reason. */
@@ -284,46 +300,54 @@ describe('joint investigation teams across three nodes', () => {
 describe('evidence shared in a JIT', () => {
   it('records who sent what to whom in the transfer, and shows it to every party', async () => {
     const jit = await newJit();
-    const sent: unknown[] = [];
-    const transfers: EvidenceTransfers = {
-      async send(_ctx, input, within) {
-        sent.push(input);
-        await md.services.db.transaction((tx: Queryable) => within?.(tx, 'transfer-1') ?? Promise.resolve());
-        return { transferId: 'transfer-1' };
-      },
-    };
-    const { services } = md;
-    const messages = new MessagesService(services.db, services.audit, services.peers, {
-      nodeId: services.config.nodeId,
-      signingKey: services.keys.signingKey,
-      kek: services.keys.kek,
-    });
-    const jits = new JitService(services.db, services.audit, messages, {
-      nodeId: services.config.nodeId,
-      kek: services.keys.kek,
-      transfers: () => transfers,
-    });
-    const investigator = {
-      actor: { kind: 'user' as const, userId: 'u-1', memberships: [{ role: 'investigator' as const, agencyId: null }] },
-      requestId: null,
-    };
-    await expect(jits.shareEvidence(investigator, jit.id, { to: 'node-it', itemIds: ['a'] })).rejects.toMatchObject({
-      id: 'jit_party_unknown',
-    });
-    const entry = await jits.shareEvidence(investigator, jit.id, { to: 'node-ro', itemIds: ['item-1', 'item-2'] });
-    expect(sent).toEqual([{ to: 'node-ro', itemIds: ['item-1', 'item-2'], context: { kind: 'jit', ref: jit.id } }]);
+    const named = await call(ro, roCoordinator, 'POST', `/api/jits/${jit.id}/agencies`, { agencyId: roAgency });
+    expect(named.statusCode, named.body).toBe(200);
+    const item = await addEvidence(md, mdInvestigator, 'Payslip of a worker, April 2026');
+    const share = (payload: object) => call(md, mdInvestigator, 'POST', `/api/jits/${jit.id}/evidence`, payload);
+    const transfersOf = async (node: TestNode, headers: Headers) =>
+      (await call(node, headers, 'GET', `/api/evidence/transfers?contextKind=jit&contextRef=${jit.id}`)).json()
+        .transfers;
+    const evidenceIn = async (node: TestNode, headers: Headers) =>
+      (await call(node, headers, 'GET', `/api/jits/${jit.id}?purpose=investigation`))
+        .json()
+        .timeline.filter((e: { kind: string }) => e.kind === 'evidence');
+
+    const stranger = await share({ to: 'node-it', itemIds: [item.id] });
+    expect([stranger.statusCode, stranger.json().error.id]).toEqual([400, 'jit_party_unknown']);
+    // The entry is written in the transfer's transaction: a transfer refused leaves neither.
+    const refused = await share({ to: 'node-ro', itemIds: [item.id, ulid()] });
+    expect([refused.statusCode, refused.json().error.id]).toEqual([404, 'not_found']);
+    expect(await evidenceIn(md, mdInvestigator)).toEqual([]);
+    expect(await transfersOf(md, mdInvestigator)).toEqual([]);
+
+    const shared = await share({ to: 'node-ro', itemIds: [item.id] });
+    expect(shared.statusCode, shared.body).toBe(201);
+    const entry = shared.json();
     expect(entry).toMatchObject({
       kind: 'evidence',
       node: 'node-md',
-      data: { transferId: 'transfer-1', to: 'node-ro', count: 2 },
+      author: { name: 'Test investigator', agency: mdAgencyName },
+      data: { to: 'node-ro', count: 1, files: [item.fileName] },
     });
+    const context = { kind: 'jit', ref: jit.id };
+    const transferId = entry.data.transferId as string;
+    expect(await transfersOf(md, mdInvestigator)).toEqual([
+      expect.objectContaining({ id: transferId, direction: 'out', peer: 'node-ro', context, status: 'sent' }),
+    ]);
     await exchange();
-    const roUser = (
-      await call(ro, roCoordinator, 'POST', `/api/jits/${jit.id}/agencies`, { agencyId: roAgency })
-    ).json();
-    expect(roUser.agencyIds).toEqual([roAgency]);
-    const space = (await call(ro, roInvestigator, 'GET', `/api/jits/${jit.id}?purpose=investigation`)).json();
-    expect(space.timeline.find((e: { kind: string }) => e.kind === 'evidence')).toEqual(entry);
+
+    expect(await transfersOf(ro, roInvestigator)).toEqual([
+      expect.objectContaining({ id: transferId, direction: 'in', peer: 'node-md', context, status: 'pending' }),
+    ]);
+    const received = await call(
+      ro,
+      roInvestigator,
+      'GET',
+      `/api/evidence/transfers/${transferId}?purpose=investigation`,
+    );
+    expect(received.json().items).toEqual([expect.objectContaining({ id: item.id, sha256: item.sha256 })]);
+    expect(await evidenceIn(md, mdInvestigator)).toEqual([entry]);
+    expect(await evidenceIn(ro, roInvestigator)).toEqual([entry]);
   });
 
   it('refuses to share evidence this node does not hold', async () => {

@@ -2,10 +2,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext, runOperation } from '../../app/operations.ts';
-import type { Queryable } from '../../db/client.ts';
-import { MessagesService } from '../federation/messages.service.ts';
 import { MLA_UPDATE } from './mla.inbound.ts';
-import { type EvidenceTransfers, MlaService } from './mla.service.ts';
 import { DAY_MS } from './mla-clocks.ts';
 
 const ctx = operatorContext('test');
@@ -14,10 +11,14 @@ let md: TestNode;
 let itHeaders: Record<string, string>;
 let mdHeaders: Record<string, string>;
 
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
+function urlOf(node: TestNode): string {
   const address = node.app.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+async function listen(node: TestNode): Promise<string> {
+  await node.app.listen({ host: '127.0.0.1', port: 0 });
+  return urlOf(node);
 }
 
 beforeAll(async () => {
@@ -66,6 +67,21 @@ const soon = () => new Date(Date.now() + 5000);
 async function exchange() {
   await it_.services.messages.deliverDue(soon());
   await md.services.messages.deliverDue(soon());
+}
+
+/** Opens a case and uploads an evidence item to it; the evidence routes are called over HTTP, not injected. */
+async function addEvidence(node: TestNode, headers: Record<string, string>, title: string) {
+  const opened = await call(node, headers, 'POST', '/api/cases', { survivor: { prs_Gender: 'Feminine' } });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const form = new FormData();
+  form.append('title', title);
+  form.append('handlingCode', 'H0');
+  form.append('file', new Blob([`${title}\n`], { type: 'text/plain' }), `${title}.txt`);
+  const url = `${urlOf(node)}/api/cases/${opened.json().id}/evidence`;
+  const uploaded = await fetch(url, { method: 'POST', headers, body: form });
+  const item = (await uploaded.json()) as { id: string; sha256: string; title: string };
+  expect(uploaded.status, JSON.stringify(item)).toBe(201);
+  return item;
 }
 
 async function sentRequest(over: object = {}): Promise<string> {
@@ -262,47 +278,50 @@ describe('MLA requests between two nodes', () => {
     for (const step of ['acknowledge', 'recognise', 'start-execution', 'executed']) {
       await executor('POST', `/api/mla/${id}/${step}`);
     }
-    // The node's own transfers refuse evidence it does not hold, and the request stays where it was.
-    const unknown = await executor('POST', `/api/mla/${id}/return-evidence`, { itemIds: ['item-1'] });
-    expect([unknown.statusCode, unknown.json().error.id]).toEqual([404, 'not_found']);
+    const item = await addEvidence(md, mdHeaders, 'Statement of account, 2024-2026');
+    const transfersOf = async (node: TestNode, headers: Record<string, string>) =>
+      (await call(node, headers, 'GET', `/api/evidence/transfers?contextKind=mla&contextRef=${id}`)).json().transfers;
 
-    // The exchange module's transfers, as far as MLA uses them: the transfer and the caller's change in one transaction.
-    const sent: { to: string; itemIds: string[]; context: object }[] = [];
-    const transfers: EvidenceTransfers = {
-      async send(_ctx, input, within) {
-        sent.push(input);
-        await md.services.db.transaction((tx: Queryable) => within?.(tx, 'transfer-1') ?? Promise.resolve());
-        return { transferId: 'transfer-1' };
-      },
-    };
-    const { services } = md;
-    const messages = new MessagesService(services.db, services.audit, services.peers, {
-      nodeId: services.config.nodeId,
-      signingKey: services.keys.signingKey,
-      kek: services.keys.kek,
+    // The request changes state in the transfer's transaction: a transfer refused leaves it where it was.
+    const unknown = await executor('POST', `/api/mla/${id}/return-evidence`, { itemIds: [item.id, ulid()] });
+    expect([unknown.statusCode, unknown.json().error.id]).toEqual([404, 'not_found']);
+    expect((await executor('GET', `/api/mla/${id}`)).json()).toMatchObject({
+      state: 'executed',
+      evidenceTransferId: null,
     });
-    const mla = new MlaService(services.db, services.audit, messages, {
-      nodeId: services.config.nodeId,
-      kek: services.keys.kek,
-      transfers: () => transfers,
-    });
-    const investigator = {
-      actor: {
-        kind: 'user' as const,
-        userId: 'investigator-1',
-        memberships: [{ role: 'investigator' as const, agencyId: null }],
-      },
-      requestId: null,
-    };
-    const returned = await mla.returnEvidence(investigator, id, ['item-1', 'item-2']);
-    expect(returned).toMatchObject({ state: 'evidence_returned', evidenceTransferId: 'transfer-1' });
-    expect(sent).toEqual([{ to: 'node-it', itemIds: ['item-1', 'item-2'], context: { kind: 'mla', ref: id } }]);
-    await expect(mla.returnEvidence(investigator, id, ['item-1'])).rejects.toMatchObject({ id: 'mla_wrong_state' });
+    expect(await transfersOf(md, mdHeaders)).toEqual([]);
+
+    const returned = await executor('POST', `/api/mla/${id}/return-evidence`, { itemIds: [item.id] });
+    expect(returned.statusCode, returned.body).toBe(200);
+    const transferId = returned.json().evidenceTransferId as string;
+    expect(returned.json()).toMatchObject({ state: 'evidence_returned', evidenceTransferId: expect.any(String) });
+    const context = { kind: 'mla', ref: id };
+    expect(await transfersOf(md, mdHeaders)).toEqual([
+      expect.objectContaining({ id: transferId, direction: 'out', peer: 'node-it', context, itemCount: 1 }),
+    ]);
+    const again = await executor('POST', `/api/mla/${id}/return-evidence`, { itemIds: [item.id] });
+    expect([again.statusCode, again.json().error.id]).toEqual([409, 'mla_wrong_state']);
     await exchange();
     expect((await issuer('GET', `/api/mla/${id}`)).json()).toMatchObject({
       state: 'evidence_returned',
-      evidenceTransferId: 'transfer-1',
+      evidenceTransferId: transferId,
     });
+
+    // On the issuing node an investigator verifies the transfer and takes the evidence into a case.
+    const itInvestigator = (await signIn(it_.app, await buildUser(it_.services, 'investigator'))).headers;
+    expect(await transfersOf(it_, itInvestigator)).toEqual([
+      expect.objectContaining({ id: transferId, direction: 'in', peer: 'node-md', context, status: 'pending' }),
+    ]);
+    const opened = await call(it_, itInvestigator, 'POST', '/api/cases', { survivor: { prs_Gender: 'Masculine' } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseId = opened.json().id as string;
+    const accepted = await call(it_, itInvestigator, 'POST', `/api/evidence/transfers/${transferId}/accept`, {
+      caseId,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toMatchObject({ status: 'accepted', caseId });
+    const kept = await (await fetch(`${urlOf(it_)}/api/cases/${caseId}/evidence`, { headers: itInvestigator })).json();
+    expect(kept.items).toEqual([expect.objectContaining({ sha256: item.sha256, title: item.title })]);
     expect((await issuer('POST', `/api/mla/${id}/close`)).json().state).toBe('closed');
 
     const listed = (await runOperation(it_.services, 'mla.list', { side: 'issuing', state: 'closed' }, ctx)) as {
