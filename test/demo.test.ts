@@ -36,7 +36,7 @@ describe('passage demo', () => {
     }
     const ping = await byId('node-it').services.messages.ping(ctx, 'node-md', 'demo');
     expect(ping).toMatchObject({ status: 'accepted' });
-  });
+  }, 120_000);
 
   it("seeds Ana's story: the 2023 Romanian case, the Moldovan recruitment case, and her case in Italy", async () => {
     const count = async (id: string) =>
@@ -52,6 +52,16 @@ describe('passage demo', () => {
     expect(items).toHaveLength(1);
   });
 
+  it('seeds the cooperation of step 7: a joint team of node-it and node-md, and an MLA request node-md recognised', async () => {
+    for (const id of ['node-it', 'node-md']) {
+      const jits = await byId(id).services.db.query<{ name: string }>('select name from jits');
+      expect(jits.map((j) => j.name)).toEqual(['JIT Latina–Chișinău']);
+      const requests = await byId(id).services.mla.list(ctx, {});
+      expect(requests.requests.map((r) => r.state)).toEqual(['recognised']);
+    }
+    expect(await byId('node-ro').services.db.query('select id from jits')).toEqual([]);
+  });
+
   it('starts again on the same directories with the same nodes, peers and story, seeded once', async () => {
     for (const node of nodes) await node.close();
     nodes = await startDemoFederation({ dataDir: dir.path, port: 0 });
@@ -60,5 +70,5 @@ describe('passage demo', () => {
       expect(n, node.spec.nodeId).toBe(1);
       expect(await node.services.peers.list(ctx)).toHaveLength(2);
     }
-  });
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { operatorContext } from '../app/operations.ts';
 import type { RequestContext } from '../modules/audit/audit.service.ts';
+import { deliverNow } from '../modules/federation/deliver-now.ts';
 import type { Role } from '../modules/policy/policy.ts';
 import type { DemoNode } from './demo.ts';
 
@@ -144,7 +145,50 @@ async function italy(it: DemoNode): Promise<string> {
   return created.id;
 }
 
-/** Seeds the story on the three demo nodes (`node-it`, `node-md`, `node-ro`); call once. */
+/**
+ * Step 7, as far as a newcomer should find it: a joint team of node-it and node-md with its first entries, and an
+ * MLA request for the agency's bank records that node-md has acknowledged and recognised (its execution clock runs).
+ */
+async function cooperation(it: DemoNode, md: DemoNode, nodes: readonly DemoNode[], caseId: string): Promise<void> {
+  const inspector = as(it, 'investigator');
+  const jit = await it.services.jits.create(inspector, {
+    name: 'JIT Latina–Chișinău',
+    purpose: 'Recruitment by Agro Job Consult SRL for forced labour in Latina',
+    parties: ['node-md'],
+    startsOn: '2026-06-20',
+    endsOn: '2027-06-19',
+    agencyIds: [agencyOf(inspector)],
+  });
+  await it.services.jits.postMessage(
+    inspector,
+    jit.id,
+    'Eleven workers found in Latina; the recruiter is in Chișinău.',
+  );
+  await deliverNow(nodes.map((n) => n.services));
+  const police = as(md, 'investigator');
+  await md.services.jits.addAgency(as(md, 'coordinator'), jit.id, agencyOf(police));
+  await md.services.jits.postMessage(police, jit.id, 'We hold a complaint against the same agency from May 2026.');
+
+  const request = await it.services.mla.create(inspector, {
+    executingNode: 'node-md',
+    caseId,
+    issuingAuthority: { name: 'Procura della Repubblica di Latina', country: 'IT' },
+    executingAuthority: { name: 'Procuratura pentru Combaterea Criminalității Organizate', country: 'MD' },
+    measures: [{ type: 'bank_records', description: 'Accounts held by Agro Job Consult SRL, 2026-01 to 2026-06' }],
+    persons: [{ name: 'Agro Job Consult SRL', role: 'account_holder' }],
+    offence: {
+      legalClassification: 'Art. 601 c.p. (tratta di persone); art. 603-bis c.p.',
+      summary: 'Recruitment in Moldova for farm work in Latina; passports kept, wages withheld.',
+    },
+  } as Parameters<typeof it.services.mla.create>[1]);
+  await it.services.mla.send(inspector, request.id);
+  await deliverNow(nodes.map((n) => n.services));
+  await md.services.mla.act(police, request.id, 'acknowledge');
+  await md.services.mla.act(police, request.id, 'recognise');
+  await deliverNow(nodes.map((n) => n.services));
+}
+
+/** Seeds the story on the three demo nodes (`node-it`, `node-md`, `node-ro`), which are peers already; call once. */
 export async function seedScenario(nodes: readonly DemoNode[]): Promise<void> {
   const node = (id: string) => {
     const found = nodes.find((n) => n.spec.nodeId === id);
@@ -153,5 +197,6 @@ export async function seedScenario(nodes: readonly DemoNode[]): Promise<void> {
   };
   await romania(node('node-ro'));
   await moldova(node('node-md'));
-  await italy(node('node-it'));
+  const caseId = await italy(node('node-it'));
+  await cooperation(node('node-it'), node('node-md'), nodes, caseId);
 }

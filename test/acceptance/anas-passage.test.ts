@@ -14,6 +14,7 @@ import { openNote, parseVerifierKey } from '../../src/lib/signed-note.ts';
 import { readCaseSheet } from '../../src/modules/cases/htcds-files.ts';
 import { parseCustodyEntry } from '../../src/modules/evidence/bag-custody.ts';
 import { verifyBag } from '../../src/modules/evidence/bag-verify.ts';
+import { deliverNow } from '../../src/modules/federation/deliver-now.ts';
 import { tempDir, testConfig, testDb } from '../helpers.ts';
 import { type Client, staff } from './client.ts';
 
@@ -50,25 +51,9 @@ afterAll(async () => {
 
 const node = (id: string) => nodes.get(id) as RunningNode;
 
-/**
- * Delivers every queued message between the nodes, as their delivery workers would (and alongside them), until no
- * node has one left to send.
- */
+/** Delivers every queued message between the nodes, as their delivery workers would, until none is left. */
 async function deliverAll(): Promise<void> {
-  for (let round = 0; round < 200; round++) {
-    let queued = 0;
-    for (const n of nodes.values()) {
-      // A little ahead: PostgreSQL stamps a queued message with its own clock.
-      await n.services.messages.deliverDue(new Date(Date.now() + 5000));
-      const [row] = await n.services.db.query<{ n: number }>(
-        "select count(*)::int as n from federation_messages where direction = 'out' and status = 'queued'",
-      );
-      queued += row?.n ?? 0;
-    }
-    if (queued === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('messages are still queued');
+  if (!(await deliverNow([...nodes.values()].map((n) => n.services)))) throw new Error('messages are still queued');
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
