@@ -219,7 +219,7 @@ export function EvidenceEntry(props: EvidenceEntryProps) {
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 
 /** A size in bytes in the largest decimal unit below it, the way the chosen language writes numbers and units. */
-function useSizeFormat(): (bytes: number) => string {
+export function useSizeFormat(): (bytes: number) => string {
   const { i18n } = useTranslation();
   return useMemo(() => {
     const formats = UNITS.map(
