@@ -15,6 +15,7 @@ import { careRoutes, careSchemas } from '../modules/cases/care.routes.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
 import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
 import { photosRoutes } from '../modules/cases/photos.routes.ts';
+import { crossBorderRoutes, crossBorderSchemas } from '../modules/cross-border/xb-referrals.routes.ts';
 import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
 import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
 import { transferSchemas, transfersRoutes } from '../modules/exchange/transfers.routes.ts';
@@ -107,6 +108,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...messagesSchemas,
     ...mlaSchemas,
     ...jitSchemas,
+    ...crossBorderSchemas,
   ]) {
     app.addSchema(schema);
   }
@@ -164,6 +166,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(messagesRoutes(services), { prefix: '/api' });
     await scope.register(mlaRoutes(services), { prefix: '/api' });
     await scope.register(jitRoutes(services), { prefix: '/api' });
+    await scope.register(crossBorderRoutes(services), { prefix: '/api' });
     await scope.register(inboxRoutes(services));
   });
   await registerWeb(app);

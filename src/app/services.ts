@@ -4,6 +4,7 @@ import { CareService } from '../modules/cases/care.service.ts';
 import { CasesService } from '../modules/cases/cases.service.ts';
 import { HtcdsExchangeService } from '../modules/cases/htcds-exchange.service.ts';
 import { SurvivorsService } from '../modules/cases/survivors.service.ts';
+import { CrossBorderService } from '../modules/cross-border/xb-referrals.service.ts';
 import { CustodyLogService } from '../modules/custody/custody.service.ts';
 import { FileBlobStore } from '../modules/evidence/blob-store.ts';
 import { EvidenceService } from '../modules/evidence/evidence.service.ts';
@@ -39,6 +40,8 @@ export interface Services {
   jits: JitService;
   /** Evidence transfers to and from other nodes, and permissions under the handling codes that travel with them. */
   transfers: TransfersService;
+  /** Cross-border referrals and transfers of cases (docs/federation.md passage.referral.*). */
+  crossBorder: CrossBorderService;
 }
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
@@ -61,6 +64,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
   });
+  const survivors = new SurvivorsService(cases);
   const transfers = new TransfersService(db, audit, { messages, evidence, custody, peers }, { nodeId: config.nodeId });
   return {
     config,
@@ -70,7 +74,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     users: new UsersService(db, audit, keys.kek, `Passage ${config.nodeName}`),
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
     cases,
-    survivors: new SurvivorsService(cases),
+    survivors,
     care: new CareService(cases),
     htcds: new HtcdsExchangeService(cases),
     custody,
@@ -83,5 +87,9 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
     jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
     transfers,
+    crossBorder: new CrossBorderService(cases, survivors, messages, {
+      nodeId: config.nodeId,
+      signingKey: keys.signingKey,
+    }),
   };
 }

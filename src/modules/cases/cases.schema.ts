@@ -178,6 +178,12 @@ const Scope = Type.Object(
   {
     agencies: Type.Optional(Type.Array(Type.String())),
     countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }))),
+    fields: Type.Optional(
+      Type.Array(Type.String({ maxLength: 100 }), {
+        maxItems: 200,
+        description: 'HTCDS fields the survivor agreed to share (cross-border); absent or empty: any field',
+      }),
+    ),
   },
   strict,
 );

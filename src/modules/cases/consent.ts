@@ -21,6 +21,11 @@ export interface ConsentScope {
   agencies?: string[];
   /** ISO 3166-1 alpha-2 countries; empty or absent: any country. */
   countries?: string[];
+  /**
+   * HTCDS field names the survivor agreed to share (cross-border referrals); empty or absent: any field. Checked
+   * apart from the target (`uncoveredFields`), since a refusal must name the fields.
+   */
+  fields?: string[];
 }
 
 export interface ConsentRecord {
@@ -69,4 +74,11 @@ export function consentCovers(
   }
   const override = standing.find((r) => r.decision === 'override' && inScope(r.scope, target));
   return override ? { covered: true, basis: 'override', recordId: override.id } : { covered: false };
+}
+
+/** The fields among `fields` that the record behind `coverage` does not let be shared (none when it names none). */
+export function uncoveredFields(records: readonly ConsentRecord[], coverage: Coverage, fields: readonly string[]) {
+  if (!coverage.covered) return [...fields];
+  const allowed = records.find((r) => r.id === coverage.recordId)?.scope.fields ?? [];
+  return allowed.length === 0 ? [] : fields.filter((field) => !allowed.includes(field));
 }

@@ -10,7 +10,7 @@ import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef, can, type Purpose } from '../policy/policy.ts';
 import * as care from './care.repository.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
-import { type FieldMap, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
+import { type FieldMap, fieldDefinition, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
 import type { CasesService } from './cases.service.ts';
 import {
@@ -52,11 +52,15 @@ export interface IdentityDisclosure {
 
 const LEGAL_BASIS_MIN = 10;
 
+/** Runs in the transaction that changed a survivor's consent to sharing across borders (cross-border referrals). */
+export type CrossBorderConsentHook = (tx: Queryable, found: repo.CaseRow, actor: string) => Promise<void>;
+
 export class SurvivorsService {
   readonly #cases: CasesService;
   readonly #audit: AuditService;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
+  readonly #crossBorderHooks: CrossBorderConsentHook[] = [];
 
   constructor(cases: CasesService) {
     this.#cases = cases;
@@ -66,6 +70,18 @@ export class SurvivorsService {
 
   get #db() {
     return this.#cases.db;
+  }
+
+  /**
+   * Lets the cross-border module end, in the same transaction, what a change of the survivor's consent to sharing
+   * across borders no longer covers: a withdrawal, or a newer decision with a narrower scope.
+   */
+  onCrossBorderConsentChange(hook: CrossBorderConsentHook): void {
+    this.#crossBorderHooks.push(hook);
+  }
+
+  async #crossBorderChanged(tx: Queryable, found: repo.CaseRow, actor: string): Promise<void> {
+    for (const hook of this.#crossBorderHooks) await hook(tx, found, actor);
   }
 
   /**
@@ -157,18 +173,28 @@ export class SurvivorsService {
     const found = await loadCase(this.#db, caseId);
     await authorizeCase(this.#db, this.#audit, ctx, 'survivor.erase', found);
     await this.#db.transaction(async (tx) => {
-      const person = await repo.findPerson(tx, found.survivorId, true);
-      if (!person || person.erasedAt) throw new AppError('identity_erased', 410, 'The identity is already erased.');
-      const actor = actorRef(ctx.actor);
-      await deletePersonPhotos(tx, person.id);
-      await repo.erasePerson(tx, person.id, actor);
-      await repo.appendEvent(tx, caseId, actor, 'identity_erased', { reason: reason.trim() });
+      const personId = await this.eraseWithin(tx, caseId, actorRef(ctx.actor), reason.trim());
+      if (!personId) throw new AppError('identity_erased', 410, 'The identity is already erased.');
       await this.#audit.record(tx, ctx, {
         action: 'survivor.erase',
-        resource: `person:${person.id}`,
+        resource: `person:${personId}`,
         outcome: 'success',
       });
     });
+  }
+
+  /**
+   * The crypto-shredding of `erase` in the caller's transaction, for a caller that decided it already (a peer's
+   * withdrawal of a cross-border referral). Returns the person's id, or null when there was nothing left to erase.
+   */
+  async eraseWithin(tx: Queryable, caseId: string, actor: string, reason: string): Promise<string | null> {
+    const found = await loadCase(tx, caseId);
+    const person = await repo.findPerson(tx, found.survivorId, true);
+    if (!person || person.erasedAt) return null;
+    await deletePersonPhotos(tx, person.id);
+    await repo.erasePerson(tx, person.id, actor);
+    await repo.appendEvent(tx, caseId, actor, 'identity_erased', { reason });
+    return person.id;
   }
 
   async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
@@ -242,6 +268,7 @@ export class SurvivorsService {
       const record = await repo.insertConsent(tx, found.survivorId, { ...consent, id: ulid(), recordedBy: actor });
       const summary = { consentId: record.id, purpose: record.purpose, decision: record.decision };
       await repo.appendEvent(tx, caseId, actor, event, summary);
+      if (record.purpose === 'sharing_cross_border') await this.#crossBorderChanged(tx, found, actor);
       if (record.decision === 'override') {
         await repo.insertNotice(tx, {
           id: ulid(),
@@ -270,6 +297,7 @@ export class SurvivorsService {
       if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
       await repo.appendEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
       if (record.purpose === 'sharing_in_country') await this.#endUncoveredReferrals(tx, found, actor);
+      if (record.purpose === 'sharing_cross_border') await this.#crossBorderChanged(tx, found, actor);
       await this.#audit.record(tx, ctx, {
         action: 'consent.record',
         resource: `consent:${consentId}`,
@@ -321,5 +349,10 @@ function checkScope(scope: ConsentScope | undefined): ConsentScope {
   const countries = (scope?.countries ?? []).map((c) => c.toUpperCase());
   const bad = countries.find((c) => !isCountryCode(c));
   if (bad) throw invalid('Consent scope countries must be ISO 3166-1 alpha-2 codes.');
-  return { agencies: scope?.agencies ?? [], countries };
+  const fields = [...new Set(scope?.fields ?? [])];
+  const unknown = fields.filter((name) => !fieldDefinition(name));
+  if (unknown.length > 0) {
+    throw invalid(`Consent scope fields must be HTCDS field names; not: ${unknown.join(', ').slice(0, 300)}.`);
+  }
+  return { agencies: scope?.agencies ?? [], countries, ...(fields.length > 0 ? { fields } : {}) };
 }

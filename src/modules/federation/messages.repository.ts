@@ -157,3 +157,24 @@ export async function listMessages(
   );
   return rows.map(toRow);
 }
+
+/** The messages received from `peer` in a conversation, locked for a change of their stored copy. */
+export async function receivedInConversation(
+  q: Queryable,
+  key: { peer: string; conversationId: string },
+): Promise<MessageRow[]> {
+  const rows = await q.query<Row>(
+    `select * from federation_messages where direction = 'in' and peer = $1 and conversation_id = $2 for update`,
+    [key.peer, key.conversationId],
+  );
+  return rows.map(toRow);
+}
+
+/** Replaces the stored copy of a received message (a redaction: see MessagesService.redactReceived). */
+export async function replaceReceivedJws(q: Queryable, key: { peer: string; id: string }, jws: string): Promise<void> {
+  await q.query(`update federation_messages set jws = $3 where direction = 'in' and peer = $1 and id = $2`, [
+    key.peer,
+    key.id,
+    jws,
+  ]);
+}

@@ -341,6 +341,29 @@ export class MessagesService {
     return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#open(row) })));
   }
 
+  /**
+   * Erases one member of the body of the messages received from `peer` in a conversation, in the caller's
+   * transaction (crypto-shredding what a peer sent, e.g. the sealed part of a referral). The member is replaced by
+   * `redacted:sha256:<hex>`, the SHA-256 of the message as received, which its signed receipt names as
+   * `messageSha256`: the record stays provable against the sender's copy. The signature goes with it, since it no
+   * longer matches. Returns how many messages were redacted.
+   */
+  async redactReceived(tx: Queryable, key: { peer: string; conversationId: string }, member: string): Promise<number> {
+    let redacted = 0;
+    for (const row of await repo.receivedInConversation(tx, key)) {
+      const jws = await this.#open(row, tx);
+      const [header, payload] = jws.split('.');
+      const message = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+      const value = message?.body?.[member];
+      if (typeof value !== 'string' || value.startsWith('redacted:')) continue;
+      message.body[member] = `redacted:sha256:${messageSha256(jws)}`;
+      const kept = `${header}.${Buffer.from(JSON.stringify(message)).toString('base64url')}.`;
+      await repo.replaceReceivedJws(tx, row, await this.#seal(tx, row, kept));
+      redacted++;
+    }
+    return redacted;
+  }
+
   /** One delivery attempt of a queued message, recorded: the receipt, or the failure and when to try again. */
   async #attempt(row: repo.MessageRow, now: Date): Promise<Omit<SendResult, 'message'>> {
     this.#inFlight.add(row.id);

@@ -1,5 +1,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isCountryCode } from '../../lib/countries.ts';
+import {
+  deriveEncryptionKey,
+  type EncryptionJwk,
+  encryptionJwk,
+  parseEncryptionJwk,
+} from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 
 /**
@@ -27,13 +33,19 @@ export interface NodeDocument {
   /** ISO 3166-1 alpha-2; a node without a configured country publishes null and cannot be added as a peer. */
   country: string | null;
   keys: SigningJwk[];
+  /**
+   * The X25519 key other nodes encrypt personal data to (cross-border referrals), derived from the signing key. A
+   * node built before referrals publishes none.
+   */
+  encryptionKey?: EncryptionJwk;
   /** Paths relative to the node's base URL: a node does not reliably know the URL others reach it by. */
   endpoints: { inbox: string };
 }
 
 /** A document fetched from another node, checked: every field is present and well formed. */
-export interface PeerDocument extends NodeDocument {
+export interface PeerDocument extends Omit<NodeDocument, 'encryptionKey'> {
   country: string;
+  encryptionKey: EncryptionJwk | null;
 }
 
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -57,6 +69,7 @@ export function nodeDocument(node: {
     name: node.name,
     country: node.country,
     keys: [signingJwk(createPublicKey(node.signingKey))],
+    encryptionKey: encryptionJwk(deriveEncryptionKey(node.signingKey)),
     endpoints: { inbox: INBOX_PATH },
   };
 }
@@ -73,7 +86,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function parseNodeDocument(value: unknown): PeerDocument {
   if (!isObject(value)) throw new NodeDocumentError('it is not a JSON object');
-  const { nodeId, name, country, keys, endpoints } = value;
+  const { nodeId, name, country, keys, endpoints, encryptionKey } = value;
   if (typeof nodeId !== 'string' || !NODE_ID_PATTERN.test(nodeId)) {
     throw new NodeDocumentError('nodeId must be 2–63 lower-case letters, digits or hyphens');
   }
@@ -96,11 +109,14 @@ export function parseNodeDocument(value: unknown): PeerDocument {
   if (!isObject(endpoints) || !isEndpointPath(endpoints.inbox)) {
     throw new NodeDocumentError('endpoints.inbox must be a path beginning with "/"');
   }
+  const encryption = encryptionKey === undefined ? null : parseEncryptionJwk(encryptionKey);
+  if (typeof encryption === 'string') throw new NodeDocumentError(`encryptionKey ${encryption}`);
   return {
     nodeId,
     name: name.trim(),
     country,
     keys: keys.map((key, i) => parseSigningJwk(key, i)),
+    encryptionKey: encryption,
     endpoints: { inbox: endpoints.inbox },
   };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
+import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import type { SigningJwk } from './node-document.ts';
 
 /** SQL of the trust list (migration 0007). */
@@ -13,6 +14,8 @@ export interface PeerRecord {
   inboxUrl: string;
   fingerprint: string;
   keys: SigningJwk[];
+  /** The X25519 key referrals are encrypted to; null for a peer added before its node published one. */
+  encryptionKey: EncryptionJwk | null;
   status: PeerStatus;
   addedAt: string;
   addedBy: string;
@@ -27,6 +30,7 @@ interface PeerRow {
   inbox_url: string;
   fingerprint: string;
   keys: SigningJwk[];
+  encryption_key: EncryptionJwk | null;
   status: PeerStatus;
   added_at: Date;
   added_by: string;
@@ -41,6 +45,7 @@ const toPeer = (r: PeerRow): PeerRecord => ({
   inboxUrl: r.inbox_url,
   fingerprint: r.fingerprint,
   keys: r.keys,
+  encryptionKey: r.encryption_key,
   status: r.status,
   addedAt: r.added_at.toISOString(),
   addedBy: r.added_by,
@@ -48,7 +53,7 @@ const toPeer = (r: PeerRow): PeerRecord => ({
 });
 
 const COLUMNS =
-  'node_id, name, country, base_url, inbox_url, fingerprint, keys, status, added_at, added_by, status_changed_at';
+  'node_id, name, country, base_url, inbox_url, fingerprint, keys, encryption_key, status, added_at, added_by, status_changed_at';
 
 /** Inserts a peer; null when a peer with its node id is already there. */
 export async function insertPeer(
@@ -56,8 +61,8 @@ export async function insertPeer(
   peer: Omit<PeerRecord, 'status' | 'addedAt' | 'statusChangedAt'>,
 ): Promise<PeerRecord | null> {
   const [row] = await q.query<PeerRow>(
-    `insert into peers (node_id, name, country, base_url, inbox_url, fingerprint, keys, added_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)
+    `insert into peers (node_id, name, country, base_url, inbox_url, fingerprint, keys, added_by, encryption_key)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (node_id) do nothing
      returning ${COLUMNS}`,
     [
@@ -69,6 +74,7 @@ export async function insertPeer(
       peer.fingerprint,
       JSON.stringify(peer.keys),
       peer.addedBy,
+      peer.encryptionKey ? JSON.stringify(peer.encryptionKey) : null,
     ],
   );
   return row ? toPeer(row) : null;

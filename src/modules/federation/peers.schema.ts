@@ -22,6 +22,18 @@ export const NodeDocument = Type.Object(
       }),
       { description: "The node's public signing keys as JWKs (RFC 8037)" },
     ),
+    encryptionKey: Type.Optional(
+      Type.Object(
+        {
+          kty: Type.Literal('OKP'),
+          crv: Type.Literal('X25519'),
+          x: Type.String({ description: 'The raw public key, base64url' }),
+          kid: Fingerprint('The fingerprint of the key'),
+          use: Type.Literal('enc'),
+        },
+        { description: 'The X25519 key other nodes encrypt personal data to (cross-border referrals)' },
+      ),
+    ),
     endpoints: Type.Object({
       inbox: Type.String({ description: "Path of the node's federation inbox, relative to its base URL" }),
     }),

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
+import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef } from '../policy/policy.ts';
@@ -25,6 +26,8 @@ export interface Peer {
   fingerprint: string;
   status: repo.PeerStatus;
   keys: { kid: string; publicKey: KeyObject }[];
+  /** The X25519 key referrals are encrypted to; null for a peer added before its node published one. */
+  encryptionKey: EncryptionJwk | null;
 }
 
 /** A peer as the API and the console show it. */
@@ -145,6 +148,8 @@ export class PeersService {
         fingerprint,
         // Only the key checked out of band: another key in the document could be anyone's.
         keys: document.keys.filter((key) => key.kid === fingerprint),
+        // Came with the document whose signing key was checked out of band (see docs/federation.md on its trust).
+        encryptionKey: document.encryptionKey,
         addedBy: actorRef(ctx.actor),
       });
       if (!added) {
@@ -216,6 +221,7 @@ export class PeersService {
       fingerprint: peer.fingerprint,
       status: peer.status,
       keys: peer.keys.map((jwk) => ({ kid: jwk.kid, publicKey: createPublicKey({ key: { ...jwk }, format: 'jwk' }) })),
+      encryptionKey: peer.encryptionKey,
     };
   }
 

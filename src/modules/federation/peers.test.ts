@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, signIn, tempDir, testConfig, testDb } from '../../../test/helpers.ts';
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
+import { deriveEncryptionKey, encryptionJwk } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { listAudit } from '../audit/audit.repository.ts';
 import { NodeDocumentError, parseNodeDocument, signingJwk } from './node-document.ts';
@@ -118,8 +119,10 @@ describe('the node document', () => {
       name: 'Passage România',
       country: 'RO',
       keys: [{ ...publicKey.export({ format: 'jwk' }), kid: keyFingerprint(publicKey), alg: 'EdDSA', use: 'sig' }],
+      encryptionKey: encryptionJwk(deriveEncryptionKey(ro.services.keys.signingKey)),
       endpoints: { inbox: '/federation/v1/inbox' },
     });
+    expect(document.encryptionKey).toMatchObject({ kty: 'OKP', crv: 'X25519', use: 'enc' });
     // The same fingerprint as the custody log's: one key, one fingerprint to read out.
     expect(document.keys[0].kid).toBe(ro.services.custody.fingerprint);
     expect(parseNodeDocument(document)).toEqual(document);
@@ -151,6 +154,13 @@ describe('the node document', () => {
     refused({ name: 'Passage\u001b[2J' }, /printable text/);
     refused({ country: null }, /country/);
     refused({ nodeId: 'Node RO' }, /nodeId/);
+    const encryption = valid.encryptionKey as object;
+    refused({ encryptionKey: { ...encryption, d: 'c2VjcmV0' } }, /encryptionKey holds a private key/);
+    refused({ encryptionKey: { ...encryption, crv: 'Ed25519' } }, /encryptionKey is not an X25519 key/);
+    refused({ encryptionKey: { ...encryption, kid: key?.kid } }, /encryptionKey has a kid/);
+    // A node built before referrals publishes none: it can be a peer, and nothing personal is sent to it.
+    const { encryptionKey: _none, ...older } = valid;
+    expect(parseNodeDocument(older).encryptionKey).toBeNull();
     // Members it does not know are left out, for newer nodes.
     expect(parseNodeDocument({ ...valid, endpoints: { ...valid.endpoints, mla: '/mla' }, logo: 'x' })).toEqual(valid);
   });
