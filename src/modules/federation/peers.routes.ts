@@ -45,6 +45,22 @@ export const peersRoutes =
     );
 
     app.get(
+      '/peers/directory',
+      {
+        schema: {
+          tags,
+          summary: 'The active peers by id, name and country, for addressing referrals, MLA requests and JITs',
+          response: responses(
+            { 200: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), country: Type.String() })) },
+            401,
+            403,
+          ),
+        },
+      },
+      (request) => peers.directory(request.ctx),
+    );
+
+    app.get(
       '/peers',
       {
         schema: {

@@ -31,6 +31,8 @@ export interface Peer {
 }
 
 /** A peer as the API and the console show it. */
+export type PeerEntry = Pick<PeerView, 'nodeId' | 'name' | 'country'>;
+
 export interface PeerView {
   nodeId: string;
   name: string;
@@ -104,6 +106,14 @@ export class PeersService {
     await this.#audit.authorize(ctx, 'peer.read');
     const { nodeId, name, country } = this.#document;
     return { nodeId, name, country, fingerprint: this.fingerprint };
+  }
+
+  /** The active peers by id, name and country: whom a referral, MLA request or JIT can be addressed to. */
+  async directory(ctx: RequestContext): Promise<PeerEntry[]> {
+    await this.#audit.authorize(ctx, 'peer.directory');
+    return (await repo.listPeers(this.#db))
+      .filter((peer) => peer.status === 'active')
+      .map(({ nodeId, name, country }) => ({ nodeId, name, country }));
   }
 
   async list(ctx: RequestContext): Promise<PeerView[]> {

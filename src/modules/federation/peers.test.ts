@@ -195,6 +195,10 @@ describe('adding a peer', () => {
     });
     expect((await api('GET', '/api/peers')).json()).toEqual([peer]);
     expect((await peerAudit('peer.add')).map((r) => r.outcome)).toContain('success');
+    // A case worker may not see the trust list, but learns whom referrals can go to: ids, names and countries.
+    expect((await api('GET', '/api/peers', caseWorker)).statusCode).toBe(403);
+    const directory = await api('GET', '/api/peers/directory', caseWorker);
+    expect(directory.json()).toEqual([{ nodeId: 'node-ro', name: 'Passage România', country: 'RO' }]);
   });
 
   it('refuses the same node twice, and the node itself', async () => {

@@ -180,6 +180,18 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: NODE_WIDE_ONLY,
     },
   },
+  'peer.directory': {
+    roles: {
+      case_worker: ANYWHERE,
+      supervisor: ANYWHERE,
+      investigator: ANYWHERE,
+      prosecutor: ANYWHERE,
+      reparations_officer: ANYWHERE,
+      oversight: NO_ROLE,
+      coordinator: ANYWHERE,
+      node_admin: ANYWHERE,
+    },
+  },
   'custody.read': {
     roles: {
       case_worker: ANYWHERE,

@@ -88,6 +88,12 @@ export const RULES = {
   /** The node's trust list of other nodes (federation), and this node's key fingerprint to read out to them. */
   'peer.read': { roles: ['node_admin'], scope: 'node', console: true },
   'peer.manage': { roles: ['node_admin'], scope: 'node', console: true },
+  /** Which nodes this one works with (id, name, country): for those who address them in referrals, MLA and JITs. */
+  'peer.directory': {
+    roles: [...CASE_ROLES, 'coordinator', 'node_admin'],
+    scope: 'any',
+    console: true,
+  },
   /** The node's custody log: checkpoints, proofs and entries hold hashes and references, never personal data. */
   'custody.read': { roles: EVERYONE, scope: 'any', console: true },
   'survivor.read_identity': {
