@@ -555,5 +555,66 @@ describe("Ana's passage", () => {
     const pack = await italy.inspector.fetch(`/api/cases/${italy.caseId}/evidence/package`);
     expect(pack.status).toBe(403);
   });
-  it.todo('7. The family is referred to a Moldovan NGO, data-minimised to what Ana agreed to share (#5)');
+  it("7. Ana's family is referred to a Moldovan NGO for protection: only the fields picked travel, sealed to node-md", async () => {
+    const it_ = node('node-it');
+    const md = node('node-md');
+    const ctx = operatorContext('scenario');
+    const ngo = await md.services.users.createAgency(ctx, { name: 'Centrul Speranța', country: 'MD', orgType: 'NGO' });
+    const moldovanWorker = await staff(md, ngo.id, 'case_worker', 'Elena Ciobanu');
+    const fields = ['prs_FirstName', 'prs_SecondName', 'vic_MethodsOfControl'];
+    const referral = await italy.inspector.ok<{ id: string; status: string }>(
+      'POST',
+      `/api/cases/${italy.caseId}/cross-border-referrals`,
+      {
+        to: 'node-md',
+        kind: 'referral',
+        purpose: 'protection',
+        fields,
+        note: 'Threats against her family in Chișinău; please assess their protection needs.',
+      },
+    );
+    expect(referral.status).toBe('offered');
+    await deliverAll();
+
+    type Referral = {
+      id: string;
+      status: string;
+      fields: string[];
+      caseId: string | null;
+      remoteCaseReference: string;
+    };
+    const { referrals } = await moldovanWorker.ok<{ referrals: Referral[] }>(
+      'GET',
+      '/api/cross-border-referrals?direction=in',
+    );
+    expect(referrals).toMatchObject([{ status: 'offered', fields }]);
+    const accepted = await moldovanWorker.ok<Referral>(
+      'POST',
+      `/api/cross-border-referrals/${referrals[0]?.id}/accept`,
+      { agencyId: ngo.id },
+    );
+    await deliverAll();
+    // The linked case on node-md holds what was picked and nothing else, under node-md's own keys.
+    const identity = await moldovanWorker.ok<{ fields: Record<string, unknown> }>(
+      'POST',
+      `/api/cases/${accepted.caseId}/identity/read`,
+      { purpose: 'case_management' },
+    );
+    expect(identity.fields).toEqual({ prs_FirstName: 'Ana', prs_SecondName: 'Rusu' });
+    const linked = await moldovanWorker.ok<{ victim: Record<string, unknown> }>('GET', `/api/cases/${accepted.caseId}`);
+    expect(linked.victim).toMatchObject({
+      vic_MethodsOfControl: ['DebtBondage', 'TakesEarnings', 'ThreatensChildrenFamily'],
+    });
+    expect(linked.victim.vic_TypeOfExploitation).toBeUndefined();
+    const sent = await italy.inspector.ok<Referral>('GET', `/api/cross-border-referrals/${referral.id}`);
+    expect(sent).toMatchObject({ status: 'accepted', remoteCaseReference: expect.stringMatching(/^MD-2026-/) });
+
+    // Nothing that names Ana crossed the border in clear: every message either node holds, opened, shows none.
+    for (const n of [it_, md]) {
+      for (const message of await n.services.messages.history(ctx, { limit: 1000 })) {
+        const payload = Buffer.from(message.jws.split('.')[1] ?? '', 'base64url').toString('utf8');
+        for (const value of ['Rusu', '1999-03-14', 'Ana ']) expect(payload, message.type).not.toContain(value);
+      }
+    }
+  });
 });
