@@ -163,7 +163,8 @@ export async function startDemoNode(options: {
 }): Promise<DemoNode> {
   const spec = options.spec ?? ITALY;
   prepareDemoDir(options.dataDir, spec);
-  const config = loadConfig({ dataDir: options.dataDir, port: options.port });
+  // Each demo node has its own embedded database, whatever DATABASE_URL says: three nodes never share one.
+  const config = { ...loadConfig({ dataDir: options.dataDir, port: options.port }), databaseUrl: null };
   const createdKeys = ensureKeys(config);
   const node = await startNode(config, { logger: options.logger ?? false });
   try {

@@ -102,7 +102,8 @@ export class MessagesService {
   readonly #signer: Signer;
   /** Stored messages are encrypted at rest: their bodies may name people (an MLA request's persons concerned). */
   readonly #vault: NodeSecretKey;
-  readonly #inFlight = new Set<string>();
+  /** Messages being delivered now, by id, with their peer. */
+  readonly #inFlight = new Map<string, string>();
   #wake: (() => void) | undefined;
   readonly #handlers = new Map<string, { check: ReturnType<typeof Compile>; accept?: MessageHandler['accept'] }>();
 
@@ -261,7 +262,7 @@ export class MessagesService {
         await this.#audit.record(tx, ctx, { action: 'federation.send', resource: `peer:${to}`, outcome: 'success' });
         const queued = await this.#queue(tx, to, type, body);
         id = queued.id;
-        this.#inFlight.add(id);
+        this.#inFlight.set(id, to);
         return queued;
       });
       const row = await repo.findMessage(this.#db, { direction: 'out', peer: to, id: message.id });
@@ -274,7 +275,9 @@ export class MessagesService {
 
   /** Delivers the outbox's messages that are due at `now`; returns how many it tried. */
   async deliverDue(now = new Date()): Promise<number> {
-    const due = (await repo.dueMessages(this.#db, now, DELIVERY_BATCH)).filter((m) => !this.#inFlight.has(m.id));
+    // Nothing for a peer with a delivery under way: what follows it must not overtake it.
+    const busy = new Set(this.#inFlight.values());
+    const due = (await repo.dueMessages(this.#db, now, DELIVERY_BATCH)).filter((m) => !busy.has(m.peer));
     // Peers in parallel, each peer's messages in order and none after one that failed: a slow or silent peer does
     // not hold up the others, and a peer never gets a change before the one it follows.
     const byPeer = new Map<string, repo.MessageRow[]>();
@@ -366,7 +369,7 @@ export class MessagesService {
 
   /** One delivery attempt of a queued message, recorded: the receipt, or the failure and when to try again. */
   async #attempt(row: repo.MessageRow, now: Date): Promise<Omit<SendResult, 'message'>> {
-    this.#inFlight.add(row.id);
+    this.#inFlight.set(row.id, row.peer);
     try {
       const key = { peer: row.peer, id: row.id };
       const peer = await this.#peers.find(row.peer);
