@@ -52,7 +52,7 @@ describe('passage demo', () => {
     expect(items).toHaveLength(1);
   });
 
-  it('seeds the cooperation of step 7: a joint team of node-it and node-md, and an MLA request node-md recognised', async () => {
+  it('seeds the cooperation of step 7: a joint team of node-it and node-md, an MLA request node-md recognised, a referral waiting on node-md', async () => {
     for (const id of ['node-it', 'node-md']) {
       const jits = await byId(id).services.db.query<{ name: string }>('select name from jits');
       expect(jits.map((j) => j.name)).toEqual(['JIT Latina–Chișinău']);
@@ -60,6 +60,10 @@ describe('passage demo', () => {
       expect(requests.requests.map((r) => r.state)).toEqual(['recognised']);
     }
     expect(await byId('node-ro').services.db.query('select id from jits')).toEqual([]);
+    const offered = await byId('node-md').services.db.query<{ status: string }>(
+      'select status from cross_border_referrals',
+    );
+    expect(offered.map((r) => r.status)).toEqual(['offered']);
   });
 
   it('starts again on the same directories with the same nodes, peers and story, seeded once', async () => {

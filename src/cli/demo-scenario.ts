@@ -146,8 +146,9 @@ async function italy(it: DemoNode): Promise<string> {
 }
 
 /**
- * Step 7, as far as a newcomer should find it: a joint team of node-it and node-md with its first entries, and an
- * MLA request for the agency's bank records that node-md has acknowledged and recognised (its execution clock runs).
+ * Step 7, as far as a newcomer should find it: a joint team of node-it and node-md with its first entries, an MLA
+ * request for the agency's bank records that node-md has acknowledged and recognised (its execution clock runs), and
+ * a cross-border referral of Ana's family that waits for node-md to accept it.
  */
 async function cooperation(it: DemoNode, md: DemoNode, nodes: readonly DemoNode[], caseId: string): Promise<void> {
   const inspector = as(it, 'investigator');
@@ -185,6 +186,15 @@ async function cooperation(it: DemoNode, md: DemoNode, nodes: readonly DemoNode[
   await deliverNow(nodes.map((n) => n.services));
   await md.services.mla.act(police, request.id, 'acknowledge');
   await md.services.mla.act(police, request.id, 'recognise');
+
+  // Ana's family: a referral to node-md for protection, waiting for a Moldovan case worker to accept it.
+  await it.services.crossBorder.offer(inspector, caseId, {
+    to: 'node-md',
+    kind: 'referral',
+    purpose: 'protection',
+    fields: ['prs_FirstName', 'prs_SecondName', 'vic_MethodsOfControl'],
+    note: 'Threats against her family in Chișinău; please assess their protection needs.',
+  });
   await deliverNow(nodes.map((n) => n.services));
 }
 
