@@ -3,7 +3,7 @@
  * the node's Ed25519 signing key, so that there is no second secret to create, back up and rotate: HKDF-SHA256 over
  * the signing key's raw 32 private bytes, with a fixed info string, gives the 32-byte X25519 private key.
  */
-import { createHash, createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, hkdfSync, type KeyObject, sign, verify } from 'node:crypto';
 
 const INFO = 'passage node x25519 encryption key v1';
 /** PKCS#8 DER of an X25519 private key, up to the 32 key bytes (RFC 8410). */
@@ -63,4 +63,19 @@ export function parseEncryptionJwk(value: unknown): EncryptionJwk | string {
   const fingerprint = encryptionKeyFingerprint(x);
   if (kid !== fingerprint) return `has a kid that is not its fingerprint (${fingerprint})`;
   return { kty: 'OKP', crv: 'X25519', x, kid: fingerprint, use: 'enc' };
+}
+
+/** What a node's signing key signs to vouch for its encryption key: both name the node, so neither can be moved. */
+const endorsed = (nodeId: string, jwk: EncryptionJwk) => Buffer.from(`passage encryption key v1\n${nodeId}\n${jwk.x}`);
+
+/**
+ * The node's Ed25519 signature (base64url) over its encryption key: a peer that checked the signing key's
+ * fingerprint out of band thereby knows the encryption key is the node's too.
+ */
+export function signEncryptionKey(nodeId: string, jwk: EncryptionJwk, signingKey: KeyObject): string {
+  return sign(null, endorsed(nodeId, jwk), signingKey).toString('base64url');
+}
+
+export function encryptionKeySigned(nodeId: string, jwk: EncryptionJwk, signature: string, by: KeyObject): boolean {
+  return verify(null, endorsed(nodeId, jwk), by, Buffer.from(signature, 'base64url'));
 }

@@ -5,6 +5,7 @@ import {
   type EncryptionJwk,
   encryptionJwk,
   parseEncryptionJwk,
+  signEncryptionKey,
 } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 
@@ -38,14 +39,17 @@ export interface NodeDocument {
    * node built before referrals publishes none.
    */
   encryptionKey?: EncryptionJwk;
+  /** The signing key's signature over the encryption key (`signEncryptionKey`), base64url. */
+  encryptionKeySignature?: string;
   /** Paths relative to the node's base URL: a node does not reliably know the URL others reach it by. */
   endpoints: { inbox: string };
 }
 
 /** A document fetched from another node, checked: every field is present and well formed. */
-export interface PeerDocument extends Omit<NodeDocument, 'encryptionKey'> {
+export interface PeerDocument extends Omit<NodeDocument, 'encryptionKey' | 'encryptionKeySignature'> {
   country: string;
   encryptionKey: EncryptionJwk | null;
+  encryptionKeySignature: string | null;
 }
 
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -64,12 +68,14 @@ export function nodeDocument(node: {
   country: string | null;
   signingKey: KeyObject;
 }): NodeDocument {
+  const encryptionKey = encryptionJwk(deriveEncryptionKey(node.signingKey));
   return {
     nodeId: node.nodeId,
     name: node.name,
     country: node.country,
     keys: [signingJwk(createPublicKey(node.signingKey))],
-    encryptionKey: encryptionJwk(deriveEncryptionKey(node.signingKey)),
+    encryptionKey,
+    encryptionKeySignature: signEncryptionKey(node.nodeId, encryptionKey, node.signingKey),
     endpoints: { inbox: INBOX_PATH },
   };
 }
@@ -86,7 +92,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function parseNodeDocument(value: unknown): PeerDocument {
   if (!isObject(value)) throw new NodeDocumentError('it is not a JSON object');
-  const { nodeId, name, country, keys, endpoints, encryptionKey } = value;
+  const { nodeId, name, country, keys, endpoints, encryptionKey, encryptionKeySignature } = value;
   if (typeof nodeId !== 'string' || !NODE_ID_PATTERN.test(nodeId)) {
     throw new NodeDocumentError('nodeId must be 2–63 lower-case letters, digits or hyphens');
   }
@@ -111,12 +117,21 @@ export function parseNodeDocument(value: unknown): PeerDocument {
   }
   const encryption = encryptionKey === undefined ? null : parseEncryptionJwk(encryptionKey);
   if (typeof encryption === 'string') throw new NodeDocumentError(`encryptionKey ${encryption}`);
+  if (
+    encryption &&
+    (typeof encryptionKeySignature !== 'string' || !/^[A-Za-z0-9_-]{86}$/.test(encryptionKeySignature))
+  ) {
+    throw new NodeDocumentError(
+      'encryptionKeySignature must be the signing key’s Ed25519 signature of the encryption key',
+    );
+  }
   return {
     nodeId,
     name: name.trim(),
     country,
     keys: keys.map((key, i) => parseSigningJwk(key, i)),
     encryptionKey: encryption,
+    encryptionKeySignature: encryption ? (encryptionKeySignature as string) : null,
     endpoints: { inbox: endpoints.inbox },
   };
 }

@@ -34,6 +34,13 @@ export const NodeDocument = Type.Object(
         { description: 'The X25519 key other nodes encrypt personal data to (cross-border referrals)' },
       ),
     ),
+    encryptionKeySignature: Type.Optional(
+      Type.String({
+        description:
+          'Ed25519 signature (base64url) by the signing key over "passage encryption key v1\\n<nodeId>\\n<x>": ' +
+          'the encryption key is the node’s as surely as the signing key checked out of band',
+      }),
+    ),
     endpoints: Type.Object({
       inbox: Type.String({ description: "Path of the node's federation inbox, relative to its base URL" }),
     }),

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { EncryptionJwk } from '../../lib/encryption-key.ts';
+import { type EncryptionJwk, encryptionKeySigned } from '../../lib/encryption-key.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef } from '../policy/policy.ts';
@@ -13,6 +13,7 @@ import {
   nodeDocument,
   type PeerDocument,
   parseNodeDocument,
+  type SigningJwk,
 } from './node-document.ts';
 import * as repo from './peers.repository.ts';
 
@@ -148,6 +149,18 @@ export class PeersService {
           `${document.keys.map((key) => key.kid).join(', ')}. Check the fingerprint with its administrator; nothing was added.`,
       );
     }
+    const checked = document.keys.find((key) => key.kid === fingerprint) as SigningJwk;
+    if (
+      document.encryptionKey &&
+      !encryptionKeySigned(
+        document.nodeId,
+        document.encryptionKey,
+        document.encryptionKeySignature as string,
+        createPublicKey({ key: { ...checked }, format: 'jwk' }),
+      )
+    ) {
+      throw invalidDocument(baseUrl, 'its encryption key is not signed by the key with this fingerprint');
+    }
     return this.#changing(async (tx) => {
       const added = await repo.insertPeer(tx, {
         nodeId: document.nodeId,
@@ -158,7 +171,7 @@ export class PeersService {
         fingerprint,
         // Only the key checked out of band: another key in the document could be anyone's.
         keys: document.keys.filter((key) => key.kid === fingerprint),
-        // Came with the document whose signing key was checked out of band (see docs/federation.md on its trust).
+        // Signed by the key checked out of band, so it is the node's too.
         encryptionKey: document.encryptionKey,
         addedBy: actorRef(ctx.actor),
       });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, signIn, tempDir, testConfig, testDb } from '../../../test/helpers.ts';
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
-import { deriveEncryptionKey, encryptionJwk } from '../../lib/encryption-key.ts';
+import { deriveEncryptionKey, encryptionJwk, encryptionKeySigned } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { listAudit } from '../audit/audit.repository.ts';
 import { NodeDocumentError, parseNodeDocument, signingJwk } from './node-document.ts';
@@ -51,6 +51,14 @@ function serveJunk(): Promise<Server> {
     // Another key's fingerprint as kid: whoever checks the kid alone would trust this key under it.
     '/wrong-kid': (res) => res.end(JSON.stringify({ ...document, keys: [{ ...key, kid: roFingerprint() }] })),
     '/too-large': (res) => res.end(JSON.stringify({ ...document, padding: 'x'.repeat(70 * 1024) })),
+    // node-ro's own document, with another encryption key put in: its signature no longer vouches for it.
+    '/swapped-encryption': (res) =>
+      res.end(
+        JSON.stringify({
+          ...ro.services.peers.document(),
+          encryptionKey: encryptionJwk(generateKeyPairSync('x25519').privateKey),
+        }),
+      ),
     '/redirect': (res) => res.writeHead(302, { location: `${ro.url}/.well-known/passage-node` }).end(),
   };
   const server = createServer((req, res) => {
@@ -120,8 +128,13 @@ describe('the node document', () => {
       country: 'RO',
       keys: [{ ...publicKey.export({ format: 'jwk' }), kid: keyFingerprint(publicKey), alg: 'EdDSA', use: 'sig' }],
       encryptionKey: encryptionJwk(deriveEncryptionKey(ro.services.keys.signingKey)),
+      encryptionKeySignature: expect.stringMatching(/^[\w-]{86}$/),
       endpoints: { inbox: '/federation/v1/inbox' },
     });
+    // The signing key vouches for the encryption key, for the node it names only.
+    const signature = document.encryptionKeySignature;
+    expect(encryptionKeySigned('node-ro', document.encryptionKey, signature, publicKey)).toBe(true);
+    expect(encryptionKeySigned('node-it', document.encryptionKey, signature, publicKey)).toBe(false);
     expect(document.encryptionKey).toMatchObject({ kty: 'OKP', crv: 'X25519', use: 'enc' });
     // The same fingerprint as the custody log's: one key, one fingerprint to read out.
     expect(document.keys[0].kid).toBe(ro.services.custody.fingerprint);
@@ -158,8 +171,9 @@ describe('the node document', () => {
     refused({ encryptionKey: { ...encryption, d: 'c2VjcmV0' } }, /encryptionKey holds a private key/);
     refused({ encryptionKey: { ...encryption, crv: 'Ed25519' } }, /encryptionKey is not an X25519 key/);
     refused({ encryptionKey: { ...encryption, kid: key?.kid } }, /encryptionKey has a kid/);
+    refused({ encryptionKeySignature: undefined }, /encryptionKeySignature/);
     // A node built before referrals publishes none: it can be a peer, and nothing personal is sent to it.
-    const { encryptionKey: _none, ...older } = valid;
+    const { encryptionKey: _none, encryptionKeySignature: _unsigned, ...older } = valid;
     expect(parseNodeDocument(older).encryptionKey).toBeNull();
     // Members it does not know are left out, for newer nodes.
     expect(parseNodeDocument({ ...valid, endpoints: { ...valid.endpoints, mla: '/mla' }, logo: 'x' })).toEqual(valid);
@@ -220,6 +234,7 @@ describe('adding a peer', () => {
       ['/not-json', 'it is not JSON'],
       ['/too-large', 'it is larger than 64 KiB'],
       ['/wrong-kid', 'keys[0] has a kid that is not its fingerprint'],
+      ['/swapped-encryption', 'its encryption key is not signed by the key with this fingerprint'],
     ] as const;
     for (const [path, why] of cases) {
       const message = expectError(await addPeer(`${junkUrl}${path}`, roFingerprint()), 502, 'peer_document_invalid');
