@@ -267,6 +267,9 @@ export const operations = {
     s.mla.list(ctx, args),
   /** The MLA clocks approaching their due date or past it. */
   'mla.alerts': (s: Services, ctx: RequestContext) => s.mla.alerts(ctx),
+  /** Installs a linkage group's secret (base64) on this owner node; the answer shows its fingerprint, never it. */
+  'linkage.secret': (s: Services, ctx: RequestContext, args: { group: string; secret: string }) =>
+    s.linkage.installSecret(ctx, args.group, args.secret),
 } as const;
 
 /** A case by id or reference, as the operator names it on the command line. */

@@ -26,6 +26,7 @@ import { authRoutes } from '../modules/identity/auth.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
 import { jitRoutes, jitSchemas } from '../modules/jit/jit.routes.ts';
+import { linkageRoutes, linkageSchemas } from '../modules/linkage-groups/linkage.routes.ts';
 import { mlaRoutes, mlaSchemas } from '../modules/mla/mla.routes.ts';
 import { opsRoutes } from '../modules/ops/ops.routes.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -108,6 +109,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...messagesSchemas,
     ...mlaSchemas,
     ...jitSchemas,
+    ...linkageSchemas,
     ...crossBorderSchemas,
   ]) {
     app.addSchema(schema);
@@ -166,6 +168,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(messagesRoutes(services), { prefix: '/api' });
     await scope.register(mlaRoutes(services), { prefix: '/api' });
     await scope.register(jitRoutes(services), { prefix: '/api' });
+    await scope.register(linkageRoutes(services), { prefix: '/api' });
     await scope.register(crossBorderRoutes(services), { prefix: '/api' });
     await scope.register(inboxRoutes(services));
   });

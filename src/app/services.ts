@@ -15,6 +15,7 @@ import { PeersService } from '../modules/federation/peers.service.ts';
 import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
 import { UsersService } from '../modules/identity/users.service.ts';
 import { JitService } from '../modules/jit/jit.service.ts';
+import { LinkageService } from '../modules/linkage-groups/linkage.service.ts';
 import { MlaService } from '../modules/mla/mla.service.ts';
 import type { Config } from './config.ts';
 import type { NodeKeys } from './keys.ts';
@@ -38,6 +39,8 @@ export interface Services {
   messages: MessagesService;
   mla: MlaService;
   jits: JitService;
+  /** Linkage across nodes: groups, the shared secret, submitting encodings, matching at the unit, alerts. */
+  linkage: LinkageService;
   /** Evidence transfers to and from other nodes, and permissions under the handling codes that travel with them. */
   transfers: TransfersService;
   /** Cross-border referrals and transfers of cases (docs/federation.md passage.referral.*). */
@@ -86,6 +89,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     messages,
     mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
     jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
+    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, kek: keys.kek }),
     transfers,
     crossBorder: new CrossBorderService(cases, survivors, messages, {
       nodeId: config.nodeId,

@@ -10,6 +10,7 @@ import { LinkageInputError } from '../modules/linkage/dice.ts';
 import { readEncodings, writeFileAtomically } from '../modules/linkage/encodings-file.ts';
 import { type Pairs, resolveOneToOne } from '../modules/linkage/one-to-one.ts';
 import { registerLinkEncodeCommand } from './link-encode-command.ts';
+import { registerLinkSecretCommand } from './link-secret-command.ts';
 import { phasedProgressBar } from './output.ts';
 
 const threshold = (value: string) => {
@@ -31,6 +32,7 @@ const describePlan = (plan: BlockingPlan) =>
 export function registerLinkCommands(program: Command): void {
   const link = program.command('link').description('privacy-preserving record linkage on CLK encodings (files only)');
   registerLinkEncodeCommand(link);
+  registerLinkSecretCommand(link);
 
   link
     .command('match')

@@ -606,6 +606,66 @@ const EXPECTED: Record<string, ActionRow> = {
       node_admin: OWN_AGENCY,
     },
   },
+  'linkage.manage': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'linkage.read': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NODE_WIDE_ONLY,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'linkage.submit': {
+    roles: {
+      case_worker: NO_ROLE,
+      supervisor: NO_ROLE,
+      investigator: NO_ROLE,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NODE_WIDE_ONLY,
+      node_admin: NODE_WIDE_ONLY,
+    },
+  },
+  'linkage.alert_read': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
+  'linkage.alert_decide': {
+    roles: {
+      case_worker: OWN_AGENCY,
+      supervisor: OWN_AGENCY,
+      investigator: OWN_AGENCY,
+      prosecutor: NO_ROLE,
+      reparations_officer: NO_ROLE,
+      oversight: NO_ROLE,
+      coordinator: NO_ROLE,
+      node_admin: NO_ROLE,
+    },
+  },
 };
 
 const SECOND_FACTOR: Record<Role, boolean> = {

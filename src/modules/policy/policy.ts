@@ -181,6 +181,16 @@ export const RULES = {
   },
   'jit.write': { roles: ['investigator', 'prosecutor'], scope: 'agency', shared: true },
   'jit.manage': { roles: ['investigator', 'coordinator', 'node_admin'], scope: 'agency', shared: true },
+  /**
+   * Linkage across nodes (docs/linkage.md): node administrators set groups up and install the shared secret;
+   * coordinators see the groups and submit encodings. Alerts name no one: those who work the case's agency read and
+   * decide them (not the receivers of a referral, who give care and do not investigate).
+   */
+  'linkage.manage': { roles: ['node_admin'], scope: 'node', console: true },
+  'linkage.read': { roles: ['node_admin', 'coordinator'], scope: 'node', console: true },
+  'linkage.submit': { roles: ['node_admin', 'coordinator'], scope: 'node', console: true },
+  'linkage.alert_read': { roles: FRONTLINE, scope: 'agency' },
+  'linkage.alert_decide': { roles: FRONTLINE, scope: 'agency' },
 } as const satisfies Record<string, Rule>;
 export type Action = keyof typeof RULES;
 export const ACTIONS = Object.keys(RULES) as Action[];
