@@ -6,6 +6,7 @@ import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DATE, DAY, useDateFormat } from '../../i18n/format.ts';
 import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
+import { CrossBorderPanel } from '../cooperation/referrals/CrossBorderPanel.tsx';
 import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
@@ -95,6 +96,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
               actorName={actorName}
               onChanged={bump}
             />
+            <CrossBorderPanel found={current} user={user} revision={revision} onChanged={bump} />
             {canReadEvidence(user, current) && <EvidencePanel found={current} user={user} actorName={actorName} />}
             {canReadLog(user, current) && (
               <DisclosureLog caseId={current.id} revision={revision} actorName={actorName} agencyName={agencyName} />
