@@ -119,7 +119,11 @@ export class Inbound {
         await repo.updateReferral(tx, r.id, { sealed: null });
         await this.dropReceived(tx, r);
       }
-      if (r.caseId) await cases.appendEvent(tx, r.caseId, actor, 'cross_border_revoked', { referralId: r.id });
+      if (r.caseId)
+        await cases.appendEvent(tx, r.caseId, actor, 'referral_cross_border_revoked', {
+          referralId: r.id,
+          from: message.from,
+        });
       return this.#record(tx, message, 'referral.cross_border_revoked', r.id);
     }
     if (r.direction !== 'out' || r.status !== 'offered') {

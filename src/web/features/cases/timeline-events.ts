@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useListFormat } from '../../i18n/format.ts';
+import { isolate } from '../../i18n/i18n.ts';
 import type { CaseEvent } from './cases-api.ts';
 import { useFieldLabel } from './FieldValues.tsx';
 import {
@@ -132,8 +133,15 @@ export function useEventDescription(agencyName: (id: string) => string): (event:
             text: t('timeline.referralRevoked', { agency: agencyName(String(data.toAgencyId)) }),
             quote: reason,
           };
-        default:
+        default: {
+          // Cross-border referral events: offered, accepted, declined, revoked, transferred, update, withdrawn, erased.
+          const crossBorder = /^referral_cross_border_(\w+)$/.exec(event.type)?.[1];
+          if (crossBorder) {
+            const node = String(data.to ?? data.from ?? data.node ?? '');
+            return { text: t('timeline.crossBorder', { status: crossBorder, node: isolate(node) }), quote: reason };
+          }
           return { text: t('timeline.other', { type: event.type }), quote: reason };
+        }
       }
     },
     [t, htcds, field, list, serviceType, agencyName],
