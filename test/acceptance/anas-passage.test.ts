@@ -75,6 +75,8 @@ describe("Ana's passage", () => {
     expect(await agencies('node-md')).toEqual([]);
   });
 
+  const romania = {} as { shelter: string };
+
   it("1. 2023, Romania: a shelter imports its legacy HTCDS spreadsheet; Ana's closed case is on node-ro", async () => {
     const ro = node('node-ro');
     const ctx = operatorContext('scenario');
@@ -90,10 +92,11 @@ describe("Ana's passage", () => {
       file,
       [
         'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Citizenship,prs_Gender,vic_TraffickingStatus,vic_TypeOfExploitation,vic_TypeOfSexExploitation,cas_Status,cas_ReasonForCaseClosure,hte_Type,hte_Country,hte_City',
-        '2023-04-11,Ana,Rusu,1999-03-14,MD,Feminine,ActualVictimOfTrafficking,SexualExploitation,Prostitution,Closed,Returned home to Moldova,Exploitation,RO,București',
+        '2023-04-11,Анна,Руссу,1999-03-14,MD,Feminine,ActualVictimOfTrafficking,SexualExploitation,Prostitution,Closed,Returned home to Moldova,Exploitation,RO,București',
       ].join('\n'),
     );
     const sheet = await readCaseSheet(file);
+    romania.shelter = shelter.id;
     const result = await ro.services.htcds.import(ctx, sheet.rows, { agencyId: shelter.id });
     expect(result).toMatchObject({ imported: 1, rejected: [] });
     expect(result.references[0]).toMatch(/^RO-2023-\d{6}$/);
@@ -102,8 +105,9 @@ describe("Ana's passage", () => {
     const { cases } = await worker.ok<{ cases: { id: string; stage: string }[] }>('GET', '/api/cases');
     expect(cases).toHaveLength(1);
     expect(cases[0]?.stage).toBe('closed');
+    // The shelter wrote her name as on her Soviet-era birth certificate, in Cyrillic (and with a typo).
     const hits = await worker.ok<{ caseId: string }[]>('POST', '/api/cases/search', {
-      name: 'Rusu Ana',
+      name: 'Руссу Анна',
       birthDate: '1999-03-14',
     });
     expect(hits.map((h) => h.caseId)).toEqual([cases[0]?.id]);
@@ -308,7 +312,89 @@ describe("Ana's passage", () => {
     expect(await survivors.coverage(italy.caseId, 'research')).toEqual({ covered: false });
     expect(await survivors.coverage(italy.caseId, 'linkage')).toMatchObject({ covered: true });
   });
-  it.todo('5. Linkage finds the 2023 record on node-ro and the recruiter phone on node-md (#6)');
+  it("5. Linkage: through a regional linkage unit, Ana's 2023 record on node-ro matches her 2026 record on node-it, and the recruiter's phone matches node-md; no name crosses a border", async () => {
+    const ctx = operatorContext('scenario');
+    // The regional platform acts as linkage unit for the three countries: it matches encodings, never holds the secret.
+    const dir = tempDir('passage-node-eu-');
+    dirs.push(dir);
+    const config = testConfig(dir.path, {
+      PASSAGE_NODE_ID: 'node-eu',
+      PASSAGE_COUNTRY: 'BE',
+      PASSAGE_NODE_NAME: 'Regional linkage unit',
+      PASSAGE_PORT: '0',
+    });
+    nodes.set('node-eu', await startNode(config, { db: await testDb(), logger: false, auth: { failureDelayMs: 1 } }));
+    // The administrators read each other's key fingerprints out of band and add each other as peers.
+    const all = ['node-md', 'node-ro', 'node-it', 'node-eu'];
+    for (const a of all) {
+      for (const b of all) {
+        if (a === b) continue;
+        await node(a).services.peers.add(ctx, { url: node(b).url, fingerprint: node(b).services.peers.fingerprint });
+      }
+    }
+    const owners = ['node-md', 'node-ro', 'node-it'];
+    const group = await node('node-it').services.linkage.create(ctx, {
+      name: 'Moldova–Romania–Italy',
+      unit: 'node-eu',
+      owners,
+      schema: 'both',
+      perpetratorLegalBasis: 'Art. 13 Directive 2011/36/EU; joint investigation agreement MD-RO-IT',
+    } as Parameters<RunningNode['services']['linkage']['create']>[1]);
+    await deliverAll();
+    const secret = randomBytes(32).toString('base64');
+    for (const id of owners) await node(id).services.linkage.installSecret(ctx, group.id, secret);
+    await expect(node('node-eu').services.linkage.installSecret(ctx, group.id, secret)).rejects.toMatchObject({
+      id: 'linkage_unit_no_secret',
+    });
+    // node-ro's 2023 case predates any linkage consent: a supervisor records an override with its legal basis,
+    // of which Ana is to be told.
+    const roSupervisor = await staff(node('node-ro'), romania.shelter, 'supervisor', 'Cristina Dumitru');
+    const { cases: closed } = await roSupervisor.ok<{ cases: { id: string }[] }>('GET', '/api/cases');
+    await roSupervisor.ok('POST', `/api/cases/${closed[0]?.id}/consents/overrides`, {
+      purpose: 'linkage',
+      legalBasis: 'Law 678/2001 on trafficking in persons: identification of victims and prevention of re-trafficking',
+    });
+    for (const id of owners) await node(id).services.linkage.submit(ctx, group.id);
+    await deliverAll();
+
+    // Re-trafficking: both case workers see an alert that names no one.
+    type Alert = { id: string; kind: string; otherNode: string; score: number; caseId: string; status: string };
+    const italian = await italy.inspector.ok<Alert[]>('GET', `/api/cases/${italy.caseId}/linkage-alerts`);
+    const retrafficking = italian.filter((a) => a.kind === 're_trafficking');
+    expect(retrafficking).toMatchObject([{ otherNode: 'node-ro', status: 'open' }]);
+    expect(retrafficking[0]?.score).toBeGreaterThanOrEqual(0.8);
+    const roWorker = await staff(node('node-ro'), romania.shelter, 'case_worker', 'Ioana Stan');
+    const alerts = await roWorker.ok<Alert[]>('GET', '/api/linkage/alerts');
+    expect(alerts.filter((a) => a.kind === 're_trafficking')).toMatchObject([{ otherNode: 'node-it' }]);
+    expect(JSON.stringify(italian)).not.toMatch(/Ana|Rusu|Руссу|1999/);
+    await italy.inspector.ok('POST', `/api/linkage/alerts/${retrafficking[0]?.id}/confirm`, {
+      reason: 'Same survivor: to be followed up with node-ro through a cross-border request',
+    });
+    // Shared perpetrator: the recruiter's phone is in a Moldovan investigation.
+    expect(italian.filter((a) => a.kind === 'shared_perpetrator').map((a) => a.otherNode)).toContain('node-md');
+
+    // What left each node: no name, birth date or phone in clear, in any spelling.
+    const forbidden = [
+      'Ana',
+      'Rusu',
+      'Анна',
+      'Руссу',
+      '1999-03-14',
+      '19990314',
+      '123456',
+      '123 456',
+      'Agro Job',
+      'Maria',
+      'Ceban',
+    ];
+    for (const id of all) {
+      for (const message of await node(id).services.messages.history(ctx, { limit: 1000 })) {
+        if (message.direction !== 'out') continue;
+        const payload = Buffer.from(message.jws.split('.')[1] ?? '', 'base64url').toString('utf8');
+        for (const value of forbidden) expect(payload, `${id} ${message.type}`).not.toContain(value);
+      }
+    }
+  });
 
   it('6. Evidence: the inspector uploads bunkhouse photos, a payslip and a WhatsApp export; each is hashed and in the custody log; a redacted working copy; the package verifies offline', async () => {
     const it_ = node('node-it');
@@ -425,9 +511,6 @@ describe("Ana's passage", () => {
     const it_ = node('node-it');
     const md = node('node-md');
     const ctx = operatorContext('scenario');
-    // The administrators read each other's key fingerprint out of band and add each other as peers.
-    await it_.services.peers.add(ctx, { url: md.url, fingerprint: md.services.peers.fingerprint });
-    await md.services.peers.add(ctx, { url: it_.url, fingerprint: it_.services.peers.fingerprint });
     const [police] = (await md.services.users.listAgencies(ctx)).filter((a) => a.orgType === 'LawEnforcement');
     const moldova = {
       police: police?.id as string,
