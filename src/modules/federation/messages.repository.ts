@@ -55,11 +55,13 @@ export async function insertMessage(
   m: { direction: 'in' | 'out'; peer: string; message: Message; jws: string; status: MessageStatus },
   outcome: { reason?: string | null; receipt?: string | null; receiptAt?: string | null } = {},
 ): Promise<boolean> {
+  // A queued message is due from when it was made, by the node's clock (the one the worker compares with), not the
+  // database server's.
   const rows = await q.query(
     `insert into federation_messages
        (direction, peer, id, type, conversation_id, reply_to, sent_at, jws, status, reason, receipt, receipt_at,
         next_attempt_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $9 = 'queued' then now() end)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $9 = 'queued' then $7::timestamptz end)
      on conflict do nothing
      returning id`,
     [
