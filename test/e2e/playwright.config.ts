@@ -4,7 +4,7 @@ import { BASE_URL } from './environment.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Specs that start nodes of their own and add them to the demo node's peers. */
-const FEDERATION = /(peers|mla|jit|transfers|referrals)\.spec\.ts$/;
+const FEDERATION = /(peers|mla|jit|transfers|referrals|linkage)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: import.meta.dirname,

@@ -8,7 +8,7 @@ test('moves between the modules by keyboard, focusing each page heading', async 
     ['Cases', '/cases', true],
     ['Evidence', '/evidence', false],
     ['Cooperation', '/cooperation', true],
-    ['Linkage', '/linkage', false],
+    ['Linkage', '/linkage', true],
   ] as const) {
     const link = navigation.getByRole('link', { name });
     await link.focus();

@@ -8,6 +8,7 @@ import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
 import { CrossBorderPanel } from '../cooperation/referrals/CrossBorderPanel.tsx';
 import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
+import { CaseLinkageAlerts } from '../linkage/CaseLinkageAlerts.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
 import { ConsentPanel } from './ConsentPanel.tsx';
@@ -97,6 +98,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
               onChanged={bump}
             />
             <CrossBorderPanel found={current} user={user} revision={revision} onChanged={bump} />
+            <CaseLinkageAlerts found={current} user={user} />
             {canReadEvidence(user, current) && <EvidencePanel found={current} user={user} actorName={actorName} />}
             {canReadLog(user, current) && (
               <DisclosureLog caseId={current.id} revision={revision} actorName={actorName} agencyName={agencyName} />

@@ -7,12 +7,13 @@ import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { CasesArea } from '../cases/CasesArea.tsx';
 import { CooperationArea } from '../cooperation/CooperationArea.tsx';
+import { LinkageArea } from '../linkage/LinkageArea.tsx';
 import { PeersPage } from '../peers/PeersPage.tsx';
 import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
 
 /** Pages with tables that use the whole width of the window. */
-const WIDE: readonly PageId[] = ['audit', 'admin', 'cases', 'cooperation', 'peers'];
+const WIDE: readonly PageId[] = ['audit', 'admin', 'cases', 'cooperation', 'linkage', 'peers'];
 
 interface ShellProps {
   node: NodeInfo;
@@ -50,6 +51,8 @@ function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user:
       return <PeersPage />;
     case 'cooperation':
       return <CooperationArea user={user} />;
+    case 'linkage':
+      return <LinkageArea user={user} nodeId={node.nodeId} />;
     default:
       return <ModulePage module={page} />;
   }

@@ -1,0 +1,61 @@
+/**
+ * Linkage across nodes as the web app sees it: the groups this node belongs to, and the alerts a match with another
+ * node raised on this node's cases. Types and vocabularies are the server's own; no shape here carries a name.
+ */
+import {
+  ALERT_STATUSES,
+  type AlertStatus,
+  GROUP_SCHEMAS,
+  type GroupSchema,
+  type LinkageAlert,
+  type LinkageGroup,
+  type NewGroup,
+  RECORD_KINDS,
+  type RecordKind,
+  type SubmitResult,
+} from '../../../modules/linkage-groups/linkage.schema.ts';
+import { request } from '../../api.ts';
+
+export type { AlertStatus, GroupSchema, LinkageAlert, LinkageGroup, NewGroup, RecordKind, SubmitResult };
+export { ALERT_STATUSES, GROUP_SCHEMAS, RECORD_KINDS };
+export type AlertKind = LinkageAlert['kind'];
+
+/** A peer node as the directory lists it: the nodes a group can name as owners or unit. */
+export interface PeerNode {
+  nodeId: string;
+  name: string;
+  country: string;
+}
+
+/** The threshold a group takes when none is given, as the node applies it. */
+export const DEFAULT_THRESHOLD = 0.8;
+/** The shortest shared secret the node accepts, in bytes. */
+export const MIN_SECRET_BYTES = 32;
+
+const groupPath = (id: string, rest: string) => `/api/linkage/groups/${encodeURIComponent(id)}${rest}`;
+const alertPath = (id: string, rest: string) => `/api/linkage/alerts/${encodeURIComponent(id)}${rest}`;
+
+export const alertPagePath = (id: string) => `/linkage/alerts/${encodeURIComponent(id)}`;
+
+export const linkageApi = {
+  directory: () => request<PeerNode[]>('GET', '/api/peers/directory'),
+  groups: () => request<LinkageGroup[]>('GET', '/api/linkage/groups'),
+  createGroup: (group: NewGroup) => request<LinkageGroup>('POST', '/api/linkage/groups', group),
+  installSecret: (groupId: string, secret: string) =>
+    request<LinkageGroup>('PUT', groupPath(groupId, '/secret'), { secret }),
+  submit: (groupId: string) => request<SubmitResult>('POST', groupPath(groupId, '/submit')),
+  alerts(status?: AlertStatus): Promise<LinkageAlert[]> {
+    const query = status ? `?${new URLSearchParams({ status })}` : '';
+    return request<LinkageAlert[]>('GET', `/api/linkage/alerts${query}`);
+  },
+  caseAlerts: (caseId: string) =>
+    request<LinkageAlert[]>('GET', `/api/cases/${encodeURIComponent(caseId)}/linkage-alerts`),
+  decide: (alertId: string, decision: 'confirm' | 'dismiss', reason: string) =>
+    request<LinkageAlert>('POST', alertPath(alertId, `/${decision}`), { reason }),
+};
+
+/** The bytes a base64 text stands for, or null when it is not base64. */
+export function base64Bytes(text: string): number | null {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  return (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+}
