@@ -1,13 +1,25 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { keyFingerprint } from '../lib/key-fingerprint.ts';
+import type { RetiredSigningKey } from '../modules/federation/node-document.ts';
 import { type Config, ConfigError } from './config.ts';
+import { liveRetiredKeys, readRetiredKeys, retiredKeysFile } from './retired-keys.ts';
 
 export interface NodeKeys {
   signingKey: KeyObject;
   publicJwk: JsonWebKey;
   /** 256-bit key-encryption key that wraps per-survivor data keys. */
   kek: Buffer;
+  /** Signing keys replaced by a rotation and still in their grace period: published for verification only. */
+  retired?: RetiredSigningKey[];
+  /**
+   * The public keys of every signing key the node ever retired, however long ago: what it signed for good (custody
+   * checkpoints) must keep verifying after the grace period.
+   */
+  formerKeys?: KeyObject[];
+  /** The X25519 private keys derived from those retired signing keys: referrals sealed to them still open. */
+  formerEncryptionKeys?: KeyObject[];
 }
 
 function isDefaultLocation(config: Config, file: string): boolean {
@@ -91,5 +103,16 @@ export function loadKeys(config: Config): NodeKeys {
   }
   if (signingKey.asymmetricKeyType !== 'ed25519') throw new ConfigError(setting, `${source} is not an Ed25519 key`);
   const kek = config.kek ? decodeKek('PASSAGE_KEK', config.kek) : readKekFile(config.kekFile);
-  return { signingKey, publicJwk: createPublicKey(signingKey).export({ format: 'jwk' }), kek };
+  const publicKey = createPublicKey(signingKey);
+  const all = readRetiredKeys(retiredKeysFile(config));
+  return {
+    signingKey,
+    publicJwk: publicKey.export({ format: 'jwk' }),
+    kek,
+    retired: liveRetiredKeys(all, keyFingerprint(publicKey)),
+    formerEncryptionKeys: all.flatMap((key) =>
+      key.encryptionKey ? [createPrivateKey({ key: { ...key.encryptionKey }, format: 'jwk' })] : [],
+    ),
+    formerKeys: all.map((key) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.jwk.x }, format: 'jwk' })),
+  };
 }

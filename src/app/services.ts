@@ -50,13 +50,18 @@ export interface Services {
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
   const cases = new CasesService(db, audit, keys.kek);
-  const custody = new CustodyLogService(db, audit, { nodeId: config.nodeId, signingKey: keys.signingKey });
+  const custody = new CustodyLogService(db, audit, {
+    nodeId: config.nodeId,
+    signingKey: keys.signingKey,
+    formerKeys: keys.formerKeys,
+  });
   const store = new FileBlobStore(config.evidenceDir);
   const peers = new PeersService(db, audit, {
     nodeId: config.nodeId,
     name: config.nodeName,
     country: config.country,
     signingKey: keys.signingKey,
+    retired: keys.retired,
   });
   const messages = new MessagesService(db, audit, peers, {
     nodeId: config.nodeId,
@@ -94,6 +99,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     crossBorder: new CrossBorderService(cases, survivors, messages, {
       nodeId: config.nodeId,
       signingKey: keys.signingKey,
+      formerEncryptionKeys: keys.formerEncryptionKeys,
     }),
   };
 }

@@ -222,6 +222,27 @@ keys
     }
   });
 
+keys
+  .command('rotate-signing')
+  .description(
+    "replace the node's Ed25519 signing key; the old key endorses the new one and keeps verifying for a grace " +
+      'period (node stopped)',
+  )
+  .addOption(dataOption())
+  .option('--grace-days <days>', 'how long the old key keeps verifying (default 30)', (value: string) => {
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError('must be a number of days');
+    return Number(value);
+  })
+  .action(async (opts: { data?: string; graceDays?: number }) => {
+    const config = loadConfig(overrides(opts));
+    const { rotateSigningKey } = await import('../app/signing-key-rotation.ts');
+    const { operatorContext } = await import('../app/operations.ts');
+    await rotateSigningKey(config, operatorContext(), {
+      graceDays: opts.graceDays,
+      report: (line) => console.log(line),
+    });
+  });
+
 registerCaseCommands(program, dataOption);
 registerEvidenceCommands(program, dataOption);
 registerCustodyCommands(program, dataOption);

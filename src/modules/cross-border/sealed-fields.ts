@@ -24,11 +24,18 @@ export function sealFor(recipient: EncryptionJwk, referralId: string, content: o
 }
 
 /** Decrypts a sealed part with this node's key; throws when it is not for this referral or does not open. */
-export async function openSealed<T>(jwe: string, privateKey: KeyObject, referralId: string): Promise<T> {
-  const { plaintext, protectedHeader } = await compactDecrypt(jwe, privateKey, {
-    keyManagementAlgorithms: [ALG],
-    contentEncryptionAlgorithms: [ENC],
-  });
+export async function openSealed<T>(
+  jwe: string,
+  privateKey: KeyObject | readonly KeyObject[],
+  referralId: string,
+): Promise<T> {
+  // Several keys after a signing-key rotation: what was sealed to the key derived from the old one still opens.
+  const [first, ...former] = Array.isArray(privateKey) ? privateKey : [privateKey];
+  const decrypt = (key: KeyObject) =>
+    compactDecrypt(jwe, key, { keyManagementAlgorithms: [ALG], contentEncryptionAlgorithms: [ENC] });
+  let opened = decrypt(first as KeyObject);
+  for (const key of former) opened = opened.catch(() => decrypt(key));
+  const { plaintext, protectedHeader } = await opened;
   if (protectedHeader.cty !== CTY || protectedHeader.ref !== referralId) {
     throw new Error('the sealed part belongs to another referral');
   }

@@ -30,7 +30,8 @@ interface Deps {
   audit: AuditService;
   cases: CasesService;
   messages: MessagesService;
-  key: KeyObject;
+  /** This node's X25519 key, then those derived from its retired signing keys. */
+  key: KeyObject | readonly KeyObject[];
 }
 
 /** The received fields as a first report: the survivor (prs_, psg_), the victim record (vic_, con_), the case (cas_). */

@@ -36,6 +36,8 @@ export const presentReferral = (r: repo.XbReferralRow): CrossBorderView => {
 export interface CrossBorderDeps {
   nodeId: string;
   signingKey: KeyObject;
+  /** X25519 keys derived from signing keys retired by rotations: what was sealed to them before still opens. */
+  formerEncryptionKeys?: readonly KeyObject[];
 }
 
 export class CrossBorderService {
@@ -45,6 +47,7 @@ export class CrossBorderService {
   readonly #messages: MessagesService;
   readonly #nodeId: string;
   readonly #key: KeyObject;
+  readonly #keys: readonly KeyObject[];
   readonly #ownJwk: EncryptionJwk;
 
   constructor(cases: CasesService, survivors: SurvivorsService, messages: MessagesService, deps: CrossBorderDeps) {
@@ -54,6 +57,7 @@ export class CrossBorderService {
     this.#messages = messages;
     this.#nodeId = deps.nodeId;
     this.#key = deriveEncryptionKey(deps.signingKey);
+    this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
     new Inbound(messages, survivors, cases.audit).register();
     survivors.onCrossBorderConsentChange((tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
@@ -117,7 +121,7 @@ export class CrossBorderService {
       throw new AppError('not_receiver', 409, 'Only the receiving node accepts a referral.');
     await this.#audit.authorize(ctx, 'referral.respond', { resource: { agencyId }, ref: `xb-referral:${id}` });
     await acceptOffer(
-      { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages, key: this.#key },
+      { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages, key: this.#keys },
       ctx,
       referral,
       agencyId,
@@ -213,7 +217,7 @@ export class CrossBorderService {
         at: u.at,
         // A note that does not open (a peer's fault) shows as null rather than hiding the others.
         text: u.textSealed
-          ? await openSealed<{ text: string }>(u.textSealed, this.#key, id).then(
+          ? await openSealed<{ text: string }>(u.textSealed, this.#keys, id).then(
               (c) => c.text,
               () => null,
             )

@@ -80,7 +80,8 @@ export interface LogVerifyResult {
 
 export interface LogIdentity {
   origin: string;
-  verifier: NoteVerifier;
+  /** The node's current key and the keys it signed with before a rotation: old checkpoints stay valid. */
+  verifiers: readonly NoteVerifier[];
 }
 
 const PAGE = 4096;
@@ -237,7 +238,7 @@ function checkCheckpoint(checkpoint: CheckpointRow, log: LogIdentity, treeRootHa
   const at = checkpoint.size;
   let text: string;
   try {
-    text = openNote(checkpoint.note, [log.verifier]).text;
+    text = openNote(checkpoint.note, log.verifiers).text;
   } catch (error) {
     if (!(error instanceof NoteError)) throw error;
     return {

@@ -12,7 +12,7 @@ import {
   inclusionProof,
   treeRoot,
 } from '../../lib/merkle-tiles.ts';
-import { type NoteVerifier, parseVerifierKey, signNote, vkeyString } from '../../lib/signed-note.ts';
+import { type NoteVerifier, openNote, parseVerifierKey, signNote, vkeyString } from '../../lib/signed-note.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import {
   type IntegrityCheck,
@@ -101,8 +101,14 @@ export class CustodyLogService {
   readonly #audit: AuditService;
   readonly #signingKey: KeyObject;
   readonly #verifier: NoteVerifier;
+  /** The current key's verifier first, then those of the keys retired by rotations (`formerKeys`). */
+  readonly #verifiers: NoteVerifier[];
 
-  constructor(db: Db, audit: AuditService, signer: { nodeId: string; signingKey: KeyObject }) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    signer: { nodeId: string; signingKey: KeyObject; formerKeys?: readonly KeyObject[] },
+  ) {
     this.#db = db;
     this.#audit = audit;
     this.#signingKey = signer.signingKey;
@@ -111,6 +117,8 @@ export class CustodyLogService {
     this.verifierKey = vkeyString(this.origin, publicKey);
     this.fingerprint = keyFingerprint(publicKey);
     this.#verifier = parseVerifierKey(this.verifierKey);
+    const former = (signer.formerKeys ?? []).filter((key) => keyFingerprint(key) !== this.fingerprint);
+    this.#verifiers = [this.#verifier, ...former.map((key) => parseVerifierKey(vkeyString(this.origin, key)))];
   }
 
   /**
@@ -175,7 +183,7 @@ export class CustodyLogService {
    * checkpoint's signature and root. Reports the first problem found; throws only when it cannot read the log.
    */
   verify(onProgress?: ProgressCallback): Promise<LogVerifyResult> {
-    return verifyLog(this.#db, { origin: this.origin, verifier: this.#verifier }, onProgress);
+    return verifyLog(this.#db, { origin: this.origin, verifiers: this.#verifiers }, onProgress);
   }
 
   /** `verify` as one check of the node's integrity check. */
@@ -290,14 +298,14 @@ export class CustodyLogService {
     const size = await readSize(this.#db);
     const latest = await latestCheckpoint(this.#db);
     // A checkpoint is never larger than the log; the integrity check reports one that is.
-    if (latest && latest.size >= size) return latest;
+    if (latest && latest.size >= size) return this.#bySelf(latest);
     return this.#signed(size);
   }
 
   /** The stored checkpoint of `size`, or a new one signed over the root the stored hashes give. */
   async #signed(size: number): Promise<CheckpointRow> {
     const stored = await checkpointOfSize(this.#db, size);
-    if (stored) return stored;
+    if (stored) return this.#bySelf(stored);
     const rootHash = await treeRoot(size, this.#fetch);
     const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash }), [
       { name: this.origin, privateKey: this.#signingKey },
@@ -306,6 +314,25 @@ export class CustodyLogService {
     const saved = await checkpointOfSize(this.#db, size);
     if (!saved) throw new Error(`the custody checkpoint of size ${size} was not stored`);
     return saved;
+  }
+
+  /**
+   * A stored checkpoint as the current key signs it: one signed before a key rotation is signed again (not stored;
+   * Ed25519 signatures are deterministic), so that what the node hands out verifies with the key it publishes.
+   */
+  #bySelf(checkpoint: CheckpointRow): CheckpointRow {
+    const opens = (verifiers: NoteVerifier[]) => {
+      try {
+        return openNote(checkpoint.note, verifiers).text;
+      } catch {
+        return null;
+      }
+    };
+    if (opens([this.#verifier]) !== null) return checkpoint;
+    // One that no key of this node signed is handed out as it is: the integrity check reports it.
+    const text = this.#verifiers.length > 1 ? opens(this.#verifiers) : null;
+    if (text === null) return checkpoint;
+    return { ...checkpoint, note: signNote(text, [{ name: this.origin, privateKey: this.#signingKey }]) };
   }
 
   #view(checkpoint: CheckpointRow): CheckpointView {

@@ -23,6 +23,7 @@ import {
   openMessage,
   openReceipt,
   peek,
+  RECEIPT_TYP,
   REJECTIONS,
   type Receipt,
   type Signer,
@@ -39,7 +40,13 @@ export interface KnownPeer {
 }
 
 export interface PeerDirectory {
-  find(nodeId: string): Promise<KnownPeer | null>;
+  /** The peer with the keys that verify at `now` (a retired key past its grace period does not). */
+  find(nodeId: string, now?: Date): Promise<KnownPeer | null>;
+  /**
+   * Fetches the peer's document again when it signed with a key not known here (it may have rotated its key);
+   * resolves to whether its keys changed. Rate-limited by the directory.
+   */
+  refresh?(nodeId: string): Promise<boolean>;
 }
 
 export interface MessageHandler {
@@ -136,9 +143,9 @@ export class MessagesService {
     const received = { at: receivedAt, sha256: messageSha256(jws) };
     let message: Message | undefined;
     try {
-      const { payload } = peek(jws, MESSAGE_TYP);
+      const { payload, kid } = peek(jws, MESSAGE_TYP);
       const from = typeof payload.from === 'string' ? payload.from : null;
-      const peer = from && NODE_ID.test(from) ? await this.#peers.find(from) : null;
+      let peer = from && NODE_ID.test(from) ? await this.#peers.find(from, now) : null;
       if (!peer) throw new MessageRejected('sender_unknown', 'The sender is not a peer of this node.', payload);
       if (peer.status !== 'active') {
         throw new MessageRejected(
@@ -147,7 +154,9 @@ export class MessagesService {
           payload,
         );
       }
-      message = await openMessage(jws, (kid) => peer.keys.find((k) => k.kid === kid)?.publicKey, {
+      peer = await this.#withKey(peer, kid, now);
+      const keys = peer.keys;
+      message = await openMessage(jws, (kid) => keys.find((k) => k.kid === kid)?.publicKey, {
         recipient: this.#nodeId,
         now,
       });
@@ -206,6 +215,12 @@ export class MessagesService {
       const outcome = this.#receipt(message ?? error.partial, error, received);
       return { status: REJECTIONS[error.reason], receipt: await signReceipt(outcome, this.#signer), outcome };
     }
+  }
+
+  /** The peer as known after fetching its document again, when `kid` is none of its keys; else `peer` itself. */
+  async #withKey(peer: KnownPeer, kid: string, now = new Date()): Promise<KnownPeer> {
+    if (peer.keys.some((key) => key.kid === kid) || !(await this.#peers.refresh?.(peer.nodeId))) return peer;
+    return (await this.#peers.find(peer.nodeId, now)) ?? peer;
   }
 
   /**
@@ -433,7 +448,13 @@ export class MessagesService {
     } catch {
       return { error: 'peer_unreachable' };
     }
-    const keyOf = (kid: string) => peer.keys.find((k) => k.kid === kid)?.publicKey;
+    let known = peer;
+    try {
+      known = await this.#withKey(peer, peek(text, RECEIPT_TYP).kid);
+    } catch {
+      // Not a receipt at all: opening it below says so.
+    }
+    const keyOf = (kid: string) => known.keys.find((k) => k.kid === kid)?.publicKey;
     const expected = { from: peer.nodeId, messageId: row.id };
     try {
       if (text.length > MAX_RECEIPT_BYTES) throw new Error('the answer is too long for a receipt');

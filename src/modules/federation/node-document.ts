@@ -26,6 +26,20 @@ export interface SigningJwk {
   kid: string;
   alg: 'EdDSA';
   use: 'sig';
+  /**
+   * Only on a retired key (after a rotation, `passage keys rotate-signing`): until when, in seconds since the epoch,
+   * it still verifies the node's signatures. The current key has none.
+   */
+  exp?: number;
+}
+
+/** A key the node signed with before its current one, kept for verification for a grace period. */
+export interface RetiredSigningKey {
+  jwk: SigningJwk;
+  retiredAt: string;
+  validUntil: string;
+  /** The retired key's signature over the key that replaced it (key-endorsement.ts). */
+  endorsement: string;
 }
 
 export interface NodeDocument {
@@ -34,6 +48,8 @@ export interface NodeDocument {
   /** ISO 3166-1 alpha-2; a node without a configured country publishes null and cannot be added as a peer. */
   country: string | null;
   keys: SigningJwk[];
+  /** Each retired key's endorsement of the key that replaced it: how a peer learns the new key (key-endorsement.ts). */
+  keyEndorsements?: string[];
   /**
    * The X25519 key other nodes encrypt personal data to (cross-border referrals), derived from the signing key. A
    * node built before referrals publishes none.
@@ -55,6 +71,8 @@ export interface PeerDocument extends Omit<NodeDocument, 'encryptionKey' | 'encr
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const MAX_NAME_LENGTH = 200;
 const MAX_KEYS = 8;
+const MAX_ENDORSEMENT_LENGTH = 2048;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_PATH_LENGTH = 200;
 
 export function signingJwk(publicKey: KeyObject): SigningJwk {
@@ -67,13 +85,21 @@ export function nodeDocument(node: {
   name: string;
   country: string | null;
   signingKey: KeyObject;
+  /** Retired keys still in their grace period; the newest are published when there are more than fit. */
+  retired?: readonly RetiredSigningKey[];
 }): NodeDocument {
   const encryptionKey = encryptionJwk(deriveEncryptionKey(node.signingKey));
+  const retired = (node.retired ?? []).slice(-(MAX_KEYS - 1));
   return {
     nodeId: node.nodeId,
     name: node.name,
     country: node.country,
-    keys: [signingJwk(createPublicKey(node.signingKey))],
+    keys: [
+      signingJwk(createPublicKey(node.signingKey)),
+      ...retired.map((key) => ({ ...key.jwk, exp: Math.floor(Date.parse(key.validUntil) / 1000) })),
+    ],
+    ...(retired.length > 0 ? { keyEndorsements: retired.map((key) => key.endorsement) } : {}),
+    // Derived from and signed by the current key only: the retired ones sign nothing new.
     encryptionKey,
     encryptionKeySignature: signEncryptionKey(node.nodeId, encryptionKey, node.signingKey),
     endpoints: { inbox: INBOX_PATH },
@@ -92,7 +118,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function parseNodeDocument(value: unknown): PeerDocument {
   if (!isObject(value)) throw new NodeDocumentError('it is not a JSON object');
-  const { nodeId, name, country, keys, endpoints, encryptionKey, encryptionKeySignature } = value;
+  const { nodeId, name, country, keys, endpoints, encryptionKey, encryptionKeySignature, keyEndorsements } = value;
   if (typeof nodeId !== 'string' || !NODE_ID_PATTERN.test(nodeId)) {
     throw new NodeDocumentError('nodeId must be 2–63 lower-case letters, digits or hyphens');
   }
@@ -112,6 +138,16 @@ export function parseNodeDocument(value: unknown): PeerDocument {
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) {
     throw new NodeDocumentError(`keys must be a list of 1 to ${MAX_KEYS} public keys`);
   }
+  if (
+    keyEndorsements !== undefined &&
+    (!Array.isArray(keyEndorsements) ||
+      keyEndorsements.length > MAX_KEYS ||
+      !keyEndorsements.every(
+        (jws) => typeof jws === 'string' && jws.length <= MAX_ENDORSEMENT_LENGTH && COMPACT_JWS.test(jws),
+      ))
+  ) {
+    throw new NodeDocumentError(`keyEndorsements must be a list of at most ${MAX_KEYS} compact JWS`);
+  }
   if (!isObject(endpoints) || !isEndpointPath(endpoints.inbox)) {
     throw new NodeDocumentError('endpoints.inbox must be a path beginning with "/"');
   }
@@ -130,13 +166,14 @@ export function parseNodeDocument(value: unknown): PeerDocument {
     name: name.trim(),
     country,
     keys: keys.map((key, i) => parseSigningJwk(key, i)),
+    ...(keyEndorsements === undefined ? {} : { keyEndorsements: keyEndorsements as string[] }),
     encryptionKey: encryption,
     encryptionKeySignature: encryption ? (encryptionKeySignature as string) : null,
     endpoints: { inbox: endpoints.inbox },
   };
 }
 
-function parseSigningJwk(value: unknown, index: number): SigningJwk {
+export function parseSigningJwk(value: unknown, index: number): SigningJwk {
   const problem = (what: string) => new NodeDocumentError(`keys[${index}] ${what}`);
   if (!isObject(value)) throw problem('is not a JSON object');
   if (value.kty !== 'OKP' || value.crv !== 'Ed25519') throw problem('is not an Ed25519 key (kty "OKP", crv "Ed25519")');
@@ -159,7 +196,12 @@ function parseSigningJwk(value: unknown, index: number): SigningJwk {
     throw problem('is not a valid Ed25519 public key');
   }
   if (kid !== fingerprint) throw problem(`has a kid that is not its fingerprint (${fingerprint})`);
-  return { kty: 'OKP', crv: 'Ed25519', x, kid: fingerprint, alg: 'EdDSA', use: 'sig' };
+  const { exp } = value;
+  if (exp !== undefined && !(Number.isSafeInteger(exp) && (exp as number) > 0)) {
+    throw problem('has an exp that is not a positive whole number of seconds');
+  }
+  const jwk: SigningJwk = { kty: 'OKP', crv: 'Ed25519', x, kid: fingerprint, alg: 'EdDSA', use: 'sig' };
+  return exp === undefined ? jwk : { ...jwk, exp: exp as number };
 }
 
 /** A path on the node's own origin: not `//host` (another origin), and nothing that would change the URL's meaning. */

@@ -105,3 +105,18 @@ export async function deletePeer(q: Queryable, nodeId: string): Promise<boolean>
   const rows = await q.query(`delete from peers where node_id = $1 returning node_id`, [nodeId]);
   return rows.length > 0;
 }
+
+/** Replaces a peer's keys and encryption key after it rotated its signing key (`PeersService.refresh`). */
+export async function updatePeerKeys(
+  q: Queryable,
+  nodeId: string,
+  keys: SigningJwk[],
+  encryptionKey: EncryptionJwk | null,
+): Promise<boolean> {
+  const rows = await q.query(`update peers set keys = $2, encryption_key = $3 where node_id = $1 returning node_id`, [
+    nodeId,
+    JSON.stringify(keys),
+    encryptionKey ? JSON.stringify(encryptionKey) : null,
+  ]);
+  return rows.length > 0;
+}

@@ -19,8 +19,22 @@ export const NodeDocument = Type.Object(
         kid: Fingerprint('The fingerprint of the key'),
         alg: Type.Literal('EdDSA'),
         use: Type.Literal('sig'),
+        exp: Type.Optional(
+          Type.Integer({
+            description:
+              'Only on a key retired by a rotation: until when (seconds since the epoch) it still verifies the ' +
+              "node's signatures",
+          }),
+        ),
       }),
-      { description: "The node's public signing keys as JWKs (RFC 8037)" },
+      { description: "The node's public signing keys as JWKs (RFC 8037): the current key, then retired ones" },
+    ),
+    keyEndorsements: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Compact JWS (typ passage-key-endorsement+jws), each signed by a retired key over ' +
+          '{nodeId, kid, x, at} of the key that replaced it: how a peer that trusts the old key learns the new one',
+      }),
     ),
     encryptionKey: Type.Optional(
       Type.Object(

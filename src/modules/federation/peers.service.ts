@@ -1,20 +1,19 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import { type EncryptionJwk, encryptionKeySigned } from '../../lib/encryption-key.ts';
+import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { actorRef } from '../policy/policy.ts';
+import { isLive, toKey, trustDocumentKeys } from './key-endorsement.ts';
 import {
-  NODE_DOCUMENT_PATH,
   NODE_ID_PATTERN,
   type NodeDocument,
-  NodeDocumentError,
   nodeDocument,
-  type PeerDocument,
-  parseNodeDocument,
+  type RetiredSigningKey,
   type SigningJwk,
 } from './node-document.ts';
+import { fetchNodeDocument, invalidDocument } from './node-document-fetch.ts';
 import * as repo from './peers.repository.ts';
 
 /** A peer as the message layer needs it: where to deliver, and the keys its messages must be signed with. */
@@ -26,7 +25,8 @@ export interface Peer {
   inboxUrl: string;
   fingerprint: string;
   status: repo.PeerStatus;
-  keys: { kid: string; publicKey: KeyObject }[];
+  /** Only the keys live now: a retired key past its `exp` (seconds) is left out. */
+  keys: { kid: string; publicKey: KeyObject; exp?: number }[];
   /** The X25519 key referrals are encrypted to; null for a peer added before its node published one. */
   encryptionKey: EncryptionJwk | null;
 }
@@ -57,8 +57,8 @@ export interface NodeIdentity {
   fingerprint: string;
 }
 
-const FETCH_TIMEOUT_MS = 10_000;
-const MAX_DOCUMENT_BYTES = 64 * 1024;
+/** A peer's document is fetched again for an unknown key at most this often. */
+const REFRESH_INTERVAL_MS = 60_000;
 
 export const presentPeer = (peer: repo.PeerRecord): PeerView => ({
   nodeId: peer.nodeId,
@@ -86,11 +86,19 @@ export class PeersService {
   readonly #document: NodeDocument;
 
   readonly #known = new Map<string, Promise<Peer | null>>();
+  /** When each peer's document was last fetched for an unknown key, and the fetch under way. */
+  readonly #refreshed = new Map<string, { at: number; done: Promise<boolean> }>();
 
   constructor(
     db: Db,
     audit: AuditService,
-    self: { nodeId: string; name: string; country: string | null; signingKey: KeyObject },
+    self: {
+      nodeId: string;
+      name: string;
+      country: string | null;
+      signingKey: KeyObject;
+      retired?: readonly RetiredSigningKey[];
+    },
   ) {
     this.#db = db;
     this.#audit = audit;
@@ -99,8 +107,16 @@ export class PeersService {
   }
 
   /** This node's public document, served at `/.well-known/passage-node` to anyone. */
-  document(): NodeDocument {
-    return this.#document;
+  document(now = new Date()): NodeDocument {
+    const { keys, keyEndorsements, ...rest } = this.#document;
+    const live = keys.map((key, i) => ({ key, endorsement: i > 0 ? keyEndorsements?.[i - 1] : undefined }));
+    const published = live.filter(({ key }) => isLive(key, now));
+    const endorsements = published.flatMap(({ endorsement }) => (endorsement ? [endorsement] : []));
+    return {
+      ...rest,
+      keys: published.map(({ key }) => key),
+      ...(endorsements.length > 0 ? { keyEndorsements: endorsements } : {}),
+    };
   }
 
   async identity(ctx: RequestContext): Promise<NodeIdentity> {
@@ -150,15 +166,12 @@ export class PeersService {
       );
     }
     const checked = document.keys.find((key) => key.kid === fingerprint) as SigningJwk;
-    if (
-      document.encryptionKey &&
-      !encryptionKeySigned(
-        document.nodeId,
-        document.encryptionKey,
-        document.encryptionKeySignature as string,
-        createPublicKey({ key: { ...checked }, format: 'jwk' }),
-      )
-    ) {
+    // A key the node retired still names it: the keys it endorsed since are the node's too.
+    const trusted = await trustDocumentKeys(document, [checked], new Date());
+    if (!trusted) {
+      throw invalidDocument(baseUrl, 'its current key is not endorsed by the key with this fingerprint');
+    }
+    if (document.encryptionKey && !trusted.encryptionKeySignedBy) {
       throw invalidDocument(baseUrl, 'its encryption key is not signed by the key with this fingerprint');
     }
     return this.#changing(async (tx) => {
@@ -169,8 +182,8 @@ export class PeersService {
         baseUrl,
         inboxUrl: `${baseUrl}${document.endpoints.inbox}`,
         fingerprint,
-        // Only the key checked out of band: another key in the document could be anyone's.
-        keys: document.keys.filter((key) => key.kid === fingerprint),
+        // Only the key checked out of band and those it endorsed: another key in the document could be anyone's.
+        keys: trusted.keys,
         // Signed by the key checked out of band, so it is the node's too.
         encryptionKey: document.encryptionKey,
         addedBy: actorRef(ctx.actor),
@@ -209,7 +222,53 @@ export class PeersService {
    * the peers change: every message names its sender or recipient, and the node is the only writer of its peers
    * (the CLI goes through the running node).
    */
-  find(nodeId: string): Promise<Peer | null> {
+  async find(nodeId: string, now = new Date()): Promise<Peer | null> {
+    const peer = await this.#cached(nodeId);
+    return peer && { ...peer, keys: peer.keys.filter((key) => isLive(key, now)) };
+  }
+
+  /**
+   * Fetches the peer's document again, for a message or receipt signed with a key this node does not know: the peer
+   * may have rotated its key. A new key is taken only when a key trusted here endorsed it (key-endorsement.ts); a
+   * document whose current key is not endorsed changes nothing and is recorded as a failure. At most once a minute
+   * per peer; resolves to whether the peer's keys changed. Call it outside any open transaction.
+   */
+  refresh(nodeId: string, now = new Date()): Promise<boolean> {
+    const last = this.#refreshed.get(nodeId);
+    if (last && now.getTime() - last.at < REFRESH_INTERVAL_MS) return last.done;
+    const done = this.#refetch(nodeId, now).catch((error: unknown) => {
+      console.error(
+        `passage: federation: the document of ${nodeId} could not be fetched again: ${describeError(error)}`,
+      );
+      return false;
+    });
+    this.#refreshed.set(nodeId, { at: now.getTime(), done });
+    return done;
+  }
+
+  async #refetch(nodeId: string, now: Date): Promise<boolean> {
+    const peer = await repo.findPeer(this.#db, nodeId);
+    if (!peer) return false;
+    const document = await fetchNodeDocument(peer.baseUrl);
+    const trusted = document.nodeId === nodeId ? await trustDocumentKeys(document, peer.keys, now) : null;
+    if (!trusted) {
+      await this.#db.transaction((tx) =>
+        this.#audit.record(tx, SYSTEM, { action: 'peer.refresh', resource: `peer:${nodeId}`, outcome: 'failure' }),
+      );
+      return false;
+    }
+    const encryptionKey = trusted.encryptionKeySignedBy ? document.encryptionKey : peer.encryptionKey;
+    // By kid and exp: the stored JSON may come back with its members in another order.
+    const names = (keys: SigningJwk[]) => keys.map((key) => `${key.kid} ${key.exp ?? ''}`).join();
+    if (names(trusted.keys) === names(peer.keys) && encryptionKey?.kid === peer.encryptionKey?.kid) return false;
+    return this.#changing(async (tx) => {
+      if (!(await repo.updatePeerKeys(tx, nodeId, trusted.keys, encryptionKey))) return false;
+      await this.#audit.record(tx, SYSTEM, { action: 'peer.refresh', resource: `peer:${nodeId}`, outcome: 'success' });
+      return true;
+    });
+  }
+
+  #cached(nodeId: string): Promise<Peer | null> {
     let found = this.#known.get(nodeId);
     if (!found) {
       found = this.#load(nodeId);
@@ -243,7 +302,11 @@ export class PeersService {
       inboxUrl: peer.inboxUrl,
       fingerprint: peer.fingerprint,
       status: peer.status,
-      keys: peer.keys.map((jwk) => ({ kid: jwk.kid, publicKey: createPublicKey({ key: { ...jwk }, format: 'jwk' }) })),
+      keys: peer.keys.map((jwk) => ({
+        kid: jwk.kid,
+        publicKey: toKey(jwk),
+        ...(jwk.exp === undefined ? {} : { exp: jwk.exp }),
+      })),
       encryptionKey: peer.encryptionKey,
     };
   }
@@ -269,6 +332,11 @@ export class PeersService {
   }
 }
 
+/** Who refreshes a peer's keys: the node itself, on a message or receipt signed with a key it does not know. */
+const SYSTEM: RequestContext = { actor: { kind: 'operator', name: 'federation' }, requestId: null };
+
+const describeError = (error: unknown) => (error instanceof Error ? error.message : 'unknown error');
+
 const unknownPeer = (nodeId: string) =>
   NODE_ID_PATTERN.test(nodeId) ? notFound(`The peer ${nodeId}`) : notFound('The peer');
 
@@ -287,101 +355,4 @@ export function normaliseBaseUrl(input: string): string {
     throw invalid("The peer's URL must not hold a user name, password, query or fragment.");
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-const unreachable = (baseUrl: string, why: string) =>
-  new AppError('peer_unreachable', 502, `The node at ${baseUrl} could not be reached: ${why}.`);
-
-const invalidDocument = (baseUrl: string, why: string) =>
-  new AppError(
-    'peer_document_invalid',
-    502,
-    `The node at ${baseUrl} published no valid ${NODE_DOCUMENT_PATH}: ${why}.`,
-  );
-
-/** Fetches and checks a node's document: at most 64 KiB within 10 seconds, and no redirect followed. */
-async function fetchNodeDocument(baseUrl: string): Promise<PeerDocument> {
-  let bytes: Uint8Array;
-  try {
-    const response = await fetch(`${baseUrl}${NODE_DOCUMENT_PATH}`, {
-      headers: { accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      const location = response.headers.get('location');
-      throw unreachable(
-        baseUrl,
-        location
-          ? `it redirects to ${location}; add the peer by the URL it should be reached at`
-          : `it answered HTTP ${response.status} for ${NODE_DOCUMENT_PATH}`,
-      );
-    }
-    const body = await readAtMost(response, MAX_DOCUMENT_BYTES);
-    if (!body) throw invalidDocument(baseUrl, 'it is larger than 64 KiB');
-    bytes = body;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw unreachable(baseUrl, describeFetchError(error));
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw invalidDocument(baseUrl, 'it is not JSON');
-  }
-  try {
-    return parseNodeDocument(value);
-  } catch (error) {
-    if (error instanceof NodeDocumentError) throw invalidDocument(baseUrl, error.message);
-    throw error;
-  }
-}
-
-/** The body, or null as soon as it proves longer than `limit` bytes (the rest is not read). */
-async function readAtMost(response: Response, limit: number): Promise<Uint8Array | null> {
-  if (Number(response.headers.get('content-length')) > limit) {
-    await response.body?.cancel();
-    return null;
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-const CONNECTION_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused',
-  ECONNRESET: 'the connection was reset',
-  ENOTFOUND: 'the host name is not known',
-  EAI_AGAIN: 'the host name could not be looked up',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  ETIMEDOUT: 'the connection timed out',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-};
-
-/** Why a fetch failed, from the error's code: never a stack. */
-function describeFetchError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `it did not answer within ${FETCH_TIMEOUT_MS / 1000} seconds`;
-  }
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code && CONNECTION_ERRORS[code]) return `${CONNECTION_ERRORS[code]} (${code})`;
-  if (code && /CERT|TLS|SSL/.test(code)) return `its TLS certificate was not accepted (${code})`;
-  if (code) return `the request failed (${code})`;
-  return 'the request failed';
 }
