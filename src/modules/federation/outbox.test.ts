@@ -122,6 +122,27 @@ describe('the federation outbox', () => {
     expect(await md.services.messages.deliverDue(new Date(start.getTime() + HOUR))).toBe(0);
   });
 
+  it('keeps a message through an hour with its peer down, then delivers it once', async () => {
+    await ro.stop();
+    const message = await enqueue('node-ro', 'down for an hour');
+    const start = Date.now();
+    let now = new Date(start);
+    // Each round at the time the last attempt set for the next one, until an hour has passed.
+    while (now.getTime() < start + HOUR) {
+      expect(await md.services.messages.deliverDue(now)).toBe(1);
+      const waiting = await outbound(message.id);
+      expect(waiting).toMatchObject({ status: 'queued', lastError: 'peer_unreachable' });
+      now = new Date(waiting?.nextAttemptAt as string);
+    }
+    const { attempts } = (await outbound(message.id)) as { attempts: number };
+    expect(attempts).toBeGreaterThan(5);
+
+    await ro.start();
+    expect(await md.services.messages.deliverDue(now)).toBe(1);
+    expect(await outbound(message.id)).toMatchObject({ status: 'accepted', attempts: attempts + 1 });
+    expect(await inbound(ro.node, message.id)).toHaveLength(1);
+  });
+
   it('delivers to each peer in the order of queueing, holding later messages back while an earlier one waits', async () => {
     await ro.stop();
     const first = await enqueue('node-ro', 'first');
