@@ -189,6 +189,16 @@ test('a case worker refers a case to another country within the survivor’s con
     await expect(row).toContainText('Accepted', { timeout: 1000 });
   }).toPass({ timeout: 30_000 });
 
+  // The case page lists the messages about the case with the other node, the offer with its signed receipt.
+  const messages = page.getByRole('region', { name: 'Messages with other nodes' });
+  const offer = messages.getByRole('row').filter({ hasText: 'passage.referral.offer' });
+  await expect(offer).toContainText('Sent');
+  await expect(offer).toContainText('Accepted');
+  await expect(offer).toContainText('Held');
+  await expect(messages.getByRole('row').filter({ hasText: 'passage.referral.status' })).toContainText('Received');
+  await expect(messages).not.toContainText('Rusu');
+  expect(await seriousViolations(page)).toEqual([]);
+
   await row.getByRole('link', { name: `Referral to ${RECEIVER}` }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Referral to ${RECEIVER}` })).toBeFocused();
   const facts = page.locator('dl.facts');

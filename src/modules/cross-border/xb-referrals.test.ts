@@ -171,6 +171,30 @@ describe('cross-border referrals between two nodes', () => {
     }
   });
 
+  it('shows the signed messages of a case with their receipts, on both nodes, to those who work the case', async () => {
+    const { caseId, id, linkedCaseId } = await accepted();
+    const kinds = (res: { json: () => { messages: Record<string, unknown>[] } }) =>
+      res.json().messages.map((m) => `${m.direction} ${m.type} ${m.status}`);
+    const sent = await sender('GET', `/cases/${caseId}/messages`);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(kinds(sent)).toEqual(['in passage.referral.status accepted', 'out passage.referral.offer accepted']);
+    for (const message of sent.json().messages) {
+      expect(message).toMatchObject({ conversationId: id, messageSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(message).not.toHaveProperty('jws');
+    }
+    // The sender holds the receiver's signed receipt for its offer.
+    expect(sent.json().messages[1].receipt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(sent.body).not.toContain('Rusu');
+    const received = await receiver('GET', `/cases/${linkedCaseId}/messages`);
+    expect(kinds(received)).toEqual(['out passage.referral.status accepted', 'in passage.referral.offer accepted']);
+
+    // Not for a case worker of another agency, nor for a case without any.
+    const stranger = (await signIn(it_.app, await buildUser(it_.services, 'case_worker'))).headers;
+    expect((await call(it_, stranger, 'GET', `/cases/${caseId}/messages`)).statusCode).toBe(403);
+    expect((await sender('GET', `/cases/${await newCase()}/messages`)).json()).toEqual({ messages: [] });
+    expect((await sender('GET', '/cases/no-such-case/messages')).statusCode).toBe(404);
+  });
+
   it('refuses fields the consent does not cover, naming them, and sends nothing', async () => {
     const caseId = await newCase();
     await consent(caseId, { countries: ['MD'], fields: SHARED });

@@ -148,16 +148,32 @@ export async function findMessage(
 
 export async function listMessages(
   q: Queryable,
-  filter: { peer?: string; conversationId?: string; limit: number },
+  filter: { peer?: string; conversationId?: string; conversationIds?: readonly string[]; limit: number },
 ): Promise<MessageRow[]> {
   const rows = await q.query<Row>(
     `select * from federation_messages
      where ($1::text is null or peer = $1) and ($2::text is null or conversation_id = $2)
+       and ($4::text[] is null or conversation_id = any($4::text[]))
      order by recorded_at desc, id desc
      limit $3`,
-    [filter.peer ?? null, filter.conversationId ?? null, filter.limit],
+    [filter.peer ?? null, filter.conversationId ?? null, filter.limit, filter.conversationIds ?? null],
   );
   return rows.map(toRow);
+}
+
+/**
+ * The conversations about a case: its cross-border referrals and transfers, the MLA requests it issued, and the
+ * evidence transfers accepted into it (an MLA request's or a JIT's conversation, or the transfer's own).
+ */
+export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `select id from cross_border_referrals where case_id = $1
+     union select id from mla_requests where case_id = $1
+     union select case when context_kind = 'case' then message_id else context_ref end
+       from evidence_transfers where case_id = $1`,
+    [caseId],
+  );
+  return rows.map((row) => row.id);
 }
 
 /** The messages received from `peer` in a conversation, locked for a change of their stored copy. */

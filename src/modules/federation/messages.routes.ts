@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { CaseParams } from '../cases/cases.schema.ts';
 import { messageSha256 } from './messages.ts';
 
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
@@ -54,6 +55,10 @@ const PingResult = Type.Object({
 
 export const messagesSchemas = [FederationMessage];
 
+/** A message as the API shows it: the SHA-256 of what was signed in place of the JWS, whose body may concern a case. */
+const withoutBodies = <T extends { jws: string }>(rows: T[]) =>
+  rows.map(({ jws, ...row }) => ({ ...row, messageSha256: messageSha256(jws) }));
+
 export const messagesRoutes =
   ({ messages }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -73,11 +78,30 @@ export const messagesRoutes =
           response: responses({ 200: Type.Object({ messages: Type.Array(Type.Ref('FederationMessage')) }) }, 401, 403),
         },
       },
+      async (request) => ({ messages: withoutBodies(await messages.history(request.ctx, request.query)) }),
+    );
+
+    app.get(
+      '/cases/:caseId/messages',
+      {
+        schema: {
+          tags,
+          summary: 'The messages exchanged with peer nodes about a case, newest first, with their signed receipts',
+          description:
+            'The conversations of the case’s cross-border referrals and transfers, the MLA requests it issued and the ' +
+            'evidence transfers accepted into it (at most 200 messages), for whoever may read the case; of each ' +
+            'message only its SHA-256, not its body.',
+          params: CaseParams,
+          response: responses(
+            { 200: Type.Object({ messages: Type.Array(Type.Ref('FederationMessage')) }) },
+            401,
+            403,
+            404,
+          ),
+        },
+      },
       async (request) => ({
-        messages: (await messages.history(request.ctx, request.query)).map(({ jws, ...row }) => ({
-          ...row,
-          messageSha256: messageSha256(jws),
-        })),
+        messages: withoutBodies(await messages.ofCase(request.ctx, request.params.caseId)),
       }),
     );
 

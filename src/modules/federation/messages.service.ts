@@ -14,6 +14,7 @@ import { decryptField, encryptField } from '../../lib/data-keys.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { NodeSecretKey } from '../../lib/node-secret-key.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { authorizeCase, loadCase } from '../cases/case-access.ts';
 import * as repo from './messages.repository.ts';
 import {
   MESSAGE_TYP,
@@ -356,6 +357,19 @@ export class MessagesService {
   async history(ctx: RequestContext, filter: { peer?: string; conversationId?: string; limit?: number } = {}) {
     await this.#audit.authorize(ctx, 'peer.read');
     const rows = await repo.listMessages(this.#db, { ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
+    return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#open(row) })));
+  }
+
+  /**
+   * The messages about a case (its referrals, MLA requests and evidence transfers: `caseConversations`), newest first,
+   * for whoever may read the case.
+   */
+  async ofCase(ctx: RequestContext, caseId: string, limit = 200) {
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'case.read', found);
+    const conversationIds = await repo.caseConversations(this.#db, caseId);
+    if (conversationIds.length === 0) return [];
+    const rows = await repo.listMessages(this.#db, { conversationIds, limit });
     return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#open(row) })));
   }
 

@@ -9,6 +9,7 @@ import { Link } from '../../router.tsx';
 import { CrossBorderPanel } from '../cooperation/referrals/CrossBorderPanel.tsx';
 import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
 import { CaseLinkageAlerts } from '../linkage/CaseLinkageAlerts.tsx';
+import { CaseMessages } from '../peers/CaseMessages.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
 import { ConsentPanel } from './ConsentPanel.tsx';
@@ -99,6 +100,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
             />
             <CrossBorderPanel found={current} user={user} revision={revision} onChanged={bump} />
             <CaseLinkageAlerts found={current} user={user} />
+            <CaseMessages caseId={current.id} revision={revision} />
             {canReadEvidence(user, current) && <EvidencePanel found={current} user={user} actorName={actorName} />}
             {canReadLog(user, current) && (
               <DisclosureLog caseId={current.id} revision={revision} actorName={actorName} agencyName={agencyName} />

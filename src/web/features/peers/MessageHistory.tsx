@@ -59,7 +59,8 @@ export function MessageHistory({ peers, exchanges }: MessageHistoryProps) {
   );
 }
 
-function MessagesTable({ messages }: { messages: FederationMessage[] }) {
+/** Messages with their direction, peer, type, outcome and whether the signed receipt is held; newest first. */
+export function MessagesTable({ messages }: { messages: FederationMessage[] }) {
   const { t } = useTranslation();
   const formatTime = useDateFormat(DATE_TIME);
   const reasonText = useReasonText();

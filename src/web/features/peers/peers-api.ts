@@ -105,4 +105,8 @@ export const peersApi = {
     if (peer) params.set('peer', peer);
     return (await request<{ messages: FederationMessage[] }>('GET', `/api/federation/messages?${params}`)).messages;
   },
+  async caseMessages(caseId: string): Promise<FederationMessage[]> {
+    const path = `/api/cases/${encodeURIComponent(caseId)}/messages`;
+    return (await request<{ messages: FederationMessage[] }>('GET', path)).messages;
+  },
 };
