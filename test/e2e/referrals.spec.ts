@@ -98,7 +98,7 @@ test.afterAll(async () => {
   if (receiverDir) rmSync(receiverDir, { recursive: true, force: true });
 });
 
-/** Ana's case on node-it, with her consent to sharing her first and last name and gender with Moldova. */
+/** Ana's case on node-it, of the demo case worker's agency. */
 async function anasCase(): Promise<string> {
   const created = await supervisor.post('/api/cases', {
     data: {
@@ -113,18 +113,7 @@ async function anasCase(): Promise<string> {
     },
   });
   expect(created.status(), await created.text()).toBe(201);
-  const caseId = ((await created.json()) as { id: string }).id;
-  const consent = await supervisor.post(`/api/cases/${caseId}/consents`, {
-    data: {
-      purpose: 'sharing_cross_border',
-      decision: 'granted',
-      scope: { countries: ['MD'], fields: COVERED },
-      method: 'written',
-      language: 'ro',
-    },
-  });
-  expect(consent.status(), await consent.text()).toBe(201);
-  return caseId;
+  return ((await created.json()) as { id: string }).id;
 }
 
 test('a case worker refers a case to another country within the survivor’s consent, and sees it accepted', async ({
@@ -135,6 +124,26 @@ test('a case worker refers a case to another country within the survivor’s con
 
   await signIn(page, demoUser('case_worker'));
   await page.goto(`/cases/${caseId}`);
+
+  // Ana agrees to her first and last name and gender going to Moldova, and nothing else.
+  const consent = page.getByRole('region', { name: 'Consent' });
+  const record = consent.getByRole('form', { name: 'Record a consent decision' });
+  await record.getByLabel('Purpose').selectOption({ label: 'Sharing with other countries' });
+  await record.getByLabel('The survivor gives consent').check();
+  await record.getByLabel('Countries').fill('md');
+  const covered = record.getByRole('group', { name: 'Fields that may be sent to another country' });
+  for (const name of ['First name', 'Last name', 'Gender']) await covered.getByLabel(name, { exact: true }).check();
+  await record.getByLabel('How the survivor was informed and answered').selectOption({ label: 'Written' });
+  await record.getByLabel('Language the survivor was informed in').selectOption({ label: 'Romanian' });
+  expect(await seriousViolations(page)).toEqual([]);
+  await record.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(record.getByRole('status')).toHaveText(
+    'The consent for Sharing with other countries has been recorded.',
+  );
+  await expect(consent.getByRole('row', { name: /Sharing with other countries/ })).toContainText(
+    'only: First name, Last name, Gender',
+  );
+
   const panel = page.getByRole('region', { name: 'Refer to another country' });
   await expect(panel).toContainText('This case has not been referred to another country.');
   const form = panel.getByRole('form', { name: 'Refer this case to another country' });

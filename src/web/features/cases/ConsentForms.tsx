@@ -5,6 +5,7 @@ import type { Agency } from '../../api.ts';
 import { ChoiceField, SelectField, TextAreaField, TextField } from '../../components/Field.tsx';
 import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';
 import { type Consent, casesApi } from './cases-api.ts';
+import { useFieldLabel } from './FieldValues.tsx';
 import {
   CONSENT_METHODS,
   CONSENT_PURPOSES,
@@ -16,6 +17,16 @@ import {
 /** The server's minimum for a legal basis: the law, article and decision it rests on. */
 const LEGAL_BASIS_MIN = 10;
 
+/** The scope the form's fields give: countries, agencies, and for cross-border sharing the fields it covers. */
+function scopeFrom(data: FormData) {
+  const fields = data.getAll('fields').map(String);
+  return {
+    countries: countriesFrom(data),
+    agencies: data.getAll('agencies').map(String),
+    ...(fields.length > 0 ? { fields } : {}),
+  };
+}
+
 /** Countries typed as ISO codes ("MD, IT"), or a problem with the field. */
 function countriesFrom(data: FormData): string[] {
   const codes = fieldText(data, 'countries')
@@ -26,8 +37,18 @@ function countriesFrom(data: FormData): string[] {
   return [...new Set(codes)];
 }
 
-function ScopeFields({ agencies, errorId }: { agencies: Agency[]; errorId?: string }) {
+interface ScopeFieldsProps {
+  agencies: Agency[];
+  /** The purpose chosen so far: consent to cross-border sharing may name the fields it covers. */
+  purpose: string;
+  /** The fields of the case a cross-border referral could send. */
+  shareable: readonly string[];
+  errorId?: string;
+}
+
+function ScopeFields({ agencies, purpose, shareable, errorId }: ScopeFieldsProps) {
   const { t } = useTranslation();
+  const fieldLabel = useFieldLabel();
   return (
     <fieldset className="form-section">
       <legend>{t('consent.scope')}</legend>
@@ -48,14 +69,31 @@ function ScopeFields({ agencies, errorId }: { agencies: Agency[]; errorId?: stri
           options={agencies.map((agency) => ({ value: agency.id, label: agency.name }))}
         />
       )}
+      {purpose === 'sharing_cross_border' && shareable.length > 0 && (
+        <ChoiceField
+          label={t('consent.fields')}
+          hint={t('consent.fieldsHint')}
+          name="fields"
+          type="checkbox"
+          columns
+          options={shareable.map((name) => ({ value: name, label: fieldLabel(name) }))}
+        />
+      )}
     </fieldset>
   );
 }
 
-function PurposeField({ errorId }: { errorId?: string }) {
+function PurposeField({ errorId, onChange }: { errorId?: string; onChange(purpose: string): void }) {
   const { t } = useTranslation();
   return (
-    <SelectField label={t('consent.purpose')} name="purpose" required defaultValue="" errorId={errorId}>
+    <SelectField
+      label={t('consent.purpose')}
+      name="purpose"
+      required
+      defaultValue=""
+      errorId={errorId}
+      onChange={(event) => onChange(event.target.value)}
+    >
       <option value="">{t('admin.choose')}</option>
       {CONSENT_PURPOSES.map((purpose) => (
         <option key={purpose} value={purpose}>
@@ -69,15 +107,18 @@ function PurposeField({ errorId }: { errorId?: string }) {
 interface ConsentFormProps {
   caseId: string;
   agencies: Agency[];
+  /** The fields of the case a cross-border referral could send, which a cross-border consent may name. */
+  shareable: readonly string[];
   /** The survivor's language, the likeliest one they were informed in. */
   language: string | undefined;
   onRecorded(consent: Consent): void;
 }
 
 /** Records what the survivor decided for one purpose, and how they were informed. */
-export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentFormProps) {
+export function ConsentForm({ caseId, agencies, shareable, language, onRecorded }: ConsentFormProps) {
   const { t } = useTranslation();
   const ids = useId();
+  const [chosen, setChosen] = useState('');
   const languages = useLanguageOptions(language);
   const [saved, setSaved] = useState<string | null>(null);
   const form = useForm(async (data, element) => {
@@ -88,7 +129,7 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
     const spoken = fieldText(data, 'language');
     if (!purpose) throw new FormProblem('missing_fields', 'purpose');
     if (!decision) throw new FormProblem('missing_fields', 'decision');
-    const countries = countriesFrom(data);
+    const scope = scopeFrom(data);
     if (!method) throw new FormProblem('missing_fields', 'method');
     if (!spoken) throw new FormProblem('missing_fields', 'language');
     const consent = await casesApi.recordConsent(caseId, {
@@ -96,7 +137,7 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
       decision,
       method,
       language: spoken,
-      scope: { countries, agencies: data.getAll('agencies').map(String) },
+      scope,
       ...(data.get('interpreter') ? { interpreter: true } : {}),
     });
     onRecorded(consent);
@@ -106,6 +147,7 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
       }),
     );
     element.reset();
+    setChosen('');
   });
 
   return (
@@ -115,7 +157,7 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
         {saved}
       </p>
       {form.error}
-      <PurposeField errorId={form.errorFor('purpose')} />
+      <PurposeField errorId={form.errorFor('purpose')} onChange={setChosen} />
       <ChoiceField
         label={t('consent.decision')}
         name="decision"
@@ -127,7 +169,7 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
           { value: 'refused', label: t('consent.refused') },
         ]}
       />
-      <ScopeFields agencies={agencies} errorId={form.errorFor('countries')} />
+      <ScopeFields agencies={agencies} purpose={chosen} shareable={shareable} errorId={form.errorFor('countries')} />
       <SelectField label={t('consent.method')} name="method" required defaultValue="" errorId={form.errorFor('method')}>
         <option value="">{t('admin.choose')}</option>
         {CONSENT_METHODS.map((method) => (
@@ -163,25 +205,27 @@ export function ConsentForm({ caseId, agencies, language, onRecorded }: ConsentF
 }
 
 /** A use the survivor did not consent to, on a legal basis; the survivor is told of it. */
-export function OverrideForm({ caseId, agencies, onRecorded }: Omit<ConsentFormProps, 'language'>) {
+export function OverrideForm({ caseId, agencies, shareable, onRecorded }: Omit<ConsentFormProps, 'language'>) {
   const { t } = useTranslation();
   const ids = useId();
+  const [chosen, setChosen] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   const form = useForm(async (data, element) => {
     setSaved(null);
     const purpose = fieldText(data, 'purpose') as ConsentPurpose | '';
     if (!purpose) throw new FormProblem('missing_fields', 'purpose');
-    const countries = countriesFrom(data);
+    const scope = scopeFrom(data);
     const legalBasis = fieldText(data, 'legalBasis');
     if (legalBasis.length < LEGAL_BASIS_MIN) throw new FormProblem('legal_basis_short', 'legalBasis');
     const consent = await casesApi.overrideConsent(caseId, {
       purpose,
       legalBasis,
-      scope: { countries, agencies: data.getAll('agencies').map(String) },
+      scope,
     });
     onRecorded(consent);
     setSaved(t('consent.overridden', { purpose: t(`consentPurposes.${purpose}`) }));
     element.reset();
+    setChosen('');
   });
 
   return (
@@ -192,8 +236,8 @@ export function OverrideForm({ caseId, agencies, onRecorded }: Omit<ConsentFormP
         {saved}
       </p>
       {form.error}
-      <PurposeField errorId={form.errorFor('purpose')} />
-      <ScopeFields agencies={agencies} errorId={form.errorFor('countries')} />
+      <PurposeField errorId={form.errorFor('purpose')} onChange={setChosen} />
+      <ScopeFields agencies={agencies} purpose={chosen} shareable={shareable} errorId={form.errorFor('countries')} />
       <TextAreaField
         label={t('consent.legalBasis')}
         hint={t('consent.legalBasisHint', { count: LEGAL_BASIS_MIN })}

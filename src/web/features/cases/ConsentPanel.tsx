@@ -4,8 +4,10 @@ import type { Agency, SessionUser } from '../../api.ts';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DATE_TIME, useCountryName, useDateFormat, useListFormat } from '../../i18n/format.ts';
+import { sendableFields } from '../cooperation/referrals/xb-api.ts';
 import { ConsentForm, OverrideForm } from './ConsentForms.tsx';
 import { type Case, type Consent, casesApi } from './cases-api.ts';
+import { useFieldLabel } from './FieldValues.tsx';
 import { ReasonForm } from './ReasonForm.tsx';
 import { allowsOnCase, useLanguageName } from './vocabulary.ts';
 
@@ -53,6 +55,9 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
   const canRecord = allowsOnCase(user, 'consent.record', found);
   const canOverride = allowsOnCase(user, 'consent.override', found);
   const agencyName = (id: string) => agencies.find((agency) => agency.id === id)?.name ?? id;
+  const fieldLabel = useFieldLabel();
+  const { identity, details } = sendableFields(found);
+  const shareable = [...identity, ...details];
 
   useEffect(() => {
     if (withdrawn) notice.current?.focus();
@@ -61,9 +66,11 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
   const scopeText = (record: Consent) => {
     const countries = record.scope.countries ?? [];
     const scoped = record.scope.agencies ?? [];
+    const fields = record.scope.fields ?? [];
     return [
       countries.length > 0 ? t('consent.inCountries', { list: list(countries.map(country)) }) : t('consent.anyCountry'),
       scoped.length > 0 ? t('consent.forAgencies', { list: list(scoped.map(agencyName)) }) : t('consent.anyAgency'),
+      ...(fields.length > 0 ? [t('consent.onlyFields', { list: list(fields.map(fieldLabel)) })] : []),
     ].join(' · ');
   };
 
@@ -190,11 +197,14 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
         <ConsentForm
           caseId={found.id}
           agencies={agencies}
+          shareable={shareable}
           language={found.survivor.attributes.prs_PrimaryLanguage as string | undefined}
           onRecorded={onChanged}
         />
       )}
-      {canOverride && <OverrideForm caseId={found.id} agencies={agencies} onRecorded={onChanged} />}
+      {canOverride && (
+        <OverrideForm caseId={found.id} agencies={agencies} shareable={shareable} onRecorded={onChanged} />
+      )}
     </section>
   );
 }
