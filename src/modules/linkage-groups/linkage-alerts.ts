@@ -48,6 +48,22 @@ export class LinkageAlerts {
     });
   }
 
+  /** One alert, for those who may read the alerts of its case. */
+  async get(ctx: RequestContext, alertId: string): Promise<LinkageAlert> {
+    const alert = await repo.findAlert(this.#db, alertId);
+    if (!alert) throw notFound('The linkage alert');
+    const found = await loadCase(this.#db, alert.caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
+    await this.#db.transaction((tx) =>
+      this.#audit.record(tx, ctx, {
+        action: 'linkage.alert_read',
+        resource: `case:${alert.caseId}`,
+        outcome: 'success',
+      }),
+    );
+    return alert;
+  }
+
   /** Confirms or dismisses an open alert, with the reason, on behalf of the case's agency. */
   async decide(
     ctx: RequestContext,

@@ -93,6 +93,19 @@ export const linkageRoutes =
     );
 
     app.get(
+      '/linkage/alerts/:alertId',
+      {
+        schema: {
+          tags,
+          summary: 'One linkage alert on a case of your agencies',
+          params: AlertParams,
+          response: responses({ 200: alert }, 401, 403, 404),
+        },
+      },
+      (req) => linkage.alerts.get(req.ctx, req.params.alertId),
+    );
+
+    app.get(
       '/cases/:caseId/linkage-alerts',
       {
         schema: {

@@ -237,6 +237,10 @@ describe('linkage across three owners and a unit', () => {
     expect((await call(md, mdWorker, 'GET', `/api/cases/${cases.other}/linkage-alerts`)).json()).toHaveLength(1);
 
     const [first, second] = alerts;
+    const one = await call(it_, itWorker, 'GET', `/api/linkage/alerts/${first?.id}`);
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json()).toEqual(alerts[0]);
+    expect((await call(it_, itWorker, 'GET', '/api/linkage/alerts/no-such-alert')).statusCode).toBe(404);
     const noReason = await call(it_, itWorker, 'POST', `/api/linkage/alerts/${first?.id}/confirm`, { reason: '' });
     expect(noReason.statusCode).toBe(400);
     const confirmed = await call(it_, itWorker, 'POST', `/api/linkage/alerts/${first?.id}/confirm`, {
@@ -257,6 +261,10 @@ describe('linkage across three owners and a unit', () => {
     const outsider = await call(ro, roOutsider, 'GET', `/api/cases/${cases.anaRo}/linkage-alerts`);
     expect(outsider.statusCode).toBe(403);
     expect((await call(ro, roOutsider, 'GET', '/api/linkage/alerts')).json()).toEqual([]);
+    const roAlert = (
+      await ro.services.linkage.alerts.forCase(workers.get(ro) as RequestContext, cases.anaRo as string)
+    )[0];
+    expect((await call(ro, roOutsider, 'GET', `/api/linkage/alerts/${roAlert?.id}`)).statusCode).toBe(403);
   });
 
   it('withdraws the reference when consent no longer covers linkage', async () => {

@@ -26,10 +26,7 @@ const isDecision = (value: string): value is Decision => DECISIONS.some((decisio
 /** One alert: what matched and where, and, while it is open, the decision on it with the reason. */
 export function AlertPage({ id, user }: { id: string; user: SessionUser }) {
   const { t } = useTranslation();
-  // The node lists alerts rather than serving one: the one asked for is found among the user's.
-  const found = useResource(
-    useCallback(async () => (await linkageApi.alerts()).find((alert) => alert.id === id) ?? null, [id]),
-  );
+  const found = useResource(useCallback(() => linkageApi.alert(id), [id]));
   const [decided, setDecided] = useState<string | null>(null);
   const kindLabel = useKindLabel();
   const alert = found.data;

@@ -14,7 +14,7 @@ import {
   type RecordKind,
   type SubmitResult,
 } from '../../../modules/linkage-groups/linkage.schema.ts';
-import { request } from '../../api.ts';
+import { ApiError, request } from '../../api.ts';
 
 export type { AlertStatus, GroupSchema, LinkageAlert, LinkageGroup, NewGroup, RecordKind, SubmitResult };
 export { ALERT_STATUSES, GROUP_SCHEMAS, RECORD_KINDS };
@@ -47,6 +47,15 @@ export const linkageApi = {
   alerts(status?: AlertStatus): Promise<LinkageAlert[]> {
     const query = status ? `?${new URLSearchParams({ status })}` : '';
     return request<LinkageAlert[]>('GET', `/api/linkage/alerts${query}`);
+  },
+  /** One alert; null when it is not an alert on a case of the user's agencies (404 or 403). */
+  async alert(alertId: string): Promise<LinkageAlert | null> {
+    try {
+      return await request<LinkageAlert>('GET', alertPath(alertId, ''));
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return null;
+      throw error;
+    }
   },
   caseAlerts: (caseId: string) =>
     request<LinkageAlert[]>('GET', `/api/cases/${encodeURIComponent(caseId)}/linkage-alerts`),
