@@ -43,6 +43,7 @@ const dirs: string[] = [];
 let admin: APIRequestContext;
 let worker: APIRequestContext;
 let caseId = '';
+let caseReference = '';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -104,7 +105,7 @@ test.beforeAll(async () => {
   worker = await apiSession(demoUser('case_worker'));
   const opened = await worker.post('/api/cases', { data: { reportedAt: '2026-03-01', survivor: ANA_IT } });
   expect(opened.ok(), await opened.text()).toBe(true);
-  caseId = ((await opened.json()) as { id: string }).id;
+  ({ id: caseId, reference: caseReference } = (await opened.json()) as { id: string; reference: string });
   const consent = await worker.post(`/api/cases/${caseId}/consents`, {
     data: { purpose: 'linkage', decision: 'granted', method: 'written', language: 'ro' },
   });
@@ -237,7 +238,7 @@ test('the case worker reviews the alert, confirms it with a reason and is shown 
   await expect(row).toContainText('Survivor');
   await expect(row).toContainText(OWNER);
   await expect(row).toContainText('Open');
-  await expect(row.getByRole('link', { name: caseId })).toHaveAttribute('href', `/cases/${caseId}`);
+  await expect(row.getByRole('link', { name: caseReference })).toHaveAttribute('href', `/cases/${caseId}`);
   for (const name of ['Ana', 'Russu', 'Анна']) await expect(page.getByRole('main')).not.toContainText(name);
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -215,6 +215,7 @@ const toAlert = (r: Row): LinkageAlert => ({
   id: r.id,
   groupId: r.group_id,
   caseId: r.case_id,
+  caseReference: r.case_reference,
   kind: r.kind,
   recordKind: r.record_kind,
   score: Number(r.score),
@@ -228,7 +229,10 @@ const toAlert = (r: Row): LinkageAlert => ({
   createdAt: iso(r.created_at) as string,
 });
 
-export async function insertAlert(q: Queryable, a: LinkageAlert & { ref: string }): Promise<boolean> {
+export async function insertAlert(
+  q: Queryable,
+  a: Omit<LinkageAlert, 'caseReference'> & { ref: string },
+): Promise<boolean> {
   const rows = await q.query(
     `insert into linkage_alerts (id, group_id, case_id, ref, kind, record_kind, score, schema_version, other_node,
        other_ref, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -250,8 +254,11 @@ export async function insertAlert(q: Queryable, a: LinkageAlert & { ref: string 
   return rows.length === 1;
 }
 
+/** Alerts with the reference of their case. */
+const ALERTS = 'select a.*, c.reference as case_reference from linkage_alerts a join cases c on c.id = a.case_id';
+
 export async function findAlert(q: Queryable, id: string, forUpdate = false): Promise<LinkageAlert | null> {
-  const rows = await q.query(`select * from linkage_alerts where id = $1${forUpdate ? ' for update' : ''}`, [id]);
+  const rows = await q.query(`${ALERTS} where a.id = $1${forUpdate ? ' for update of a' : ''}`, [id]);
   return rows[0] ? toAlert(rows[0]) : null;
 }
 
@@ -266,7 +273,7 @@ export async function listAlerts(
   if (f.caseId) where.push(`a.case_id = $${params.push(f.caseId)}`);
   if (f.status) where.push(`a.status = $${params.push(f.status)}`);
   const rows = await q.query(
-    `select a.* from linkage_alerts a join cases c on c.id = a.case_id
+    `${ALERTS}
      ${where.length ? `where ${where.join(' and ')}` : ''} order by a.created_at desc, a.id desc limit 500`,
     params,
   );

@@ -117,6 +117,7 @@ export const LinkageAlert = Type.Object(
     id: Type.String(),
     groupId: Type.String(),
     caseId: Type.String(),
+    caseReference: Type.String({ description: "The case's reference on this node, e.g. IT-2026-000042" }),
     kind: literals(['re_trafficking', 'shared_perpetrator'] as const),
     recordKind: literals(RECORD_KINDS, 'What matched: the survivor, a perpetrator, or a phone of a perpetrator'),
     score: Type.Number({ description: 'Dice score of the CLKs (1 for a phone token)' }),

@@ -93,7 +93,7 @@ function AlertFacts({ alert, user }: { alert: LinkageAlert; user: SessionUser })
           <dt>{t('linkage.alert.case')}</dt>
           <dd>
             <Link to={`/cases/${encodeURIComponent(alert.caseId)}`}>
-              <span className="identifier">{alert.caseId}</span>
+              <span className="identifier">{alert.caseReference}</span>
             </Link>
           </dd>
         </div>

@@ -59,7 +59,7 @@ export function AlertTable({
             {withCase && (
               <td>
                 <Link to={`/cases/${encodeURIComponent(alert.caseId)}`}>
-                  <span className="identifier">{alert.caseId}</span>
+                  <span className="identifier">{alert.caseReference}</span>
                 </Link>
               </td>
             )}
