@@ -94,7 +94,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     messages,
     mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
     jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
-    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, kek: keys.kek }),
+    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, kek: keys.kek, survivors }),
     transfers,
     crossBorder: new CrossBorderService(cases, survivors, messages, {
       nodeId: config.nodeId,

@@ -52,15 +52,15 @@ export interface IdentityDisclosure {
 
 const LEGAL_BASIS_MIN = 10;
 
-/** Runs in the transaction that changed a survivor's consent to sharing across borders (cross-border referrals). */
-export type CrossBorderConsentHook = (tx: Queryable, found: repo.CaseRow, actor: string) => Promise<void>;
+/** Runs in the transaction that changed a survivor's consent for one purpose. */
+export type ConsentHook = (tx: Queryable, found: repo.CaseRow, actor: string) => Promise<void>;
 
 export class SurvivorsService {
   readonly #cases: CasesService;
   readonly #audit: AuditService;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
-  readonly #crossBorderHooks: CrossBorderConsentHook[] = [];
+  readonly #consentHooks = new Map<ConsentPurpose, ConsentHook[]>();
 
   constructor(cases: CasesService) {
     this.#cases = cases;
@@ -73,15 +73,16 @@ export class SurvivorsService {
   }
 
   /**
-   * Lets the cross-border module end, in the same transaction, what a change of the survivor's consent to sharing
-   * across borders no longer covers: a withdrawal, or a newer decision with a narrower scope.
+   * Lets another module act, in the same transaction, on a change of the survivor's consent for `purpose` (a decision,
+   * an override, a withdrawal): cross-border referrals end what it no longer covers, linkage sends or withdraws the
+   * survivor's encoding.
    */
-  onCrossBorderConsentChange(hook: CrossBorderConsentHook): void {
-    this.#crossBorderHooks.push(hook);
+  onConsentChange(purpose: ConsentPurpose, hook: ConsentHook): void {
+    this.#consentHooks.set(purpose, [...(this.#consentHooks.get(purpose) ?? []), hook]);
   }
 
-  async #crossBorderChanged(tx: Queryable, found: repo.CaseRow, actor: string): Promise<void> {
-    for (const hook of this.#crossBorderHooks) await hook(tx, found, actor);
+  async #consentChanged(tx: Queryable, purpose: ConsentPurpose, found: repo.CaseRow, actor: string): Promise<void> {
+    for (const hook of this.#consentHooks.get(purpose) ?? []) await hook(tx, found, actor);
   }
 
   /**
@@ -268,7 +269,7 @@ export class SurvivorsService {
       const record = await repo.insertConsent(tx, found.survivorId, { ...consent, id: ulid(), recordedBy: actor });
       const summary = { consentId: record.id, purpose: record.purpose, decision: record.decision };
       await repo.appendEvent(tx, caseId, actor, event, summary);
-      if (record.purpose === 'sharing_cross_border') await this.#crossBorderChanged(tx, found, actor);
+      await this.#consentChanged(tx, record.purpose, found, actor);
       if (record.decision === 'override') {
         await repo.insertNotice(tx, {
           id: ulid(),
@@ -297,7 +298,7 @@ export class SurvivorsService {
       if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
       await repo.appendEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
       if (record.purpose === 'sharing_in_country') await this.#endUncoveredReferrals(tx, found, actor);
-      if (record.purpose === 'sharing_cross_border') await this.#crossBorderChanged(tx, found, actor);
+      await this.#consentChanged(tx, record.purpose, found, actor);
       await this.#audit.record(tx, ctx, {
         action: 'consent.record',
         resource: `consent:${consentId}`,

@@ -60,7 +60,7 @@ export class CrossBorderService {
     this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
     new Inbound(messages, survivors, cases.audit).register();
-    survivors.onCrossBorderConsentChange((tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
+    survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
   }
 
   /** Sends a referral or transfer of the case to a peer: only fields the survivor's consent covers for its country. */

@@ -12,7 +12,10 @@ import { decryptField, encryptField } from '../../lib/data-keys.ts';
 import { NodeSecretKey } from '../../lib/node-secret-key.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { loadCase } from '../cases/case-access.ts';
+import type { CaseRow } from '../cases/cases.repository.ts';
 import type { CasesService } from '../cases/cases.service.ts';
+import { IdentityVault } from '../cases/identity-vault.ts';
+import type { SurvivorsService } from '../cases/survivors.service.ts';
 import type { MessagesService } from '../federation/messages.service.ts';
 import { findPeer } from '../federation/peers.repository.ts';
 import { ClkEncoder } from '../linkage/encode.ts';
@@ -35,8 +38,13 @@ import { type Candidate, caseCandidates, type Encoders } from './linkage-records
 export interface LinkageOptions {
   nodeId: string;
   kek: Buffer;
+  /** Where the survivor's consent to linkage changes: each change is sent to the units at once. */
+  survivors: SurvivorsService;
   now?: () => Date;
 }
+
+/** Who sends a case's records when the survivor's consent to linkage changes: the node itself. */
+const CONSENT_FOLLOWER: RequestContext = { actor: { kind: 'operator', name: 'linkage' }, requestId: null };
 
 const nextId = monotonicFactory();
 const MIN_SECRET_BYTES = 32;
@@ -59,6 +67,7 @@ export class LinkageService {
   readonly #messages: MessagesService;
   readonly #nodeId: string;
   readonly #secretKey: NodeSecretKey;
+  readonly #kek: Buffer;
   readonly #now: () => Date;
   #schemas: Promise<Schemas> | null = null;
   /** Alerts on this node's cases: listing and deciding them. */
@@ -71,6 +80,8 @@ export class LinkageService {
     this.#messages = messages;
     this.#nodeId = options.nodeId;
     this.#secretKey = new NodeSecretKey('linkage-secret-key', options.kek);
+    this.#kek = options.kek;
+    options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
     this.alerts = new LinkageAlerts(db, audit, this.#now);
     registerLinkageMessages(messages, {
@@ -224,6 +235,27 @@ export class LinkageService {
       for (const key of Object.keys(total) as (keyof SubmitResult)[]) total[key] += r[key];
     }
     return total;
+  }
+
+  /**
+   * In the transaction that changed the survivor's consent to linkage (granted, overridden or withdrawn): the case's
+   * records go to every group this node owns records in and holds the secret of, so that a new consent is matched at
+   * once and a withdrawn one leaves the unit without waiting for the next submit.
+   */
+  async #consentChanged(tx: Queryable, found: CaseRow): Promise<void> {
+    const groups = (await repo.listGroups(tx)).filter((g) => g.owners.includes(this.#nodeId) && g.secretSealed);
+    if (groups.length === 0) return;
+    // Opened in the transaction: on the embedded database nothing else may query until it ends.
+    const vault = await IdentityVault.open(tx, this.#kek);
+    for (const group of groups) {
+      const candidates = await caseCandidates(tx, vault, found, await this.#encoders(tx, group));
+      await this.#send(tx, group, candidates, await repo.refs(tx, group.id, found.id));
+    }
+    await this.#audit.record(tx, CONSENT_FOLLOWER, {
+      action: 'linkage.submit',
+      resource: `case:${found.id}`,
+      outcome: 'success',
+    });
   }
 
   async #send(
