@@ -14,7 +14,7 @@
  * While `.next` exists the node refuses to start (`loadKeys`), and a new `rotate` finishes with that key.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Db, openDb, type Queryable } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
@@ -23,11 +23,11 @@ import { seal, unseal } from '../lib/seal.ts';
 import { AuditService, type RequestContext } from '../modules/audit/audit.service.ts';
 import { rewrapAll } from '../modules/cases/identity-vault.ts';
 import { totpContext } from '../modules/identity/users.service.ts';
-import { adminSocketPath, isAnswering } from './admin-client.ts';
 import { type Config, ConfigError } from './config.ts';
-import { acquireDataLock, DataDirBusyError, type DataLock } from './data-lock.ts';
-import { AppError } from './errors.ts';
 import { pendingKekFile, readKekFile } from './keys.ts';
+import { lockDataDir, refuseWhileRunning, syncDir, writeDurably } from './offline-keys.ts';
+
+const KEY = 'the key-encryption key';
 
 export interface RotationOptions {
   /** An already open database (tests); otherwise the one the configuration names. */
@@ -64,9 +64,9 @@ export async function rotateKek(
         'PASSAGE_KEK_FILE, unset PASSAGE_KEK, run the rotation, then hand the new key to the environment if you keep it there.',
     );
   }
-  if (await isAnswering(adminSocketPath(config.dataDir))) throw nodeRunning();
+  await refuseWhileRunning(config.dataDir, KEY);
   // The lock also keeps two rotations of one data directory apart when the database is PostgreSQL.
-  const lock = options.db ? null : lockDataDir(config.dataDir);
+  const lock = options.db ? null : lockDataDir(config.dataDir, 'passage keys rotate', KEY);
   let db: Db | null = null;
   try {
     db = options.db ?? (await openDb(config));
@@ -177,39 +177,6 @@ function opens(kek: Buffer, sealed: string, context: string): boolean {
   }
 }
 
-function lockDataDir(dataDir: string): DataLock {
-  try {
-    return acquireDataLock(dataDir, 'passage keys rotate');
-  } catch (error) {
-    if (error instanceof DataDirBusyError) throw nodeRunning(`${error.holder} (process ${error.pid})`);
-    throw error;
-  }
-}
-
-function nodeRunning(holder = 'the Passage node'): AppError {
-  return new AppError(
-    'node_running',
-    409,
-    `The data directory is in use by ${holder}. Stop the node first: the key-encryption key is rotated offline.`,
-  );
-}
-
-/** Writes a secret file with mode 600 so that it is either absent or complete after a crash. */
-function writeDurably(file: string, content: string): void {
-  const temporary = `${file}.tmp`;
-  // A leftover from a crash during an earlier write; no data depended on it, since the transaction had not committed.
-  rmSync(temporary, { force: true });
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
-  syncDir(dirname(file));
-}
-
 /** Moves the old key aside, never over an earlier retired key. */
 function retire(kekFile: string): string {
   const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '');
@@ -220,14 +187,4 @@ function retire(kekFile: string): string {
   // The old key must be safely aside before `.next` takes its name: the two renames must not be reordered on disk.
   syncDir(dirname(kekFile));
   return retired;
-}
-
-/** Makes renames in `dir` durable. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

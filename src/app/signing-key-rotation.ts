@@ -10,8 +10,6 @@
  * replaces.
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { type Db, openDb } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { deriveEncryptionKey } from '../lib/encryption-key.ts';
@@ -19,14 +17,14 @@ import { keyFingerprint } from '../lib/key-fingerprint.ts';
 import { AuditService, type RequestContext } from '../modules/audit/audit.service.ts';
 import { signEndorsement } from '../modules/federation/key-endorsement.ts';
 import { signingJwk } from '../modules/federation/node-document.ts';
-import { adminSocketPath, isAnswering } from './admin-client.ts';
 import { type Config, ConfigError } from './config.ts';
-import { acquireDataLock, DataDirBusyError, type DataLock } from './data-lock.ts';
 import { AppError } from './errors.ts';
 import { loadKeys } from './keys.ts';
+import { lockDataDir, refuseWhileRunning, writeDurably } from './offline-keys.ts';
 import { type RetiredKeyEntry, readRetiredKeys, retiredKeysFile } from './retired-keys.ts';
 
 export const DEFAULT_GRACE_DAYS = 30;
+const KEY = 'the signing key';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface SigningRotationOptions {
@@ -65,8 +63,8 @@ export async function rotateSigningKey(
   if (!(graceDays > 0 && graceDays <= 365)) {
     throw new AppError('grace_days_invalid', 400, `The grace period must be more than 0 and at most 365 days.`);
   }
-  if (await isAnswering(adminSocketPath(config.dataDir))) throw nodeRunning();
-  const lock = lockDataDir(config.dataDir);
+  await refuseWhileRunning(config.dataDir, KEY);
+  const lock = lockDataDir(config.dataDir, 'passage keys rotate-signing', KEY);
   let db: Db | null = null;
   try {
     db = options.db ?? (await openDb(config));
@@ -121,41 +119,4 @@ async function rotate(
       'adds this node as a peer from now on.',
   );
   return { fingerprint, previousFingerprint, validUntil, retiredFile: file };
-}
-
-function lockDataDir(dataDir: string): DataLock {
-  try {
-    return acquireDataLock(dataDir, 'passage keys rotate-signing');
-  } catch (error) {
-    if (error instanceof DataDirBusyError) throw nodeRunning(`${error.holder} (process ${error.pid})`);
-    throw error;
-  }
-}
-
-function nodeRunning(holder = 'the Passage node'): AppError {
-  return new AppError(
-    'node_running',
-    409,
-    `The data directory is in use by ${holder}. Stop the node first: the signing key is rotated offline.`,
-  );
-}
-
-/** Replaces `file` with `content` (mode 600) so that it holds the old or the new content after a crash. */
-function writeDurably(file: string, content: string): void {
-  const temporary = `${file}.tmp`;
-  rmSync(temporary, { force: true });
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
-  const dir = openSync(dirname(file), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
 }
