@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { HtcdsField } from '../src/modules/cases/htcds.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_CSV = resolve(repoRoot, '../shared/standards/htcds/htcds-field-standards-2.0.csv');
+export const DEFAULT_CSV = resolve(repoRoot, 'vendor/htcds/htcds-field-standards-2.0.csv');
 export const OUTPUT = resolve(repoRoot, 'src/modules/cases/htcds-fields.json');
 
 /** RFC 4180: fields separated by commas, records by CRLF (LF and CR accepted too), quotes doubled inside quotes. */
