@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/app/config.ts';
-import { ensureKeys } from '../src/app/keys.ts';
 import { type RunningNode, startNode } from '../src/app/node.ts';
 import { operatorContext } from '../src/app/operations.ts';
 import { PING } from '../src/modules/federation/messages.service.ts';
+import { ensureKeys } from '../src/modules/key-custody/node-keys.ts';
 import { freshDatabase, ms, printTable, summarise } from './harness.ts';
 
 const { values } = parseArgs({

@@ -7,11 +7,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/app/config.ts';
-import { ensureKeys, loadKeys } from '../src/app/keys.ts';
 import { operatorContext } from '../src/app/operations.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import type { Db } from '../src/db/client.ts';
 import type { RequestContext } from '../src/modules/audit/audit.service.ts';
+import { ensureKeys, loadKeys } from '../src/modules/key-custody/node-keys.ts';
 
 export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -8,10 +8,10 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_THRESHOLD, matchBatch, packVectors, planFor } from '../src/modules/linkage/batch-match.ts';
-import { ClkEncoder } from '../src/modules/linkage/encode.ts';
-import { loadSchemaArgument } from '../src/modules/linkage/encode-csv.ts';
-import { resolveOneToOne } from '../src/modules/linkage/one-to-one.ts';
+import { DEFAULT_THRESHOLD, matchBatch, packVectors, planFor } from '../src/modules/linkage-engine/batch-match.ts';
+import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
+import { loadSchemaArgument } from '../src/modules/linkage-engine/encode-csv.ts';
+import { resolveOneToOne } from '../src/modules/linkage-engine/one-to-one.ts';
 import { schemaValues, syntheticSet } from './linkage-synthetic.ts';
 
 const { values: args } = parseArgs({

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/modules/linkage/blocking.ts';
-import { ClkEncoder } from '../src/modules/linkage/encode.ts';
-import { encodeCsv } from '../src/modules/linkage/encode-csv.ts';
-import { parseLinkageSchema } from '../src/modules/linkage/schema.ts';
+import { seededRandom } from '../src/modules/linkage-engine/blocking.ts';
+import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
+import { encodeCsv } from '../src/modules/linkage-engine/encode-csv.ts';
+import { parseLinkageSchema } from '../src/modules/linkage-engine/schema.ts';
 
 const count = Number(process.argv[2] ?? 20_000);
 const document = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../src/modules/linkage/schemas/survivor.json'), 'utf8'),
+  readFileSync(join(import.meta.dirname, '../src/modules/linkage-engine/schemas/survivor.json'), 'utf8'),
 );
 const SYLLABLES = ['an', 'ma', 'ri', 'el', 'na', 'ol', 'ka', 'ru', 'su', 'io', 'va', 'le', 'ta', 'ni', 'co', 'do'];
 const CYRILLIC = ['ан', 'ма', 'ри', 'ел', 'на', 'ол', 'ка', 'ру', 'су', 'ва', 'ле', 'та'];

@@ -14,13 +14,13 @@ import {
   packVectors,
   planFor,
   vectorAt,
-} from '../src/modules/linkage/batch-match.ts';
-import { planBlocking } from '../src/modules/linkage/blocking.ts';
-import { Matches } from '../src/modules/linkage/dice-kernel.ts';
-import { ClkEncoder } from '../src/modules/linkage/encode.ts';
-import { loadSchemaArgument } from '../src/modules/linkage/encode-csv.ts';
-import { MatchPool } from '../src/modules/linkage/match-pool.ts';
-import { type Pairs, resolveOneToOne } from '../src/modules/linkage/one-to-one.ts';
+} from '../src/modules/linkage-engine/batch-match.ts';
+import { planBlocking } from '../src/modules/linkage-engine/blocking.ts';
+import { Matches } from '../src/modules/linkage-engine/dice-kernel.ts';
+import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
+import { loadSchemaArgument } from '../src/modules/linkage-engine/encode-csv.ts';
+import { MatchPool } from '../src/modules/linkage-engine/match-pool.ts';
+import { type Pairs, resolveOneToOne } from '../src/modules/linkage-engine/one-to-one.ts';
 import { type SyntheticRecord, schemaValues, syntheticSet, type Variation } from './linkage-synthetic.ts';
 
 const { values: args } = parseArgs({

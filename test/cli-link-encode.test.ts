@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dice } from '../src/modules/linkage/dice.ts';
-import { readEncodings } from '../src/modules/linkage/encodings-file.ts';
-import { parseLinkageSchema } from '../src/modules/linkage/schema.ts';
+import { dice } from '../src/modules/linkage-engine/dice.ts';
+import { readEncodings } from '../src/modules/linkage-engine/encodings-file.ts';
+import { parseLinkageSchema } from '../src/modules/linkage-engine/schema.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
@@ -58,7 +58,9 @@ describe('passage link encode', () => {
     expect(encodings.records.map((r) => r.id)).toEqual(['ro-1', 'it-7', 'it-8', 'x-3']);
     const { readFileSync } = await import('node:fs');
     const schema = parseLinkageSchema(
-      JSON.parse(readFileSync(join(import.meta.dirname, '../src/modules/linkage/schemas/survivor.json'), 'utf8')),
+      JSON.parse(
+        readFileSync(join(import.meta.dirname, '../src/modules/linkage-engine/schemas/survivor.json'), 'utf8'),
+      ),
     );
     expect(encodings.schemaSha256).toBe(schema.sha256);
     const [ana, anna, olena, empty] = encodings.records.map((r) => r.encoding) as Uint8Array[];

@@ -5,12 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { generate } from 'otplib';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../src/app/config.ts';
-import { ensureKeys, loadKeys } from '../src/app/keys.ts';
 import { operatorContext } from '../src/app/operations.ts';
 import { buildApp } from '../src/app/server.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import type { Db } from '../src/db/client.ts';
 import { createTestDb } from '../src/db/testing.ts';
+import { ensureKeys, loadKeys } from '../src/modules/key-custody/node-keys.ts';
 import type { Role } from '../src/modules/policy/policy.ts';
 
 export const testDb = (): Promise<Db> => createTestDb(inject('dbTemplate'));

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../modules/audit/audit.service.ts';
-import type { SessionView } from '../modules/identity/auth.service.ts';
+import type { SessionView } from '../modules/user-accounts/sign-in.service.ts';
 import { AppError } from './errors.ts';
 import type { Services } from './services.ts';
 

@@ -3,8 +3,8 @@ import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.ts';
+import { ensureKeys, loadKeys } from '../modules/key-custody/node-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { ensureKeys, loadKeys } from './keys.ts';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 const fresh = () => {

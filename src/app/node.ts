@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { type Db, openDb } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import type { AuthOptions } from '../modules/identity/auth.service.ts';
+import { loadKeys } from '../modules/key-custody/node-keys.ts';
+import type { AuthOptions } from '../modules/user-accounts/sign-in.service.ts';
 import { type AdminChannel, openAdminChannel } from './admin-channel.ts';
 import type { Config } from './config.ts';
 import { acquireDataLock } from './data-lock.ts';
-import { loadKeys } from './keys.ts';
 import { type AppOptions, buildApp } from './server.ts';
 import { createServices, type Services } from './services.ts';
 

@@ -11,24 +11,27 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
-import { careRoutes, careSchemas } from '../modules/cases/care.routes.ts';
+import { careRoutes, careSchemas } from '../modules/care/care.routes.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
-import { htcdsRoutes } from '../modules/cases/htcds.routes.ts';
-import { photosRoutes } from '../modules/cases/photos.routes.ts';
-import { crossBorderRoutes, crossBorderSchemas } from '../modules/cross-border/xb-referrals.routes.ts';
+import {
+  crossBorderRoutes,
+  crossBorderSchemas,
+} from '../modules/cross-border-referrals/cross-border-referrals.routes.ts';
 import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
 import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
-import { transferSchemas, transfersRoutes } from '../modules/exchange/transfers.routes.ts';
+import { transferSchemas, transfersRoutes } from '../modules/evidence-transfers/evidence-transfers.routes.ts';
 import { inboxRoutes } from '../modules/federation/inbox.routes.ts';
 import { messagesRoutes, messagesSchemas } from '../modules/federation/messages.routes.ts';
 import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federation/peers.routes.ts';
-import { authRoutes } from '../modules/identity/auth.routes.ts';
-import { identityRoutes } from '../modules/identity/identity.routes.ts';
-import { Agency, RoleGrant, Session, User } from '../modules/identity/identity.schema.ts';
+import { htcdsRoutes } from '../modules/htcds/htcds.routes.ts';
 import { jitRoutes, jitSchemas } from '../modules/jit/jit.routes.ts';
-import { linkageRoutes, linkageSchemas } from '../modules/linkage-groups/linkage.routes.ts';
+import { linkageRoutes, linkageSchemas } from '../modules/linkage-network/linkage-network.routes.ts';
 import { mlaRoutes, mlaSchemas } from '../modules/mla/mla.routes.ts';
 import { opsRoutes } from '../modules/ops/ops.routes.ts';
+import { photosRoutes } from '../modules/survivors/photos.routes.ts';
+import { authRoutes } from '../modules/user-accounts/sign-in.routes.ts';
+import { identityRoutes } from '../modules/user-accounts/user-accounts.routes.ts';
+import { Agency, RoleGrant, Session, User } from '../modules/user-accounts/user-accounts.schema.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { ErrorResponse } from './schemas.ts';

@@ -1,24 +1,24 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/audit.service.ts';
-import { CareService } from '../modules/cases/care.service.ts';
+import { CareService } from '../modules/care/care.service.ts';
 import { CasesService } from '../modules/cases/cases.service.ts';
-import { HtcdsExchangeService } from '../modules/cases/htcds-exchange.service.ts';
-import { SurvivorsService } from '../modules/cases/survivors.service.ts';
-import { CrossBorderService } from '../modules/cross-border/xb-referrals.service.ts';
+import { CrossBorderService } from '../modules/cross-border-referrals/cross-border-referrals.service.ts';
 import { CustodyLogService } from '../modules/custody/custody.service.ts';
 import { FileBlobStore } from '../modules/evidence/blob-store.ts';
 import { EvidenceService } from '../modules/evidence/evidence.service.ts';
 import { EvidencePackages } from '../modules/evidence/evidence-package.ts';
-import { TransfersService } from '../modules/exchange/transfers.service.ts';
+import { TransfersService } from '../modules/evidence-transfers/evidence-transfers.service.ts';
 import { MessagesService } from '../modules/federation/messages.service.ts';
 import { PeersService } from '../modules/federation/peers.service.ts';
-import { type AuthOptions, AuthService } from '../modules/identity/auth.service.ts';
-import { UsersService } from '../modules/identity/users.service.ts';
+import { HtcdsExchangeService } from '../modules/htcds/htcds.service.ts';
 import { JitService } from '../modules/jit/jit.service.ts';
-import { LinkageService } from '../modules/linkage-groups/linkage.service.ts';
+import type { NodeKeys } from '../modules/key-custody/node-keys.ts';
+import { LinkageService } from '../modules/linkage-network/linkage-network.service.ts';
 import { MlaService } from '../modules/mla/mla.service.ts';
+import { SurvivorsService } from '../modules/survivors/survivors.service.ts';
+import { type AuthOptions, AuthService } from '../modules/user-accounts/sign-in.service.ts';
+import { UsersService } from '../modules/user-accounts/user-accounts.service.ts';
 import type { Config } from './config.ts';
-import type { NodeKeys } from './keys.ts';
 
 /** Everything a route or a CLI command needs; built once per process. */
 export interface Services {

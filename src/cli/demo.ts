@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, SETTINGS_FILE } from '../app/config.ts';
-import { ensureKeys } from '../app/keys.ts';
 import { type RunningNode, startNode } from '../app/node.ts';
 import { operatorContext } from '../app/operations.ts';
 import type { Services } from '../app/services.ts';
 import { unseal } from '../lib/seal.ts';
-import { findUserByEmail } from '../modules/identity/identity.repository.ts';
-import type { OrgType } from '../modules/identity/org-types.ts';
-import { totpContext } from '../modules/identity/users.service.ts';
+import { ensureKeys } from '../modules/key-custody/node-keys.ts';
 import type { Membership, Role } from '../modules/policy/policy.ts';
+import type { OrgType } from '../modules/user-accounts/org-types.ts';
+import { findUserByEmail } from '../modules/user-accounts/user-accounts.repository.ts';
+import { totpContext } from '../modules/user-accounts/user-accounts.service.ts';
 import { seedScenario } from './demo-scenario.ts';
 
 type Agency = { key: string; name: string; orgType: OrgType };

@@ -4,8 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { encodeCsv, loadSchemaArgument, RecordsFileError, readSecretFile } from '../modules/linkage/encode-csv.ts';
-import { writeEncodings } from '../modules/linkage/encodings-file.ts';
+import {
+  encodeCsv,
+  loadSchemaArgument,
+  RecordsFileError,
+  readSecretFile,
+} from '../modules/linkage-engine/encode-csv.ts';
+import { writeEncodings } from '../modules/linkage-engine/encodings-file.ts';
 import { phasedProgressBar } from './output.ts';
 
 export function registerLinkEncodeCommand(link: Command): void {

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/app/config.ts';
-import { ensureKeys } from '../../src/app/keys.ts';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
+import { ensureKeys } from '../../src/modules/key-custody/node-keys.ts';
 import { BASE_URL } from './environment.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
 

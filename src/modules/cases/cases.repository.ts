@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/client.ts';
-import type { FieldMap } from './case-fields.ts';
-import type { ConsentRecord } from './consent.ts';
-import type { Token } from './identity-vault.ts';
+import type { FieldMap } from '../survivors/case-fields.ts';
+import type { ConsentRecord } from '../survivors/consent.ts';
+import type { Token } from '../survivors/identity-vault.ts';
 import type { Stage } from './lifecycle.ts';
 
 export interface PersonRow {

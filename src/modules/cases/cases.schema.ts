@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { PURPOSES } from '../policy/policy.ts';
-import { CONSENT_METHODS, CONSENT_PURPOSES } from './consent.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES } from '../survivors/consent.ts';
 import { STAGES } from './lifecycle.ts';
 
 const strict = { additionalProperties: false } as const;

@@ -4,11 +4,11 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { InvalidIdentifierError } from '../../lib/normalise.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { type Actor, actorRef, agenciesFor, can } from '../policy/policy.ts';
+import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../survivors/case-fields.ts';
+import { type IdentityQuery, IdentityVault, type SealedIdentity } from '../survivors/identity-vault.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
-import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from './case-fields.ts';
 import * as repo from './cases.repository.ts';
 import { COMMENT_MAX, fieldErrors, type Input, type NewCase, type ValidCase, validateNewCase } from './first-report.ts';
-import { type IdentityQuery, IdentityVault, type SealedIdentity } from './identity-vault.ts';
 import { canMove, htcdsStatus, isStage, type Stage, stageSpans, TRANSITIONS } from './lifecycle.ts';
 
 export interface CaseView {

@@ -9,7 +9,7 @@ import {
   type Parsed,
   parseGroup,
   today,
-} from './case-fields.ts';
+} from '../survivors/case-fields.ts';
 
 export type Input = Record<string, unknown>;
 

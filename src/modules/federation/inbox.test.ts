@@ -2,10 +2,10 @@ import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypt
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, testConfig, testDb } from '../../../test/helpers.ts';
-import { loadKeys } from '../../app/keys.ts';
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
+import { loadKeys } from '../key-custody/node-keys.ts';
 import { type Message, MessageRejected, openReceipt, peek, RECEIPT_TYP, type Signer, signMessage } from './messages.ts';
 
 const ctx = operatorContext('test');

@@ -12,9 +12,9 @@ import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { decryptField, encryptField } from '../../lib/data-keys.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { NodeSecretKey } from '../../lib/node-secret-key.ts';
 import type { AuditService, RequestContext } from '../audit/audit.service.ts';
 import { authorizeCase, loadCase } from '../cases/case-access.ts';
+import { NodeSecretKey } from '../key-custody/node-secrets.ts';
 import * as repo from './messages.repository.ts';
 import {
   MESSAGE_TYP,

@@ -1,13 +1,13 @@
 /** Risk assessments, services and in-country referrals, as the web app sees the care API; types are the server's. */
 
-import type { ReferralRow, SupportPlanRow } from '../../../modules/cases/care.repository.ts';
+import type { ReferralRow, SupportPlanRow } from '../../../modules/care/care.repository.ts';
 import type {
   NewReferral,
   NewService,
   RiskAssessmentView,
   ServiceChanges,
-} from '../../../modules/cases/care.service.ts';
-import type { RiskInstrument } from '../../../modules/cases/risk.ts';
+} from '../../../modules/care/care.service.ts';
+import type { RiskInstrument } from '../../../modules/care/risk.ts';
 import { request } from '../../api.ts';
 
 export type { RiskInstrument };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as server from '../../../modules/cases/care.service.ts';
+import * as server from '../../../modules/care/care.service.ts';
 import { DEFAULT_SHARED_FIELDS, SERVICE_TYPES } from './vocabulary.ts';
 
 describe('the care vocabulary of the web app', () => {

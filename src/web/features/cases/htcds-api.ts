@@ -1,7 +1,7 @@
 /** Importing and downloading HTCDS spreadsheets, as the web app sees it. */
 
-import type { RowError } from '../../../modules/cases/htcds-exchange.service.ts';
-import type { ReadResult } from '../../../modules/cases/htcds-files.ts';
+import type { RowError } from '../../../modules/htcds/htcds.service.ts';
+import type { ReadResult } from '../../../modules/htcds/htcds-files.ts';
 import { ApiError, type UploadProgress, upload } from '../../api.ts';
 
 export type RejectedRow = RowError;

@@ -1,5 +1,5 @@
 /** The survivor's photos as the web app sees them; the types are the server's own. */
-import type { PhotoMeta } from '../../../modules/cases/photos.repository.ts';
+import type { PhotoMeta } from '../../../modules/survivors/photos.repository.ts';
 import { ApiError, type Purpose, request, toApiError, upload } from '../../api.ts';
 
 export type Photo = PhotoMeta;

@@ -5,12 +5,10 @@
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isCountryCode } from '../../../lib/countries.ts';
-import { SERVICE_STATUSES } from '../../../modules/cases/care.repository.ts';
-import { IDENTITY_FIELDS } from '../../../modules/cases/case-fields.ts';
-import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../../modules/cases/consent.ts';
-import { htcdsField, picklistValues } from '../../../modules/cases/htcds.ts';
+import { SERVICE_STATUSES } from '../../../modules/care/care.repository.ts';
+import { RISK_LEVELS } from '../../../modules/care/risk.ts';
 import { STAGES, TRANSITIONS } from '../../../modules/cases/lifecycle.ts';
-import { RISK_LEVELS } from '../../../modules/cases/risk.ts';
+import { htcdsField, picklistValues } from '../../../modules/htcds/htcds.ts';
 import {
   type Action,
   type Actor,
@@ -20,6 +18,8 @@ import {
   type Purpose,
   RULES,
 } from '../../../modules/policy/policy.ts';
+import { IDENTITY_FIELDS } from '../../../modules/survivors/case-fields.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../../modules/survivors/consent.ts';
 import type { SessionUser } from '../../api.ts';
 
 export { CONSENT_METHODS, CONSENT_PURPOSES, IDENTITY_FIELDS, RISK_LEVELS, SERVICE_STATUSES, STAGES, TRANSITIONS };

@@ -13,7 +13,7 @@ import {
   RECORD_KINDS,
   type RecordKind,
   type SubmitResult,
-} from '../../../modules/linkage-groups/linkage.schema.ts';
+} from '../../../modules/linkage-network/linkage-network.schema.ts';
 import { ApiError, request } from '../../api.ts';
 
 export type { AlertStatus, GroupSchema, LinkageAlert, LinkageGroup, NewGroup, RecordKind, SubmitResult };

@@ -4,7 +4,6 @@
  * modules, so that the app offers exactly what the node accepts.
  */
 
-import { fieldDefinition, IDENTITY_FIELDS } from '../../../../modules/cases/case-fields.ts';
 import {
   XB_KINDS,
   XB_PURPOSES,
@@ -13,10 +12,11 @@ import {
   type XbKind,
   type XbPurpose,
   type XbStatus,
-} from '../../../../modules/cross-border/xb-referrals.repository.ts';
-import type { NewCrossBorderReferral } from '../../../../modules/cross-border/xb-referrals.schema.ts';
-import type { CrossBorderView } from '../../../../modules/cross-border/xb-referrals.service.ts';
+} from '../../../../modules/cross-border-referrals/cross-border-referrals.repository.ts';
+import type { NewCrossBorderReferral } from '../../../../modules/cross-border-referrals/cross-border-referrals.schema.ts';
+import type { CrossBorderView } from '../../../../modules/cross-border-referrals/cross-border-referrals.service.ts';
 import type { PeerEntry } from '../../../../modules/federation/peers.service.ts';
+import { fieldDefinition, IDENTITY_FIELDS } from '../../../../modules/survivors/case-fields.ts';
 import { ApiError, request } from '../../../api.ts';
 import type { Case } from '../../cases/cases-api.ts';
 

@@ -4,10 +4,13 @@
  * Types and purposes come from the server's own modules, so that the app offers exactly what the node accepts.
  */
 
-import type { PermissionView } from '../../../../modules/exchange/permissions.service.ts';
-import type { VerificationProblem as Problem } from '../../../../modules/exchange/transfer-bundle.ts';
-import type { PermissionPurpose as Purpose } from '../../../../modules/exchange/transfers.schema.ts';
-import type { TransferDetail, TransferView } from '../../../../modules/exchange/transfers.service.ts';
+import type { PermissionView } from '../../../../modules/evidence-transfers/evidence-permissions.service.ts';
+import type { PermissionPurpose as Purpose } from '../../../../modules/evidence-transfers/evidence-transfers.schema.ts';
+import type {
+  TransferDetail,
+  TransferView,
+} from '../../../../modules/evidence-transfers/evidence-transfers.service.ts';
+import type { VerificationProblem as Problem } from '../../../../modules/evidence-transfers/transfer-bundle.ts';
 import { RULES } from '../../../../modules/policy/policy.ts';
 import { ApiError, type Purpose as ReadPurpose, request } from '../../../api.ts';
 

@@ -1,0 +1,270 @@
+import type { Queryable } from '../../db/client.ts';
+import { iso, type Row } from '../cases/cases.repository.ts';
+import type { FieldMap } from '../survivors/case-fields.ts';
+import type { RiskLevel, RiskReason } from './risk.ts';
+
+export interface RiskAssessmentRow {
+  id: string;
+  caseId: string;
+  instrument: string;
+  answers: Record<string, string>;
+  score: number;
+  level: RiskLevel;
+  reasons: RiskReason[];
+  safetyPlan: string | null;
+  assessedBy: string;
+  assessedAt: string;
+}
+
+export const SERVICE_STATUSES = ['planned', 'active', 'completed', 'cancelled'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export interface SupportPlanRow {
+  id: string;
+  caseId: string;
+  type: string;
+  /** spl_ fields. */
+  fields: FieldMap;
+  /** ISO 639 code, for interpreting. */
+  language: string | null;
+  providerAgencyId: string | null;
+  status: ServiceStatus;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const REFERRAL_STATUSES = ['offered', 'accepted', 'declined', 'revoked'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export interface ReferralRow {
+  id: string;
+  caseId: string;
+  caseReference: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  status: ReferralStatus;
+  services: string[];
+  sharedFields: string[];
+  reason: string;
+  offeredBy: string;
+  offeredAt: string;
+  /** The last change after the offer (accept, decline or revoke); the case timeline keeps every step. */
+  statusChangedBy: string | null;
+  statusChangedAt: string | null;
+  statusReason: string | null;
+}
+
+// The interpreting language lives in the plan's field map beside the spl_ fields, under the Passage extension that
+// already names it for a person; the table has no column of its own for it.
+const LANGUAGE_KEY = 'psg_InterpreterLanguage';
+
+const toAssessment = (r: Row): RiskAssessmentRow => ({
+  id: r.id,
+  caseId: r.case_id,
+  instrument: r.instrument,
+  answers: r.answers,
+  score: r.score,
+  level: r.level,
+  reasons: r.reasons,
+  safetyPlan: r.safety_plan,
+  assessedBy: r.assessed_by,
+  assessedAt: iso(r.assessed_at) as string,
+});
+
+export async function insertRiskAssessment(q: Queryable, a: Omit<RiskAssessmentRow, 'assessedAt'>): Promise<void> {
+  await q.query(
+    `insert into risk_assessments (id, case_id, instrument, answers, score, level, reasons, safety_plan, assessed_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      a.id,
+      a.caseId,
+      a.instrument,
+      JSON.stringify(a.answers),
+      a.score,
+      a.level,
+      JSON.stringify(a.reasons),
+      a.safetyPlan,
+      a.assessedBy,
+    ],
+  );
+}
+
+/** Newest first. */
+export async function riskAssessments(q: Queryable, caseId: string): Promise<RiskAssessmentRow[]> {
+  const rows = await q.query<Row>(
+    'select * from risk_assessments where case_id = $1 order by assessed_at desc, id desc',
+    [caseId],
+  );
+  return rows.map(toAssessment);
+}
+
+const toSupportPlan = (r: Row): SupportPlanRow => {
+  const { [LANGUAGE_KEY]: language, ...fields } = r.fields as FieldMap;
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    type: r.service_type,
+    fields,
+    language: typeof language === 'string' ? language : null,
+    providerAgencyId: r.provider_agency_id,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+  };
+};
+
+const storedFields = (p: Pick<SupportPlanRow, 'fields' | 'language'>): string =>
+  JSON.stringify(p.language ? { ...p.fields, [LANGUAGE_KEY]: p.language } : p.fields);
+
+export async function insertSupportPlan(
+  q: Queryable,
+  p: Omit<SupportPlanRow, 'createdAt' | 'updatedAt'>,
+): Promise<SupportPlanRow> {
+  const rows = await q.query<Row>(
+    `insert into support_plans (id, case_id, service_type, fields, provider_agency_id, status, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    [p.id, p.caseId, p.type, storedFields(p), p.providerAgencyId, p.status, p.createdBy],
+  );
+  return toSupportPlan(rows[0] as Row);
+}
+
+export async function findSupportPlan(
+  q: Queryable,
+  caseId: string,
+  id: string,
+  forUpdate = false,
+): Promise<SupportPlanRow | null> {
+  const rows = await q.query<Row>(
+    `select * from support_plans where id = $1 and case_id = $2${forUpdate ? ' for update' : ''}`,
+    [id, caseId],
+  );
+  return rows[0] ? toSupportPlan(rows[0]) : null;
+}
+
+export async function updateSupportPlan(
+  q: Queryable,
+  id: string,
+  p: Pick<SupportPlanRow, 'fields' | 'language' | 'providerAgencyId' | 'status'>,
+): Promise<SupportPlanRow> {
+  const rows = await q.query<Row>(
+    `update support_plans set fields = $2, provider_agency_id = $3, status = $4, updated_at = now()
+     where id = $1 returning *`,
+    [id, storedFields(p), p.providerAgencyId, p.status],
+  );
+  return toSupportPlan(rows[0] as Row);
+}
+
+export async function supportPlans(q: Queryable, caseId: string): Promise<SupportPlanRow[]> {
+  const rows = await q.query<Row>('select * from support_plans where case_id = $1 order by created_at, id', [caseId]);
+  return rows.map(toSupportPlan);
+}
+
+export async function agencyExists(q: Queryable, id: string): Promise<boolean> {
+  const rows = await q.query('select 1 from agencies where id = $1', [id]);
+  return rows.length > 0;
+}
+
+const REFERRAL_COLUMNS = 'r.*, c.reference as case_reference';
+
+const toReferral = (r: Row): ReferralRow => ({
+  id: r.id,
+  caseId: r.case_id,
+  caseReference: r.case_reference,
+  fromAgencyId: r.from_agency_id,
+  toAgencyId: r.to_agency_id,
+  status: r.status,
+  services: r.services,
+  sharedFields: r.shared_fields,
+  reason: r.reason,
+  offeredBy: r.offered_by,
+  offeredAt: iso(r.offered_at) as string,
+  statusChangedBy: r.responded_by,
+  statusChangedAt: iso(r.responded_at),
+  statusReason: r.response_reason,
+});
+
+export async function insertReferral(
+  q: Queryable,
+  r: Pick<
+    ReferralRow,
+    'id' | 'caseId' | 'fromAgencyId' | 'toAgencyId' | 'services' | 'sharedFields' | 'reason' | 'offeredBy'
+  >,
+): Promise<void> {
+  await q.query(
+    `insert into referrals (id, case_id, from_agency_id, to_agency_id, status, services, shared_fields, reason,
+                            offered_by)
+     values ($1, $2, $3, $4, 'offered', $5, $6, $7, $8)`,
+    [r.id, r.caseId, r.fromAgencyId, r.toAgencyId, r.services, r.sharedFields, r.reason, r.offeredBy],
+  );
+}
+
+export async function findReferral(q: Queryable, id: string, forUpdate = false): Promise<ReferralRow | null> {
+  const rows = await q.query<Row>(
+    `select ${REFERRAL_COLUMNS} from referrals r join cases c on c.id = r.case_id
+     where r.id = $1${forUpdate ? ' for update of r' : ''}`,
+    [id],
+  );
+  return rows[0] ? toReferral(rows[0]) : null;
+}
+
+/** An offered or accepted referral of the case to the agency, if there is one. */
+export async function openReferral(q: Queryable, caseId: string, toAgencyId: string): Promise<string | null> {
+  const rows = await q.query<{ id: string }>(
+    "select id from referrals where case_id = $1 and to_agency_id = $2 and status in ('offered', 'accepted')",
+    [caseId, toAgencyId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export async function changeReferralStatus(
+  q: Queryable,
+  id: string,
+  status: Exclude<ReferralStatus, 'offered'>,
+  actor: string,
+  reason: string | null,
+): Promise<void> {
+  await q.query(
+    'update referrals set status = $2, responded_by = $3, responded_at = now(), response_reason = $4 where id = $1',
+    [id, status, actor, reason],
+  );
+}
+
+export interface ReferralFilter {
+  caseId?: string;
+  /** Only referrals from (outgoing) or to (incoming) these agencies; null: all (node-wide roles). */
+  agencies?: string[] | null;
+  direction?: 'incoming' | 'outgoing';
+  status?: ReferralStatus;
+  /** Absent: every match. */
+  limit?: number;
+  offset?: number;
+}
+
+/** Newest first. */
+export async function listReferrals(
+  q: Queryable,
+  f: ReferralFilter,
+): Promise<{ total: number; referrals: ReferralRow[] }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (f.caseId) where.push(`r.case_id = ${param(f.caseId)}`);
+  if (f.agencies) {
+    const column = f.direction === 'outgoing' ? 'r.from_agency_id' : 'r.to_agency_id';
+    where.push(`${column} = any(${param(f.agencies)})`);
+  }
+  if (f.status) where.push(`r.status = ${param(f.status)}`);
+  const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';
+  const page = f.limit === undefined ? '' : `limit ${param(f.limit)} offset ${param(f.offset ?? 0)}`;
+  const rows = await q.query<Row>(
+    `select ${REFERRAL_COLUMNS}, count(*) over () as total from referrals r join cases c on c.id = r.case_id
+     ${clause} order by r.offered_at desc, r.id desc ${page}`,
+    params,
+  );
+  return { total: rows[0] ? Number(rows[0].total) : 0, referrals: rows.map(toReferral) };
+}

@@ -1,0 +1,191 @@
+import { Type } from 'typebox';
+import { Fields, FieldValue } from '../cases/cases.schema.ts';
+import { REFERRAL_STATUSES, SERVICE_STATUSES } from './care.repository.ts';
+import { DEFAULT_SHARED_FIELDS, SERVICE_TYPES } from './care.service.ts';
+import { RISK_LEVELS } from './risk.ts';
+
+const strict = { additionalProperties: false } as const;
+const literals = (values: readonly string[], options = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
+
+const Level = literals(RISK_LEVELS);
+const ServiceStatus = literals(SERVICE_STATUSES);
+const ReferralStatus = literals(REFERRAL_STATUSES);
+const serviceType = `One of ${SERVICE_TYPES.join(', ')} (HTCDS spl_Type, plus Passage's Interpreter, CulturalMediation, Shelter)`;
+
+export const ReferralParams = Type.Object({ referralId: Type.String() });
+export const ServiceParams = Type.Object({ caseId: Type.String(), serviceId: Type.String() });
+
+export const RiskInstrument = Type.Object(
+  {
+    id: Type.String({ description: 'Version, e.g. passage-risk-v1' }),
+    title: Type.String(),
+    thresholds: Type.Object(
+      { medium: Type.Integer(), high: Type.Integer() },
+      { description: 'The lowest score of each level; below medium is low' },
+    ),
+    questions: Type.Array(
+      Type.Object({
+        id: Type.String({ description: 'Stable id; answers, reasons and translations key on it' }),
+        label: Type.String(),
+        answerType: literals(['yes_no_unknown', 'choice']),
+        answers: Type.Array(
+          Type.Object({
+            value: Type.String(),
+            label: Type.String(),
+            points: Type.Integer(),
+            forcesLevel: Type.Optional(Type.Literal('high', { description: 'This answer makes the level high' })),
+          }),
+        ),
+      }),
+    ),
+  },
+  { $id: 'RiskInstrument' },
+);
+
+export const NewRiskAssessment = Type.Object(
+  {
+    instrument: Type.Optional(Type.String({ maxLength: 60, description: 'Defaults to the current version' })),
+    answers: Type.Record(Type.String({ maxLength: 60 }), Type.String({ maxLength: 60 }), {
+      maxProperties: 100,
+      description: 'Question id → answer value; every question must be answered (unknown is an answer)',
+    }),
+    safetyPlan: Type.Optional(
+      Type.String({ maxLength: 20000, description: 'Required when the level is high; never copied to the timeline' }),
+    ),
+  },
+  strict,
+);
+
+const Reason = Type.Object({
+  question: Type.String(),
+  answer: Type.String(),
+  points: Type.Integer(),
+  forcedHigh: Type.Optional(Type.Boolean()),
+});
+
+const RiskChange = Type.Object({
+  previousLevel: Level,
+  currentLevel: Level,
+  levelChange: literals(['raised', 'lowered', 'unchanged']),
+  scoreChange: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'null when the two assessments used different instrument versions',
+  }),
+  appeared: Type.Array(Reason),
+  disappeared: Type.Array(Reason),
+  changed: Type.Array(Type.Object({ question: Type.String(), previous: Reason, current: Reason })),
+});
+
+export const RiskAssessment = Type.Object(
+  {
+    id: Type.String(),
+    caseId: Type.String(),
+    instrument: Type.String(),
+    answers: Type.Record(Type.String(), Type.String()),
+    score: Type.Integer(),
+    level: Level,
+    reasons: Type.Array(Reason, { description: 'The answers that raised the score, most points first' }),
+    safetyPlan: Type.Union([Type.String(), Type.Null()]),
+    assessedBy: Type.String(),
+    assessedAt: Type.String({ format: 'date-time' }),
+    change: Type.Union([RiskChange, Type.Null()], {
+      description: 'Against the previous assessment; null for the first',
+    }),
+  },
+  { $id: 'RiskAssessment' },
+);
+
+const PlanFields = Type.Record(Type.String(), FieldValue, {
+  description: 'spl_Objectives, spl_ActionPlan, spl_PlannedEndDate, spl_ActualEndDate (YYYY-MM-DD)',
+});
+
+export const NewService = Type.Object(
+  {
+    type: Type.String({ maxLength: 60, description: serviceType }),
+    fields: Type.Optional(PlanFields),
+    providerAgencyId: Type.Optional(Type.String({ description: 'The agency of this node that provides it' })),
+    language: Type.Optional(Type.String({ maxLength: 3, description: 'ISO 639 code; required for Interpreter' })),
+    status: Type.Optional(literals(['planned', 'active'], { description: 'Defaults to planned' })),
+  },
+  strict,
+);
+
+export const ServiceChanges = Type.Object(
+  {
+    status: Type.Optional(ServiceStatus),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.Union([FieldValue, Type.Null()]), {
+        description: 'spl_ fields; null removes one',
+      }),
+    ),
+    providerAgencyId: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'null removes it' })),
+    language: Type.Optional(Type.String({ maxLength: 3 })),
+  },
+  strict,
+);
+
+export const SupportPlan = Type.Object(
+  {
+    id: Type.String(),
+    caseId: Type.String(),
+    type: Type.String({ description: serviceType }),
+    fields: Fields,
+    language: Type.Union([Type.String(), Type.Null()]),
+    providerAgencyId: Type.Union([Type.String(), Type.Null()]),
+    status: ServiceStatus,
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SupportPlan' },
+);
+
+export const NewReferral = Type.Object(
+  {
+    toAgencyId: Type.String({ minLength: 1, description: 'Another agency of this node' }),
+    services: Type.Array(Type.String({ maxLength: 60, description: serviceType }), { minItems: 1, maxItems: 20 }),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    sharedFields: Type.Optional(
+      Type.Array(Type.String({ maxLength: 60 }), {
+        maxItems: 30,
+        description: `Identity fields the receiving agency may read once it accepts; default ${DEFAULT_SHARED_FIELDS.join(', ')}`,
+      }),
+    ),
+  },
+  strict,
+);
+
+export const Referral = Type.Object(
+  {
+    id: Type.String(),
+    caseId: Type.String(),
+    caseReference: Type.String(),
+    fromAgencyId: Type.String(),
+    toAgencyId: Type.String(),
+    status: ReferralStatus,
+    services: Type.Array(Type.String()),
+    sharedFields: Type.Array(Type.String()),
+    reason: Type.String(),
+    offeredBy: Type.String(),
+    offeredAt: Type.String({ format: 'date-time' }),
+    statusChangedBy: Type.Union([Type.String(), Type.Null()], {
+      description: 'Who accepted, declined or revoked it (the last change)',
+    }),
+    statusChangedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    statusReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was declined or revoked' }),
+  },
+  { $id: 'Referral' },
+);
+
+export const ReferralQuery = Type.Object(
+  {
+    direction: Type.Optional(literals(['incoming', 'outgoing'], { description: 'Defaults to incoming' })),
+    status: Type.Optional(ReferralStatus),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  strict,
+);

@@ -1,0 +1,333 @@
+/**
+ * Cross-border referral and transfer of a case (issue #5, docs/federation.md `passage.referral.*`). The sending node
+ * picks the fields to send; only those the survivor's cross-border consent covers for the receiver's country (or a
+ * recorded override) may go, encrypted to the receiver's key. The receiving node keeps the offer sealed until someone
+ * accepts it into one of its agencies: then it opens it into a linked case, under its own keys. A withdrawal of the
+ * consent makes the receiver crypto-shred what it received and confirm with a signed message.
+ */
+import type { KeyObject } from 'node:crypto';
+import { ulid } from 'ulid';
+import { AppError, notFound } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/client.ts';
+import { deriveEncryptionKey, type EncryptionJwk, encryptionJwk } from '../../lib/encryption-key.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { authorizeCase, loadCase } from '../cases/case-access.ts';
+import * as cases from '../cases/cases.repository.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import type { MessagesService } from '../federation/messages.service.ts';
+import { findPeer } from '../federation/peers.repository.ts';
+import { actorRef, agenciesFor } from '../policy/policy.ts';
+import { consentCovers, uncoveredFields } from '../survivors/consent.ts';
+import type { SurvivorsService } from '../survivors/survivors.service.ts';
+import { acceptOffer } from './cross-border-referrals.accept.ts';
+import { Inbound, REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.inbound.ts';
+import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';
+import * as repo from './cross-border-referrals.repository.ts';
+import type { NewCrossBorderReferral } from './cross-border-referrals.schema.ts';
+import { openSealed, sealFor } from './sealed-fields.ts';
+
+export interface CrossBorderView extends Omit<repo.XbReferralRow, 'sealed' | 'consentBasis' | 'consentId'> {}
+
+export const presentReferral = (r: repo.XbReferralRow): CrossBorderView => {
+  const { sealed: _sealed, consentBasis: _basis, consentId: _consent, ...view } = r;
+  return view;
+};
+
+export interface CrossBorderDeps {
+  nodeId: string;
+  signingKey: KeyObject;
+  /** X25519 keys derived from signing keys retired by rotations: what was sealed to them before still opens. */
+  formerEncryptionKeys?: readonly KeyObject[];
+}
+
+export class CrossBorderService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #cases: CasesService;
+  readonly #messages: MessagesService;
+  readonly #nodeId: string;
+  readonly #key: KeyObject;
+  readonly #keys: readonly KeyObject[];
+  readonly #ownJwk: EncryptionJwk;
+
+  constructor(cases: CasesService, survivors: SurvivorsService, messages: MessagesService, deps: CrossBorderDeps) {
+    this.#db = cases.db;
+    this.#audit = cases.audit;
+    this.#cases = cases;
+    this.#messages = messages;
+    this.#nodeId = deps.nodeId;
+    this.#key = deriveEncryptionKey(deps.signingKey);
+    this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
+    this.#ownJwk = encryptionJwk(this.#key);
+    new Inbound(messages, survivors, cases.audit).register();
+    survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
+  }
+
+  /** Sends a referral or transfer of the case to a peer: only fields the survivor's consent covers for its country. */
+  async offer(ctx: RequestContext, caseId: string, input: NewCrossBorderReferral): Promise<CrossBorderView> {
+    const fields = checkFields(input.fields);
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', found);
+    const peer = await this.#peerFor(input.to);
+    const deps = { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages };
+    const id = await sendOffer(deps, ctx, { caseId, peer, ...input, fields, note: input.note?.trim() || null });
+    return presentReferral(await this.#find(id));
+  }
+
+  /** The sender withdraws an offer, or ends a referral it keeps; a completed transfer is the receiver's now. */
+  async revoke(ctx: RequestContext, id: string, reason: string): Promise<CrossBorderView> {
+    const referral = await this.#find(id);
+    if (referral.direction !== 'out')
+      throw new AppError('not_sender', 409, 'Only the node that sent it revokes a referral.');
+    await authorizeCase(
+      this.#db,
+      this.#audit,
+      ctx,
+      'referral.offer',
+      await loadCase(this.#db, referral.caseId as string),
+    );
+    await this.#db.transaction(async (tx) => {
+      const current = (await repo.findReferral(tx, id, true)) as repo.XbReferralRow;
+      if (!OPEN.includes(current.status) || (current.kind === 'transfer' && current.status === 'accepted')) {
+        throw new AppError(
+          'referral_closed',
+          409,
+          `The ${current.kind} was ${current.status}; there is nothing to revoke.`,
+        );
+      }
+      const actor = actorRef(ctx.actor);
+      const at = new Date().toISOString();
+      await repo.updateReferral(tx, id, { status: 'revoked', statusReason: reason.trim() });
+      await cases.appendEvent(tx, current.caseId as string, actor, 'referral_cross_border_revoked', {
+        referralId: id,
+        to: current.peer,
+        previousStatus: current.status,
+      });
+      const body = { referralId: id, status: 'revoked', caseReference: null, reason: reason.trim(), at };
+      await this.#messages.enqueue(tx, current.peer, REFERRAL_STATUS, body, { conversationId: id });
+      await this.#audit.record(tx, ctx, {
+        action: 'referral.cross_border_revoke',
+        resource: `xb-referral:${id}`,
+        outcome: 'success',
+      });
+    });
+    return presentReferral(await this.#find(id));
+  }
+
+  /** The receiver takes the offer on into one of its agencies: a linked case, its identity under this node's keys. */
+  async accept(ctx: RequestContext, id: string, agencyId: string): Promise<CrossBorderView> {
+    const referral = await this.#find(id);
+    if (referral.direction !== 'in')
+      throw new AppError('not_receiver', 409, 'Only the receiving node accepts a referral.');
+    await this.#audit.authorize(ctx, 'referral.respond', { resource: { agencyId }, ref: `xb-referral:${id}` });
+    await acceptOffer(
+      { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages, key: this.#keys },
+      ctx,
+      referral,
+      agencyId,
+    );
+    return presentReferral(await this.#find(id));
+  }
+
+  /** The receiver declines an offer: the sealed part it never opened is dropped. */
+  async decline(ctx: RequestContext, id: string, reason: string): Promise<CrossBorderView> {
+    const referral = await this.#find(id);
+    if (referral.direction !== 'in')
+      throw new AppError('not_receiver', 409, 'Only the receiving node declines a referral.');
+    await this.#authorizeInbound(ctx, referral);
+    await this.#db.transaction(async (tx) => {
+      const current = (await repo.findReferral(tx, id, true)) as repo.XbReferralRow;
+      if (current.status !== 'offered') {
+        throw new AppError(
+          'referral_not_offered',
+          409,
+          `The referral was ${current.status}; only an offer can be declined.`,
+        );
+      }
+      const at = new Date().toISOString();
+      await repo.updateReferral(tx, id, {
+        status: 'declined',
+        sealed: null,
+        statusReason: reason.trim(),
+        respondedBy: actorRef(ctx.actor),
+        respondedAt: at,
+      });
+      await this.#messages.redactReceived(tx, { peer: current.peer, conversationId: id }, 'sealed');
+      const body = { referralId: id, status: 'declined', caseReference: null, reason: reason.trim(), at };
+      await this.#messages.enqueue(tx, current.peer, REFERRAL_STATUS, body, { conversationId: id });
+      await this.#audit.record(tx, ctx, {
+        action: 'referral.cross_border_decline',
+        resource: `xb-referral:${id}`,
+        outcome: 'success',
+      });
+    });
+    return presentReferral(await this.#find(id));
+  }
+
+  /** A status note to the other node, encrypted to it; kept here encrypted to this node's own key. */
+  async addUpdate(ctx: RequestContext, id: string, text: string): Promise<{ id: string }> {
+    const referral = await this.#find(id);
+    await this.#authorizeWrite(ctx, referral);
+    if (!OPEN.includes(referral.status)) {
+      throw new AppError('referral_closed', 409, `The referral was ${referral.status}; it takes no more notes.`);
+    }
+    const peer = await this.#peerFor(referral.peer, false);
+    const updateId = ulid();
+    const at = new Date().toISOString();
+    const content = { text: text.trim() };
+    const forPeer = await sealFor(peer.encryptionKey, id, content);
+    const forSelf = await sealFor(this.#ownJwk, id, content);
+    await this.#db.transaction(async (tx) => {
+      const actor = actorRef(ctx.actor);
+      await repo.insertUpdate(tx, {
+        id: updateId,
+        referralId: id,
+        node: this.#nodeId,
+        author: actor,
+        at,
+        textSealed: forSelf,
+      });
+      if (referral.caseId) {
+        await cases.appendEvent(tx, referral.caseId, actor, 'referral_cross_border_update', {
+          referralId: id,
+          node: this.#nodeId,
+        });
+      }
+      const body = { referralId: id, updateId, at, sealed: forPeer };
+      await this.#messages.enqueue(tx, referral.peer, REFERRAL_UPDATE, body, { conversationId: id });
+      await this.#audit.record(tx, ctx, {
+        action: 'referral.cross_border_update',
+        resource: `xb-referral:${id}`,
+        outcome: 'success',
+      });
+    });
+    return { id: updateId };
+  }
+
+  /** The status notes of a referral, both ways, decrypted; null for those erased. The read is audited. */
+  async updates(ctx: RequestContext, id: string) {
+    const referral = await this.#find(id);
+    await this.#authorizeRead(ctx, referral);
+    const rows = await repo.updates(this.#db, id);
+    const opened = await Promise.all(
+      rows.map(async (u) => ({
+        id: u.id,
+        node: u.node,
+        author: u.author,
+        at: u.at,
+        // A note that does not open (a peer's fault) shows as null rather than hiding the others.
+        text: u.textSealed
+          ? await openSealed<{ text: string }>(u.textSealed, this.#keys, id).then(
+              (c) => c.text,
+              () => null,
+            )
+          : null,
+      })),
+    );
+    await this.#db.transaction((tx) =>
+      this.#audit.record(tx, ctx, {
+        action: 'referral.cross_border_read_updates',
+        resource: `xb-referral:${id}`,
+        outcome: 'success',
+      }),
+    );
+    return opened;
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<CrossBorderView> {
+    const referral = await this.#find(id);
+    await this.#authorizeRead(ctx, referral);
+    return presentReferral(referral);
+  }
+
+  /** Received (in, the default) or sent (out) referrals the caller may see, newest first. */
+  async list(
+    ctx: RequestContext,
+    filter: { direction?: repo.XbDirection; status?: repo.XbStatus; limit: number; offset: number },
+  ): Promise<{ total: number; referrals: CrossBorderView[] }> {
+    const direction = filter.direction ?? 'in';
+    const action = direction === 'in' ? 'referral.respond' : 'case.read';
+    const agencies = agenciesFor(ctx.actor, action);
+    if (agencies?.length === 0) await this.#audit.authorize(ctx, action);
+    const found = await repo.listReferrals(this.#db, { ...filter, direction, agencies });
+    return { total: found.total, referrals: found.referrals.map(presentReferral) };
+  }
+
+  /** The cross-border referrals of a case, sent from it or received into it; for its own agency. */
+  async ofCase(ctx: RequestContext, caseId: string): Promise<CrossBorderView[]> {
+    const found = await loadCase(this.#db, caseId);
+    await this.#audit.authorize(ctx, 'case.read', { resource: { agencyId: found.agencyId }, ref: `case:${caseId}` });
+    return (await repo.listReferrals(this.#db, { caseId, limit: 200, offset: 0 })).referrals.map(presentReferral);
+  }
+
+  /**
+   * In the transaction that changed the survivor's cross-border consent: every open referral of the case that it no
+   * longer covers (the country, or a field) is withdrawn, and the receiver is told to erase what it received.
+   */
+  async #withdrawUncovered(tx: Queryable, found: cases.CaseRow, actor: string): Promise<void> {
+    const consents = await cases.consents(tx, found.survivorId);
+    const { referrals } = await repo.listReferrals(tx, { caseId: found.id, direction: 'out', limit: 200, offset: 0 });
+    for (const r of referrals.filter((r) => OPEN.includes(r.status))) {
+      const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry });
+      if (coverage.covered && uncoveredFields(consents, coverage, r.fields).length === 0) continue;
+      const reason = 'The survivor withdrew consent to sharing their case across borders.';
+      await repo.updateReferral(tx, r.id, { status: 'withdrawn', statusReason: reason });
+      await cases.appendEvent(tx, found.id, actor, 'referral_cross_border_withdrawn', { referralId: r.id, to: r.peer });
+      await this.#messages.enqueue(
+        tx,
+        r.peer,
+        REFERRAL_WITHDRAW,
+        { referralId: r.id, reason },
+        { conversationId: r.id },
+      );
+    }
+  }
+
+  async #find(id: string): Promise<repo.XbReferralRow> {
+    const found = await repo.findReferral(this.#db, id);
+    if (!found) throw notFound('The cross-border referral');
+    return found;
+  }
+
+  /** A peer to send to, with the key to encrypt to. */
+  async #peerFor(nodeId: string, sending = true) {
+    if (sending && nodeId === this.#nodeId) throw new AppError('peer_unknown', 400, 'A referral goes to another node.');
+    const peer = await findPeer(this.#db, nodeId);
+    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
+    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
+    if (!peer.encryptionKey) {
+      throw new AppError(
+        'peer_encryption_key_missing',
+        409,
+        `${nodeId} was added before nodes published an encryption key: nothing personal can be sent to it. ` +
+          'Remove the peer and add it again (its node must run a version that publishes one).',
+      );
+    }
+    return { nodeId: peer.nodeId, country: peer.country, encryptionKey: peer.encryptionKey };
+  }
+
+  /** Sent: the case's own agency. Received: the agency it was accepted into or, while pending, any responder. */
+  async #authorizeRead(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
+    if (r.direction === 'out') {
+      await this.#audit.authorize(ctx, 'case.read', { resource: { agencyId: r.agencyId }, ref: `xb-referral:${r.id}` });
+    } else await this.#authorizeInbound(ctx, r);
+  }
+
+  async #authorizeWrite(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
+    if (r.direction === 'out') {
+      await this.#audit.authorize(ctx, 'case.update', {
+        resource: { agencyId: r.agencyId },
+        ref: `xb-referral:${r.id}`,
+      });
+    } else await this.#authorizeInbound(ctx, r);
+  }
+
+  async #authorizeInbound(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
+    const ref = `xb-referral:${r.id}`;
+    if (r.agencyId) {
+      await this.#audit.authorize(ctx, 'referral.respond', { resource: { agencyId: r.agencyId }, ref });
+    } else if (agenciesFor(ctx.actor, 'referral.respond')?.length === 0) {
+      await this.#audit.authorize(ctx, 'referral.respond', { ref });
+    }
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Handling codes that travel (docs/federation.md): an item received from another node keeps the provider's handling
+ * code, which binds this node. H2 (no dissemination): not sent on to another node, nor put in an evidence package.
+ * H1 (no judicial use): not put in an evidence package for court. Either, unless the provider grants permission:
+ * a request goes to the provider as a message, and its decision comes back as one.
+ */
+import { ulid } from 'ulid';
+import { AppError, notFound } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/client.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { authorizeCase, loadCase } from '../cases/case-access.ts';
+import * as evidenceRepo from '../evidence/evidence.repository.ts';
+import type { MessagesService } from '../federation/messages.service.ts';
+import { actorRef, agenciesFor } from '../policy/policy.ts';
+import { PERMISSION_DECISION, PERMISSION_REQUEST } from './evidence-transfers.inbound.ts';
+import * as repo from './evidence-transfers.repository.ts';
+import type { PermissionPurpose } from './evidence-transfers.schema.ts';
+
+export type PermissionView = Omit<repo.PermissionRecord, 'requestedBy' | 'decidedBy'>;
+
+const present = ({ requestedBy: _r, decidedBy: _d, ...view }: repo.PermissionRecord): PermissionView => view;
+
+/** Whether the provider's leave is needed to use an item of `code` for `purpose`. */
+export const needsPermission = (code: string, purpose: PermissionPurpose) =>
+  code === 'H2' || (code === 'H1' && purpose === 'court');
+
+export class EvidencePermissions {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #messages: MessagesService;
+
+  constructor(db: Db, audit: AuditService, messages: MessagesService) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#messages = messages;
+  }
+
+  /**
+   * Refuses (403, and audited) when any of `itemIds`, or the received item it is a working copy of, came from another
+   * node with a handling code that rules out `purpose` and its provider has not granted permission for it.
+   */
+  async assertAllowed(ctx: RequestContext, itemIds: readonly string[], purpose: PermissionPurpose): Promise<void> {
+    const origins = [...(await repo.originsOf(this.#db, itemIds)).entries()].filter(([, o]) =>
+      needsPermission(o.handlingCode, purpose),
+    );
+    if (origins.length === 0) return;
+    const granted = await repo.grantedFor(
+      this.#db,
+      origins.map(([, o]) => o.itemId),
+      purpose,
+    );
+    const barred = origins.filter(([, o]) => !granted.has(o.itemId));
+    if (barred.length === 0) return;
+    const action = purpose === 'court' ? 'evidence.export' : 'evidence.transfer';
+    await this.#audit.recordDenied(ctx, action, `evidence:${barred[0]?.[0]}`);
+    const items = barred.map(([id, o]) => ({ id, handlingCode: o.handlingCode, provider: o.fromNode }));
+    if (barred.some(([, o]) => o.handlingCode === 'H2')) {
+      throw new AppError(
+        'handling_no_forwarding',
+        403,
+        'An item was shared with this node under handling code H2: it may not be passed on without the permission ' +
+          'of the node that provided it. Ask the provider for permission first.',
+        { items },
+      );
+    }
+    throw new AppError(
+      'handling_permission_required',
+      403,
+      'An item was shared with this node under handling code H1: it may not be used in court without the ' +
+        'permission of the node that provided it. Ask the provider for permission first.',
+      { items },
+    );
+  }
+
+  /** Asks the provider of a received item (or of the item a working copy was made from) for permission. */
+  async request(
+    ctx: RequestContext,
+    itemId: string,
+    input: { purpose: PermissionPurpose; reason: string },
+  ): Promise<PermissionView> {
+    const item = await this.#authorizedItem(ctx, itemId);
+    const origin = (await repo.originsOf(this.#db, [item.id])).get(item.id);
+    if (!origin) {
+      throw new AppError('evidence_not_received', 409, 'This item was not received from another node.');
+    }
+    if (!needsPermission(origin.handlingCode, input.purpose)) {
+      throw new AppError(
+        'permission_not_needed',
+        409,
+        `The provider's handling code ${origin.handlingCode} allows this without permission.`,
+      );
+    }
+    const id = ulid();
+    await this.#db.transaction(async (tx) => {
+      await repo.insertPermission(tx, {
+        id,
+        direction: 'out',
+        peer: origin.fromNode,
+        itemId: origin.itemId,
+        originalId: origin.originalId,
+        purpose: input.purpose,
+        reason: input.reason,
+        requestedBy: actorRef(ctx.actor),
+      });
+      await this.#messages.enqueue(tx, origin.fromNode, PERMISSION_REQUEST, {
+        requestId: id,
+        itemRef: { node: origin.fromNode, id: origin.originalId },
+        purpose: input.purpose,
+        reason: input.reason,
+      });
+      await this.#audit.record(tx, ctx, {
+        action: 'evidence.permission_request',
+        resource: `evidence:${origin.itemId}`,
+        outcome: 'success',
+      });
+    });
+    return this.#get(this.#db, id);
+  }
+
+  /** Requests made here and of this node, about items of cases the caller's agencies hold; newest first. */
+  async list(
+    ctx: RequestContext,
+    filter: { direction?: repo.Direction; status?: string } = {},
+  ): Promise<PermissionView[]> {
+    const agencies = agenciesFor(ctx.actor, 'evidence.permission');
+    // Without the role in any agency, the refusal is asked of the policy layer, which records it.
+    if (agencies?.length === 0) await this.#audit.authorize(ctx, 'evidence.permission');
+    return (await repo.listPermissions(this.#db, { ...filter, agencies })).map(present);
+  }
+
+  /** The provider's decision on a request about one of its items; the answer goes back to the requester. */
+  async decide(
+    ctx: RequestContext,
+    requestId: string,
+    input: { granted: boolean; reason: string },
+  ): Promise<PermissionView> {
+    const request = await repo.findPermission(this.#db, requestId);
+    if (request?.direction !== 'in') throw notFound('The permission request');
+    await this.#authorizedItem(ctx, request.itemId);
+    await this.#db.transaction(async (tx) => {
+      const locked = await repo.findPermission(tx, requestId, true);
+      if (locked?.status !== 'pending') {
+        throw new AppError('permission_decided', 409, `The request was already ${locked?.status}.`);
+      }
+      await repo.decidePermission(tx, requestId, { ...input, by: actorRef(ctx.actor) });
+      await this.#messages.enqueue(tx, request.peer, PERMISSION_DECISION, { requestId, ...input });
+      await this.#audit.record(tx, ctx, {
+        action: input.granted ? 'evidence.permission_grant' : 'evidence.permission_refuse',
+        resource: `evidence:${request.itemId}`,
+        outcome: 'success',
+      });
+    });
+    return this.#get(this.#db, requestId);
+  }
+
+  async #authorizedItem(ctx: RequestContext, itemId: string) {
+    const item = await evidenceRepo.findItem(this.#db, itemId);
+    if (!item) throw notFound('The evidence item');
+    await authorizeCase(this.#db, this.#audit, ctx, 'evidence.permission', await loadCase(this.#db, item.caseId));
+    return item;
+  }
+
+  async #get(q: Queryable, id: string): Promise<PermissionView> {
+    return present((await repo.findPermission(q, id)) as repo.PermissionRecord);
+  }
+}

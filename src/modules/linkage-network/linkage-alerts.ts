@@ -1,0 +1,95 @@
+/**
+ * Linkage alerts on this node's cases: a re-trafficking alert (the survivor's record matched another owner's) or a
+ * shared-perpetrator alert (a perpetrator's record or phone did). An alert names the group, the score, the schema
+ * version and the other node's pseudonymous reference, never a name; the case's agency confirms or dismisses it with
+ * a reason, and follows a confirmed one up through a cross-border referral or an MLA request quoting that reference.
+ */
+import { AppError, notFound } from '../../app/errors.ts';
+import type { Db } from '../../db/client.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { authorizeCase, loadCase } from '../cases/case-access.ts';
+import { actorRef, agenciesFor, can } from '../policy/policy.ts';
+import * as repo from './linkage-network.repository.ts';
+import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
+
+export class LinkageAlerts {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #now: () => Date;
+
+  constructor(db: Db, audit: AuditService, now: () => Date) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#now = now;
+  }
+
+  /** The alerts on cases of the caller's agencies, newest first. */
+  async list(ctx: RequestContext, filter: { status?: AlertStatus } = {}): Promise<LinkageAlert[]> {
+    const decision = can(ctx.actor, 'linkage.alert_read', {});
+    if (!decision.allowed && decision.reason === 'role') await this.#audit.authorize(ctx, 'linkage.alert_read');
+    const agencies = agenciesFor(ctx.actor, 'linkage.alert_read');
+    return this.#db.transaction(async (tx) => {
+      await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', outcome: 'success' });
+      return repo.listAlerts(tx, { agencies, status: filter.status });
+    });
+  }
+
+  /** The alerts on one case, for those who work it. */
+  async forCase(ctx: RequestContext, caseId: string): Promise<LinkageAlert[]> {
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
+    return this.#db.transaction(async (tx) => {
+      await this.#audit.record(tx, ctx, {
+        action: 'linkage.alert_read',
+        resource: `case:${caseId}`,
+        outcome: 'success',
+      });
+      return repo.listAlerts(tx, { agencies: null, caseId });
+    });
+  }
+
+  /** One alert, for those who may read the alerts of its case. */
+  async get(ctx: RequestContext, alertId: string): Promise<LinkageAlert> {
+    const alert = await repo.findAlert(this.#db, alertId);
+    if (!alert) throw notFound('The linkage alert');
+    const found = await loadCase(this.#db, alert.caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
+    await this.#db.transaction((tx) =>
+      this.#audit.record(tx, ctx, {
+        action: 'linkage.alert_read',
+        resource: `case:${alert.caseId}`,
+        outcome: 'success',
+      }),
+    );
+    return alert;
+  }
+
+  /** Confirms or dismisses an open alert, with the reason, on behalf of the case's agency. */
+  async decide(
+    ctx: RequestContext,
+    alertId: string,
+    status: 'confirmed' | 'dismissed',
+    reason: string,
+  ): Promise<LinkageAlert> {
+    const why = reason.trim();
+    if (why.length < 3) throw new AppError('invalid_request', 400, 'Say why (reason).');
+    const alert = await repo.findAlert(this.#db, alertId);
+    if (!alert) throw notFound('The linkage alert');
+    const found = await loadCase(this.#db, alert.caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_decide', found);
+    await this.#db.transaction(async (tx) => {
+      const locked = await repo.findAlert(tx, alertId, true);
+      if (locked?.status !== 'open') {
+        throw new AppError('linkage_alert_decided', 409, `The alert was ${locked?.status} already.`);
+      }
+      const by = actorRef(ctx.actor);
+      await repo.decideAlert(tx, alertId, { status, reason: why, by, at: this.#now().toISOString() });
+      await this.#audit.record(tx, ctx, {
+        action: status === 'confirmed' ? 'linkage.alert_confirm' : 'linkage.alert_dismiss',
+        resource: `case:${alert.caseId}`,
+        outcome: 'success',
+      });
+    });
+    return (await repo.findAlert(this.#db, alertId)) as LinkageAlert;
+  }
+}

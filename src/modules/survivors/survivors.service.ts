@@ -1,0 +1,359 @@
+/**
+ * The survivor's side of a case: their identity (encrypted, read only with a purpose and always disclosed), their
+ * consent, the log of every disclosure, and erasure.
+ */
+import { ulid } from 'ulid';
+import { AppError, invalid } from '../../app/errors.ts';
+import type { Queryable } from '../../db/client.ts';
+import { isCountryCode } from '../../lib/countries.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import * as care from '../care/care.repository.ts';
+import { authorizeCase, loadCase, readableCase } from '../cases/case-access.ts';
+import * as repo from '../cases/cases.repository.ts';
+import type { CasesService } from '../cases/cases.service.ts';
+import { fieldErrors } from '../cases/first-report.ts';
+import { actorRef, can, type Purpose } from '../policy/policy.ts';
+import { type FieldMap, fieldDefinition, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
+import {
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  type ConsentMethod,
+  type ConsentPurpose,
+  type ConsentRecord,
+  type ConsentScope,
+  type ConsentTarget,
+  type Coverage,
+  consentCovers,
+} from './consent.ts';
+import { deletePersonPhotos } from './photos.repository.ts';
+import { PhotosService } from './photos.service.ts';
+
+export interface NewConsent {
+  purpose: string;
+  decision: 'granted' | 'refused';
+  scope?: ConsentScope;
+  method: string;
+  /** ISO 639 code of the language the survivor was informed in. */
+  language: string;
+  interpreter?: boolean;
+}
+
+export interface NewOverride {
+  purpose: string;
+  scope?: ConsentScope;
+  legalBasis: string;
+}
+
+export interface IdentityDisclosure {
+  personId: string;
+  purpose: Purpose;
+  fields: FieldMap;
+}
+
+const LEGAL_BASIS_MIN = 10;
+
+/** Runs in the transaction that changed a survivor's consent for one purpose. */
+export type ConsentHook = (tx: Queryable, found: repo.CaseRow, actor: string) => Promise<void>;
+
+export class SurvivorsService {
+  readonly #cases: CasesService;
+  readonly #audit: AuditService;
+  /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
+  readonly photos: PhotosService;
+  readonly #consentHooks = new Map<ConsentPurpose, ConsentHook[]>();
+
+  constructor(cases: CasesService) {
+    this.#cases = cases;
+    this.#audit = cases.audit;
+    this.photos = new PhotosService(cases);
+  }
+
+  get #db() {
+    return this.#cases.db;
+  }
+
+  /**
+   * Lets another module act, in the same transaction, on a change of the survivor's consent for `purpose` (a decision,
+   * an override, a withdrawal): cross-border referrals end what it no longer covers, linkage sends or withdraws the
+   * survivor's encoding.
+   */
+  onConsentChange(purpose: ConsentPurpose, hook: ConsentHook): void {
+    this.#consentHooks.set(purpose, [...(this.#consentHooks.get(purpose) ?? []), hook]);
+  }
+
+  async #consentChanged(tx: Queryable, purpose: ConsentPurpose, found: repo.CaseRow, actor: string): Promise<void> {
+    for (const hook of this.#consentHooks.get(purpose) ?? []) await hook(tx, found, actor);
+  }
+
+  /**
+   * Decrypts the survivor's identity for someone with a permitted role and a stated purpose, and records the
+   * disclosure. An agency that received the case by referral sees only the fields the referral shared.
+   */
+  async readIdentity(ctx: RequestContext, caseId: string, purpose: Purpose | undefined): Promise<IdentityDisclosure> {
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.read_identity', found, { purpose });
+    const person = await repo.findPerson(this.#db, found.survivorId);
+    if (!person?.wrappedKey || !person.identity) {
+      throw new AppError('identity_erased', 410, "The survivor's identity was erased at their request.");
+    }
+    const owner = can(ctx.actor, 'survivor.read_identity', { agencyId: found.agencyId }, purpose).allowed;
+    const actorAgencies = ctx.actor.kind === 'user' ? ctx.actor.memberships.map((m) => m.agencyId) : [];
+    const allowed = owner
+      ? undefined
+      : (
+          await Promise.all(
+            actorAgencies.filter((a) => a !== null).map((a) => repo.sharedFields(this.#db, caseId, a as string)),
+          )
+        ).flat();
+    const vault = await this.#cases.vault();
+    const fields = vault.open(person.id, person.wrappedKey, person.identity, allowed);
+    await this.#db.transaction(async (tx) => {
+      await repo.insertDisclosure(tx, {
+        personId: person.id,
+        actor: actorRef(ctx.actor),
+        agencyId: owner ? found.agencyId : (actorAgencies[0] ?? null),
+        kind: 'view',
+        purpose: purpose as string,
+        fields: Object.keys(fields),
+        recipient: null,
+        requestId: ctx.requestId,
+      });
+      await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_viewed', { purpose });
+      await this.#audit.record(tx, ctx, {
+        action: 'survivor.read_identity',
+        resource: `person:${person.id}`,
+        purpose,
+        outcome: 'success',
+      });
+    });
+    return { personId: person.id, purpose: purpose as Purpose, fields };
+  }
+
+  /** Sets identity fields (null removes one); the person keeps their data key. */
+  async updateIdentity(ctx: RequestContext, caseId: string, changes: Record<string, unknown>): Promise<string[]> {
+    const notIdentity = Object.keys(changes).filter((name) => !isIdentityField(name));
+    if (notIdentity.length > 0) {
+      throw fieldErrors(notIdentity.map((field) => ({ field, reason: 'is not an identity field' })));
+    }
+    const parsed = parseGroup('person', changes);
+    if (parsed.errors.length > 0) throw fieldErrors(parsed.errors);
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
+    const vault = await this.#cases.vault();
+    await this.#db.transaction(async (tx) => {
+      const person = await repo.findPerson(tx, found.survivorId, true);
+      if (!person?.wrappedKey || !person.identity) {
+        throw new AppError('identity_erased', 410, "The survivor's identity was erased at their request.");
+      }
+      const current = vault.open(person.id, person.wrappedKey, person.identity);
+      const next = { ...current, ...parsed.value };
+      for (const [name, value] of Object.entries(changes)) if (value === null || value === '') delete next[name];
+      const birth = next.prs_Birthdate;
+      if (typeof birth === 'string' && birth > found.reportedAt) {
+        throw fieldErrors([{ field: 'prs_Birthdate', reason: 'the birth date is after the date of the report' }]);
+      }
+      const sealed = vault.reseal(person.id, person.wrappedKey, next);
+      await repo.replaceIdentity(tx, person.id, sealed.identity, sealed.tokens, sealed.nameTokenCount);
+      await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_updated', { fields: Object.keys(changes) });
+      await this.#audit.record(tx, ctx, {
+        action: 'survivor.update_identity',
+        resource: `person:${person.id}`,
+        outcome: 'success',
+      });
+    });
+    return Object.keys(changes);
+  }
+
+  /**
+   * Crypto-shredding at the survivor's request: the data key, every ciphertext and every index token are deleted,
+   * so no copy of the database made from now on can reveal who they were. A tombstone stays, and the case with its
+   * pseudonymous facts (for statistics and for the prosecution) remains.
+   */
+  async erase(ctx: RequestContext, caseId: string, reason: string): Promise<void> {
+    if (!reason?.trim()) throw invalid('Give the reason for the erasure (e.g. the survivor asked for it).');
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.erase', found);
+    await this.#db.transaction(async (tx) => {
+      const personId = await this.eraseWithin(tx, caseId, actorRef(ctx.actor), reason.trim());
+      if (!personId) throw new AppError('identity_erased', 410, 'The identity is already erased.');
+      await this.#audit.record(tx, ctx, {
+        action: 'survivor.erase',
+        resource: `person:${personId}`,
+        outcome: 'success',
+      });
+    });
+  }
+
+  /**
+   * The crypto-shredding of `erase` in the caller's transaction, for a caller that decided it already (a peer's
+   * withdrawal of a cross-border referral). Returns the person's id, or null when there was nothing left to erase.
+   */
+  async eraseWithin(tx: Queryable, caseId: string, actor: string, reason: string): Promise<string | null> {
+    const found = await loadCase(tx, caseId);
+    const person = await repo.findPerson(tx, found.survivorId, true);
+    if (!person || person.erasedAt) return null;
+    await deletePersonPhotos(tx, person.id);
+    await repo.erasePerson(tx, person.id, actor);
+    await repo.appendEvent(tx, caseId, actor, 'identity_erased', { reason });
+    return person.id;
+  }
+
+  async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
+    const found = await readableCase(this.#db, this.#audit, ctx, caseId, 'consent.read');
+    return repo.consents(this.#db, found.survivorId);
+  }
+
+  /** Whether the survivor's consent covers a use; the policy layer asks this before sharing. */
+  async coverage(caseId: string, purpose: ConsentPurpose, target: ConsentTarget = {}): Promise<Coverage> {
+    const found = await loadCase(this.#db, caseId);
+    return consentCovers(await repo.consents(this.#db, found.survivorId), purpose, target);
+  }
+
+  async recordConsent(ctx: RequestContext, caseId: string, input: NewConsent): Promise<ConsentRecord> {
+    const purpose = checkPurpose(input.purpose);
+    if (input.decision !== 'granted' && input.decision !== 'refused') {
+      throw invalid('A consent decision is "granted" or "refused".');
+    }
+    if (!(CONSENT_METHODS as readonly string[]).includes(input.method)) {
+      throw invalid(`Say how consent was given: one of ${CONSENT_METHODS.join(', ')}.`);
+    }
+    const language = input.language?.toLowerCase() ?? '';
+    if (!isLanguageCode(language)) throw invalid('Give the language the survivor was informed in (ISO 639 code).');
+    const interpreter = input.interpreter ?? input.method === 'verbal_with_interpreter';
+    return this.#record(ctx, caseId, 'consent.record', 'consent_recorded', {
+      purpose,
+      decision: input.decision,
+      scope: checkScope(input.scope),
+      method: input.method as ConsentMethod,
+      language,
+      interpreter,
+      legalBasis: null,
+    });
+  }
+
+  /**
+   * Records a use the survivor did not consent to, on a legal basis (e.g. a prosecutor's order). Only authorised
+   * roles may, and the survivor gets a notice of it.
+   */
+  async overrideConsent(ctx: RequestContext, caseId: string, input: NewOverride): Promise<ConsentRecord> {
+    const purpose = checkPurpose(input.purpose);
+    const legalBasis = input.legalBasis?.trim() ?? '';
+    if (legalBasis.length < LEGAL_BASIS_MIN) {
+      throw invalid('An override needs its legal basis (the law, article and decision it rests on).');
+    }
+    return this.#record(ctx, caseId, 'consent.override', 'consent_overridden', {
+      purpose,
+      decision: 'override',
+      scope: checkScope(input.scope),
+      method: null,
+      language: null,
+      interpreter: false,
+      legalBasis,
+    });
+  }
+
+  async #record(
+    ctx: RequestContext,
+    caseId: string,
+    action: 'consent.record' | 'consent.override',
+    event: string,
+    consent: Omit<
+      ConsentRecord,
+      'id' | 'recordedBy' | 'recordedAt' | 'withdrawnAt' | 'withdrawnBy' | 'withdrawalReason'
+    >,
+  ): Promise<ConsentRecord> {
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, action, found);
+    return this.#db.transaction(async (tx) => {
+      const actor = actorRef(ctx.actor);
+      const record = await repo.insertConsent(tx, found.survivorId, { ...consent, id: ulid(), recordedBy: actor });
+      const summary = { consentId: record.id, purpose: record.purpose, decision: record.decision };
+      await repo.appendEvent(tx, caseId, actor, event, summary);
+      await this.#consentChanged(tx, record.purpose, found, actor);
+      if (record.decision === 'override') {
+        await repo.insertNotice(tx, {
+          id: ulid(),
+          personId: found.survivorId,
+          kind: 'consent_overridden',
+          data: { ...summary, legalBasis: record.legalBasis, scope: record.scope },
+        });
+      }
+      await this.#audit.record(tx, ctx, { action, resource: `consent:${record.id}`, outcome: 'success' });
+      return record;
+    });
+  }
+
+  async withdrawConsent(
+    ctx: RequestContext,
+    caseId: string,
+    consentId: string,
+    reason: string,
+  ): Promise<ConsentRecord> {
+    if (!reason?.trim()) throw invalid('Say why the consent is withdrawn (e.g. the survivor asked).');
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'consent.record', found);
+    return this.#db.transaction(async (tx) => {
+      const actor = actorRef(ctx.actor);
+      const record = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, reason.trim());
+      if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
+      await repo.appendEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
+      if (record.purpose === 'sharing_in_country') await this.#endUncoveredReferrals(tx, found, actor);
+      await this.#consentChanged(tx, record.purpose, found, actor);
+      await this.#audit.record(tx, ctx, {
+        action: 'consent.record',
+        resource: `consent:${consentId}`,
+        outcome: 'success',
+      });
+      return record;
+    });
+  }
+
+  /** A withdrawal reaches the agencies it covered at once: their referrals end, and with them their access. */
+  async #endUncoveredReferrals(tx: Queryable, found: repo.CaseRow, actor: string): Promise<void> {
+    const standing = await repo.consents(tx, found.survivorId);
+    const { referrals } = await care.listReferrals(tx, { caseId: found.id });
+    for (const referral of referrals) {
+      if (referral.status !== 'offered' && referral.status !== 'accepted') continue;
+      if (consentCovers(standing, 'sharing_in_country', { agencyId: referral.toAgencyId }).covered) continue;
+      const reason = 'The survivor withdrew consent to sharing in the country.';
+      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, reason);
+      await repo.appendEvent(tx, found.id, actor, 'referral_revoked', {
+        referralId: referral.id,
+        toAgencyId: referral.toAgencyId,
+        previousStatus: referral.status,
+        reason,
+      });
+    }
+  }
+
+  /** Every view, share and export of the survivor's identity, with who and why. */
+  async disclosures(ctx: RequestContext, caseId: string): Promise<repo.Disclosure[]> {
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'disclosure.read', found);
+    return repo.disclosures(this.#db, found.survivorId);
+  }
+
+  async notices(ctx: RequestContext, caseId: string) {
+    const found = await readableCase(this.#db, this.#audit, ctx, caseId, 'consent.read');
+    return repo.notices(this.#db, found.survivorId);
+  }
+}
+
+function checkPurpose(purpose: string): ConsentPurpose {
+  if (!(CONSENT_PURPOSES as readonly string[]).includes(purpose)) {
+    throw invalid(`"${purpose}" is not a consent purpose. Use one of ${CONSENT_PURPOSES.join(', ')}.`);
+  }
+  return purpose as ConsentPurpose;
+}
+
+function checkScope(scope: ConsentScope | undefined): ConsentScope {
+  const countries = (scope?.countries ?? []).map((c) => c.toUpperCase());
+  const bad = countries.find((c) => !isCountryCode(c));
+  if (bad) throw invalid('Consent scope countries must be ISO 3166-1 alpha-2 codes.');
+  const fields = [...new Set(scope?.fields ?? [])];
+  const unknown = fields.filter((name) => !fieldDefinition(name));
+  if (unknown.length > 0) {
+    throw invalid(`Consent scope fields must be HTCDS field names; not: ${unknown.join(', ').slice(0, 300)}.`);
+  }
+  return { agencies: scope?.agencies ?? [], countries, ...(fields.length > 0 ? { fields } : {}) };
+}

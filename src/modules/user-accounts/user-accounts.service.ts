@@ -1,0 +1,200 @@
+import { hash } from '@node-rs/argon2';
+import { generateSecret, generateURI } from 'otplib';
+import { ulid } from 'ulid';
+import { AppError, invalid, notFound } from '../../app/errors.ts';
+import type { Db } from '../../db/client.ts';
+import { isCountryCode } from '../../lib/countries.ts';
+import { seal } from '../../lib/seal.ts';
+import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import { type Action, can, type Membership, ROLES, type Role } from '../policy/policy.ts';
+import { ORG_TYPES } from './org-types.ts';
+import * as repo from './user-accounts.repository.ts';
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes). */
+export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface NewAgency {
+  name: string;
+  country: string;
+  orgType: string;
+}
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  /** Omitted for users who sign in only through the node's OIDC provider. */
+  password?: string;
+  roles: { role: string; agency?: string | null }[];
+}
+
+export interface CreatedUser {
+  user: repo.UserRecord;
+  /** Shown once to the administrator, who hands it to the user for their authenticator app. */
+  totpSecret: string;
+  totpUri: string;
+}
+
+export const totpContext = (userId: string) => `totp:${userId}`;
+
+export class UsersService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #kek: Buffer;
+  readonly #issuer: string;
+  constructor(db: Db, audit: AuditService, kek: Buffer, issuer: string) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#kek = kek;
+    this.#issuer = issuer;
+  }
+
+  async createAgency(ctx: RequestContext, input: NewAgency): Promise<repo.Agency> {
+    const name = input.name.trim();
+    const country = input.country.toUpperCase();
+    if (!name) throw invalid('The agency needs a name.');
+    if (!isCountryCode(country)) throw invalid(`"${input.country}" is not an ISO 3166-1 alpha-2 country code.`);
+    if (!(ORG_TYPES as readonly string[]).includes(input.orgType)) {
+      throw invalid(`"${input.orgType}" is not an agency type. Use one of: ${ORG_TYPES.join(', ')}.`);
+    }
+    await this.#audit.authorize(ctx, 'agency.create');
+    return this.#db.transaction(async (tx) => {
+      // Serialises concurrent adds of one name, so that the check below sees the other's row (409, not a 500).
+      await tx.query('select pg_advisory_xact_lock(7303, hashtext(lower($1)))', [name]);
+      if (await repo.findAgency(tx, name)) {
+        throw new AppError('agency_exists', 409, `An agency named "${name}" already exists.`);
+      }
+      const agency = await repo.insertAgency(tx, { id: ulid(), name, country, orgType: input.orgType });
+      await this.#audit.record(tx, ctx, {
+        action: 'agency.create',
+        resource: `agency:${agency.id}`,
+        outcome: 'success',
+      });
+      return agency;
+    });
+  }
+
+  async listAgencies(ctx: RequestContext): Promise<repo.Agency[]> {
+    await this.#audit.authorize(ctx, 'agency.list');
+    return repo.listAgencies(this.#db);
+  }
+
+  async createUser(ctx: RequestContext, input: NewUser): Promise<CreatedUser> {
+    const email = input.email.trim().toLowerCase();
+    const displayName = input.displayName.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('The email address is not valid.');
+    if (!displayName) throw invalid('The user needs a display name.');
+    if (input.password !== undefined && [...input.password].length < PASSWORD_MIN_LENGTH) {
+      throw invalid(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
+    }
+    if (input.roles.length === 0) throw invalid('Give the user at least one role.');
+    const memberships = await this.#resolveMemberships(input.roles);
+    for (const m of memberships) {
+      await this.#audit.authorize(ctx, 'user.create', { resource: { agencyId: m.agencyId } });
+    }
+    const passwordHash = input.password === undefined ? null : await hash(input.password, ARGON2_OPTIONS);
+    const id = ulid();
+    const totpSecret = generateSecret();
+    return this.#db.transaction(async (tx) => {
+      // Serialises concurrent adds of one email, so that the check below sees the other's row (409, not a 500).
+      await tx.query('select pg_advisory_xact_lock(7304, hashtext($1))', [email]);
+      if (await repo.findUserByEmail(tx, email)) {
+        throw new AppError('user_exists', 409, 'A user with this email address already exists.');
+      }
+      const totpSecretSealed = seal(this.#kek, totpSecret, totpContext(id));
+      await repo.insertUser(tx, { id, email, displayName, passwordHash, totpSecretSealed }, memberships);
+      await this.#audit.record(tx, ctx, { action: 'user.create', resource: `user:${id}`, outcome: 'success' });
+      const user = (await repo.findUserById(tx, id)) as repo.UserRecord;
+      return { user, totpSecret, totpUri: generateURI({ issuer: this.#issuer, label: email, secret: totpSecret }) };
+    });
+  }
+
+  /** Node-wide administrators see every user; administrators of agencies see the users of their agencies. */
+  async listUsers(ctx: RequestContext): Promise<repo.UserRecord[]> {
+    if (can(ctx.actor, 'user.list').allowed) return repo.listUsers(this.#db, null);
+    const agencies =
+      ctx.actor.kind === 'user'
+        ? ctx.actor.memberships.flatMap((m) =>
+            m.agencyId && can(ctx.actor, 'user.list', { agencyId: m.agencyId }).allowed ? [m.agencyId] : [],
+          )
+        : [];
+    if (agencies.length === 0) await this.#audit.authorize(ctx, 'user.list');
+    return repo.listUsers(this.#db, agencies);
+  }
+
+  async disableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
+    const user = await this.#findToManage(ctx, 'user.disable', emailOrId);
+    if (ctx.actor.kind === 'user' && ctx.actor.userId === user.id) {
+      throw new AppError('cannot_disable_self', 409, 'You cannot disable your own account.');
+    }
+    return this.#db.transaction(async (tx) => {
+      // The node must keep an administrator who can sign in; serialise with other disables to count reliably.
+      await tx.query('select pg_advisory_xact_lock(7305)');
+      const nodeAdmin = user.memberships.some((m) => m.role === 'node_admin' && m.agencyId === null);
+      if (nodeAdmin && !user.disabledAt && (await repo.countActiveNodeAdmins(tx)) <= 1) {
+        throw new AppError('last_admin', 409, 'This is the last node administrator. Add another one first.');
+      }
+      await repo.disableUser(tx, user.id);
+      await this.#audit.record(tx, ctx, { action: 'user.disable', resource: `user:${user.id}`, outcome: 'success' });
+      return (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+    });
+  }
+
+  async enableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
+    const user = await this.#findToManage(ctx, 'user.enable', emailOrId);
+    return this.#db.transaction(async (tx) => {
+      await repo.enableUser(tx, user.id);
+      await this.#audit.record(tx, ctx, { action: 'user.enable', resource: `user:${user.id}`, outcome: 'success' });
+      return (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+    });
+  }
+
+  /** Issues a new TOTP secret (the old one stops working) and ends the user's sessions: for a lost or exposed key. */
+  async resetSecondFactor(ctx: RequestContext, emailOrId: string): Promise<CreatedUser> {
+    const user = await this.#findToManage(ctx, 'user.reset_second_factor', emailOrId);
+    const totpSecret = generateSecret();
+    return this.#db.transaction(async (tx) => {
+      await repo.replaceTotpSecret(tx, user.id, seal(this.#kek, totpSecret, totpContext(user.id)));
+      await this.#audit.record(tx, ctx, {
+        action: 'user.reset_second_factor',
+        resource: `user:${user.id}`,
+        outcome: 'success',
+      });
+      const updated = (await repo.findUserById(tx, user.id)) as repo.UserRecord;
+      return {
+        user: updated,
+        totpSecret,
+        totpUri: generateURI({ issuer: this.#issuer, label: user.email, secret: totpSecret }),
+      };
+    });
+  }
+
+  /** Finds a user whom `ctx` may manage: it needs authority over every agency in which the user holds a role. */
+  async #findToManage(ctx: RequestContext, action: Action, emailOrId: string): Promise<repo.UserRecord> {
+    const user = (await repo.findUserByEmail(this.#db, emailOrId)) ?? (await repo.findUserById(this.#db, emailOrId));
+    if (!user) throw notFound('The user');
+    const agencies = user.memberships.map((m) => m.agencyId);
+    for (const agencyId of agencies.length ? agencies : [null]) {
+      await this.#audit.authorize(ctx, action, { resource: { agencyId }, ref: `user:${user.id}` });
+    }
+    return user;
+  }
+
+  async #resolveMemberships(roles: NewUser['roles']): Promise<Membership[]> {
+    const result: Membership[] = [];
+    for (const { role, agency } of roles) {
+      if (!(ROLES as readonly string[]).includes(role)) {
+        throw invalid(`"${role}" is not a role. Use one of: ${ROLES.join(', ')}.`);
+      }
+      let agencyId: string | null = null;
+      if (agency) {
+        const found = await repo.findAgency(this.#db, agency);
+        if (!found) throw notFound(`The agency "${agency}"`);
+        agencyId = found.id;
+      }
+      result.push({ role: role as Role, agencyId });
+    }
+    return result;
+  }
+}
