@@ -22,8 +22,8 @@ import { ulid } from 'ulid';
 import { createServices } from '../src/app/services.ts';
 import { type Db, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { CasesService } from '../src/modules/cases/cases.service.ts';
-import type { NewCase } from '../src/modules/cases/first-report.ts';
+import type { NewCase } from '../src/modules/cases/index.ts';
+import { CasesService } from '../src/modules/cases/index.ts';
 import {
   openPostgresWithPool,
   type StoredCase,

@@ -7,9 +7,9 @@ import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Db } from '../src/db/client.ts';
 import { chainHash, GENESIS_HASH } from '../src/lib/hash-chain.ts';
-import type { AuditEntry, AuditRecord } from '../src/modules/audit/audit.repository.ts';
-import { AuditService, type RequestContext } from '../src/modules/audit/audit.service.ts';
-import { actorRef } from '../src/modules/policy/policy.ts';
+import type { AuditEntry, StoredAuditRecord as AuditRecord } from '../src/modules/audit/index.ts';
+import { AuditService, type RequestContext } from '../src/modules/audit/index.ts';
+import { actorRef } from '../src/shared/policy.ts';
 
 const INT8_OID = 20;
 

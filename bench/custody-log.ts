@@ -21,7 +21,7 @@ import { parseCheckpoint } from '../src/lib/checkpoint.ts';
 import { leafHash, nodeHash, verifyConsistency, verifyInclusion } from '../src/lib/merkle.ts';
 import { completeAt, topLevel } from '../src/lib/merkle-tiles.ts';
 import { openNote, parseVerifierKey } from '../src/lib/signed-note.ts';
-import type { CustodyLogService } from '../src/modules/custody/custody.service.ts';
+import type { CustodyLogService } from '../src/modules/custody/index.ts';
 import {
   type BenchNode,
   benchNode,

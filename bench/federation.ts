@@ -17,8 +17,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/app/config.ts';
 import { type RunningNode, startNode } from '../src/app/node.ts';
 import { operatorContext } from '../src/app/operations.ts';
-import { PING } from '../src/modules/federation/messages.service.ts';
-import { ensureKeys } from '../src/modules/key-custody/node-keys.ts';
+import { PING } from '../src/modules/federation/index.ts';
+import { ensureKeys } from '../src/modules/key-custody/index.ts';
 import { freshDatabase, ms, printTable, summarise } from './harness.ts';
 
 const { values } = parseArgs({

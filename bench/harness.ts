@@ -10,8 +10,8 @@ import { loadConfig } from '../src/app/config.ts';
 import { operatorContext } from '../src/app/operations.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import type { Db } from '../src/db/client.ts';
-import type { RequestContext } from '../src/modules/audit/audit.service.ts';
-import { ensureKeys, loadKeys } from '../src/modules/key-custody/node-keys.ts';
+import type { RequestContext } from '../src/modules/audit/index.ts';
+import { ensureKeys, loadKeys } from '../src/modules/key-custody/index.ts';
 
 export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 

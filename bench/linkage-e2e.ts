@@ -8,10 +8,15 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_THRESHOLD, matchBatch, packVectors, planFor } from '../src/modules/linkage-engine/batch-match.ts';
-import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
-import { loadSchemaArgument } from '../src/modules/linkage-engine/encode-csv.ts';
-import { resolveOneToOne } from '../src/modules/linkage-engine/one-to-one.ts';
+import {
+  ClkEncoder,
+  DEFAULT_THRESHOLD,
+  loadSchemaArgument,
+  matchBatch,
+  packVectors,
+  planFor,
+  resolveOneToOne,
+} from '../src/modules/linkage-engine/index.ts';
 import { schemaValues, syntheticSet } from './linkage-synthetic.ts';
 
 const { values: args } = parseArgs({

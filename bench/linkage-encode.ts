@@ -6,10 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/modules/linkage-engine/blocking.ts';
-import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
-import { encodeCsv } from '../src/modules/linkage-engine/encode-csv.ts';
-import { parseLinkageSchema } from '../src/modules/linkage-engine/schema.ts';
+import { ClkEncoder, encodeCsv, parseLinkageSchema, seededRandom } from '../src/modules/linkage-engine/index.ts';
 
 const count = Number(process.argv[2] ?? 20_000);
 const document = JSON.parse(

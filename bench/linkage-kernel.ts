@@ -8,10 +8,16 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { matchBatch, packVectors } from '../src/modules/linkage-engine/batch-match.ts';
-import { LengthWindows, popcount } from '../src/modules/linkage-engine/dice.ts';
-import { createKernel, type KernelKind, Matches } from '../src/modules/linkage-engine/dice-kernel.ts';
 import { randomVectors } from '../src/modules/linkage-engine/fixtures/clks.ts';
+import {
+  createKernel,
+  type KernelKind,
+  LengthWindows,
+  Matches,
+  matchBatch,
+  packVectors,
+  popcount,
+} from '../src/modules/linkage-engine/index.ts';
 
 const { values: args } = parseArgs({
   options: { n: { type: 'string', default: '10000' }, 'ts-queries': { type: 'string', default: '1000' } },

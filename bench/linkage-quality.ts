@@ -8,19 +8,20 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  ClkEncoder,
   DEFAULT_THRESHOLD,
+  loadSchemaArgument,
+  Matches,
+  MatchPool,
   matchBatch,
   type PackedVectors,
+  type Pairs,
   packVectors,
+  planBlocking,
   planFor,
+  resolveOneToOne,
   vectorAt,
-} from '../src/modules/linkage-engine/batch-match.ts';
-import { planBlocking } from '../src/modules/linkage-engine/blocking.ts';
-import { Matches } from '../src/modules/linkage-engine/dice-kernel.ts';
-import { ClkEncoder } from '../src/modules/linkage-engine/encode.ts';
-import { loadSchemaArgument } from '../src/modules/linkage-engine/encode-csv.ts';
-import { MatchPool } from '../src/modules/linkage-engine/match-pool.ts';
-import { type Pairs, resolveOneToOne } from '../src/modules/linkage-engine/one-to-one.ts';
+} from '../src/modules/linkage-engine/index.ts';
 import { type SyntheticRecord, schemaValues, syntheticSet, type Variation } from './linkage-synthetic.ts';
 
 const { values: args } = parseArgs({

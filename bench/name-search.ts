@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { type Db, openPostgres, type Queryable } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { normaliseName } from '../src/lib/normalise.ts';
-import type { SearchHit } from '../src/modules/cases/cases.service.ts';
+import type { SearchHit } from '../src/modules/cases/index.ts';
 import {
   type BenchNode,
   benchNode,

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import type { Queryable } from '../src/db/client.ts';
-import { IdentityVault } from '../src/modules/survivors/identity-vault.ts';
+import { IdentityVault } from '../src/modules/survivors/index.ts';
 import { seededRandom } from './names.ts';
 import {
   addSurvivor,

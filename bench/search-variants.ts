@@ -15,9 +15,9 @@
  *   the benchmark measures as agreement with the shipped results.
  */
 import type { Db, Queryable } from '../src/db/client.ts';
-import type { AuditService, RequestContext } from '../src/modules/audit/audit.service.ts';
-import * as repo from '../src/modules/cases/cases.repository.ts';
-import type { SearchHit } from '../src/modules/cases/cases.service.ts';
+import type { AuditService, RequestContext } from '../src/modules/audit/index.ts';
+import type { SearchHit } from '../src/modules/cases/index.ts';
+import { repo } from '../src/modules/cases/index.ts';
 
 export interface PersonHit {
   personId: string;

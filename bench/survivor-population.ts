@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { ulid } from 'ulid';
 import { normaliseName } from '../src/lib/normalise.ts';
-import type { FieldMap } from '../src/modules/survivors/case-fields.ts';
-import type { IdentityVault } from '../src/modules/survivors/identity-vault.ts';
+import type { IdentityVault } from '../src/modules/survivors/index.ts';
+import type { FieldMap } from '../src/shared/case-fields.ts';
 import {
   birthDate,
   citizenship,

@@ -1,17 +1,17 @@
 // Derived from the Human Trafficking Case Data Standard 2.0 by IOM, CC BY 4.0
 // (https://github.com/UNMigration/HTCDS). Use is consistent with IOM's mandate and implies no endorsement by IOM.
 //
-// Reads the standard's Field_Standards sheet (as CSV) and writes src/modules/htcds/htcds-fields.json, the vocabulary
+// Reads the standard's Field_Standards sheet (as CSV) and writes src/shared/htcds-fields.json, the vocabulary
 // that case records are validated against.
 //   node_modules/.bin/node scripts/htcds-vocabulary.ts [path-to-csv]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HtcdsField } from '../src/modules/htcds/htcds.ts';
+import type { HtcdsField } from '../src/shared/htcds.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CSV = resolve(repoRoot, 'vendor/htcds/htcds-field-standards-2.0.csv');
-export const OUTPUT = resolve(repoRoot, 'src/modules/htcds/htcds-fields.json');
+export const OUTPUT = resolve(repoRoot, 'src/shared/htcds-fields.json');
 
 /** RFC 4180: fields separated by commas, records by CRLF (LF and CR accepted too), quotes doubled inside quotes. */
 export function parseCsv(text: string): string[][] {

@@ -4,7 +4,7 @@ import { type AppOptions, buildApp } from '../src/app/server.ts';
 import { createServices } from '../src/app/services.ts';
 import { openApiDocument } from '../src/cli/openapi.ts';
 import type { Db } from '../src/db/client.ts';
-import { loadKeys } from '../src/modules/key-custody/node-keys.ts';
+import { loadKeys } from '../src/modules/key-custody/index.ts';
 import { buildUser, createTestNode, signIn, type TestNode, tempDir, testConfig, testDb } from './helpers.ts';
 
 const GENERIC_500 = 'Something went wrong on the server. The error was logged with the request id.';

@@ -5,9 +5,13 @@ import { formatCheckpoint } from '../src/lib/checkpoint.ts';
 import { keyFingerprint } from '../src/lib/key-fingerprint.ts';
 import { inclusionProof, leafHash, rootHash } from '../src/lib/merkle.ts';
 import { signNote, vkeyString } from '../src/lib/signed-note.ts';
-import type { BagItemRecord } from '../src/modules/evidence/bag-custody.ts';
-import type { BagContents, BagPayloadFile } from '../src/modules/evidence/bag-writer.ts';
-import type { CustodyEntry, CustodyEventType } from '../src/modules/evidence/custody-events.ts';
+import type {
+  BagContents,
+  BagItemRecord,
+  BagPayloadFile,
+  CustodyEntry,
+  CustodyEventType,
+} from '../src/modules/evidence/index.ts';
 
 /**
  * Builds the contents of an evidence bag as a node would: payload files on disk, a real in-memory custody log

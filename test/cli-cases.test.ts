@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
-import { readCaseSheet, writeCaseSheet } from '../src/modules/htcds/htcds-files.ts';
+import { readCaseSheet, writeCaseSheet } from '../src/modules/htcds/index.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');

@@ -2,9 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dice } from '../src/modules/linkage-engine/dice.ts';
-import { readEncodings } from '../src/modules/linkage-engine/encodings-file.ts';
-import { parseLinkageSchema } from '../src/modules/linkage-engine/schema.ts';
+import { dice, parseLinkageSchema, readEncodings } from '../src/modules/linkage-engine/index.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');

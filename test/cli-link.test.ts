@@ -3,9 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dice } from '../src/modules/linkage-engine/dice.ts';
-import { type Encodings, writeEncodings } from '../src/modules/linkage-engine/encodings-file.ts';
 import { linkedSets } from '../src/modules/linkage-engine/fixtures/clks.ts';
+import { dice, type Encodings, writeEncodings } from '../src/modules/linkage-engine/index.ts';
 import { tempDir } from './helpers.ts';
 
 const NODE = join(import.meta.dirname, '../node_modules/.bin/node');

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BagReport } from '../src/modules/evidence/bag-verify.ts';
-import { writeBagDirectory, writeBagZip } from '../src/modules/evidence/bag-writer.ts';
+import type { BagReport } from '../src/modules/evidence/index.ts';
+import { writeBagDirectory, writeBagZip } from '../src/modules/evidence/index.ts';
 import { SAMPLE_FILES, type TestBagContents, testBagContents } from './bag-factory.ts';
 import { tempDir } from './helpers.ts';
 

@@ -10,8 +10,8 @@ import { buildApp } from '../src/app/server.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import type { Db } from '../src/db/client.ts';
 import { createTestDb } from '../src/db/testing.ts';
-import { ensureKeys, loadKeys } from '../src/modules/key-custody/node-keys.ts';
-import type { Role } from '../src/modules/policy/policy.ts';
+import { ensureKeys, loadKeys } from '../src/modules/key-custody/index.ts';
+import type { Role } from '../src/shared/policy.ts';
 
 export const testDb = (): Promise<Db> => createTestDb(inject('dbTemplate'));
 

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { AppError } from '../lib/errors.ts';
 import { adminSocketPath, isAnswering } from './admin-client.ts';
-import { AppError } from './errors.ts';
 import { isOperation, operatorContext, runOperation } from './operations.ts';
 import type { Services } from './services.ts';
 

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/errors.ts';
 import type { OperationName } from './operations.ts';
 
 export const adminSocketPath = (dataDir: string) => join(dataDir, 'admin.sock');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestContext } from '../modules/audit/audit.service.ts';
-import type { SessionView } from '../modules/user-accounts/sign-in.service.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../lib/errors.ts';
+import type { RequestContext } from '../modules/audit/index.ts';
+import type { SessionView } from '../modules/user-accounts/index.ts';
 import type { Services } from './services.ts';
 
 export const SESSION_COOKIE = 'passage_session';

@@ -3,7 +3,7 @@ import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.ts';
-import { ensureKeys, loadKeys } from '../modules/key-custody/node-keys.ts';
+import { ensureKeys, loadKeys } from '../modules/key-custody/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const dirs: ReturnType<typeof tempDir>[] = [];

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isCountryCode } from '../lib/countries.ts';
+import { isCountryCode } from '../shared/countries.ts';
 
 /** A setting that is missing or invalid stops the process with one message naming it. */
 export class ConfigError extends Error {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type Db, openDb } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadKeys } from '../modules/key-custody/node-keys.ts';
-import type { AuthOptions } from '../modules/user-accounts/sign-in.service.ts';
+import { loadKeys } from '../modules/key-custody/index.ts';
+import type { AuthOptions } from '../modules/user-accounts/index.ts';
 import { type AdminChannel, openAdminChannel } from './admin-channel.ts';
 import type { Config } from './config.ts';
 import { acquireDataLock } from './data-lock.ts';

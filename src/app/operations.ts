@@ -3,20 +3,23 @@ import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { generate } from 'otplib';
+import { AppError, notFound } from '../lib/errors.ts';
 import { unseal } from '../lib/seal.ts';
-import type { RequestContext } from '../modules/audit/audit.service.ts';
-import type { CaseSummary } from '../modules/cases/cases.repository.ts';
-import type { IntegrityCheck } from '../modules/custody/custody.integrity.ts';
-import { writeBagZip } from '../modules/evidence/bag-writer.ts';
-import { type EvidenceFields, mediaTypeForName } from '../modules/evidence/evidence-input.ts';
-import type { RowError } from '../modules/htcds/htcds.service.ts';
-import { readCaseSheet } from '../modules/htcds/htcds-files.ts';
-import type { MlaState, Side } from '../modules/mla/mla-states.ts';
-import type { Purpose } from '../modules/policy/policy.ts';
-import { presentCreated, presentUser } from '../modules/user-accounts/user-accounts.presenters.ts';
-import { type Agency, findUserByEmail } from '../modules/user-accounts/user-accounts.repository.ts';
-import { totpContext } from '../modules/user-accounts/user-accounts.service.ts';
-import { AppError, notFound } from './errors.ts';
+import type { RequestContext } from '../modules/audit/index.ts';
+import type { CaseSummary } from '../modules/cases/index.ts';
+import type { IntegrityCheck } from '../modules/custody/index.ts';
+import { type EvidenceFields, mediaTypeForName, writeBagZip } from '../modules/evidence/index.ts';
+import type { RowError } from '../modules/htcds/index.ts';
+import { readCaseSheet } from '../modules/htcds/index.ts';
+import {
+  type AgencyRecord as Agency,
+  findUserByEmail,
+  presentCreated,
+  presentUser,
+  totpContext,
+} from '../modules/user-accounts/index.ts';
+import type { MlaState, Side } from '../shared/mla-states.ts';
+import type { Purpose } from '../shared/policy.ts';
 import type { Services } from './services.ts';
 
 /**

@@ -10,28 +10,28 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AuditRecord, auditRoutes } from '../modules/audit/audit.routes.ts';
-import { careRoutes, careSchemas } from '../modules/care/care.routes.ts';
-import { caseSchemas, casesRoutes } from '../modules/cases/cases.routes.ts';
+import { AuditRecord, auditRoutes } from '../modules/audit/index.ts';
+import { careRoutes, careSchemas } from '../modules/care/index.ts';
+import { caseSchemas, casesRoutes } from '../modules/cases/index.ts';
+import { crossBorderRoutes, crossBorderSchemas } from '../modules/cross-border-referrals/index.ts';
+import { custodyRoutes, custodySchemas } from '../modules/custody/index.ts';
+import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/index.ts';
+import { transferSchemas, transfersRoutes } from '../modules/evidence-transfers/index.ts';
 import {
-  crossBorderRoutes,
-  crossBorderSchemas,
-} from '../modules/cross-border-referrals/cross-border-referrals.routes.ts';
-import { custodyRoutes, custodySchemas } from '../modules/custody/custody.routes.ts';
-import { evidenceRoutes, evidenceSchemas } from '../modules/evidence/evidence.routes.ts';
-import { transferSchemas, transfersRoutes } from '../modules/evidence-transfers/evidence-transfers.routes.ts';
-import { inboxRoutes } from '../modules/federation/inbox.routes.ts';
-import { messagesRoutes, messagesSchemas } from '../modules/federation/messages.routes.ts';
-import { nodeDocumentRoutes, peerSchemas, peersRoutes } from '../modules/federation/peers.routes.ts';
-import { htcdsRoutes } from '../modules/htcds/htcds.routes.ts';
-import { jitRoutes, jitSchemas } from '../modules/jit/jit.routes.ts';
-import { linkageRoutes, linkageSchemas } from '../modules/linkage-network/linkage-network.routes.ts';
-import { mlaRoutes, mlaSchemas } from '../modules/mla/mla.routes.ts';
-import { opsRoutes } from '../modules/ops/ops.routes.ts';
-import { photosRoutes } from '../modules/survivors/photos.routes.ts';
-import { authRoutes } from '../modules/user-accounts/sign-in.routes.ts';
-import { identityRoutes } from '../modules/user-accounts/user-accounts.routes.ts';
-import { Agency, RoleGrant, Session, User } from '../modules/user-accounts/user-accounts.schema.ts';
+  inboxRoutes,
+  messagesRoutes,
+  messagesSchemas,
+  nodeDocumentRoutes,
+  peerSchemas,
+  peersRoutes,
+} from '../modules/federation/index.ts';
+import { htcdsRoutes } from '../modules/htcds/index.ts';
+import { jitRoutes, jitSchemas } from '../modules/jit/index.ts';
+import { linkageRoutes, linkageSchemas } from '../modules/linkage-network/index.ts';
+import { mlaRoutes, mlaSchemas } from '../modules/mla/index.ts';
+import { opsRoutes } from '../modules/ops/index.ts';
+import { photosRoutes } from '../modules/survivors/index.ts';
+import { Agency, authRoutes, identityRoutes, RoleGrant, Session, User } from '../modules/user-accounts/index.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { ErrorResponse } from './schemas.ts';

@@ -1,23 +1,19 @@
 import type { Db } from '../db/client.ts';
-import { AuditService } from '../modules/audit/audit.service.ts';
-import { CareService } from '../modules/care/care.service.ts';
-import { CasesService } from '../modules/cases/cases.service.ts';
-import { CrossBorderService } from '../modules/cross-border-referrals/cross-border-referrals.service.ts';
-import { CustodyLogService } from '../modules/custody/custody.service.ts';
-import { FileBlobStore } from '../modules/evidence/blob-store.ts';
-import { EvidenceService } from '../modules/evidence/evidence.service.ts';
-import { EvidencePackages } from '../modules/evidence/evidence-package.ts';
-import { TransfersService } from '../modules/evidence-transfers/evidence-transfers.service.ts';
-import { MessagesService } from '../modules/federation/messages.service.ts';
-import { PeersService } from '../modules/federation/peers.service.ts';
-import { HtcdsExchangeService } from '../modules/htcds/htcds.service.ts';
-import { JitService } from '../modules/jit/jit.service.ts';
-import type { NodeKeys } from '../modules/key-custody/node-keys.ts';
-import { LinkageService } from '../modules/linkage-network/linkage-network.service.ts';
-import { MlaService } from '../modules/mla/mla.service.ts';
-import { SurvivorsService } from '../modules/survivors/survivors.service.ts';
-import { type AuthOptions, AuthService } from '../modules/user-accounts/sign-in.service.ts';
-import { UsersService } from '../modules/user-accounts/user-accounts.service.ts';
+import { AuditService } from '../modules/audit/index.ts';
+import { CareService } from '../modules/care/index.ts';
+import { CasesService } from '../modules/cases/index.ts';
+import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
+import { CustodyLogService } from '../modules/custody/index.ts';
+import { EvidencePackages, EvidenceService, FileBlobStore } from '../modules/evidence/index.ts';
+import { TransfersService } from '../modules/evidence-transfers/index.ts';
+import { MessagesService, PeersService } from '../modules/federation/index.ts';
+import { HtcdsExchangeService } from '../modules/htcds/index.ts';
+import { JitService } from '../modules/jit/index.ts';
+import type { NodeKeys } from '../modules/key-custody/index.ts';
+import { LinkageService } from '../modules/linkage-network/index.ts';
+import { MlaService } from '../modules/mla/index.ts';
+import { SurvivorsService } from '../modules/survivors/index.ts';
+import { type AuthOptions, AuthService, UsersService } from '../modules/user-accounts/index.ts';
 import type { Config } from './config.ts';
 
 /** Everything a route or a CLI command needs; built once per process. */

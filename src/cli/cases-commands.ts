@@ -5,12 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { AppError } from '../app/errors.ts';
 import type { operations } from '../app/operations.ts';
-import { STAGES } from '../modules/cases/lifecycle.ts';
-import type { RowError } from '../modules/htcds/htcds.service.ts';
-import { PURPOSES } from '../modules/policy/policy.ts';
-import type { FieldMap } from '../modules/survivors/case-fields.ts';
+import { AppError } from '../lib/errors.ts';
+import type { RowError } from '../modules/htcds/index.ts';
+import type { FieldMap } from '../shared/case-fields.ts';
+import { STAGES } from '../shared/lifecycle.ts';
+import { PURPOSES } from '../shared/policy.ts';
 import { runCommand } from './console.ts';
 import { phasedProgressBar } from './output.ts';
 
@@ -190,7 +190,7 @@ async function writePrivately(
   rows: Iterable<object>,
   format: 'xlsx' | 'csv',
 ): Promise<number> {
-  const { writeCaseSheet } = await import('../modules/htcds/htcds-files.ts');
+  const { writeCaseSheet } = await import('../modules/htcds/index.ts');
   const previous = process.umask(0o077);
   try {
     return await writeCaseSheet(path, columns, rows as Iterable<Record<string, unknown>>, format);

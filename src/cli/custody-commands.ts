@@ -4,8 +4,7 @@
  */
 import { type Command, InvalidArgumentError, type Option } from 'commander';
 import type { operations } from '../app/operations.ts';
-import type { IntegrityProblem } from '../modules/custody/custody.integrity.ts';
-import type { ConsistencyProofView, InclusionProofView } from '../modules/custody/custody.service.ts';
+import type { ConsistencyProofView, InclusionProofView, IntegrityProblem } from '../modules/custody/index.ts';
 import { runCommand } from './console.ts';
 import { phasedProgressBar } from './output.ts';
 

@@ -5,9 +5,9 @@
  */
 import { Readable } from 'node:stream';
 import { operatorContext } from '../app/operations.ts';
-import type { RequestContext } from '../modules/audit/audit.service.ts';
-import { deliverNow } from '../modules/federation/deliver-now.ts';
-import type { Role } from '../modules/policy/policy.ts';
+import type { RequestContext } from '../modules/audit/index.ts';
+import { deliverNow } from '../modules/federation/index.ts';
+import type { Role } from '../shared/policy.ts';
 import type { DemoNode } from './demo.ts';
 
 /** The request context of a node's demo user with `role` (the first one). */

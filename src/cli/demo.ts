@@ -5,11 +5,10 @@ import { type RunningNode, startNode } from '../app/node.ts';
 import { operatorContext } from '../app/operations.ts';
 import type { Services } from '../app/services.ts';
 import { unseal } from '../lib/seal.ts';
-import { ensureKeys } from '../modules/key-custody/node-keys.ts';
-import type { Membership, Role } from '../modules/policy/policy.ts';
-import type { OrgType } from '../modules/user-accounts/org-types.ts';
-import { findUserByEmail } from '../modules/user-accounts/user-accounts.repository.ts';
-import { totpContext } from '../modules/user-accounts/user-accounts.service.ts';
+import { ensureKeys } from '../modules/key-custody/index.ts';
+import { findUserByEmail, totpContext } from '../modules/user-accounts/index.ts';
+import type { OrgType } from '../shared/org-types.ts';
+import type { Membership, Role } from '../shared/policy.ts';
 import { seedScenario } from './demo-scenario.ts';
 
 type Agency = { key: string; name: string; orgType: OrgType };

@@ -4,11 +4,17 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { matchBatch, packVectors, planFor } from '../modules/linkage-engine/batch-match.ts';
-import type { BlockingPlan } from '../modules/linkage-engine/blocking.ts';
-import { LinkageInputError } from '../modules/linkage-engine/dice.ts';
-import { readEncodings, writeFileAtomically } from '../modules/linkage-engine/encodings-file.ts';
-import { type Pairs, resolveOneToOne } from '../modules/linkage-engine/one-to-one.ts';
+import type { BlockingPlan } from '../modules/linkage-engine/index.ts';
+import {
+  LinkageInputError,
+  matchBatch,
+  type Pairs,
+  packVectors,
+  planFor,
+  readEncodings,
+  resolveOneToOne,
+  writeFileAtomically,
+} from '../modules/linkage-engine/index.ts';
 import { registerLinkEncodeCommand } from './link-encode-command.ts';
 import { registerLinkSecretCommand } from './link-secret-command.ts';
 import { phasedProgressBar } from './output.ts';

@@ -9,8 +9,8 @@ import {
   loadSchemaArgument,
   RecordsFileError,
   readSecretFile,
-} from '../modules/linkage-engine/encode-csv.ts';
-import { writeEncodings } from '../modules/linkage-engine/encodings-file.ts';
+  writeEncodings,
+} from '../modules/linkage-engine/index.ts';
 import { phasedProgressBar } from './output.ts';
 
 export function registerLinkEncodeCommand(link: Command): void {

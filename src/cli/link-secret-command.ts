@@ -6,7 +6,7 @@
 import { type Command, Option } from 'commander';
 import { DEFAULT_DATA_DIR } from '../app/config.ts';
 import type { operations } from '../app/operations.ts';
-import { RecordsFileError, readSecretFile } from '../modules/linkage-engine/encode-csv.ts';
+import { RecordsFileError, readSecretFile } from '../modules/linkage-engine/index.ts';
 import { runCommand } from './console.ts';
 
 const MIN_SECRET_BYTES = 32;

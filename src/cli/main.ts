@@ -10,10 +10,10 @@ import {
   resolveDataDir,
   SETTINGS_FILE,
 } from '../app/config.ts';
-import { AppError } from '../app/errors.ts';
-import { ensureKeys } from '../modules/key-custody/node-keys.ts';
-import { ROLES } from '../modules/policy/policy.ts';
-import { ORG_TYPES } from '../modules/user-accounts/org-types.ts';
+import { AppError } from '../lib/errors.ts';
+import { ensureKeys } from '../modules/key-custody/index.ts';
+import { ORG_TYPES } from '../shared/org-types.ts';
+import { ROLES } from '../shared/policy.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
@@ -211,7 +211,7 @@ keys
   .addOption(dataOption())
   .action(async (opts: { data?: string }) => {
     const config = loadConfig(overrides(opts));
-    const { rotateKek } = await import('../modules/key-custody/kek-rotation.ts');
+    const { rotateKek } = await import('../modules/key-custody/index.ts');
     const { operatorContext } = await import('../app/operations.ts');
     const result = await rotateKek(config, operatorContext(), { report: (line) => console.log(line) });
     if (result.retiredFile) {
@@ -235,7 +235,7 @@ keys
   })
   .action(async (opts: { data?: string; graceDays?: number }) => {
     const config = loadConfig(overrides(opts));
-    const { rotateSigningKey } = await import('../modules/key-custody/signing-key-rotation.ts');
+    const { rotateSigningKey } = await import('../modules/key-custody/index.ts');
     const { operatorContext } = await import('../app/operations.ts');
     await rotateSigningKey(config, operatorContext(), {
       graceDays: opts.graceDays,

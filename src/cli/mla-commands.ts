@@ -4,8 +4,8 @@
  */
 import { type Command, Option } from 'commander';
 import type { operations } from '../app/operations.ts';
-import type { Clock } from '../modules/mla/mla-clocks.ts';
-import { MLA_STATES, SIDES } from '../modules/mla/mla-states.ts';
+import type { Clock } from '../modules/mla/index.ts';
+import { MLA_STATES, SIDES } from '../shared/mla-states.ts';
 import { runCommand } from './console.ts';
 import { table } from './output.ts';
 

@@ -1,8 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import qrcode from 'qrcode-terminal';
-import type { VerifyResult } from '../modules/audit/audit.service.ts';
-import type { presentUser } from '../modules/user-accounts/user-accounts.presenters.ts';
-import type { Agency } from '../modules/user-accounts/user-accounts.repository.ts';
+import type { VerifyResult } from '../modules/audit/index.ts';
+import type { AgencyRecord as Agency, presentUser } from '../modules/user-accounts/index.ts';
 import type { DemoNode } from './demo.ts';
 
 type User = ReturnType<typeof presentUser>;

@@ -5,7 +5,7 @@
  */
 import type { Command, Option } from 'commander';
 import type { operations } from '../app/operations.ts';
-import type { NodeIdentity, PeerView } from '../modules/federation/peers.service.ts';
+import type { NodeIdentity, PeerView } from '../modules/federation/index.ts';
 import { runCommand } from './console.ts';
 import { table } from './output.ts';
 

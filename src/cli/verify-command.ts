@@ -9,7 +9,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { isKeyFingerprint } from '../lib/key-fingerprint.ts';
 import { parseVerifierKey } from '../lib/signed-note.ts';
-import type { BagCheck, BagCheckKind, BagReport, ExpectedKey } from '../modules/evidence/bag-verify.ts';
+import type { BagCheck, BagCheckKind, BagReport, ExpectedKey } from '../modules/evidence/index.ts';
 
 const USAGE_EXIT = 2;
 
@@ -64,7 +64,7 @@ export function registerVerifyCommand(program: Command): void {
 }
 
 async function runVerify(bag: string, key: ExpectedKey | undefined, showProgress: boolean): Promise<BagReport> {
-  const { verifyBag } = await import('../modules/evidence/bag-verify.ts');
+  const { verifyBag } = await import('../modules/evidence/index.ts');
   const bar = new SingleBar(
     { format: 'Hashing [{bar}] {percentage}% | {value}/{total} MB', stream: process.stderr },
     Presets.shades_classic,

@@ -1,11 +1,11 @@
 /** The node's HTTP API as the web app sees it: same origin, JSON, a session cookie and a CSRF token. */
 
 import type { AuditRecord as StoredAuditRecord } from '../modules/audit/audit.repository.ts';
-import { type Purpose, type Role as RoleId, RULES } from '../modules/policy/policy.ts';
-import type { ORG_TYPES } from '../modules/user-accounts/org-types.ts';
+import type { ORG_TYPES } from '../shared/org-types.ts';
+import { type Purpose, type Role as RoleId, RULES } from '../shared/policy.ts';
 
 // Roles and purposes come from the policy itself, so the app cannot drift from what the server enforces.
-export { type Purpose, ROLES, type Role as RoleId } from '../modules/policy/policy.ts';
+export { type Purpose, ROLES, type Role as RoleId } from '../shared/policy.ts';
 
 export interface RoleGrant {
   role: RoleId;

@@ -11,10 +11,9 @@ import { operatorContext } from '../../src/app/operations.ts';
 import { parseCheckpoint } from '../../src/lib/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../src/lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../src/lib/signed-note.ts';
-import { parseCustodyEntry } from '../../src/modules/evidence/bag-custody.ts';
-import { verifyBag } from '../../src/modules/evidence/bag-verify.ts';
-import { deliverNow } from '../../src/modules/federation/deliver-now.ts';
-import { readCaseSheet } from '../../src/modules/htcds/htcds-files.ts';
+import { parseCustodyEntry, verifyBag } from '../../src/modules/evidence/index.ts';
+import { deliverNow } from '../../src/modules/federation/index.ts';
+import { readCaseSheet } from '../../src/modules/htcds/index.ts';
 import { tempDir, testConfig, testDb } from '../helpers.ts';
 import { type Client, staff } from './client.ts';
 

@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
-import type { Role } from '../../src/modules/policy/policy.ts';
+import type { Role } from '../../src/shared/policy.ts';
 
 export interface Client {
   userId: string;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { verifyBag } from '../../src/modules/evidence/bag-verify.ts';
+import { verifyBag } from '../../src/modules/evidence/index.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

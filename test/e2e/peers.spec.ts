@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/app/config.ts';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
-import { ensureKeys } from '../../src/modules/key-custody/node-keys.ts';
+import { ensureKeys } from '../../src/modules/key-custody/index.ts';
 import { BASE_URL } from './environment.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
 

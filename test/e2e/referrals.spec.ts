@@ -12,8 +12,8 @@ import { type APIRequestContext, request } from '@playwright/test';
 import { loadConfig } from '../../src/app/config.ts';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
-import type { RequestContext } from '../../src/modules/audit/audit.service.ts';
-import { ensureKeys } from '../../src/modules/key-custody/node-keys.ts';
+import type { RequestContext } from '../../src/modules/audit/index.ts';
+import { ensureKeys } from '../../src/modules/key-custody/index.ts';
 import { BASE_URL } from './environment.ts';
 import { type DemoUser, demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
 

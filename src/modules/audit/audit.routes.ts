@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import { PURPOSES } from '../policy/policy.ts';
+import { PURPOSES } from '../../shared/policy.ts';
 
 export const AuditRecord = Type.Object(
   {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../../db/client.ts';
 import { type ChainBreak, checkLink, EMPTY_CHAIN } from '../../lib/hash-chain.ts';
-import { type Action, type Actor, actorRef, assertCan, type Purpose, type Resource } from '../policy/policy.ts';
+import { type Action, type Actor, actorRef, assertCan, type Purpose, type Resource } from '../../shared/policy.ts';
 import {
   type AuditEntry,
   type AuditFilter,

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/client.ts';
-import { iso, type Row } from '../cases/cases.repository.ts';
-import type { FieldMap } from '../survivors/case-fields.ts';
-import type { RiskLevel, RiskReason } from './risk.ts';
+import type { FieldMap } from '../../shared/case-fields.ts';
+import type { RiskLevel, RiskReason } from '../../shared/risk.ts';
+import { iso, type Row } from '../cases/index.ts';
 
 export interface RiskAssessmentRow {
   id: string;

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { Fields, FieldValue } from '../cases/cases.schema.ts';
+import { RISK_LEVELS } from '../../shared/risk.ts';
+import { Fields, FieldValue } from '../cases/index.ts';
 import { REFERRAL_STATUSES, SERVICE_STATUSES } from './care.repository.ts';
 import { DEFAULT_SHARED_FIELDS, SERVICE_TYPES } from './care.service.ts';
-import { RISK_LEVELS } from './risk.ts';
 
 const strict = { additionalProperties: false } as const;
 const literals = (values: readonly string[], options = {}) =>

@@ -3,15 +3,8 @@
  * and in-country referrals to other agencies of the node, which share the case only as far as the survivor consented.
  */
 import { ulid } from 'ulid';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase, readableCase } from '../cases/case-access.ts';
-import * as repo from '../cases/cases.repository.ts';
-import { CasesService } from '../cases/cases.service.ts';
-import { fieldErrors } from '../cases/first-report.ts';
-import { picklistValues } from '../htcds/htcds.ts';
-import { type Actor, actorRef, agenciesFor } from '../policy/policy.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import {
   type FieldError,
   type FieldMap,
@@ -20,9 +13,10 @@ import {
   isLanguageCode,
   parseGroup,
   today,
-} from '../survivors/case-fields.ts';
-import { consentCovers } from '../survivors/consent.ts';
-import * as care from './care.repository.ts';
+} from '../../shared/case-fields.ts';
+import { consentCovers } from '../../shared/consent.ts';
+import { picklistValues } from '../../shared/htcds.ts';
+import { type Actor, actorRef, agenciesFor } from '../../shared/policy.ts';
 import {
   assessRisk,
   CURRENT_RISK_INSTRUMENT,
@@ -30,7 +24,10 @@ import {
   type RiskChange,
   type RiskInstrument,
   riskChange,
-} from './risk.ts';
+} from '../../shared/risk.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, CasesService, fieldErrors, loadCase, readableCase, repo } from '../cases/index.ts';
+import * as care from './care.repository.ts';
 
 const HTCDS_SERVICE_TYPES = picklistValues('spl_Type');
 // HTCDS spl_Type has no value for interpreting, cultural mediation or accommodation; Passage adds them.

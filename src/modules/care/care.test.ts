@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
-import { picklistValues } from '../htcds/htcds.ts';
+import { picklistValues } from '../../shared/htcds.ts';
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 type Who = 'worker' | 'supervisor' | 'investigator' | 'receiver' | 'outsider';

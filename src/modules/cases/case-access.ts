@@ -1,7 +1,7 @@
-import { notFound } from '../../app/errors.ts';
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import type { Action, Purpose } from '../policy/policy.ts';
+import { notFound } from '../../lib/errors.ts';
+import type { Action, Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
 import * as repo from './cases.repository.ts';
 
 export async function loadCase(q: Queryable, id: string, forUpdate = false): Promise<repo.CaseRow> {

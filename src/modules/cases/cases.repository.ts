@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/client.ts';
-import type { FieldMap } from '../survivors/case-fields.ts';
-import type { ConsentRecord } from '../survivors/consent.ts';
-import type { Token } from '../survivors/identity-vault.ts';
-import type { Stage } from './lifecycle.ts';
+import type { FieldMap } from '../../shared/case-fields.ts';
+import type { ConsentRecord } from '../../shared/consent.ts';
+import type { Stage } from '../../shared/lifecycle.ts';
+import type { Token } from '../survivors/index.ts';
 
 export interface PersonRow {
   id: string;

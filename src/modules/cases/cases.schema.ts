@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { PURPOSES } from '../policy/policy.ts';
-import { CONSENT_METHODS, CONSENT_PURPOSES } from '../survivors/consent.ts';
-import { STAGES } from './lifecycle.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../shared/consent.ts';
+import { STAGES } from '../../shared/lifecycle.ts';
+import { PURPOSES } from '../../shared/policy.ts';
 
 const strict = { additionalProperties: false } as const;
 const literals = (values: readonly string[], options = {}) =>

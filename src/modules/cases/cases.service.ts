@@ -1,15 +1,15 @@
 import { ulid } from 'ulid';
-import { AppError, invalid } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
+import { AppError, invalid } from '../../lib/errors.ts';
 import { InvalidIdentifierError } from '../../lib/normalise.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { type Actor, actorRef, agenciesFor, can } from '../policy/policy.ts';
-import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../survivors/case-fields.ts';
-import { type IdentityQuery, IdentityVault, type SealedIdentity } from '../survivors/identity-vault.ts';
+import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
+import { canMove, htcdsStatus, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
+import { type Actor, actorRef, agenciesFor, can } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { type IdentityQuery, IdentityVault, type SealedIdentity } from '../survivors/index.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
 import * as repo from './cases.repository.ts';
 import { COMMENT_MAX, fieldErrors, type Input, type NewCase, type ValidCase, validateNewCase } from './first-report.ts';
-import { canMove, htcdsStatus, isStage, type Stage, stageSpans, TRANSITIONS } from './lifecycle.ts';
 
 export interface CaseView {
   id: string;

@@ -1,5 +1,5 @@
 /** A first report as it arrives (API, import) and as it is stored once every field checks out. */
-import { type AppError, invalid } from '../../app/errors.ts';
+import { type AppError, invalid } from '../../lib/errors.ts';
 import {
   type FieldError,
   type FieldMap,
@@ -9,7 +9,7 @@ import {
   type Parsed,
   parseGroup,
   today,
-} from '../survivors/case-fields.ts';
+} from '../../shared/case-fields.ts';
 
 export type Input = Record<string, unknown>;
 

@@ -4,16 +4,14 @@
  * this node's key-encryption key (re-encrypted under the receiver's keys), and the sealed part is dropped.
  */
 import type { KeyObject } from 'node:crypto';
-import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { loadCase } from '../cases/case-access.ts';
-import * as cases from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import { type ValidCase, validateNewCase } from '../cases/first-report.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { actorRef } from '../policy/policy.ts';
-import type { FieldMap } from '../survivors/case-fields.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { FieldMap } from '../../shared/case-fields.ts';
+import { actorRef } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { cases, loadCase, type ValidCase, validateNewCase } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
 import { REFERRAL_STATUS } from './cross-border-referrals.inbound.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { openSealed } from './sealed-fields.ts';

@@ -5,12 +5,11 @@
  */
 import { decodeProtectedHeader } from 'jose';
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import * as cases from '../cases/cases.repository.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { type Message, MessageRejected } from '../federation/messages.ts';
-import { findPeer } from '../federation/peers.repository.ts';
-import type { SurvivorsService } from '../survivors/survivors.service.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { cases } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { findPeer, type Message, MessageRejected } from '../federation/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import {
   ReferralErasedMessage,

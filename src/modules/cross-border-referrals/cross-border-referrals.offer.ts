@@ -4,17 +4,16 @@
  * its timeline event, the disclosure record, the audit entry and the outgoing message are written together.
  */
 import { ulid } from 'ulid';
-import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { EncryptionJwk } from '../../lib/encryption-key.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { loadCase } from '../cases/case-access.ts';
-import * as cases from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { actorRef } from '../policy/policy.ts';
-import { fieldDefinition, isIdentityField } from '../survivors/case-fields.ts';
-import { consentCovers, uncoveredFields } from '../survivors/consent.ts';
+import { AppError } from '../../lib/errors.ts';
+import { fieldDefinition, isIdentityField } from '../../shared/case-fields.ts';
+import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
+import { actorRef } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { cases, loadCase } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
 import { REFERRAL_OFFER } from './cross-border-referrals.inbound.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { sealFor } from './sealed-fields.ts';

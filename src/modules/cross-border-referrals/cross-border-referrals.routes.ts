@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import { CaseParams, Reason } from '../cases/cases.schema.ts';
+import { CaseParams, Reason } from '../cases/index.ts';
 import type { XbDirection, XbStatus } from './cross-border-referrals.repository.ts';
 import {
   AcceptBody,

@@ -7,18 +7,17 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { ulid } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { deriveEncryptionKey, type EncryptionJwk, encryptionJwk } from '../../lib/encryption-key.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import * as cases from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { findPeer } from '../federation/peers.repository.ts';
-import { actorRef, agenciesFor } from '../policy/policy.ts';
-import { consentCovers, uncoveredFields } from '../survivors/consent.ts';
-import type { SurvivorsService } from '../survivors/survivors.service.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
+import { actorRef, agenciesFor } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { authorizeCase, cases, loadCase } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { findPeer } from '../federation/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
 import { acceptOffer } from './cross-border-referrals.accept.ts';
 import { Inbound, REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.inbound.ts';
 import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';

@@ -4,7 +4,7 @@ import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
 import * as merkle from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
-import { listAudit } from '../audit/audit.repository.ts';
+import { listAudit } from '../audit/index.ts';
 
 const SIZE = 13;
 const event = (n: number) => Buffer.from(JSON.stringify({ v: 1, item: `item-${n}`, event: 'received' }));

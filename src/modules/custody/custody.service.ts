@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { formatCheckpoint } from '../../lib/checkpoint.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { leafHash } from '../../lib/merkle.ts';
 import {
@@ -13,7 +13,7 @@ import {
   treeRoot,
 } from '../../lib/merkle-tiles.ts';
 import { type NoteVerifier, openNote, parseVerifierKey, signNote, vkeyString } from '../../lib/signed-note.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
 import {
   type IntegrityCheck,
   type IntegrityProblem,

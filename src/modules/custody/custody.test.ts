@@ -1,14 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNode, type TestNode } from '../../../test/helpers.ts';
-import { AppError } from '../../app/errors.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Db } from '../../db/client.ts';
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
+import { AppError } from '../../lib/errors.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import * as merkle from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
-import { listAudit } from '../audit/audit.repository.ts';
+import { listAudit } from '../audit/index.ts';
 import type { CustodyLogService } from './custody.service.ts';
 
 const operator = operatorContext('custody-test');

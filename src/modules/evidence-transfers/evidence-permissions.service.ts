@@ -5,13 +5,13 @@
  * a request goes to the provider as a message, and its decision comes back as one.
  */
 import { ulid } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import * as evidenceRepo from '../evidence/evidence.repository.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { actorRef, agenciesFor } from '../policy/policy.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { actorRef, agenciesFor } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
+import { evidenceRepo } from '../evidence/index.ts';
+import type { MessagesService } from '../federation/index.ts';
 import { PERMISSION_DECISION, PERMISSION_REQUEST } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import type { PermissionPurpose } from './evidence-transfers.schema.ts';

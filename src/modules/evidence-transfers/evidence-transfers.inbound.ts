@@ -5,11 +5,11 @@
  * does not fit is refused with `message_refused`, and nothing of it stays.
  */
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import * as evidenceRepo from '../evidence/evidence.repository.ts';
-import type { EvidenceService } from '../evidence/evidence.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { type Message, MessageRejected } from '../federation/messages.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { EvidenceService } from '../evidence/index.ts';
+import { evidenceRepo } from '../evidence/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import {
   PermissionDecisionMessage,

@@ -6,16 +6,15 @@
  */
 import { Readable } from 'node:stream';
 import { ulid } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import type { CustodyLogService } from '../custody/custody.service.ts';
-import type { PendingBlob } from '../evidence/blob-store.ts';
-import * as evidenceRepo from '../evidence/evidence.repository.ts';
-import type { EvidenceService } from '../evidence/evidence.service.ts';
-import type { MessagesService, PeerDirectory } from '../federation/messages.service.ts';
-import { actorRef, type Purpose } from '../policy/policy.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { actorRef, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CustodyLogService } from '../custody/index.ts';
+import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
+import { evidenceRepo } from '../evidence/index.ts';
+import type { MessagesService, PeerDirectory } from '../federation/index.ts';
 import { EvidencePermissions } from './evidence-permissions.service.ts';
 import {
   registerTransferMessages,

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { RequestContext } from '../audit/audit.service.ts';
-import type { Role } from '../policy/policy.ts';
+import type { Role } from '../../shared/policy.ts';
+import type { RequestContext } from '../audit/index.ts';
 import { PERMISSION_REQUEST, TRANSFER_ACCEPTED } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
 

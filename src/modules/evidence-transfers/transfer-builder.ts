@@ -3,11 +3,12 @@
  * events from the log, each with its inclusion proof against the latest signed checkpoint. Reads only, outside any
  * transaction: the transfer is written afterwards in one.
  */
-import { AppError } from '../../app/errors.ts';
+
 import type { Db } from '../../db/client.ts';
-import type { CustodyLogService } from '../custody/custody.service.ts';
-import type { BlobStore } from '../evidence/blob-store.ts';
-import * as evidenceRepo from '../evidence/evidence.repository.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { CustodyLogService } from '../custody/index.ts';
+import type { BlobStore } from '../evidence/index.ts';
+import { evidenceRepo } from '../evidence/index.ts';
 import type { TransferContext } from './evidence-transfers.schema.ts';
 import { type TransferBody, travellingEvent } from './transfer-bundle.ts';
 

@@ -9,8 +9,8 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey, vkeyString } from '../../lib/signed-note.ts';
-import { custodyOrigin } from '../custody/custody-keys.ts';
-import { type BagCustodyEvent, formatEventLine, parseCustodyEntry, parseEventLine } from '../evidence/bag-custody.ts';
+import { custodyOrigin } from '../custody/index.ts';
+import { type BagCustodyEvent, formatEventLine, parseCustodyEntry, parseEventLine } from '../evidence/index.ts';
 
 /** One custody event as it travels: the log entry's bytes and its inclusion proof, in base64. */
 export interface TravellingEvent {

@@ -12,7 +12,6 @@ import { basename, dirname, join } from 'node:path';
 import { type Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { AppError } from '../../app/errors.ts';
 import {
   BAG_DECLARATION,
   BAG_INFO,
@@ -26,6 +25,7 @@ import {
   type ManifestEntry,
   type TagEntry,
 } from '../../lib/bagit.ts';
+import { AppError } from '../../lib/errors.ts';
 import {
   type BagCustodyEvent,
   type BagItemRecord,

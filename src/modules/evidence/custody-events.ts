@@ -4,7 +4,7 @@
  * permanent and travels to other countries inside evidence bags.
  */
 import type { Queryable } from '../../db/client.ts';
-import type { Actor } from '../policy/policy.ts';
+import type { Actor } from '../../shared/policy.ts';
 
 export const CUSTODY_EVENTS = [
   'collected',

@@ -1,5 +1,5 @@
 /** The metadata of an evidence item as it arrives (multipart fields, CLI options) and once every field checks out. */
-import { invalid } from '../../app/errors.ts';
+import { invalid } from '../../lib/errors.ts';
 
 /** SIENA handling codes: H0 purpose-restricted, H1 not for court without the provider's permission, H2 no onward sharing, H3 other restrictions. */
 export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;

@@ -5,11 +5,11 @@
  */
 import { Readable } from 'node:stream';
 import { ulid } from 'ulid';
-import { AppError } from '../../app/errors.ts';
 import type { Db } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import type { CustodyLogService } from '../custody/custody.service.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CustodyLogService } from '../custody/index.ts';
 import type { BagItemRecord } from './bag-custody.ts';
 import type { BagContents } from './bag-writer.ts';
 import type { BlobStore } from './blob-store.ts';

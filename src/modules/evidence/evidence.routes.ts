@@ -3,9 +3,9 @@ import multipart, { type Multipart, type MultipartFile } from '@fastify/multipar
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../app/errors.ts';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { AppError } from '../../lib/errors.ts';
 import { writeBagZipStream } from './bag-writer.ts';
 import {
   CaseEvidenceParams,

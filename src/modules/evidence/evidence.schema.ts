@@ -1,5 +1,5 @@
 import { type TSchema, Type } from 'typebox';
-import { PURPOSES } from '../policy/policy.ts';
+import { PURPOSES } from '../../shared/policy.ts';
 import { CUSTODY_EVENTS } from './custody-events.ts';
 import {
   DESCRIPTION_MAX,

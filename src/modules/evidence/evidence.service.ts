@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import { ulid } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import type { IntegrityCheck } from '../custody/custody.integrity.ts';
-import { type Action, actorRef, type Purpose } from '../policy/policy.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { type Action, actorRef, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { IntegrityCheck } from '../custody/index.ts';
 import { type BlobStore, BlobTooLargeError, type PendingBlob } from './blob-store.ts';
 import { type CustodyAppender, type CustodyEventType, custodyActor, encodeCustodyEntry } from './custody-events.ts';
 import * as repo from './evidence.repository.ts';

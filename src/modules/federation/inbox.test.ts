@@ -5,7 +5,7 @@ import { tempDir, testConfig, testDb } from '../../../test/helpers.ts';
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { loadKeys } from '../key-custody/node-keys.ts';
+import { loadKeys } from '../key-custody/index.ts';
 import { type Message, MessageRejected, openReceipt, peek, RECEIPT_TYP, type Signer, signMessage } from './messages.ts';
 
 const ctx = operatorContext('test');

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import { CaseParams } from '../cases/cases.schema.ts';
+import { CaseParams } from '../cases/index.ts';
 import { messageSha256 } from './messages.ts';
 
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });

@@ -8,13 +8,13 @@ import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { monotonicFactory } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { decryptField, encryptField } from '../../lib/data-keys.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import { NodeSecretKey } from '../key-custody/node-secrets.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
+import { NodeSecretKey } from '../key-custody/index.ts';
 import * as repo from './messages.repository.ts';
 import {
   MESSAGE_TYP,

@@ -1,5 +1,5 @@
 /** Fetching another node's public document (`/.well-known/passage-node`), bounded in size and time. */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 import { NODE_DOCUMENT_PATH, NodeDocumentError, type PeerDocument, parseNodeDocument } from './node-document.ts';
 
 const FETCH_TIMEOUT_MS = 10_000;

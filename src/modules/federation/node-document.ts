@@ -1,5 +1,4 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { isCountryCode } from '../../lib/countries.ts';
 import {
   deriveEncryptionKey,
   type EncryptionJwk,
@@ -8,6 +7,7 @@ import {
   signEncryptionKey,
 } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
+import { isCountryCode } from '../../shared/countries.ts';
 
 /**
  * The document a node publishes about itself at `/.well-known/passage-node`: who it is and the public keys its

@@ -1,10 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import type { EncryptionJwk } from '../../lib/encryption-key.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { actorRef } from '../policy/policy.ts';
+import { actorRef } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
 import { isLive, toKey, trustDocumentKeys } from './key-endorsement.ts';
 import {
   NODE_ID_PATTERN,

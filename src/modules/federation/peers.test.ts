@@ -8,7 +8,7 @@ import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { deriveEncryptionKey, encryptionJwk, encryptionKeySigned } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { listAudit } from '../audit/audit.repository.ts';
+import { listAudit } from '../audit/index.ts';
 import { NodeDocumentError, parseNodeDocument, signingJwk } from './node-document.ts';
 
 const NODES = {

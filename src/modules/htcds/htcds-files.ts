@@ -16,9 +16,9 @@ import { finished, pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { AppError } from '../../app/errors.ts';
-import { fieldDefinition } from '../survivors/case-fields.ts';
-import { HTCDS_FIELDS, HTCDS_PREFIXES, type HtcdsField, isMultiSelect } from './htcds.ts';
+import { AppError } from '../../lib/errors.ts';
+import { fieldDefinition } from '../../shared/case-fields.ts';
+import { HTCDS_FIELDS, HTCDS_PREFIXES, type HtcdsField, isMultiSelect } from '../../shared/htcds.ts';
 
 export type CellValue = string | Date | number | boolean;
 

@@ -7,10 +7,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../app/errors.ts';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import { PurposeName } from '../cases/cases.schema.ts';
+import { AppError } from '../../lib/errors.ts';
+import { PurposeName } from '../cases/index.ts';
 import { readCaseSheet, writeCaseSheet } from './htcds-files.ts';
 
 /** The largest spreadsheet an import takes; the toolkit's template with thousands of cases is a few MiB. */

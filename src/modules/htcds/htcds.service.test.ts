@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { RequestContext } from '../audit/audit.service.ts';
+import type { RequestContext } from '../audit/index.ts';
 import type { ImportRow } from './htcds.service.ts';
 
 const row = (rowNumber: number, fields: Record<string, unknown>): ImportRow => ({ rowNumber, fields });

@@ -3,15 +3,14 @@
  * the toolkit's XLSForm hold them. A row's prs_/psg_ fields describe the survivor, vic_/con_ the victim context,
  * cas_ the case, cco_CaseComment a first comment, hte_ one movement and per_ one perpetrator's role.
  */
-import { AppError, invalid } from '../../app/errors.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import * as repo from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import { type NewCase, type ValidCase, validateNewCase } from '../cases/first-report.ts';
-import { htcdsStatus } from '../cases/lifecycle.ts';
-import { actorRef, type Purpose } from '../policy/policy.ts';
-import { type FieldError, type FieldMap, type FieldValue, isIsoDate } from '../survivors/case-fields.ts';
-import { HTCDS_FIELDS } from './htcds.ts';
+import { AppError, invalid } from '../../lib/errors.ts';
+import { type FieldError, type FieldMap, type FieldValue, isIsoDate } from '../../shared/case-fields.ts';
+import { HTCDS_FIELDS } from '../../shared/htcds.ts';
+import { htcdsStatus } from '../../shared/lifecycle.ts';
+import { actorRef, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { type NewCase, repo, type ValidCase, validateNewCase } from '../cases/index.ts';
 
 export interface ImportRow {
   /** The row number a spreadsheet user sees. */

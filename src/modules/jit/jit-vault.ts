@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../db/client.ts';
 import { decryptField, encryptField } from '../../lib/data-keys.ts';
-import { NodeSecretKey } from '../key-custody/node-secrets.ts';
+import { NodeSecretKey } from '../key-custody/index.ts';
 import type { EntryData } from './jit.schema.ts';
 
 const SECRET = 'jit-data-key';

@@ -4,9 +4,9 @@
  * fit is refused with `message_refused`, and nothing of it stays.
  */
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { type Message, MessageRejected } from '../federation/messages.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './jit.repository.ts';
 import { AgreementMessage, EntryMessage, type JitEntry } from './jit.schema.ts';
 import type { JitVault } from './jit-vault.ts';

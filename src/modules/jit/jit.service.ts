@@ -5,12 +5,12 @@
  * show the same timeline and see who did what and when.
  */
 import { monotonicFactory } from 'ulid';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { findPeer } from '../federation/peers.repository.ts';
-import { type Action, actorRef, agenciesFor, can, type Purpose } from '../policy/policy.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { type Action, actorRef, agenciesFor, can, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { findPeer } from '../federation/index.ts';
 import { endOf, JIT_AGREEMENT, JIT_ENTRY, registerJitMessages } from './jit.inbound.ts';
 import * as repo from './jit.repository.ts';
 import type { EntryData, JitEntry, NewJit, NewTask } from './jit.schema.ts';

@@ -12,7 +12,7 @@ import { createServices } from '../../app/services.ts';
 import type { Db } from '../../db/client.ts';
 import { EnvelopeError, keyId, unwrapDataKey, wrapDataKey } from '../../lib/data-keys.ts';
 import { unseal } from '../../lib/seal.ts';
-import { totpContext } from '../user-accounts/user-accounts.service.ts';
+import { totpContext } from '../user-accounts/index.ts';
 import { rewrapDatabase, rotateKek } from './kek-rotation.ts';
 import { ensureKeys, loadKeys, pendingKekFile, readKekFile } from './node-keys.ts';
 

@@ -21,9 +21,9 @@ import { type Db, openDb, type Queryable } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { keyId } from '../../lib/data-keys.ts';
 import { seal, unseal } from '../../lib/seal.ts';
-import { AuditService, type RequestContext } from '../audit/audit.service.ts';
-import { rewrapAll } from '../survivors/identity-vault.ts';
-import { totpContext } from '../user-accounts/user-accounts.service.ts';
+import { AuditService, type RequestContext } from '../audit/index.ts';
+import { rewrapAll } from '../survivors/index.ts';
+import { totpContext } from '../user-accounts/index.ts';
 import { pendingKekFile, readKekFile } from './node-keys.ts';
 import { lockDataDir, refuseWhileRunning, syncDir, writeDurably } from './offline-keys.ts';
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { type Config, ConfigError } from '../../app/config.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import type { RetiredSigningKey } from '../federation/node-document.ts';
+import type { RetiredSigningKey } from '../federation/index.ts';
 import { liveRetiredKeys, readRetiredKeys, retiredKeysFile } from './retired-keys.ts';
 
 export interface NodeKeys {

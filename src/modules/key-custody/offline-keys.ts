@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { dirname } from 'node:path';
 import { adminSocketPath, isAnswering } from '../../app/admin-client.ts';
 import { acquireDataLock, DataDirBusyError, type DataLock } from '../../app/data-lock.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 
 /** Refuses when the node of `dataDir` answers on its admin socket; `key` names what is rotated offline. */
 export async function refuseWhileRunning(dataDir: string, key: string): Promise<void> {

@@ -3,7 +3,7 @@
  * public keys only, each with the end of its grace period and its endorsement of the key that replaced it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { parseSigningJwk, type RetiredSigningKey } from '../federation/node-document.ts';
+import { parseSigningJwk, type RetiredSigningKey } from '../federation/index.ts';
 
 /**
  * An entry of the file: what is published, and the private X25519 key derived from the retired signing key, kept so

@@ -11,14 +11,13 @@
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { type Config, ConfigError } from '../../app/config.ts';
-import { AppError } from '../../app/errors.ts';
 import { type Db, openDb } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { deriveEncryptionKey } from '../../lib/encryption-key.ts';
+import { AppError } from '../../lib/errors.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { AuditService, type RequestContext } from '../audit/audit.service.ts';
-import { signEndorsement } from '../federation/key-endorsement.ts';
-import { signingJwk } from '../federation/node-document.ts';
+import { AuditService, type RequestContext } from '../audit/index.ts';
+import { signEndorsement, signingJwk } from '../federation/index.ts';
 import { loadKeys } from './node-keys.ts';
 import { lockDataDir, refuseWhileRunning, writeDurably } from './offline-keys.ts';
 import { type RetiredKeyEntry, readRetiredKeys, retiredKeysFile } from './retired-keys.ts';

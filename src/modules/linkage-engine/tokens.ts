@@ -10,8 +10,8 @@
  * linkage unit.
  */
 import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
-import { isCountryCode } from '../../lib/countries.ts';
 import { normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
+import { isCountryCode } from '../../shared/countries.ts';
 
 export const IDENTIFIER_KINDS = ['phone', 'iban', 'document', 'agency_registration'] as const;
 export type ExactIdentifierKind = (typeof IDENTIFIER_KINDS)[number];

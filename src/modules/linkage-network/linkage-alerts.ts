@@ -4,11 +4,12 @@
  * version and the other node's pseudonymous reference, never a name; the case's agency confirms or dismisses it with
  * a reason, and follows a confirmed one up through a cross-border referral or an MLA request quoting that reference.
  */
-import { AppError, notFound } from '../../app/errors.ts';
+
 import type { Db } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import { actorRef, agenciesFor, can } from '../policy/policy.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { actorRef, agenciesFor, can } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
 

@@ -6,9 +6,9 @@
  */
 import { ulid } from 'ulid';
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { type Message, MessageRejected } from '../federation/messages.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import {
   type EncodingRecord,

@@ -6,22 +6,19 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
 import { decryptField, encryptField } from '../../lib/data-keys.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { loadCase } from '../cases/case-access.ts';
-import type { CaseRow } from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { findPeer } from '../federation/peers.repository.ts';
-import { NodeSecretKey } from '../key-custody/node-secrets.ts';
-import { ClkEncoder } from '../linkage-engine/encode.ts';
-import { loadSchemaArgument } from '../linkage-engine/encode-csv.ts';
-import type { LinkageSchema } from '../linkage-engine/schema.ts';
-import { IdentifierTokeniser } from '../linkage-engine/tokens.ts';
-import { IdentityVault } from '../survivors/identity-vault.ts';
-import type { SurvivorsService } from '../survivors/survivors.service.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CaseRow, CasesService } from '../cases/index.ts';
+import { loadCase } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { findPeer } from '../federation/index.ts';
+import { NodeSecretKey } from '../key-custody/index.ts';
+import type { LinkageSchema } from '../linkage-engine/index.ts';
+import { ClkEncoder, IdentifierTokeniser, loadSchemaArgument } from '../linkage-engine/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
+import { IdentityVault } from '../survivors/index.ts';
 import { LinkageAlerts } from './linkage-alerts.ts';
 import {
   LINKAGE_ENCODINGS,

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { RequestContext } from '../audit/audit.service.ts';
-import type { Role } from '../policy/policy.ts';
+import type { Role } from '../../shared/policy.ts';
+import type { RequestContext } from '../audit/index.ts';
 import type { LinkageAlert } from './linkage-network.schema.ts';
 import { secretFingerprint } from './linkage-network.service.ts';
 

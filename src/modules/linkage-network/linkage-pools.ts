@@ -5,7 +5,7 @@
  * added by a transaction that rolled back) is skipped by the caller.
  */
 import type { Queryable } from '../../db/client.ts';
-import { MatchPool } from '../linkage-engine/match-pool.ts';
+import { MatchPool } from '../linkage-engine/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { RecordKind } from './linkage-network.schema.ts';
 

@@ -5,13 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
-import * as cases from '../cases/cases.repository.ts';
-import type { ClkEncoder } from '../linkage-engine/encode.ts';
-import { RecordValueError } from '../linkage-engine/features.ts';
-import { IdentifierTokenError, type IdentifierTokeniser } from '../linkage-engine/tokens.ts';
-import type { FieldMap, FieldValue } from '../survivors/case-fields.ts';
-import { consentCovers } from '../survivors/consent.ts';
-import type { IdentityVault } from '../survivors/identity-vault.ts';
+import type { FieldMap, FieldValue } from '../../shared/case-fields.ts';
+import { consentCovers } from '../../shared/consent.ts';
+import { cases } from '../cases/index.ts';
+import type { ClkEncoder } from '../linkage-engine/index.ts';
+import { IdentifierTokenError, type IdentifierTokeniser, RecordValueError } from '../linkage-engine/index.ts';
+import type { IdentityVault } from '../survivors/index.ts';
 import type { RecordKind } from './linkage-network.schema.ts';
 
 /** One record as it would be sent, before it gets its reference. */

@@ -3,9 +3,9 @@
  * the other node's update of it, so that both copies record the same dates.
  */
 
+import { endOfDay, executionDue, MAX_EXTENSION_DAYS, mlaClocks } from '../../shared/mla-clocks.ts';
+import type { MlaAction, MlaState } from '../../shared/mla-states.ts';
 import type { MlaChange, MlaRecord } from './mla.repository.ts';
-import { endOfDay, executionDue, MAX_EXTENSION_DAYS, mlaClocks } from './mla-clocks.ts';
-import type { MlaAction, MlaState } from './mla-states.ts';
 
 export interface ActionDetails {
   reason?: string;

@@ -4,13 +4,13 @@
  * `message_refused`, and nothing of it stays.
  */
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { type Message, MessageRejected } from '../federation/messages.ts';
+import { nextState, otherSide } from '../../shared/mla-states.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './mla.repository.ts';
 import { MlaRequestMessage, MlaUpdateMessage } from './mla.schema.ts';
 import { changeFor, detailsProblem, isDay } from './mla-changes.ts';
-import { nextState, otherSide } from './mla-states.ts';
 import type { MlaVault } from './mla-vault.ts';
 
 export const MLA_REQUEST = 'passage.mla.request';

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import type { MlaAction } from '../../shared/mla-states.ts';
 import {
   ExtensionBody,
   MlaAlert,
@@ -16,7 +17,6 @@ import {
   ReturnEvidenceBody,
 } from './mla.schema.ts';
 import type { ActionDetails } from './mla-changes.ts';
-import type { MlaAction } from './mla-states.ts';
 
 export const mlaSchemas = [MlaRequest, MlaAlert];
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { CLOCK_NAMES, CLOCK_STATES, MAX_EXTENSION_DAYS } from './mla-clocks.ts';
-import { MEASURES, MLA_ACTIONS, MLA_STATES, PERSON_ROLES, SIDES } from './mla-states.ts';
+import { CLOCK_NAMES, CLOCK_STATES, MAX_EXTENSION_DAYS } from '../../shared/mla-clocks.ts';
+import { MEASURES, MLA_ACTIONS, MLA_STATES, PERSON_ROLES, SIDES } from '../../shared/mla-states.ts';
 
 const strict = { additionalProperties: false } as const;
 const literals = <T extends string>(values: readonly T[], options = {}) =>

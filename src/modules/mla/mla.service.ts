@@ -5,19 +5,19 @@
  * same recorded dates and raise the same alerts.
  */
 import { ulid } from 'ulid';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { readableCase } from '../cases/case-access.ts';
-import type { MessagesService } from '../federation/messages.service.ts';
-import { findPeer } from '../federation/peers.repository.ts';
-import { actorRef, type Purpose } from '../policy/policy.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { alerting, endOfDay } from '../../shared/mla-clocks.ts';
+import { type MlaAction, type MlaState, nextState, type Side } from '../../shared/mla-states.ts';
+import { actorRef, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { readableCase } from '../cases/index.ts';
+import type { MessagesService } from '../federation/index.ts';
+import { findPeer } from '../federation/index.ts';
 import { MLA_REQUEST, MLA_UPDATE, registerMlaMessages } from './mla.inbound.ts';
 import * as repo from './mla.repository.ts';
 import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
 import { type ActionDetails, changeFor, clocksOf, detailsProblem, isDay } from './mla-changes.ts';
-import { alerting, endOfDay } from './mla-clocks.ts';
-import { type MlaAction, type MlaState, nextState, type Side } from './mla-states.ts';
 import { MlaVault, type PersonConcerned } from './mla-vault.ts';
 
 /** Evidence transfers between nodes (exchange module): how the executing node returns the evidence. */

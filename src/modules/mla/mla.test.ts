@@ -2,8 +2,8 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext, runOperation } from '../../app/operations.ts';
+import { DAY_MS } from '../../shared/mla-clocks.ts';
 import { MLA_UPDATE } from './mla.inbound.ts';
-import { DAY_MS } from './mla-clocks.ts';
 
 const ctx = operatorContext('test');
 let it_: TestNode;

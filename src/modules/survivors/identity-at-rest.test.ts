@@ -10,7 +10,7 @@ import { operatorContext } from '../../app/operations.ts';
 import { createServices } from '../../app/services.ts';
 import { openPglite } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
-import { loadKeys } from '../key-custody/node-keys.ts';
+import { loadKeys } from '../key-custody/index.ts';
 import { randomPng, samplesOf } from './photo-fixtures.ts';
 
 const dirs = [tempDir()];

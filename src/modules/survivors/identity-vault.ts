@@ -17,7 +17,7 @@ import {
   wrapDataKey,
 } from '../../lib/data-keys.ts';
 import { normaliseBirthDate, normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
-import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from './case-fields.ts';
+import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from '../../shared/case-fields.ts';
 import { openPhotoBytes, sealPhotoBytes } from './photo-seal.ts';
 
 const INDEX_ROOT = 'blind-index-root';

@@ -3,7 +3,7 @@
  * from the file's first bytes (its signature); the type or file name a client declares is not trusted, since a
  * browser later shows the image with the type the node sends.
  */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 export const PHOTOS_PER_PERSON = 5;

@@ -2,10 +2,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../app/errors.ts';
 import { NoContent, responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
-import { CaseParams } from '../cases/cases.schema.ts';
+import { AppError } from '../../lib/errors.ts';
+import { CaseParams } from '../cases/index.ts';
 import { PHOTO_MAX_BYTES, PHOTO_MEDIA_TYPES, photoTooLarge } from './photo-content.ts';
 import { Photo, PhotoParams, PhotoQuery, PhotoUpload } from './photos.schema.ts';
 

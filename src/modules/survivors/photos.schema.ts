@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PurposeName } from '../cases/cases.schema.ts';
+import { PurposeName } from '../cases/index.ts';
 
 const strict = { additionalProperties: false } as const;
 

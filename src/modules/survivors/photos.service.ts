@@ -5,13 +5,12 @@
  * identity fields, and none of them is a photo.
  */
 import { ulid } from 'ulid';
-import { AppError, notFound } from '../../app/errors.ts';
 import type { Queryable } from '../../db/client.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { authorizeCase, loadCase } from '../cases/case-access.ts';
-import * as repo from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import { type Action, actorRef, can, type Purpose } from '../policy/policy.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { type Action, actorRef, can, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { authorizeCase, loadCase, repo } from '../cases/index.ts';
 import { checkPhoto, PHOTO_FIELD, PHOTOS_PER_PERSON } from './photo-content.ts';
 import * as photos from './photos.repository.ts';
 

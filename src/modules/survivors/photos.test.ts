@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import type { Queryable } from '../../db/client.ts';
 import { EnvelopeError } from '../../lib/data-keys.ts';
-import * as repo from '../cases/cases.repository.ts';
+import { repo } from '../cases/index.ts';
 import { detectPhotoType, PHOTO_MAX_BYTES, PHOTOS_PER_PERSON } from './photo-content.ts';
 import { randomPng, samplesOf } from './photo-fixtures.ts';
 

@@ -3,17 +3,15 @@
  * consent, the log of every disclosure, and erasure.
  */
 import { ulid } from 'ulid';
-import { AppError, invalid } from '../../app/errors.ts';
 import type { Queryable } from '../../db/client.ts';
-import { isCountryCode } from '../../lib/countries.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import * as care from '../care/care.repository.ts';
-import { authorizeCase, loadCase, readableCase } from '../cases/case-access.ts';
-import * as repo from '../cases/cases.repository.ts';
-import type { CasesService } from '../cases/cases.service.ts';
-import { fieldErrors } from '../cases/first-report.ts';
-import { actorRef, can, type Purpose } from '../policy/policy.ts';
-import { type FieldMap, fieldDefinition, isIdentityField, isLanguageCode, parseGroup } from './case-fields.ts';
+import { AppError, invalid } from '../../lib/errors.ts';
+import {
+  type FieldMap,
+  fieldDefinition,
+  isIdentityField,
+  isLanguageCode,
+  parseGroup,
+} from '../../shared/case-fields.ts';
 import {
   CONSENT_METHODS,
   CONSENT_PURPOSES,
@@ -24,7 +22,13 @@ import {
   type ConsentTarget,
   type Coverage,
   consentCovers,
-} from './consent.ts';
+} from '../../shared/consent.ts';
+import { isCountryCode } from '../../shared/countries.ts';
+import { actorRef, can, type Purpose } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { care } from '../care/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import { authorizeCase, fieldErrors, loadCase, readableCase, repo } from '../cases/index.ts';
 import { deletePersonPhotos } from './photos.repository.ts';
 import { PhotosService } from './photos.service.ts';
 

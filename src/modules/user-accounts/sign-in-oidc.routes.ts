@@ -3,9 +3,9 @@ import * as oidc from 'openid-client';
 import { Type } from 'typebox';
 import { setSessionCookie } from '../../app/authentication.ts';
 import type { OidcConfig } from '../../app/config.ts';
-import { AppError } from '../../app/errors.ts';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { AppError } from '../../lib/errors.ts';
 import { seal, unseal } from '../../lib/seal.ts';
 
 const FLOW_COOKIE = 'passage_oidc';

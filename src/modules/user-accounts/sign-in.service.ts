@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash, verify as verifyPassword } from '@node-rs/argon2';
 import { verify as verifyTotp } from 'otplib';
-import { AppError } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/client.ts';
+import { AppError } from '../../lib/errors.ts';
 import { unseal } from '../../lib/seal.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { type Actor, requiresSecondFactor } from '../policy/policy.ts';
+import { type Actor, requiresSecondFactor } from '../../shared/policy.ts';
+import type { AuditService } from '../audit/index.ts';
 import * as repo from './user-accounts.repository.ts';
 import { ARGON2_OPTIONS, totpContext } from './user-accounts.service.ts';
 

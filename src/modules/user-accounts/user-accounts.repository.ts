@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import type { Membership, Role } from '../policy/policy.ts';
+import type { Membership, Role } from '../../shared/policy.ts';
 
 export interface Agency {
   id: string;

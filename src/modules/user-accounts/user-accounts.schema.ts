@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { ROLES } from '../policy/policy.ts';
-import { ORG_TYPES } from './org-types.ts';
+import { ORG_TYPES } from '../../shared/org-types.ts';
+import { ROLES } from '../../shared/policy.ts';
 
 const strict = { additionalProperties: false } as const;
 

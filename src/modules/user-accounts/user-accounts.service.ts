@@ -1,13 +1,13 @@
 import { hash } from '@node-rs/argon2';
 import { generateSecret, generateURI } from 'otplib';
 import { ulid } from 'ulid';
-import { AppError, invalid, notFound } from '../../app/errors.ts';
 import type { Db } from '../../db/client.ts';
-import { isCountryCode } from '../../lib/countries.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { seal } from '../../lib/seal.ts';
-import type { AuditService, RequestContext } from '../audit/audit.service.ts';
-import { type Action, can, type Membership, ROLES, type Role } from '../policy/policy.ts';
-import { ORG_TYPES } from './org-types.ts';
+import { isCountryCode } from '../../shared/countries.ts';
+import { ORG_TYPES } from '../../shared/org-types.ts';
+import { type Action, can, type Membership, ROLES, type Role } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
 import * as repo from './user-accounts.repository.ts';
 
 export const PASSWORD_MIN_LENGTH = 12;

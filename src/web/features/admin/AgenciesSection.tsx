@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ORG_TYPES } from '../../../modules/user-accounts/org-types.ts';
+import { ORG_TYPES } from '../../../shared/org-types.ts';
 import { type Agency, api, type OrgType } from '../../api.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isCountryCode } from '../../../lib/countries.ts';
+import { isCountryCode } from '../../../shared/countries.ts';
 import type { Agency } from '../../api.ts';
 import { ChoiceField, SelectField, TextAreaField, TextField } from '../../components/Field.tsx';
 import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldDefinition } from '../../../modules/survivors/case-fields.ts';
+import { fieldDefinition } from '../../../shared/case-fields.ts';
 import { DAY, useCountryName, useDateFormat, useListFormat } from '../../i18n/format.ts';
 import { useHtcdsLabel, useLanguageName } from './vocabulary.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldDefinition } from '../../../modules/survivors/case-fields.ts';
+import { fieldDefinition } from '../../../shared/case-fields.ts';
 import { TextField } from '../../components/Field.tsx';
 import { fieldText, useForm } from '../../components/useForm.tsx';
 import { asFormProblem, casesApi, type Identity } from './cases-api.ts';

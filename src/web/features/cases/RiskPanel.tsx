@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { assessRisk, type RiskReason, type RiskResult } from '../../../modules/care/risk.ts';
+import { assessRisk, type RiskReason, type RiskResult } from '../../../shared/risk.ts';
 import type { SessionUser } from '../../api.ts';
 import { TextAreaField } from '../../components/Field.tsx';
 import { FormProblem, useForm } from '../../components/useForm.tsx';

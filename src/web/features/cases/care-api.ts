@@ -7,7 +7,7 @@ import type {
   RiskAssessmentView,
   ServiceChanges,
 } from '../../../modules/care/care.service.ts';
-import type { RiskInstrument } from '../../../modules/care/risk.ts';
+import type { RiskInstrument } from '../../../shared/risk.ts';
 import { request } from '../../api.ts';
 
 export type { RiskInstrument };

@@ -11,9 +11,9 @@ import type {
   SearchQuery as SearchQuerySchema,
 } from '../../../modules/cases/cases.schema.ts';
 import type { CaseView, SearchHit as Hit } from '../../../modules/cases/cases.service.ts';
-import type { Stage as LifecycleStage, StageSpan as Span } from '../../../modules/cases/lifecycle.ts';
-import type { ConsentMethod, ConsentPurpose, ConsentRecord, ConsentScope } from '../../../modules/survivors/consent.ts';
 import type { IdentityDisclosure } from '../../../modules/survivors/survivors.service.ts';
+import type { ConsentMethod, ConsentPurpose, ConsentRecord, ConsentScope } from '../../../shared/consent.ts';
+import type { Stage as LifecycleStage, StageSpan as Span } from '../../../shared/lifecycle.ts';
 import { ApiError, type Purpose, request } from '../../api.ts';
 import { FormProblem } from '../../components/useForm.tsx';
 

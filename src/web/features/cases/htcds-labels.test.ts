@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { htcdsField, picklistValues } from '../../../modules/htcds/htcds.ts';
+import { htcdsField, picklistValues } from '../../../shared/htcds.ts';
 import { LANGUAGES } from '../../i18n/i18n.ts';
 import { TRANSLATED_PICKLISTS } from './vocabulary.ts';
 

@@ -4,22 +4,14 @@
  */
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isCountryCode } from '../../../lib/countries.ts';
 import { SERVICE_STATUSES } from '../../../modules/care/care.repository.ts';
-import { RISK_LEVELS } from '../../../modules/care/risk.ts';
-import { STAGES, TRANSITIONS } from '../../../modules/cases/lifecycle.ts';
-import { htcdsField, picklistValues } from '../../../modules/htcds/htcds.ts';
-import {
-  type Action,
-  type Actor,
-  agenciesFor,
-  can,
-  PURPOSES,
-  type Purpose,
-  RULES,
-} from '../../../modules/policy/policy.ts';
-import { IDENTITY_FIELDS } from '../../../modules/survivors/case-fields.ts';
-import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../../modules/survivors/consent.ts';
+import { IDENTITY_FIELDS } from '../../../shared/case-fields.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../../shared/consent.ts';
+import { isCountryCode } from '../../../shared/countries.ts';
+import { htcdsField, picklistValues } from '../../../shared/htcds.ts';
+import { STAGES, TRANSITIONS } from '../../../shared/lifecycle.ts';
+import { type Action, type Actor, agenciesFor, can, PURPOSES, type Purpose, RULES } from '../../../shared/policy.ts';
+import { RISK_LEVELS } from '../../../shared/risk.ts';
 import type { SessionUser } from '../../api.ts';
 
 export { CONSENT_METHODS, CONSENT_PURPOSES, IDENTITY_FIELDS, RISK_LEVELS, SERVICE_STATUSES, STAGES, TRANSITIONS };

@@ -11,7 +11,7 @@ import {
   SOURCE_RELIABILITY,
   TRANSFORMATIONS,
 } from '../../../modules/evidence/evidence-input.ts';
-import { RULES } from '../../../modules/policy/policy.ts';
+import { RULES } from '../../../shared/policy.ts';
 import { type Purpose, request, type UploadProgress, upload } from '../../api.ts';
 
 export { CUSTODY_EVENTS, EVIDENCE_TYPES, HANDLING_CODES, INFORMATION_ACCURACY, SOURCE_RELIABILITY, TRANSFORMATIONS };

@@ -1,4 +1,4 @@
-import { RULES } from '../../../modules/policy/policy.ts';
+import { RULES } from '../../../shared/policy.ts';
 import type { RoleId, SessionUser } from '../../api.ts';
 
 /** The work areas the shell already names; each becomes a real page when its module lands on the node. */

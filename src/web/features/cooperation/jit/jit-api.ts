@@ -4,7 +4,7 @@
  */
 import type { JitEntry, NewJit, NewTask } from '../../../../modules/jit/jit.schema.ts';
 import type { JitView, JitSpace as Space, JitTask as Task } from '../../../../modules/jit/jit-views.ts';
-import { type Action, type Actor, can, RULES } from '../../../../modules/policy/policy.ts';
+import { type Action, type Actor, can, RULES } from '../../../../shared/policy.ts';
 import { type Purpose, request, type SessionUser } from '../../../api.ts';
 
 export type { JitEntry, NewJit, NewTask };

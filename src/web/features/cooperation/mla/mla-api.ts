@@ -5,8 +5,8 @@
  */
 import type { MlaChanges, NewMlaRequest } from '../../../../modules/mla/mla.schema.ts';
 import type { MlaService, MlaView } from '../../../../modules/mla/mla.service.ts';
-import type { Clock, ClockName, ClockState } from '../../../../modules/mla/mla-clocks.ts';
-import { MAX_EXTENSION_DAYS } from '../../../../modules/mla/mla-clocks.ts';
+import type { Clock, ClockName, ClockState } from '../../../../shared/mla-clocks.ts';
+import { MAX_EXTENSION_DAYS } from '../../../../shared/mla-clocks.ts';
 import {
   MEASURES,
   MLA_ACTIONS,
@@ -17,8 +17,8 @@ import {
   PERSON_ROLES,
   SIDES,
   type Side,
-} from '../../../../modules/mla/mla-states.ts';
-import { RULES } from '../../../../modules/policy/policy.ts';
+} from '../../../../shared/mla-states.ts';
+import { RULES } from '../../../../shared/policy.ts';
 import { type Purpose, request } from '../../../api.ts';
 
 export type { Clock, ClockName, ClockState, MlaAction, MlaState, Side };

@@ -1,6 +1,6 @@
 import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ConsentRecord, consentCovers } from '../../../../modules/survivors/consent.ts';
+import { type ConsentRecord, consentCovers } from '../../../../shared/consent.ts';
 import { ChoiceField, SelectField, TextAreaField } from '../../../components/Field.tsx';
 import { fieldText } from '../../../components/useForm.tsx';
 import { Loaded, useResource } from '../../../components/useResource.tsx';

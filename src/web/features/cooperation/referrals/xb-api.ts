@@ -16,7 +16,7 @@ import {
 import type { NewCrossBorderReferral } from '../../../../modules/cross-border-referrals/cross-border-referrals.schema.ts';
 import type { CrossBorderView } from '../../../../modules/cross-border-referrals/cross-border-referrals.service.ts';
 import type { PeerEntry } from '../../../../modules/federation/peers.service.ts';
-import { fieldDefinition, IDENTITY_FIELDS } from '../../../../modules/survivors/case-fields.ts';
+import { fieldDefinition, IDENTITY_FIELDS } from '../../../../shared/case-fields.ts';
 import { ApiError, request } from '../../../api.ts';
 import type { Case } from '../../cases/cases-api.ts';
 

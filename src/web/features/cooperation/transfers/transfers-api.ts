@@ -11,7 +11,7 @@ import type {
   TransferView,
 } from '../../../../modules/evidence-transfers/evidence-transfers.service.ts';
 import type { VerificationProblem as Problem } from '../../../../modules/evidence-transfers/transfer-bundle.ts';
-import { RULES } from '../../../../modules/policy/policy.ts';
+import { RULES } from '../../../../shared/policy.ts';
 import { ApiError, type Purpose as ReadPurpose, request } from '../../../api.ts';
 
 export type Transfer = TransferView;

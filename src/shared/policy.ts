@@ -1,4 +1,4 @@
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../lib/errors.ts';
 
 export const ROLES = [
   'case_worker',

@@ -6,9 +6,10 @@
  * 3 or "3", a date as "2026-06-14" (or a Date from a spreadsheet). Parsing returns the stored form or a reason that
  * names the field and never quotes identity values back.
  */
-import { isCountryCode } from '../../lib/countries.ts';
-import { InvalidIdentifierError, normalisePhone } from '../../lib/normalise.ts';
-import { type HtcdsField, htcdsField, isMultiSelect, parseMultiSelect, validateValue } from '../htcds/htcds.ts';
+
+import { InvalidIdentifierError, normalisePhone } from '../lib/normalise.ts';
+import { isCountryCode } from './countries.ts';
+import { type HtcdsField, htcdsField, isMultiSelect, parseMultiSelect, validateValue } from './htcds.ts';
 
 export type FieldValue = string | number | boolean | string[];
 export type FieldMap = Record<string, FieldValue>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CSV, deriveFields, parseCsv } from '../../../scripts/htcds-vocabulary.ts';
+import { DEFAULT_CSV, deriveFields, parseCsv } from '../../scripts/htcds-vocabulary.ts';
 import {
   HTCDS_FIELDS,
   HTCDS_PREFIXES,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../lib/errors.ts';
 import {
   assessRisk,
   CURRENT_RISK_INSTRUMENT,

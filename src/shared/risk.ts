@@ -7,7 +7,7 @@
  * `CURRENT_RISK_INSTRUMENT` moves to it. A question id keeps its meaning in every version, so that reassessments
  * under a newer version can still be compared answer by answer.
  */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../lib/errors.ts';
 
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];

@@ -1,0 +1,3 @@
+export * as care from './care.repository.ts';
+export { careRoutes, careSchemas } from './care.routes.ts';
+export { CareService } from './care.service.ts';

@@ -1,0 +1,2 @@
+export { transferSchemas, transfersRoutes } from './evidence-transfers.routes.ts';
+export { TransfersService } from './evidence-transfers.service.ts';

@@ -1,0 +1,4 @@
+export { rotateKek } from './kek-rotation.ts';
+export { ensureKeys, loadKeys, type NodeKeys } from './node-keys.ts';
+export { NodeSecretKey } from './node-secrets.ts';
+export { rotateSigningKey } from './signing-key-rotation.ts';
