@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/client.ts';
+import { iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { RiskLevel, RiskReason } from '../../shared/risk.ts';
-import { iso, type Row } from '../cases/index.ts';
 
 export interface RiskAssessmentRow {
   id: string;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
+import { day, iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { ConsentRecord } from '../../shared/consent.ts';
 import type { Stage } from '../../shared/lifecycle.ts';
@@ -37,14 +38,6 @@ export interface CaseEvent {
   type: string;
   data: Record<string, unknown>;
 }
-
-export const iso = (value: Date | string | null): string | null =>
-  value === null ? null : value instanceof Date ? value.toISOString() : value;
-const day = (value: Date | string): string =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10);
-
-// biome-ignore lint/suspicious/noExplicitAny: rows come untyped from the driver and are mapped here once
-export type Row = Record<string, any>;
 
 const toCase = (r: Row): CaseRow => ({
   id: r.id,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import { iso, type Row } from '../cases/index.ts';
+import { iso, type Row } from '../../db/rows.ts';
 
 export const ENTRY_KINDS = ['message', 'task', 'task_done', 'member', 'evidence'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];

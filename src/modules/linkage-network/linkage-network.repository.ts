@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import { iso, type Row } from '../cases/index.ts';
+import { iso, type Row } from '../../db/rows.ts';
 import type { AlertStatus, GroupSchema, LinkageAlert, RecordKind } from './linkage-network.schema.ts';
 
 export interface GroupRecord {

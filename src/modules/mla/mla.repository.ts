@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
+import { iso, type Row } from '../../db/rows.ts';
 import type { MlaState, Side } from '../../shared/mla-states.ts';
-import { iso, type Row } from '../cases/index.ts';
 
 export interface Authority {
   name: string;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import { iso, type Row } from '../cases/index.ts';
+import { iso, type Row } from '../../db/rows.ts';
 import type { PhotoMediaType } from './photo-content.ts';
 
 /** What may be said about a photo without showing it. */
