@@ -1,104 +1,55 @@
 /** The node's HTTP API as the web app sees it: same origin, JSON, a session cookie and a CSRF token. */
 
-import type { AuditRecord as StoredAuditRecord } from '../modules/audit/audit.repository.ts';
-import type { ORG_TYPES } from '../shared/org-types.ts';
+import type {
+  AuditQuery as AuditQuerySchema,
+  AuditRecord as AuditRecordSchema,
+  VerifyResult,
+} from '../modules/audit/audit.schema.ts';
+import type { NodeInfo } from '../modules/ops/ops.schema.ts';
+import type {
+  Agency as AgencySchema,
+  AuthOptions,
+  CreatedUser,
+  NewAgency,
+  NewUser as NewUserSchema,
+  RoleGrant,
+  Session,
+  User,
+} from '../modules/user-accounts/user-accounts.schema.ts';
+import type { OrgType } from '../shared/org-types.ts';
 import { type Purpose, type Role as RoleId, RULES } from '../shared/policy.ts';
 
 // Roles and purposes come from the policy itself, so the app cannot drift from what the server enforces.
 export { type Purpose, ROLES, type Role as RoleId } from '../shared/policy.ts';
+export type { AuthOptions, CreatedUser, NodeInfo, OrgType, RoleGrant, Session, User };
 
-export interface RoleGrant {
-  role: RoleId;
-  agencyId: string | null;
-  agencyName: string | null;
-}
+export type SessionUser = Session['user'];
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: RoleGrant[];
-}
+/** An agency; its type is one of the shared list (HTCDS org_Type values and Passage's extensions). */
+export type Agency = Omit<AgencySchema, 'orgType'> & { orgType: OrgType };
 
-export interface Session {
-  stage: 'second_factor' | 'complete';
-  csrfToken: string;
-  user: SessionUser;
-}
-
-export interface NodeInfo {
-  nodeId: string;
-  nodeName: string;
-  country: string;
-}
-
-/** An HTCDS org_Type value or one of Passage's extensions; the server's list is the only source. */
-export type OrgType = (typeof ORG_TYPES)[number];
-
-export interface Agency {
-  id: string;
-  name: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  orgType: OrgType;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: RoleGrant[];
-  disabledAt: string | null;
-}
-
-export interface NewUser {
-  email: string;
-  displayName: string;
-  password: string;
-  /** `agency` is the agency's id; null when the role holds for the whole node. */
+/** A new account as the app creates it: with a password, and `agency` as the agency's id (null: the whole node). */
+export type NewUser = Required<Pick<NewUserSchema, 'email' | 'displayName' | 'password'>> & {
   roles: { role: RoleId; agency: string | null }[];
-}
-
-/** A user with a newly issued authenticator key: on creation, or when an administrator issues a new one. */
-export interface CreatedUser {
-  user: User;
-  /** The authenticator secret: the server answers with it this once and never again. */
-  totp: { secret: string; uri: string };
-}
+};
 
 /** The purposes for which the audit trail itself may be read. */
 export const AUDIT_PURPOSES = RULES['audit.read'].purposes;
 export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
 
-export interface AuditQuery {
+export type AuditQuery = Pick<AuditQuerySchema, 'action' | 'actor' | 'resource' | 'afterSeq'> & {
   purpose: AuditPurpose;
-  action?: string;
-  actor?: string;
-  resource?: string;
-  /** Only records after this sequence number: the next page of a longer answer. */
-  afterSeq?: number;
-}
+};
 
 /** A record as the audit API sends it; the app shows neither hashes nor request ids. */
-export type AuditRecord = Omit<StoredAuditRecord, 'purpose' | 'prevHash' | 'hash' | 'requestId'> & {
+export type AuditRecord = Omit<AuditRecordSchema, 'purpose' | 'prevHash' | 'hash' | 'requestId'> & {
   purpose: Purpose | null;
 };
 
-export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
-
-export interface ChainCheck {
-  ok: boolean;
-  /** Records checked before the first break; all of them when the chain is intact. */
-  records: number;
-  firstBroken: { seq: number; reason: ChainBreakReason } | null;
-}
+export type ChainCheck = VerifyResult;
 
 /** The most records one audit query returns; a full page means there may be more. */
 export const AUDIT_PAGE_SIZE = 100;
-
-export interface AuthOptions {
-  oidc: { label: string; url: string } | null;
-}
 
 /** A failed request. `id` is the server's stable error id (`network` when the server could not be reached). */
 export class ApiError extends Error {
@@ -240,7 +191,7 @@ export const api = {
   },
 
   agencies: () => request<Agency[]>('GET', '/api/agencies'),
-  createAgency: (agency: Omit<Agency, 'id'>) => request<Agency>('POST', '/api/agencies', agency),
+  createAgency: (agency: NewAgency) => request<Agency>('POST', '/api/agencies', agency),
   users: () => request<User[]>('GET', '/api/users'),
   createUser: (user: NewUser) => request<CreatedUser>('POST', '/api/users', user),
   disableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/disable`),

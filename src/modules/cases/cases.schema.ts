@@ -1,13 +1,16 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../shared/consent.ts';
 import { STAGES } from '../../shared/lifecycle.ts';
 import { PURPOSES } from '../../shared/policy.ts';
 
 const strict = { additionalProperties: false } as const;
-const literals = (values: readonly string[], options = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
+// Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
+const literals = <T extends string>(values: readonly T[], options = {}) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
   );
 
 export const FieldValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
@@ -48,6 +51,7 @@ export const NewCase = Type.Object(
   },
   strict,
 );
+export type NewCase = Static<typeof NewCase>;
 
 export const CaseChanges = Type.Object(
   {
@@ -87,6 +91,7 @@ export const Case = Type.Object(
   },
   { $id: 'Case' },
 );
+export type Case = Static<typeof Case>;
 
 export const CaseSummary = Type.Object(
   {
@@ -101,6 +106,7 @@ export const CaseSummary = Type.Object(
   },
   { $id: 'CaseSummary' },
 );
+export type CaseSummary = Static<typeof CaseSummary>;
 
 export const CaseQuery = Type.Object(
   {
@@ -123,6 +129,7 @@ export const SearchQuery = Type.Object(
   },
   strict,
 );
+export type SearchQuery = Static<typeof SearchQuery>;
 
 export const SearchHit = Type.Object({
   caseId: Type.String(),
@@ -131,6 +138,7 @@ export const SearchHit = Type.Object({
   stage: StageName,
   score: Type.Number({ description: 'Dice similarity of the name tokens; 1 for exact matches only' }),
 });
+export type SearchHit = Static<typeof SearchHit>;
 
 export const CaseEvent = Type.Object(
   {
@@ -142,6 +150,7 @@ export const CaseEvent = Type.Object(
   },
   { $id: 'CaseEvent' },
 );
+export type CaseEvent = Static<typeof CaseEvent>;
 
 export const StageSpan = Type.Object({
   stage: StageName,
@@ -149,6 +158,7 @@ export const StageSpan = Type.Object({
   leftAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   durationMs: Type.Integer(),
 });
+export type StageSpan = Static<typeof StageSpan>;
 
 export const Transition = Type.Object(
   { to: StageName, reason: Type.String({ minLength: 1, maxLength: 2000 }) },
@@ -171,6 +181,7 @@ export const Identity = Type.Object({
   purpose: PurposeName,
   fields: Fields,
 });
+export type Identity = Static<typeof Identity>;
 export const IdentityChanges = Type.Object({ fields: FieldChanges }, strict);
 export const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, strict);
 
@@ -223,6 +234,7 @@ export const Consent = Type.Object(
   },
   { $id: 'Consent' },
 );
+export type Consent = Static<typeof Consent>;
 
 export const ConsentParams = Type.Object({ caseId: Type.String(), consentId: Type.String() });
 
@@ -236,6 +248,7 @@ export const Disclosure = Type.Object({
   fields: Type.Array(Type.String()),
   recipient: Type.Union([Type.String(), Type.Null()]),
 });
+export type Disclosure = Static<typeof Disclosure>;
 
 export const Notice = Type.Object({
   id: Type.String(),
@@ -243,3 +256,4 @@ export const Notice = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String({ format: 'date-time' }),
 });
+export type Notice = Static<typeof Notice>;

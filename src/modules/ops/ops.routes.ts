@@ -5,14 +5,7 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { pendingMigrations } from '../../db/migrate.ts';
-
-const NodeInfo = Type.Object({
-  nodeId: Type.String(),
-  nodeName: Type.String(),
-  country: Type.Union([Type.String({ description: 'ISO 3166-1 alpha-2' }), Type.Null()]),
-});
-
-const Status = Type.Object({ status: Type.String() });
+import { NodeInfo, Status } from './ops.schema.ts';
 
 /** Liveness, readiness, Prometheus metrics and the node's public description. */
 export const opsRoutes = ({ config, db }: Services) =>

@@ -1,12 +1,15 @@
-import { Type } from 'typebox';
-import { ORG_TYPES } from '../../shared/org-types.ts';
-import { ROLES } from '../../shared/policy.ts';
+import { type Static, Type } from 'typebox';
+import { ORG_TYPES, type OrgType } from '../../shared/org-types.ts';
+import { ROLES, type Role } from '../../shared/policy.ts';
 
 const strict = { additionalProperties: false } as const;
 
-export const RoleName = Type.Union(
-  ROLES.map((r) => Type.Literal(r)),
-  { description: 'Role' },
+// Unsafe names the values for Static<> (a mapped array of literals would type as never); the JSON is the same.
+export const RoleName = Type.Unsafe<Role>(
+  Type.Union(
+    ROLES.map((r) => Type.Literal(r)),
+    { description: 'Role' },
+  ),
 );
 
 export const Agency = Type.Object(
@@ -19,15 +22,17 @@ export const Agency = Type.Object(
   },
   { $id: 'Agency' },
 );
+export type Agency = Static<typeof Agency>;
 
 export const NewAgency = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
-    orgType: Type.Union(ORG_TYPES.map((t) => Type.Literal(t))),
+    orgType: Type.Unsafe<OrgType>(Type.Union(ORG_TYPES.map((t) => Type.Literal(t)))),
   },
   strict,
 );
+export type NewAgency = Static<typeof NewAgency>;
 
 export const RoleGrant = Type.Object(
   {
@@ -37,6 +42,7 @@ export const RoleGrant = Type.Object(
   },
   { $id: 'RoleGrant' },
 );
+export type RoleGrant = Static<typeof RoleGrant>;
 
 export const User = Type.Object(
   {
@@ -51,6 +57,7 @@ export const User = Type.Object(
   },
   { $id: 'User' },
 );
+export type User = Static<typeof User, { RoleGrant: typeof RoleGrant }>;
 
 export const NewUser = Type.Object(
   {
@@ -70,6 +77,7 @@ export const NewUser = Type.Object(
   },
   strict,
 );
+export type NewUser = Static<typeof NewUser>;
 
 export const CreatedUser = Type.Object({
   user: Type.Ref('User'),
@@ -78,6 +86,7 @@ export const CreatedUser = Type.Object({
     uri: Type.String({ description: 'otpauth:// URI for a QR code' }),
   }),
 });
+export type CreatedUser = Static<typeof CreatedUser, { User: typeof User; RoleGrant: typeof RoleGrant }>;
 
 export const UserParams = Type.Object({ userId: Type.String({ pattern: '^[0-9A-Z]{26}$' }) }, strict);
 
@@ -94,6 +103,7 @@ export const Session = Type.Object(
   },
   { $id: 'Session' },
 );
+export type Session = Static<typeof Session, { RoleGrant: typeof RoleGrant }>;
 
 export const Login = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
@@ -105,3 +115,4 @@ export const SecondFactor = Type.Object({ code: Type.String({ minLength: 1, maxL
 export const AuthOptions = Type.Object({
   oidc: Type.Union([Type.Object({ label: Type.String(), url: Type.String() }), Type.Null()]),
 });
+export type AuthOptions = Static<typeof AuthOptions>;

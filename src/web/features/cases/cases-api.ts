@@ -1,32 +1,34 @@
 /**
- * The cases API as the web app sees it. The types are the server's own (its service views and schemas), so the app
- * cannot drift from them; they are type-only imports and add nothing to the bundle.
+ * The cases API as the web app sees it. The types are the API contract's own (the module's TypeBox schemas), so the
+ * app cannot drift from it; they are type-only imports and add nothing to the bundle.
  */
 
-import type { Static } from 'typebox';
-import type * as repo from '../../../modules/cases/cases.repository.ts';
 import type {
+  CaseEvent as CaseEventSchema,
+  Case as CaseSchema,
+  CaseSummary as CaseSummarySchema,
+  Disclosure as DisclosureSchema,
+  Identity as IdentitySchema,
   NewCase as NewCaseSchema,
   Notice as NoticeSchema,
+  SearchHit as SearchHitSchema,
   SearchQuery as SearchQuerySchema,
 } from '../../../modules/cases/cases.schema.ts';
-import type { CaseView, SearchHit as Hit } from '../../../modules/cases/cases.service.ts';
-import type { IdentityDisclosure } from '../../../modules/survivors/survivors.service.ts';
 import type { ConsentMethod, ConsentPurpose, ConsentRecord, ConsentScope } from '../../../shared/consent.ts';
 import type { Stage as LifecycleStage, StageSpan as Span } from '../../../shared/lifecycle.ts';
 import { ApiError, type Purpose, request } from '../../api.ts';
 import { FormProblem } from '../../components/useForm.tsx';
 
-export type Case = CaseView;
-export type CaseSummary = repo.CaseSummary;
-export type CaseEvent = repo.CaseEvent;
+export type Case = CaseSchema;
+export type CaseSummary = CaseSummarySchema;
+export type CaseEvent = CaseEventSchema;
 export type Consent = ConsentRecord;
-export type Disclosure = repo.Disclosure;
-export type Identity = IdentityDisclosure;
-export type NewCase = Static<typeof NewCaseSchema>;
-export type Notice = Static<typeof NoticeSchema>;
-export type SearchHit = Hit;
-export type SearchQuery = Static<typeof SearchQuerySchema>;
+export type Disclosure = DisclosureSchema;
+export type Identity = IdentitySchema;
+export type NewCase = NewCaseSchema;
+export type Notice = NoticeSchema;
+export type SearchHit = SearchHitSchema;
+export type SearchQuery = SearchQuerySchema;
 export type StageSpan = Span;
 export type Stage = LifecycleStage;
 

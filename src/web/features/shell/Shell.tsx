@@ -44,7 +44,7 @@ function Page({ page, node, user }: { page: PageId | null; node: NodeInfo; user:
     case 'audit':
       return <AuditPage />;
     case 'admin':
-      return <AdminPage country={node.country} user={user} />;
+      return <AdminPage country={node.country ?? ''} user={user} />;
     case 'cases':
       return <CasesArea user={user} />;
     case 'peers':
