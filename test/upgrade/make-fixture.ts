@@ -23,7 +23,8 @@
  *                     what the old code answered: the user's credentials and the case, identity, consents,
  *                     evidence, custody checkpoint and messages, for the test to compare with
  *
- * Needs `tar` and `pg_dump` on the PATH, and with --postgres a PostgreSQL server where it may create a database.
+ * Needs `tar` and `pg_dump` on the PATH, and a PostgreSQL server (--postgres: a URL of it on which the script may
+ * create and drop a database).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -40,7 +40,10 @@ interface Expected {
   identity: { personId: string; fields: Record<string, unknown> };
   consents: Record<string, unknown>[];
   evidence: { id: string; sha256: string; sha512: string; size: number; fileName: string; mediaType: string }[];
-  custody: { checkpoint: { size: number; rootHash: string; note: string; fingerprint: string } };
+  custody: {
+    checkpoint: { size: number; rootHash: string; note: string; fingerprint: string };
+    events: { item: string; events: Record<string, unknown>[] }[];
+  };
   crossBorderReferrals: { id: string; peer: string; status: string; fields: string[] }[];
   messages: { id: string; direction: string; peer: string; type: string; status: string; messageSha256: string }[];
 }
@@ -178,7 +181,7 @@ beforeAll(async () => {
   else unpackEmbeddedDatabase();
   url = await startNode();
   api = await signIn();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   if (node && node.exitCode === null) {
@@ -190,10 +193,16 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe(`a data directory written at 593109f, opened by today's code (${VARIANT})`, { timeout: 30_000 }, () => {
-  it('keeps its signing key and an intact audit trail', () => {
-    const identity = passageJson<{ nodeId: string; fingerprint: string }>(['node', 'identity']);
-    expect(identity).toMatchObject({ nodeId: expected.node.nodeId, fingerprint: expected.node.fingerprint });
+// A `passage` command is a process that loads the code (seconds on a machine busy with the rest of the suite), so
+// the test reads through the API and runs only what the console alone does: the two integrity checks.
+describe(`a data directory written at 593109f, opened by today's code (${VARIANT})`, { timeout: 120_000 }, () => {
+  it('keeps its signing key and an intact audit trail', async () => {
+    const document = (await (await fetch(`${url}/.well-known/passage-node`)).json()) as {
+      nodeId: string;
+      keys: { kid: string }[];
+    };
+    expect(document.nodeId).toBe(expected.node.nodeId);
+    expect(document.keys[0]?.kid).toBe(expected.node.fingerprint);
     const audit = passage(['audit', 'verify']);
     expect(audit.status, audit.stdout + audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/^Audit trail intact: \d+ records/);
@@ -252,14 +261,9 @@ describe(`a data directory written at 593109f, opened by today's code (${VARIANT
   it('verifies the custody log, keeps its signed checkpoint, and serves the evidence bytes', async () => {
     const old = expected.custody.checkpoint;
     // Nothing has touched the evidence yet: the latest checkpoint is the one the old code signed.
-    const checkpoint = passageJson<typeof old>(['custody', 'checkpoint']);
-    expect(checkpoint).toMatchObject({ size: old.size, rootHash: old.rootHash, note: old.note });
-    const report = passageJson<{ ok: boolean; checks: { name: string; ok: boolean; checked: number }[] }>([
-      'custody',
-      'verify',
-    ]);
-    expect(report.ok, JSON.stringify(report)).toBe(true);
-    expect(report.checks.every((check) => check.ok && check.checked > 0)).toBe(true);
+    const checkpoint = await api<typeof old>('GET', '/custody/checkpoint');
+    expect(checkpoint.status).toBe(200);
+    expect(checkpoint.body).toMatchObject({ size: old.size, rootHash: old.rootHash, note: old.note });
 
     const [item] = expected.evidence;
     if (!item) throw new Error('the fixture has no evidence item');
@@ -274,18 +278,23 @@ describe(`a data directory written at 593109f, opened by today's code (${VARIANT
     expect(createHash('sha256').update(content.body).digest('hex')).toBe(sha256);
     expect(createHash('sha512').update(content.body).digest('hex')).toBe(sha512);
 
-    // The download is a new custody event; the new checkpoint extends the old one.
-    const events = await api<{ events: { event: string; index: number }[] }>('GET', `/evidence/${id}/custody`);
+    // The download is a new custody event after the old one; the new checkpoint extends the old one.
+    const events = await api<{ events: Record<string, unknown>[] }>('GET', `/evidence/${id}/custody`);
     expect(events.body.events.map((e) => e.event)).toEqual(['collected', 'accessed']);
-    const grown = passageJson<typeof old>(['custody', 'checkpoint']);
-    expect(grown.size).toBeGreaterThan(old.size);
+    expect(events.body.events[0]).toEqual(expected.custody.events[0]?.events[0]);
+    const grown = await api<typeof old>('GET', '/custody/checkpoint');
+    expect(grown.body.size).toBeGreaterThan(old.size);
     const proof = await api<{ oldCheckpoint: { note: string } }>(
       'GET',
-      `/custody/proofs/consistency?old=${old.size}&new=${grown.size}`,
+      `/custody/proofs/consistency?old=${old.size}&new=${grown.body.size}`,
     );
     expect(proof.status).toBe(200);
     expect(proof.body.oldCheckpoint.note).toBe(old.note);
-    expect(passageJson<{ ok: boolean }>(['custody', 'verify']).ok).toBe(true);
+
+    // Every leaf and subtree hash of the log, every checkpoint, and every stored file against its hashes.
+    const report = passageJson<{ ok: boolean; checks: { ok: boolean; checked: number }[] }>(['custody', 'verify']);
+    expect(report.ok, JSON.stringify(report)).toBe(true);
+    expect(report.checks.every((check) => check.ok && check.checked > 0)).toBe(true);
   });
 
   it('reads the messages exchanged with the peer, decrypted, with their receipts', async () => {
@@ -308,9 +317,6 @@ describe(`a data directory written at 593109f, opened by today's code (${VARIANT
       ['in', 'passage.ping'],
       ['out', 'passage.ping'],
     ]);
-    const cli = passageJson<{ id: string }[]>(['peer', 'messages', expected.node.peer]);
-    expect(cli.map((m) => m.id)).toEqual(expected.messages.map((m) => m.id));
-
     const ofCase = await api<{ messages: { id: string }[] }>('GET', `/cases/${expected.case.id}/messages`);
     expect(ofCase.body.messages.map((m) => m.id)).toEqual(
       expected.messages.filter((m) => m.type === 'passage.referral.offer').map((m) => m.id),
@@ -331,8 +337,8 @@ describe(`a data directory written at 593109f, opened by today's code (${VARIANT
   });
 });
 
-describe('the fixture', () => {
-  it('is left as it was committed', () => {
+describe('the committed fixture', () => {
+  it('is never written to: the node ran on a copy, so no database, lock or socket appeared in it', () => {
     expect(statSync(join(FIXTURE, 'data/keys')).isDirectory()).toBe(true);
     expect(readdirSync(join(FIXTURE, 'data')).sort()).toEqual(['evidence', 'keys', 'passage.json']);
   });
