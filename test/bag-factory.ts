@@ -5,13 +5,8 @@ import { formatCheckpoint } from '../src/lib/checkpoint.ts';
 import { keyFingerprint } from '../src/lib/key-fingerprint.ts';
 import { inclusionProof, leafHash, rootHash } from '../src/lib/merkle.ts';
 import { signNote, vkeyString } from '../src/lib/signed-note.ts';
-import type {
-  BagContents,
-  BagItemRecord,
-  BagPayloadFile,
-  CustodyEntry,
-  CustodyEventType,
-} from '../src/modules/evidence/index.ts';
+import type { BagContents, BagItemRecord, BagPayloadFile, CustodyEntry } from '../src/modules/evidence/index.ts';
+import type { CustodyEventType } from '../src/shared/evidence.ts';
 
 /**
  * Builds the contents of an evidence bag as a node would: payload files on disk, a real in-memory custody log

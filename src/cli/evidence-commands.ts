@@ -8,14 +8,14 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import type { operations } from '../app/operations.ts';
+import { formatBytes } from '../modules/evidence/index.ts';
 import {
   EVIDENCE_TYPES,
-  formatBytes,
   HANDLING_CODES,
   INFORMATION_ACCURACY,
   SOURCE_RELIABILITY,
   TITLE_MAX,
-} from '../modules/evidence/index.ts';
+} from '../shared/evidence.ts';
 import { runCommand } from './console.ts';
 
 type Result<N extends keyof typeof operations> = Awaited<ReturnType<(typeof operations)[N]>>;

@@ -4,7 +4,8 @@
  * parsing for the offline verifier live together so that the two cannot drift apart.
  */
 
-import { type CustodyEntry, CUSTODY_EVENTS as EVENT_KINDS } from './custody-events.ts';
+import { CUSTODY_EVENTS as EVENT_KINDS } from '../../shared/evidence.ts';
+import type { CustodyEntry } from './custody-events.ts';
 
 export const CUSTODY_DIR = 'custody';
 export const CUSTODY_CHECKPOINT = 'custody/checkpoint';

@@ -4,20 +4,8 @@
  * permanent and travels to other countries inside evidence bags.
  */
 import type { Queryable } from '../../db/client.ts';
+import type { CustodyEventType } from '../../shared/evidence.ts';
 import type { Actor } from '../../shared/policy.ts';
-
-export const CUSTODY_EVENTS = [
-  'collected',
-  'received',
-  'accessed',
-  'copied',
-  'derived',
-  'exported',
-  'transferred',
-  'returned',
-  'disposed',
-] as const;
-export type CustodyEventType = (typeof CUSTODY_EVENTS)[number];
 
 export interface CustodyEntry {
   v: 1;

@@ -1,32 +1,21 @@
 /** The metadata of an evidence item as it arrives (multipart fields, CLI options) and once every field checks out. */
 import { invalid } from '../../lib/errors.ts';
+import {
+  DESCRIPTION_MAX,
+  EVIDENCE_TYPES,
+  type EvidenceType,
+  HANDLING_CODES,
+  type HandlingCode,
+  INFORMATION_ACCURACY,
+  type InformationAccuracy,
+  SOURCE_RELIABILITY,
+  type SourceReliability,
+  TEXT_MAX,
+  TITLE_MAX,
+  TRANSFORMATIONS,
+  type Transformation,
+} from '../../shared/evidence.ts';
 
-/** SIENA handling codes: H0 purpose-restricted, H1 not for court without the provider's permission, H2 no onward sharing, H3 other restrictions. */
-export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
-export type HandlingCode = (typeof HANDLING_CODES)[number];
-/** SIENA source reliability: A reliable, B mostly reliable, C not reliable, X cannot be assessed. */
-export const SOURCE_RELIABILITY = ['A', 'B', 'C', 'X'] as const;
-export type SourceReliability = (typeof SOURCE_RELIABILITY)[number];
-/** SIENA information accuracy: 1 known to be true without reservation … 4 cannot be assessed. */
-export const INFORMATION_ACCURACY = [1, 2, 3, 4] as const;
-export type InformationAccuracy = (typeof INFORMATION_ACCURACY)[number];
-export const EVIDENCE_TYPES = [
-  'document',
-  'photo',
-  'video',
-  'audio',
-  'message',
-  'financial_record',
-  'device_extraction',
-  'other',
-] as const;
-export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
-export const TRANSFORMATIONS = ['redaction', 'transcript', 'translation'] as const;
-export type Transformation = (typeof TRANSFORMATIONS)[number];
-
-export const TITLE_MAX = 300;
-export const DESCRIPTION_MAX = 20000;
-export const TEXT_MAX = 1000;
 const FILE_NAME_MAX_BYTES = 255;
 
 /** Fields an upload may carry, in the order a client should send them (all before the file). */

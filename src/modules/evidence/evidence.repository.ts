@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
-import type { CustodyEventType } from './custody-events.ts';
-import type { EvidenceMetadata, Transformation } from './evidence-input.ts';
+import type { CustodyEventType, Transformation } from '../../shared/evidence.ts';
+import type { EvidenceMetadata } from './evidence-input.ts';
 
 export interface EvidenceItemRow extends EvidenceMetadata {
   id: string;

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
+import { DESCRIPTION_MAX } from '../../shared/evidence.ts';
 import { writeBagZipStream } from './bag-writer.ts';
 import {
   CaseEvidenceParams,
@@ -17,7 +18,6 @@ import {
   EvidenceUpload,
 } from './evidence.schema.ts';
 import { tooLarge } from './evidence.service.ts';
-import { DESCRIPTION_MAX } from './evidence-input.ts';
 
 export const evidenceSchemas = [EvidenceItem, CustodyEvent];
 

@@ -1,20 +1,24 @@
-import { type TSchema, Type } from 'typebox';
-import { PURPOSES } from '../../shared/policy.ts';
-import { CUSTODY_EVENTS } from './custody-events.ts';
+import { type Static, type TSchema, Type } from 'typebox';
 import {
+  CUSTODY_EVENTS,
   DESCRIPTION_MAX,
   EVIDENCE_TYPES,
   HANDLING_CODES,
+  type InformationAccuracy,
   SOURCE_RELIABILITY,
   TEXT_MAX,
   TITLE_MAX,
   TRANSFORMATIONS,
-} from './evidence-input.ts';
+} from '../../shared/evidence.ts';
+import { PURPOSES } from '../../shared/policy.ts';
 
-const literals = (values: readonly (string | number)[], options = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
+// Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
+const literals = <T extends string | number>(values: readonly T[], options = {}) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
   );
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the content, lower-case hex' });
@@ -44,7 +48,11 @@ export const EvidenceItem = Type.Object(
     handlingCode: HandlingCode,
     handlingNote: nullable(Type.String()),
     sourceReliability: nullable(literals(SOURCE_RELIABILITY, { description: 'SIENA source reliability' })),
-    informationAccuracy: nullable(Type.Integer({ minimum: 1, maximum: 4, description: 'SIENA information accuracy' })),
+    informationAccuracy: nullable(
+      Type.Unsafe<InformationAccuracy>(
+        Type.Integer({ minimum: 1, maximum: 4, description: 'SIENA information accuracy' }),
+      ),
+    ),
     fileName: Type.String(),
     mediaType: Type.String(),
     size: Type.Integer({ description: 'Bytes' }),
@@ -58,6 +66,7 @@ export const EvidenceItem = Type.Object(
   },
   { $id: 'EvidenceItem' },
 );
+export type EvidenceItem = Static<typeof EvidenceItem>;
 
 export const CustodyEvent = Type.Object(
   {
@@ -70,6 +79,7 @@ export const CustodyEvent = Type.Object(
   },
   { $id: 'CustodyEvent' },
 );
+export type CustodyEvent = Static<typeof CustodyEvent>;
 
 const text = (description: string, maxLength = TEXT_MAX) => Type.Optional(Type.String({ maxLength, description }));
 

@@ -2,12 +2,13 @@ import type { Readable } from 'node:stream';
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { type CustodyEventType, TITLE_MAX } from '../../shared/evidence.ts';
 import { type Action, actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { authorizeCase, loadCase } from '../cases/index.ts';
 import type { IntegrityCheck } from '../custody/index.ts';
 import { type BlobStore, BlobTooLargeError, type PendingBlob } from './blob-store.ts';
-import { type CustodyAppender, type CustodyEventType, custodyActor, encodeCustodyEntry } from './custody-events.ts';
+import { type CustodyAppender, custodyActor, encodeCustodyEntry } from './custody-events.ts';
 import * as repo from './evidence.repository.ts';
 import {
   type EvidenceFields,
@@ -15,7 +16,6 @@ import {
   fieldErrors,
   type ParsedFields,
   parseEvidenceFields,
-  TITLE_MAX,
 } from './evidence-input.ts';
 import { type StoreCheck, verifyContents } from './store-check.ts';
 

@@ -8,17 +8,9 @@ export {
 export { type BagCheck, type BagCheckKind, type BagReport, type ExpectedKey, verifyBag } from './bag-verify.ts';
 export { type BagContents, type BagPayloadFile, writeBagDirectory, writeBagZip } from './bag-writer.ts';
 export { type BlobStore, FileBlobStore, type PendingBlob } from './blob-store.ts';
-export type { CustodyEntry, CustodyEventType } from './custody-events.ts';
+export type { CustodyEntry } from './custody-events.ts';
 export * as evidenceRepo from './evidence.repository.ts';
 export { evidenceRoutes, evidenceSchemas } from './evidence.routes.ts';
 export { EvidenceService, formatBytes } from './evidence.service.ts';
-export {
-  EVIDENCE_TYPES,
-  type EvidenceFields,
-  HANDLING_CODES,
-  INFORMATION_ACCURACY,
-  mediaTypeForName,
-  SOURCE_RELIABILITY,
-  TITLE_MAX,
-} from './evidence-input.ts';
+export { type EvidenceFields, mediaTypeForName } from './evidence-input.ts';
 export { EvidencePackages } from './evidence-package.ts';

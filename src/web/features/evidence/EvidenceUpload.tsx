@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TITLE_MAX } from '../../../modules/evidence/evidence-input.ts';
+import { TITLE_MAX } from '../../../shared/evidence.ts';
 import { ChoiceField, SelectField, TextAreaField, TextField } from '../../components/Field.tsx';
 import { fieldText } from '../../components/useForm.tsx';
 import {

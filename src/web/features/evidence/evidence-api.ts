@@ -1,25 +1,23 @@
 /**
  * The evidence API as the web app sees it, and the vocabulary of evidence (handling codes, grading, types, custody
- * events) taken from the server's own modules, so that the app offers exactly what the node accepts.
+ * events) shared with the server, so that the app offers exactly what the node accepts.
  */
-import { CUSTODY_EVENTS } from '../../../modules/evidence/custody-events.ts';
-import type { CustodyEvent as Event, EvidenceItem as Item } from '../../../modules/evidence/evidence.service.ts';
+import type { CustodyEvent, EvidenceItem } from '../../../modules/evidence/evidence.schema.ts';
 import {
+  CUSTODY_EVENTS,
   EVIDENCE_TYPES,
   HANDLING_CODES,
+  type HandlingCode,
   INFORMATION_ACCURACY,
   SOURCE_RELIABILITY,
   TRANSFORMATIONS,
-} from '../../../modules/evidence/evidence-input.ts';
+  type Transformation,
+} from '../../../shared/evidence.ts';
 import { RULES } from '../../../shared/policy.ts';
 import { type Purpose, request, type UploadProgress, upload } from '../../api.ts';
 
+export type { CustodyEvent, EvidenceItem, HandlingCode, Transformation };
 export { CUSTODY_EVENTS, EVIDENCE_TYPES, HANDLING_CODES, INFORMATION_ACCURACY, SOURCE_RELIABILITY, TRANSFORMATIONS };
-
-export type EvidenceItem = Item;
-export type CustodyEvent = Event;
-export type HandlingCode = (typeof HANDLING_CODES)[number];
-export type Transformation = (typeof TRANSFORMATIONS)[number];
 
 /** The purposes for which evidence content may be downloaded; the node records the one given with each download. */
 export const DOWNLOAD_PURPOSES: readonly Purpose[] = RULES['evidence.download'].purposes;
