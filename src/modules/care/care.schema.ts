@@ -1,14 +1,16 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { DEFAULT_SHARED_FIELDS, REFERRAL_STATUSES, SERVICE_STATUSES, SERVICE_TYPES } from '../../shared/care.ts';
 import { RISK_LEVELS } from '../../shared/risk.ts';
 import { Fields, FieldValue } from '../cases/index.ts';
-import { REFERRAL_STATUSES, SERVICE_STATUSES } from './care.repository.ts';
-import { DEFAULT_SHARED_FIELDS, SERVICE_TYPES } from './care.service.ts';
 
 const strict = { additionalProperties: false } as const;
-const literals = (values: readonly string[], options = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
+// Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
+const literals = <T extends string>(values: readonly T[], options = {}) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
   );
 
 const Level = literals(RISK_LEVELS);
@@ -59,6 +61,7 @@ export const NewRiskAssessment = Type.Object(
   },
   strict,
 );
+export type NewRiskAssessment = Static<typeof NewRiskAssessment>;
 
 const Reason = Type.Object({
   question: Type.String(),
@@ -97,6 +100,7 @@ export const RiskAssessment = Type.Object(
   },
   { $id: 'RiskAssessment' },
 );
+export type RiskAssessment = Static<typeof RiskAssessment>;
 
 const PlanFields = Type.Record(Type.String(), FieldValue, {
   description: 'spl_Objectives, spl_ActionPlan, spl_PlannedEndDate, spl_ActualEndDate (YYYY-MM-DD)',
@@ -112,6 +116,7 @@ export const NewService = Type.Object(
   },
   strict,
 );
+export type NewService = Static<typeof NewService>;
 
 export const ServiceChanges = Type.Object(
   {
@@ -126,6 +131,7 @@ export const ServiceChanges = Type.Object(
   },
   strict,
 );
+export type ServiceChanges = Static<typeof ServiceChanges>;
 
 export const SupportPlan = Type.Object(
   {
@@ -142,6 +148,7 @@ export const SupportPlan = Type.Object(
   },
   { $id: 'SupportPlan' },
 );
+export type SupportPlan = Static<typeof SupportPlan>;
 
 export const NewReferral = Type.Object(
   {
@@ -157,6 +164,7 @@ export const NewReferral = Type.Object(
   },
   strict,
 );
+export type NewReferral = Static<typeof NewReferral>;
 
 export const Referral = Type.Object(
   {
@@ -179,6 +187,7 @@ export const Referral = Type.Object(
   },
   { $id: 'Referral' },
 );
+export type Referral = Static<typeof Referral>;
 
 export const ReferralQuery = Type.Object(
   {

@@ -10,66 +10,11 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
-import { PurposeName } from '../cases/index.ts';
+import { ExportQuery, ImportQuery, ImportResult, ImportUpload } from './htcds.schema.ts';
 import { readCaseSheet, writeCaseSheet } from './htcds-files.ts';
 
 /** The largest spreadsheet an import takes; the toolkit's template with thousands of cases is a few MiB. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-
-const strict = { additionalProperties: false } as const;
-
-// An id, not a name: it also goes into the download's file name.
-const AgencyId = Type.String({ pattern: '^[0-9A-Za-z]{1,64}$', description: 'The agency the cases belong to' });
-
-const ImportQuery = Type.Object(
-  {
-    agencyId: AgencyId,
-    partial: Type.Optional(
-      Type.Boolean({
-        default: false,
-        description: 'Import the valid rows and report the others, instead of importing nothing when a row fails',
-      }),
-    ),
-  },
-  strict,
-);
-
-const ImportUpload = Type.Object({
-  file: Type.String({
-    format: 'binary',
-    description: 'HTCDS toolkit spreadsheet or KoBoToolbox/ODK export, .xlsx or .csv, at most 50 MiB',
-  }),
-});
-
-const RowError = Type.Object({
-  row: Type.Integer({ description: 'Row number as the spreadsheet shows it' }),
-  column: Type.String({ description: 'Field name of the column' }),
-  reason: Type.String(),
-});
-
-const ImportResult = Type.Object({
-  format: Type.Union([Type.Literal('htcds'), Type.Literal('xlsform')], {
-    description: 'htcds: the toolkit layout; xlsform: submissions exported from KoBoToolbox or ODK',
-  }),
-  rows: Type.Integer({ description: 'Rows read from the file' }),
-  imported: Type.Integer(),
-  rejected: Type.Array(RowError, { description: 'Problems of the rows not imported; never their values' }),
-  references: Type.Array(Type.String(), { description: 'References of the new cases' }),
-  unknownColumns: Type.Array(Type.String(), { description: 'Headers that name no HTCDS field: values dropped' }),
-  renamedColumns: Type.Array(
-    Type.Object({ column: Type.String(), header: Type.String(), label: Type.String(), field: Type.String() }),
-    { description: 'Columns whose visible label names another field than their header: read as that field' },
-  ),
-});
-
-const ExportQuery = Type.Object(
-  {
-    agencyId: AgencyId,
-    format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { default: 'xlsx' })),
-    purpose: Type.Optional(PurposeName),
-  },
-  strict,
-);
 
 const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

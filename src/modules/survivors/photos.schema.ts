@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { PurposeName } from '../cases/index.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -28,3 +28,4 @@ export const Photo = Type.Object(
   },
   { description: 'A photo of the survivor, without the image (that needs a purpose)' },
 );
+export type Photo = Static<typeof Photo>;

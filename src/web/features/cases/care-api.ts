@@ -1,20 +1,18 @@
-/** Risk assessments, services and in-country referrals, as the web app sees the care API; types are the server's. */
+/** Risk assessments, services and in-country referrals, as the web app sees the care API; types are its schemas'. */
 
-import type { ReferralRow, SupportPlanRow } from '../../../modules/care/care.repository.ts';
 import type {
   NewReferral,
+  NewRiskAssessment,
   NewService,
-  RiskAssessmentView,
+  Referral,
+  RiskAssessment,
   ServiceChanges,
-} from '../../../modules/care/care.service.ts';
+  SupportPlan,
+} from '../../../modules/care/care.schema.ts';
 import type { RiskInstrument } from '../../../shared/risk.ts';
 import { request } from '../../api.ts';
 
-export type { RiskInstrument };
-export type RiskAssessment = RiskAssessmentView;
-export type SupportPlan = SupportPlanRow;
-export type Referral = ReferralRow;
-export type { NewReferral, NewService, ServiceChanges };
+export type { NewReferral, NewService, Referral, RiskAssessment, RiskInstrument, ServiceChanges, SupportPlan };
 
 const casePath = (caseId: string, rest: string) => `/api/cases/${encodeURIComponent(caseId)}${rest}`;
 const referralPath = (id: string, action: string) => `/api/referrals/${encodeURIComponent(id)}/${action}`;
@@ -22,7 +20,7 @@ const referralPath = (id: string, action: string) => `/api/referrals/${encodeURI
 export const careApi = {
   instrument: () => request<RiskInstrument>('GET', '/api/risk-instruments/current'),
   assessments: (caseId: string) => request<RiskAssessment[]>('GET', casePath(caseId, '/risk-assessments')),
-  assess: (caseId: string, assessment: { instrument: string; answers: Record<string, string>; safetyPlan?: string }) =>
+  assess: (caseId: string, assessment: NewRiskAssessment) =>
     request<RiskAssessment>('POST', casePath(caseId, '/risk-assessments'), assessment),
   services: (caseId: string) => request<SupportPlan[]>('GET', casePath(caseId, '/services')),
   planService: (caseId: string, service: NewService) =>

@@ -1,21 +1,10 @@
 /** Importing and downloading HTCDS spreadsheets, as the web app sees it. */
 
-import type { RowError } from '../../../modules/htcds/htcds.service.ts';
-import type { ReadResult } from '../../../modules/htcds/htcds-files.ts';
+import type { ImportResult, RowError } from '../../../modules/htcds/htcds.schema.ts';
 import { ApiError, type UploadProgress, upload } from '../../api.ts';
 
+export type { ImportResult };
 export type RejectedRow = RowError;
-
-/** What the node answers to an import (see `ImportResult` in htcds.routes.ts). */
-export interface ImportResult {
-  format: ReadResult['format'];
-  rows: number;
-  imported: number;
-  rejected: RejectedRow[];
-  references: string[];
-  unknownColumns: ReadResult['unknownColumns'];
-  renamedColumns: ReadResult['renamedColumns'];
-}
 
 /** The rows of an import that the node refused as a whole (`import_rejected`): nothing was imported. */
 export function rejectedRowsOf(error: unknown): RejectedRow[] | null {

@@ -1,8 +1,8 @@
-/** The survivor's photos as the web app sees them; the types are the server's own. */
-import type { PhotoMeta } from '../../../modules/survivors/photos.repository.ts';
+/** The survivor's photos as the web app sees them; the types are the API's schemas. */
+import type { Photo } from '../../../modules/survivors/photos.schema.ts';
 import { ApiError, type Purpose, request, toApiError, upload } from '../../api.ts';
 
-export type Photo = PhotoMeta;
+export type { Photo };
 
 const path = (caseId: string, rest = '') => `/api/cases/${encodeURIComponent(caseId)}/identity/photos${rest}`;
 

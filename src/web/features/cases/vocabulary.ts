@@ -4,7 +4,12 @@
  */
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SERVICE_STATUSES } from '../../../modules/care/care.repository.ts';
+import {
+  DEFAULT_SHARED_FIELDS,
+  SERVICE_STATUSES,
+  SERVICE_TYPE_EXTENSIONS,
+  SERVICE_TYPES,
+} from '../../../shared/care.ts';
 import { IDENTITY_FIELDS } from '../../../shared/case-fields.ts';
 import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../../shared/consent.ts';
 import { isCountryCode } from '../../../shared/countries.ts';
@@ -14,7 +19,17 @@ import { type Action, type Actor, agenciesFor, can, PURPOSES, type Purpose, RULE
 import { RISK_LEVELS } from '../../../shared/risk.ts';
 import type { SessionUser } from '../../api.ts';
 
-export { CONSENT_METHODS, CONSENT_PURPOSES, IDENTITY_FIELDS, RISK_LEVELS, SERVICE_STATUSES, STAGES, TRANSITIONS };
+export {
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  DEFAULT_SHARED_FIELDS,
+  IDENTITY_FIELDS,
+  RISK_LEVELS,
+  SERVICE_STATUSES,
+  SERVICE_TYPES,
+  STAGES,
+  TRANSITIONS,
+};
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
@@ -53,20 +68,6 @@ export function useHtcdsLabel(): (field: string, value: string) => string {
     [t, i18n],
   );
 }
-
-/**
- * Service types: HTCDS spl_Type and Passage's additions. The server's list lives in care.service.ts, which the browser
- * cannot load (it reaches the database and the key vault); care-vocabulary.test.ts keeps the two the same.
- */
-export const SERVICE_TYPE_EXTENSIONS = ['Interpreter', 'CulturalMediation', 'Shelter'] as const;
-export const SERVICE_TYPES: readonly string[] = [...picklistValues('spl_Type'), ...SERVICE_TYPE_EXTENSIONS];
-/** What a referral shares unless the sender chooses otherwise (the server's default, checked by the same test). */
-export const DEFAULT_SHARED_FIELDS: readonly string[] = [
-  'prs_FirstName',
-  'prs_MiddleName',
-  'prs_SecondName',
-  'prs_MobilePhone',
-];
 
 /** The label of a service type: the standard's value, or one of Passage's additions. */
 export function useServiceTypeLabel(): (type: string) => string {
