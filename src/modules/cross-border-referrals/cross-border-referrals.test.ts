@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
+import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
+import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { deriveEncryptionKey } from '../../lib/encryption-key.ts';
 import { openSealed } from './sealed-fields.ts';
@@ -24,19 +25,8 @@ let itWorker: Headers;
 let mdWorker: Headers;
 let mdAgency: string;
 
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = node.app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
-
 beforeAll(async () => {
-  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
-  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  const itUrl = await listen(it_);
-  const mdUrl = await listen(md);
-  await it_.services.peers.add(ctx, { url: mdUrl, fingerprint: md.services.custody.fingerprint });
-  await md.services.peers.add(ctx, { url: itUrl, fingerprint: it_.services.custody.fingerprint });
+  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
   itWorker = (await signIn(it_.app, await buildUser(it_.services, 'case_worker'))).headers;
   const receiver = await buildUser(md.services, 'case_worker');
   mdAgency = receiver.agencyId;
@@ -53,13 +43,8 @@ const call = (node: TestNode, headers: Headers, method: 'GET' | 'POST', url: str
 const sender = (method: 'GET' | 'POST', url: string, payload?: object) => call(it_, itWorker, method, url, payload);
 const receiver = (method: 'GET' | 'POST', url: string, payload?: object) => call(md, mdWorker, method, url, payload);
 
-// A little ahead: the database stamps a queued message with its own clock, which may run ahead of this process's.
-const soon = () => new Date(Date.now() + 5000);
-async function exchange() {
-  await it_.services.messages.deliverDue(soon());
-  await md.services.messages.deliverDue(soon());
-  await it_.services.messages.deliverDue(soon());
-}
+/** node-it's offer reaches node-md, and node-md's answer comes back. */
+const exchange = () => deliverQueued([it_, md, it_]);
 
 async function newCase(): Promise<string> {
   const res = await sender('POST', '/cases', { reportedAt: '2026-06-10', survivor: SURVIVOR });

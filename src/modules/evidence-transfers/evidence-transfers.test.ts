@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
+import { buildCase, contextOf } from '../../../test/factories.ts';
+import { createPeeredNodes, deliverQueued, soon, urlOf } from '../../../test/federation.ts';
+import { buildUser, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Role } from '../../shared/policy.ts';
 import type { RequestContext } from '../audit/index.ts';
@@ -23,23 +25,10 @@ let roCase: string;
 /** The evidence module's routes are called over HTTP: they close the connection after an unread upload. */
 let roUrl: string;
 
-const ctxOf = (user: TestUser, role: Role = 'investigator'): RequestContext => ({
-  actor: { kind: 'user', userId: user.id, memberships: [{ role, agencyId: user.agencyId }] },
-  requestId: null,
-});
-
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = node.app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
+const ctxOf = (user: TestUser, role: Role = 'investigator'): RequestContext => contextOf(user, role);
 
 async function newCase(node: TestNode, user: TestUser): Promise<string> {
-  const created = await node.services.cases.create(ctxOf(user), {
-    reportedAt: '2026-03-01',
-    survivor: { prs_Gender: 'Feminine' },
-  });
-  return created.id;
+  return (await buildCase(node.services, ctxOf(user))).id;
 }
 
 async function addItem(handlingCode: string, content: Buffer = randomBytes(2000), title = `Item ${handlingCode}`) {
@@ -48,18 +37,8 @@ async function addItem(handlingCode: string, content: Buffer = randomBytes(2000)
 }
 
 beforeAll(async () => {
-  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  ro = await createTestNode({ PASSAGE_NODE_ID: 'node-ro', PASSAGE_COUNTRY: 'RO' });
-  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
-  const nodes = [md, ro, it_];
-  const urls = await Promise.all(nodes.map(listen));
-  roUrl = urls[1] as string;
-  for (const [i, node] of nodes.entries()) {
-    for (const [j, other] of nodes.entries()) {
-      if (i !== j)
-        await node.services.peers.add(ctx, { url: urls[j] as string, fingerprint: other.services.custody.fingerprint });
-    }
-  }
+  [md, ro, it_] = await createPeeredNodes(['node-md', 'MD'], ['node-ro', 'RO'], ['node-it', 'IT']);
+  roUrl = urlOf(ro);
   mdUser = await buildUser(md.services, 'investigator');
   roUser = await buildUser(ro.services, 'investigator');
   mdHeaders = (await signIn(md.app, mdUser)).headers;
@@ -78,15 +57,8 @@ function call(node: TestNode, headers: Headers, method: 'GET' | 'POST', url: str
   return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 }
 
-// A little ahead: the database stamps a queued message with its own clock, which may run ahead of this process's.
-const soon = () => new Date(Date.now() + 5000);
-
 /** Delivers what every node has queued, twice over, so that answers to answers arrive too. */
-async function exchange() {
-  for (let round = 0; round < 2; round++) {
-    for (const node of [md, ro, it_]) await node.services.messages.deliverDue(soon());
-  }
-}
+const exchange = () => deliverQueued([md, ro, it_], 2);
 
 async function send(itemIds: string[], to = 'node-ro') {
   const sent = await call(md, mdHeaders, 'POST', '/api/evidence/transfers', { to, itemIds, ref: 'RO-2026-17' });

@@ -1,18 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, testConfig, testDb } from '../../../test/helpers.ts';
-import type { Config } from '../../app/config.ts';
-import { type RunningNode, startNode } from '../../app/node.ts';
+import { type RestartableNode, restartableNode } from '../../../test/federation.ts';
+import { tempDir, testConfig } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { Db } from '../../db/client.ts';
 import { deriveEncryptionKey, encryptionJwk } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
-import { listAudit } from '../audit/index.ts';
+import { AuditService } from '../audit/index.ts';
 import { openSealed, sealFor } from '../cross-border-referrals/index.ts';
 import { loadKeys, rotateSigningKey } from '../key-custody/index.ts';
 import { signEndorsement } from './key-endorsement.ts';
@@ -25,46 +22,6 @@ const ctx = operatorContext('test');
 const dirs: ReturnType<typeof tempDir>[] = [];
 const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
 const MAIN = join(import.meta.dirname, '../../cli/main.ts');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-/** A node on a fixed port, which can be stopped and started again on the same database and data directory. */
-async function restartable(nodeId: string, country: string) {
-  const dir = tempDir(`passage-${nodeId}-`);
-  dirs.push(dir);
-  const config: Config = testConfig(dir.path, {
-    PASSAGE_NODE_ID: nodeId,
-    PASSAGE_COUNTRY: country,
-    PASSAGE_PORT: String(await freePort()),
-  });
-  const db: Db = await testDb();
-  let node: RunningNode | null = null;
-  return {
-    config,
-    db,
-    get node() {
-      return node as RunningNode;
-    },
-    url: `http://${config.host}:${config.port}`,
-    async start() {
-      node = await startNode(config, { db, logger: false, auth: { failureDelayMs: 1 } });
-    },
-    async stop() {
-      await node?.close();
-      node = null;
-    },
-    async close() {
-      await node?.close();
-      await db.close();
-    },
-  };
-}
 
 function passage(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -83,8 +40,8 @@ function passage(args: string[]): Promise<{ status: number | null; stdout: strin
   });
 }
 
-let md: Awaited<ReturnType<typeof restartable>>;
-let it_: Awaited<ReturnType<typeof restartable>>;
+let md: RestartableNode;
+let it_: RestartableNode;
 /** node-md's key before the rotation. */
 let oldSigner: Signer;
 let sequence = 0;
@@ -96,8 +53,8 @@ function message(changes: Partial<Message> = {}): Message {
 }
 
 beforeAll(async () => {
-  md = await restartable('node-md', 'MD');
-  it_ = await restartable('node-it', 'IT');
+  md = await restartableNode('node-md', 'MD');
+  it_ = await restartableNode('node-it', 'IT');
   await md.start();
   await it_.start();
   const { signingKey } = loadKeys(md.config);
@@ -141,7 +98,11 @@ describe('rotating the signing key', () => {
     expect(sent).toMatchObject({ status: 'accepted', reason: null });
     const peer = await it_.node.services.peers.find('node-md');
     expect(peer?.keys.map((key) => key.kid)).toEqual([rotated.fingerprint, oldSigner.kid]);
-    const changes = await listAudit(it_.db, { action: 'peer.refresh', resource: 'peer:node-md', limit: 5 });
+    const changes = await new AuditService(it_.db).records({
+      action: 'peer.refresh',
+      resource: 'peer:node-md',
+      limit: 5,
+    });
     expect(changes.map((r) => r.outcome)).toEqual(['success']);
 
     // A message node-md signed with the old key (queued before the rotation) is taken during the grace period…
@@ -238,7 +199,11 @@ describe('rotating the signing key', () => {
       served = doc(await signEndorsement('node-xx', next, stranger, new Date()));
       expect(await peers.refresh('node-xx')).toBe(false);
       expect((await peers.find('node-xx'))?.keys.map((key) => key.kid)).toEqual([knownJwk.kid]);
-      const failed = await listAudit(it_.db, { action: 'peer.refresh', resource: 'peer:node-xx', limit: 5 });
+      const failed = await new AuditService(it_.db).records({
+        action: 'peer.refresh',
+        resource: 'peer:node-xx',
+        limit: 5,
+      });
       expect(failed.map((r) => r.outcome)).toEqual(['failure']);
 
       served = doc(await signEndorsement('node-xx', next, known, new Date()));

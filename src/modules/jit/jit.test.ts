@@ -1,6 +1,8 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
+import { uploadEvidence } from '../../../test/factories.ts';
+import { createPeeredNodes, deliverQueued, soon } from '../../../test/federation.ts';
+import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { JIT_ENTRY } from './jit.inbound.ts';
 
@@ -22,28 +24,8 @@ let mdAgency: string;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 
-function urlOf(node: TestNode): string {
-  const address = node.app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
-
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
-  return urlOf(node);
-}
-
 beforeAll(async () => {
-  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  ro = await createTestNode({ PASSAGE_NODE_ID: 'node-ro', PASSAGE_COUNTRY: 'RO' });
-  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
-  const nodes = [md, ro, it_];
-  const urls = await Promise.all(nodes.map(listen));
-  for (const [i, node] of nodes.entries()) {
-    for (const [j, other] of nodes.entries()) {
-      if (i !== j)
-        await node.services.peers.add(ctx, { url: urls[j] as string, fingerprint: other.services.custody.fingerprint });
-    }
-  }
+  [md, ro, it_] = await createPeeredNodes(['node-md', 'MD'], ['node-ro', 'RO'], ['node-it', 'IT']);
   const investigator = await buildUser(md.services, 'investigator');
   mdAgency = investigator.agencyId;
   mdAgencyName = (
@@ -68,15 +50,8 @@ function call(node: TestNode, headers: Headers, method: 'GET' | 'POST', url: str
   return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 }
 
-// A little ahead: the database stamps a queued message with its own clock, which may run ahead of this process's.
-const soon = () => new Date(Date.now() + 5000);
-
 /** Delivers what every node has queued, twice over, so that answers to answers arrive too. */
-async function exchange() {
-  for (let round = 0; round < 2; round++) {
-    for (const node of [md, ro, it_]) await node.services.messages.deliverDue(soon());
-  }
-}
+const exchange = () => deliverQueued([md, ro, it_], 2);
 
 async function newJit(over: object = {}) {
   const created = await call(md, mdInvestigator, 'POST', '/api/jits', {
@@ -91,21 +66,6 @@ async function newJit(over: object = {}) {
   expect(created.statusCode, created.body).toBe(201);
   await exchange();
   return created.json() as { id: string; parties: string[]; members: { node: string; agency: string }[] };
-}
-
-/** Opens a case and uploads an evidence item to it; the evidence routes are called over HTTP, not injected. */
-async function addEvidence(node: TestNode, headers: Headers, title: string) {
-  const opened = await call(node, headers, 'POST', '/api/cases', { survivor: { prs_Gender: 'Feminine' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  const form = new FormData();
-  form.append('title', title);
-  form.append('handlingCode', 'H0');
-  form.append('file', new Blob([`${title}\n`], { type: 'text/plain' }), `${title}.txt`);
-  const url = `${urlOf(node)}/api/cases/${opened.json().id}/evidence`;
-  const uploaded = await fetch(url, { method: 'POST', headers, body: form });
-  const item = (await uploaded.json()) as { id: string; sha256: string; fileName: string };
-  expect(uploaded.status, JSON.stringify(item)).toBe(201);
-  return item;
 }
 
 /** Sends a message of the JIT type as `from` would, signed by it, and returns the receipt's status and reason. */
@@ -302,7 +262,7 @@ describe('evidence shared in a JIT', () => {
     const jit = await newJit();
     const named = await call(ro, roCoordinator, 'POST', `/api/jits/${jit.id}/agencies`, { agencyId: roAgency });
     expect(named.statusCode, named.body).toBe(200);
-    const item = await addEvidence(md, mdInvestigator, 'Payslip of a worker, April 2026');
+    const item = await uploadEvidence(md, mdInvestigator, 'Payslip of a worker, April 2026');
     const share = (payload: object) => call(md, mdInvestigator, 'POST', `/api/jits/${jit.id}/evidence`, payload);
     const transfersOf = async (node: TestNode, headers: Headers) =>
       (await call(node, headers, 'GET', `/api/evidence/transfers?contextKind=jit&contextRef=${jit.id}`)).json()

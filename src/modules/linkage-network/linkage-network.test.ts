@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
+import { contextOf } from '../../../test/factories.ts';
+import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
+import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Role } from '../../shared/policy.ts';
 import type { RequestContext } from '../audit/index.ts';
@@ -22,36 +24,19 @@ let roOutsider: Headers;
 const workers = new Map<TestNode, RequestContext>();
 const SECRET = randomBytes(32).toString('base64');
 
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = node.app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
-
 /** A user of a new agency of the node, as a request context (for setting cases up) and as signed-in headers. */
 async function worker(node: TestNode, role: Role = 'case_worker') {
   const user = await buildUser(node.services, role);
-  const ctx: RequestContext = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role, agencyId: user.agencyId }] },
-    requestId: null,
-  };
-  return { ctx, headers: (await signIn(node.app, user)).headers as Headers };
+  return { ctx: contextOf(user, role), headers: (await signIn(node.app, user)).headers as Headers };
 }
 
 beforeAll(async () => {
-  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
-  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  ro = await createTestNode({ PASSAGE_NODE_ID: 'node-ro', PASSAGE_COUNTRY: 'RO' });
-  eu = await createTestNode({ PASSAGE_NODE_ID: 'node-eu', PASSAGE_COUNTRY: 'BE' });
-  const nodes = [it_, md, ro, eu];
-  const urls = await Promise.all(nodes.map(listen));
-  for (const [i, node] of nodes.entries()) {
-    for (const [j, other] of nodes.entries()) {
-      if (i !== j) {
-        await node.services.peers.add(op, { url: urls[j] as string, fingerprint: other.services.custody.fingerprint });
-      }
-    }
-  }
+  [it_, md, ro, eu] = await createPeeredNodes(
+    ['node-it', 'IT'],
+    ['node-md', 'MD'],
+    ['node-ro', 'RO'],
+    ['node-eu', 'BE'],
+  );
   admin = (await signIn(it_.app, await buildUser(it_.services, 'node_admin', { nodeWide: true }))).headers;
   for (const node of owners()) {
     const w = await worker(node);
@@ -66,14 +51,8 @@ afterAll(async () => {
   for (const node of [it_, md, ro, eu]) await node?.close();
 });
 
-const soon = () => new Date(Date.now() + 5000);
-
 /** Delivers what every node has queued, a few rounds over, so that answers to answers (matches) arrive too. */
-async function exchange() {
-  for (let round = 0; round < 3; round++) {
-    for (const node of [it_, md, ro, eu]) await node.services.messages.deliverDue(soon());
-  }
-}
+const exchange = () => deliverQueued([it_, md, ro, eu], 3);
 
 function call(node: TestNode, headers: Headers, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });

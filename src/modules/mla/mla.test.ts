@@ -1,6 +1,8 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/helpers.ts';
+import { uploadEvidence } from '../../../test/factories.ts';
+import { createPeeredNodes, deliverQueued, soon, urlOf } from '../../../test/federation.ts';
+import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext, runOperation } from '../../app/operations.ts';
 import { DAY_MS } from '../../shared/mla-clocks.ts';
 import { MLA_UPDATE } from './mla.inbound.ts';
@@ -11,23 +13,8 @@ let md: TestNode;
 let itHeaders: Record<string, string>;
 let mdHeaders: Record<string, string>;
 
-function urlOf(node: TestNode): string {
-  const address = node.app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
-
-async function listen(node: TestNode): Promise<string> {
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
-  return urlOf(node);
-}
-
 beforeAll(async () => {
-  it_ = await createTestNode({ PASSAGE_NODE_ID: 'node-it', PASSAGE_COUNTRY: 'IT' });
-  md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  const itUrl = await listen(it_);
-  const mdUrl = await listen(md);
-  await it_.services.peers.add(ctx, { url: mdUrl, fingerprint: md.services.custody.fingerprint });
-  await md.services.peers.add(ctx, { url: itUrl, fingerprint: it_.services.custody.fingerprint });
+  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
   itHeaders = (await signIn(it_.app, await buildUser(it_.services, 'prosecutor'))).headers;
   mdHeaders = (await signIn(md.app, await buildUser(md.services, 'investigator'))).headers;
 });
@@ -60,29 +47,8 @@ const issuer = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object)
 const executor = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
   call(md, mdHeaders, method, url, payload);
 
-// A little ahead: the database stamps a queued message with its own clock, which may run ahead of this process's.
-const soon = () => new Date(Date.now() + 5000);
-
 /** Delivers what each node has queued, so that the other applies it. */
-async function exchange() {
-  await it_.services.messages.deliverDue(soon());
-  await md.services.messages.deliverDue(soon());
-}
-
-/** Opens a case and uploads an evidence item to it; the evidence routes are called over HTTP, not injected. */
-async function addEvidence(node: TestNode, headers: Record<string, string>, title: string) {
-  const opened = await call(node, headers, 'POST', '/api/cases', { survivor: { prs_Gender: 'Feminine' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  const form = new FormData();
-  form.append('title', title);
-  form.append('handlingCode', 'H0');
-  form.append('file', new Blob([`${title}\n`], { type: 'text/plain' }), `${title}.txt`);
-  const url = `${urlOf(node)}/api/cases/${opened.json().id}/evidence`;
-  const uploaded = await fetch(url, { method: 'POST', headers, body: form });
-  const item = (await uploaded.json()) as { id: string; sha256: string; title: string };
-  expect(uploaded.status, JSON.stringify(item)).toBe(201);
-  return item;
-}
+const exchange = () => deliverQueued([it_, md]);
 
 async function sentRequest(over: object = {}): Promise<string> {
   const created = await issuer('POST', '/api/mla', { ...DRAFT, ...over });
@@ -278,7 +244,7 @@ describe('MLA requests between two nodes', () => {
     for (const step of ['acknowledge', 'recognise', 'start-execution', 'executed']) {
       await executor('POST', `/api/mla/${id}/${step}`);
     }
-    const item = await addEvidence(md, mdHeaders, 'Statement of account, 2024-2026');
+    const item = await uploadEvidence(md, mdHeaders, 'Statement of account, 2024-2026');
     const transfersOf = async (node: TestNode, headers: Record<string, string>) =>
       (await call(node, headers, 'GET', `/api/evidence/transfers?contextKind=mla&contextRef=${id}`)).json().transfers;
 
