@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
 import { iso, type Row } from '../../db/rows.ts';
+import type { ReferralStatus, ServiceStatus } from '../../shared/care.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { RiskLevel, RiskReason } from '../../shared/risk.ts';
 
@@ -16,9 +17,6 @@ export interface RiskAssessmentRow {
   assessedAt: string;
 }
 
-export const SERVICE_STATUSES = ['planned', 'active', 'completed', 'cancelled'] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
-
 export interface SupportPlanRow {
   id: string;
   caseId: string;
@@ -34,13 +32,9 @@ export interface SupportPlanRow {
   updatedAt: string;
 }
 
-export const REFERRAL_STATUSES = ['offered', 'accepted', 'declined', 'revoked'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-
-export interface ReferralRow {
+export interface ReferralRecord {
   id: string;
   caseId: string;
-  caseReference: string;
   fromAgencyId: string;
   toAgencyId: string;
   status: ReferralStatus;
@@ -53,6 +47,11 @@ export interface ReferralRow {
   statusChangedBy: string | null;
   statusChangedAt: string | null;
   statusReason: string | null;
+}
+
+/** A referral as the API shows it, with its case's reference. */
+export interface ReferralRow extends ReferralRecord {
+  caseReference: string;
 }
 
 // The interpreting language lives in the plan's field map beside the spl_ fields, under the Passage extension that
@@ -161,17 +160,9 @@ export async function supportPlans(q: Queryable, caseId: string): Promise<Suppor
   return rows.map(toSupportPlan);
 }
 
-export async function agencyExists(q: Queryable, id: string): Promise<boolean> {
-  const rows = await q.query('select 1 from agencies where id = $1', [id]);
-  return rows.length > 0;
-}
-
-const REFERRAL_COLUMNS = 'r.*, c.reference as case_reference';
-
-const toReferral = (r: Row): ReferralRow => ({
+const toReferral = (r: Row): ReferralRecord => ({
   id: r.id,
   caseId: r.case_id,
-  caseReference: r.case_reference,
   fromAgencyId: r.from_agency_id,
   toAgencyId: r.to_agency_id,
   status: r.status,
@@ -200,12 +191,8 @@ export async function insertReferral(
   );
 }
 
-export async function findReferral(q: Queryable, id: string, forUpdate = false): Promise<ReferralRow | null> {
-  const rows = await q.query<Row>(
-    `select ${REFERRAL_COLUMNS} from referrals r join cases c on c.id = r.case_id
-     where r.id = $1${forUpdate ? ' for update of r' : ''}`,
-    [id],
-  );
+export async function findReferral(q: Queryable, id: string, forUpdate = false): Promise<ReferralRecord | null> {
+  const rows = await q.query<Row>(`select * from referrals where id = $1${forUpdate ? ' for update' : ''}`, [id]);
   return rows[0] ? toReferral(rows[0]) : null;
 }
 
@@ -246,7 +233,7 @@ export interface ReferralFilter {
 export async function listReferrals(
   q: Queryable,
   f: ReferralFilter,
-): Promise<{ total: number; referrals: ReferralRow[] }> {
+): Promise<{ total: number; referrals: ReferralRecord[] }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -262,9 +249,29 @@ export async function listReferrals(
   const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';
   const page = f.limit === undefined ? '' : `limit ${param(f.limit)} offset ${param(f.offset ?? 0)}`;
   const rows = await q.query<Row>(
-    `select ${REFERRAL_COLUMNS}, count(*) over () as total from referrals r join cases c on c.id = r.case_id
+    `select r.*, count(*) over () as total from referrals r
      ${clause} order by r.offered_at desc, r.id desc ${page}`,
     params,
   );
   return { total: rows[0] ? Number(rows[0].total) : 0, referrals: rows.map(toReferral) };
+}
+
+/** Identity fields an accepted referral shares with `agencyId` (union over its accepted referrals). */
+export async function sharedFields(q: Queryable, caseId: string, agencyId: string): Promise<string[]> {
+  const rows = await q.query<{ field: string }>(
+    `select distinct unnest(shared_fields) as field from referrals
+     where case_id = $1 and status = 'accepted' and to_agency_id = $2`,
+    [caseId, agencyId],
+  );
+  return rows.map((r) => r.field);
+}
+
+/** Which of `caseIds` (every case when absent) one of `agencies` received by an accepted referral. */
+export async function sharedCases(q: Queryable, agencies: string[], caseIds?: string[]): Promise<string[]> {
+  const rows = await q.query<{ case_id: string }>(
+    `select distinct case_id from referrals where status = 'accepted' and to_agency_id = any($1)
+     ${caseIds ? 'and case_id = any($2)' : ''}`,
+    caseIds ? [agencies, caseIds] : [agencies],
+  );
+  return rows.map((r) => r.case_id);
 }

@@ -20,7 +20,7 @@ import {
 export const careSchemas = [RiskInstrument, RiskAssessment, SupportPlan, Referral];
 
 export const careRoutes =
-  ({ care }: Services): FastifyPluginAsyncTypebox =>
+  ({ care, referrals }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     const tags = ['care'];
     const assessment = Type.Ref('RiskAssessment');
@@ -122,7 +122,7 @@ export const careRoutes =
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await care.offerReferral(request.ctx, request.params.caseId, request.body)),
+        reply.status(201).send(await referrals.offerReferral(request.ctx, request.params.caseId, request.body)),
     );
 
     app.get(
@@ -135,7 +135,7 @@ export const careRoutes =
           response: responses({ 200: Type.Array(referral) }, 401, 403, 404),
         },
       },
-      (request) => care.caseReferrals(request.ctx, request.params.caseId),
+      (request) => referrals.caseReferrals(request.ctx, request.params.caseId),
     );
 
     app.get(
@@ -152,7 +152,7 @@ export const careRoutes =
           ),
         },
       },
-      (request) => care.referrals(request.ctx, request.query),
+      (request) => referrals.referrals(request.ctx, request.query),
     );
 
     app.post(
@@ -165,7 +165,7 @@ export const careRoutes =
           response: responses({ 200: referral }, 401, 403, 404, 409),
         },
       },
-      (request) => care.acceptReferral(request.ctx, request.params.referralId),
+      (request) => referrals.acceptReferral(request.ctx, request.params.referralId),
     );
 
     app.post(
@@ -179,7 +179,7 @@ export const careRoutes =
           response: responses({ 200: referral }, 401, 403, 404, 409),
         },
       },
-      (request) => care.declineReferral(request.ctx, request.params.referralId, request.body.reason),
+      (request) => referrals.declineReferral(request.ctx, request.params.referralId, request.body.reason),
     );
 
     app.post(
@@ -193,6 +193,6 @@ export const careRoutes =
           response: responses({ 200: referral }, 401, 403, 404, 409),
         },
       },
-      (request) => care.revokeReferral(request.ctx, request.params.referralId, request.body.reason),
+      (request) => referrals.revokeReferral(request.ctx, request.params.referralId, request.body.reason),
     );
   };

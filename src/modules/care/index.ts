@@ -1,3 +1,4 @@
-export * as care from './care.repository.ts';
 export { careRoutes, careSchemas } from './care.routes.ts';
 export { CareService } from './care.service.ts';
+export { referralSharing } from './referral-sharing.ts';
+export { ReferralsService } from './referrals.service.ts';

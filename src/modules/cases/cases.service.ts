@@ -1,49 +1,16 @@
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
-import { InvalidIdentifierError } from '../../lib/normalise.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
-import { canMove, htcdsStatus, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
+import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
 import { type Actor, actorRef, agenciesFor, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { type IdentityQuery, IdentityVault, type SealedIdentity } from '../survivors/index.ts';
+import { agencyCountry } from '../user-accounts/index.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
+import type { CasePersons, CaseSharing, PersonQuery } from './case-persons.ts';
+import { type CaseRecord, type CaseView, caseView, type SearchHit } from './case-view.ts';
 import * as repo from './cases.repository.ts';
 import { COMMENT_MAX, fieldErrors, type Input, type NewCase, type ValidCase, validateNewCase } from './first-report.ts';
-
-export interface CaseView {
-  id: string;
-  reference: string;
-  agencyId: string;
-  stage: Stage;
-  /** HTCDS cas_Status. */
-  status: 'Active' | 'Closed';
-  stageSince: string;
-  reportedAt: string;
-  ownerId: string | null;
-  version: number;
-  survivor: {
-    id: string;
-    attributes: FieldMap;
-    /** Names of the identity fields on record, never their values. */
-    identityFields: string[];
-    erased: boolean;
-  };
-  victim: FieldMap;
-  details: FieldMap;
-  closureRequest: { requestedBy: string; reason: string } | null;
-  nextStages: Stage[];
-  movements: { id: string; fields: FieldMap }[];
-  perpetrators: { id: string; personId: string; fields: FieldMap }[];
-}
-
-export interface SearchHit {
-  caseId: string;
-  reference: string;
-  agencyId: string;
-  stage: Stage;
-  score: number;
-}
 
 /** The HTCDS field of a case comment, also what binds its ciphertext. */
 const COMMENT = 'cco_CaseComment';
@@ -63,32 +30,23 @@ function ownAgency(actor: Actor, requested: string | undefined): string {
   throw invalid('Say which agency the case belongs to (agencyId).');
 }
 
+/** What the case service uses of the modules above it, given by the composition root. */
+export interface CaseDependencies {
+  persons: CasePersons;
+  sharing: CaseSharing;
+}
+
 export class CasesService {
   readonly #db: Db;
   readonly #audit: AuditService;
-  readonly #kek: Buffer;
-  #vault: Promise<IdentityVault> | null = null;
+  readonly #persons: CasePersons;
+  readonly #sharing: CaseSharing;
 
-  constructor(db: Db, audit: AuditService, kek: Buffer) {
+  constructor(db: Db, audit: AuditService, deps: CaseDependencies) {
     this.#db = db;
     this.#audit = audit;
-    this.#kek = kek;
-  }
-
-  get db(): Db {
-    return this.#db;
-  }
-
-  get audit(): AuditService {
-    return this.#audit;
-  }
-
-  vault(): Promise<IdentityVault> {
-    this.#vault ??= IdentityVault.open(this.#db, this.#kek).catch((error) => {
-      this.#vault = null;
-      throw error;
-    });
-    return this.#vault;
+    this.#persons = deps.persons;
+    this.#sharing = deps.sharing;
   }
 
   async create(ctx: RequestContext, input: NewCase): Promise<CaseView> {
@@ -98,13 +56,21 @@ export class CasesService {
     return this.get(ctx, id);
   }
 
+  /**
+   * Opens the keys first reports are sealed with. A caller that stores cases in its own transaction (createValid with
+   * `q`) calls it before opening that transaction: opening the keys reads the database.
+   */
+  async prepareSealing(): Promise<void> {
+    await this.#persons.sealer();
+  }
+
   /** Stores a validated first report; `q` lets an import put many cases in one transaction. */
   async createValid(ctx: RequestContext, valid: ValidCase, q?: Queryable): Promise<string> {
     const agencyId = ownAgency(ctx.actor, valid.agencyId);
     // A caller that passes its own transaction (the import) has authorized the whole operation already: a refusal
     // could not be audited from inside it anyway (the audit would wait on the transaction).
     if (!q) await this.#audit.authorize(ctx, 'case.create', { resource: { agencyId }, ref: `agency:${agencyId}` });
-    const vault = await this.vault();
+    const vault = await this.#persons.sealer();
     const survivorId = ulid();
     const sealedIdentity = vault.seal(survivorId, valid.identity);
     const perpetrators = valid.perpetrators.map((p) => {
@@ -112,10 +78,10 @@ export class CasesService {
       return { ...p, personId, sealed: vault.seal(personId, p.identity) };
     });
     const store = async (tx: Queryable) => {
-      const [agency] = await tx.query<{ country: string }>('select country from agencies where id = $1', [agencyId]);
-      if (!agency) throw invalid('The agency does not exist.');
-      await insertSealedPerson(tx, survivorId, agencyId, valid.attributes, sealedIdentity);
-      const reference = await repo.nextReference(tx, agency.country, Number(valid.reportedAt.slice(0, 4)));
+      const country = await agencyCountry(tx, agencyId);
+      if (!country) throw invalid('The agency does not exist.');
+      await this.#persons.insert(tx, survivorId, agencyId, valid.attributes, sealedIdentity);
+      const reference = await repo.nextReference(tx, country, Number(valid.reportedAt.slice(0, 4)));
       const caseId = ulid();
       const actor = actorRef(ctx.actor);
       await repo.insertCase(tx, {
@@ -140,7 +106,7 @@ export class CasesService {
         await repo.appendEvent(tx, caseId, actor, 'movement_added', { hte_Type: fields.hte_Type });
       }
       for (const p of perpetrators) {
-        await insertSealedPerson(tx, p.personId, agencyId, p.attributes, p.sealed);
+        await this.#persons.insert(tx, p.personId, agencyId, p.attributes, p.sealed);
         await repo.insertPerpetrator(tx, { id: ulid(), caseId, personId: p.personId, fields: p.fields });
         await repo.appendEvent(tx, caseId, actor, 'perpetrator_added', {});
       }
@@ -157,36 +123,11 @@ export class CasesService {
 
   async #view(found: repo.CaseRow): Promise<CaseView> {
     const [person, movements, perpetrators] = await Promise.all([
-      repo.findPerson(this.#db, found.survivorId),
+      this.#persons.find(this.#db, found.survivorId),
       repo.movements(this.#db, found.id),
       repo.perpetrators(this.#db, found.id),
     ]);
-    return {
-      id: found.id,
-      reference: found.reference,
-      agencyId: found.agencyId,
-      stage: found.stage,
-      status: htcdsStatus(found.stage),
-      stageSince: found.stageSince,
-      reportedAt: found.reportedAt,
-      ownerId: found.ownerId,
-      version: found.version,
-      survivor: {
-        id: found.survivorId,
-        attributes: person?.attributes ?? {},
-        identityFields: Object.keys(person?.identity ?? {}),
-        erased: person?.erasedAt != null,
-      },
-      victim: found.victim,
-      details: found.details,
-      closureRequest:
-        found.closureRequestedBy && found.closureReason
-          ? { requestedBy: found.closureRequestedBy, reason: found.closureReason }
-          : null,
-      nextStages: [...TRANSITIONS[found.stage]],
-      movements,
-      perpetrators,
-    };
+    return caseView(found, person, movements, perpetrators);
   }
 
   async list(
@@ -195,35 +136,42 @@ export class CasesService {
   ): Promise<{ total: number; cases: repo.CaseSummary[] }> {
     const agencies = await this.#visibleAgencies(ctx);
     if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
-    return repo.listCases(this.#db, { ...filter, stage: filter.stage as Stage | undefined, agencies });
+    const shared = agencies ? await this.#sharing.sharedCases(this.#db, agencies) : [];
+    const page = await repo.listCases(this.#db, {
+      ...filter,
+      stage: filter.stage as Stage | undefined,
+      agencies,
+      shared,
+    });
+    const erased = await this.#persons.erased(
+      this.#db,
+      page.cases.map((c) => c.survivorId),
+    );
+    return {
+      total: page.total,
+      cases: page.cases.map(({ survivorId, ...c }) => ({ ...c, erased: erased.has(survivorId) })),
+    };
   }
 
   /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
-  async search(
-    ctx: RequestContext,
-    query: IdentityQuery & { minScore?: number; limit?: number },
-  ): Promise<SearchHit[]> {
+  async search(ctx: RequestContext, query: PersonQuery & { minScore?: number; limit?: number }): Promise<SearchHit[]> {
     const agencies = await this.#visibleAgencies(ctx);
     if (!query.name?.trim() && !query.document && !query.phone && !query.birthDate) {
       throw invalid('Search by name, document number, phone or birth date.');
     }
-    let tokens: ReturnType<IdentityVault['queryTokens']>;
-    try {
-      tokens = (await this.vault()).queryTokens(query);
-    } catch (error) {
-      if (error instanceof InvalidIdentifierError) throw invalid(`The search is not valid: ${error.message}.`);
-      throw error;
-    }
     const limit = query.limit ?? 20;
-    const persons = await repo.searchPersons(this.#db, tokens, { minScore: query.minScore ?? 0.4, limit: limit * 4 });
+    const persons = await this.#persons.search(query, { minScore: query.minScore ?? 0.4, limit: limit * 4 });
     const score = new Map(persons.map((p) => [p.personId, p.score]));
     const cases = await repo.casesOfPersons(this.#db, [...score.keys()]);
-    const shared = agencies
-      ? await this.#sharedCases(
-          cases.map((c) => c.id),
-          agencies,
-        )
-      : new Set<string>();
+    const shared = new Set(
+      agencies && cases.length > 0
+        ? await this.#sharing.sharedCases(
+            this.#db,
+            agencies,
+            cases.map((c) => c.id),
+          )
+        : [],
+    );
     const hits = cases
       .filter((c) => agencies === null || agencies.includes(c.agencyId) || shared.has(c.id))
       .map((c) => ({
@@ -237,15 +185,6 @@ export class CasesService {
       .slice(0, limit);
     await this.#db.transaction((tx) => this.#audit.record(tx, ctx, { action: 'case.search', outcome: 'success' }));
     return hits;
-  }
-
-  async #sharedCases(caseIds: string[], agencies: string[]): Promise<Set<string>> {
-    if (caseIds.length === 0) return new Set();
-    const rows = await this.#db.query<{ case_id: string }>(
-      "select case_id from referrals where case_id = any($1) and status = 'accepted' and to_agency_id = any($2)",
-      [caseIds, agencies],
-    );
-    return new Set(rows.map((r) => r.case_id));
   }
 
   /** Agencies whose cases the caller may read; null for node-wide roles. Fails when there are none. */
@@ -285,12 +224,12 @@ export class CasesService {
           'Someone changed this case since you opened it. Reload it and try again.',
         );
       }
-      const person = await repo.findPerson(tx, found.survivorId, true);
+      const person = await this.#persons.find(tx, found.survivorId, true);
       const attributes = merge('person', 'survivor', person?.attributes ?? {}, changes.survivor);
       const victim = merge('victim', 'victim', found.victim, changes.victim);
       const details = merge('case', 'details', found.details, changes.details);
       if (errors.length > 0) throw fieldErrors(errors);
-      await repo.updatePersonAttributes(tx, found.survivorId, attributes);
+      await this.#persons.updateAttributes(tx, found.survivorId, attributes);
       await repo.updateCase(tx, id, { victim, details });
       const fields = [changes.survivor, changes.victim, changes.details].flatMap((c) => Object.keys(c ?? {}));
       const actor = actorRef(ctx.actor);
@@ -310,9 +249,9 @@ export class CasesService {
     const text = comment.trim();
     if (!text) throw invalid('The comment is empty.');
     if (text.length > COMMENT_MAX) throw invalid(`The comment is longer than ${COMMENT_MAX} characters.`);
-    const vault = await this.vault();
+    const vault = await this.#persons.sealer();
     await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
-      const person = await repo.findPerson(tx, found.survivorId);
+      const person = await this.#persons.find(tx, found.survivorId);
       if (!person?.wrappedKey) {
         throw new AppError('identity_erased', 410, "The survivor's data was erased; the case takes no new comments.");
       }
@@ -337,9 +276,9 @@ export class CasesService {
     const [p] = parsed.value.perpetrators;
     if (!p) throw invalid('Describe the perpetrator.');
     const personId = ulid();
-    const sealed = (await this.vault()).seal(personId, p.identity);
+    const sealed = (await this.#persons.sealer()).seal(personId, p.identity);
     await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
-      await insertSealedPerson(tx, personId, found.agencyId, p.attributes, sealed);
+      await this.#persons.insert(tx, personId, found.agencyId, p.attributes, sealed);
       await repo.insertPerpetrator(tx, { id: ulid(), caseId: id, personId, fields: p.fields });
       await repo.appendEvent(tx, id, actor, 'perpetrator_added', {});
     });
@@ -414,12 +353,62 @@ export class CasesService {
 
   async openComments(survivorId: string, events: repo.CaseEvent[]): Promise<repo.CaseEvent[]> {
     if (!events.some((e) => e.type === 'comment')) return events;
-    const person = await repo.findPerson(this.#db, survivorId);
-    const vault = await this.vault();
+    const person = await this.#persons.find(this.#db, survivorId);
+    const vault = await this.#persons.sealer();
     return events.map((e) => {
       if (e.type !== 'comment' || typeof e.data.sealed !== 'string') return e;
       if (!person?.wrappedKey) return { ...e, data: { erased: true } };
       return { ...e, data: { cco_CaseComment: vault.openText(person.id, person.wrappedKey, COMMENT, e.data.sealed) } };
+    });
+  }
+
+  /** Adds an event to the case's timeline in the caller's transaction (modules acting on a case record theirs). */
+  async recordEvent(
+    tx: Queryable,
+    caseId: string,
+    actor: string,
+    type: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    await repo.appendEvent(tx, caseId, actor, type, data);
+  }
+
+  async perpetrators(q: Queryable, caseId: string): Promise<{ id: string; personId: string; fields: FieldMap }[]> {
+    return repo.perpetrators(q, caseId);
+  }
+
+  /** The references of cases by id, for lists that show them. */
+  async references(q: Queryable, caseIds: string[]): Promise<Map<string, string>> {
+    return caseIds.length === 0 ? new Map() : repo.references(q, caseIds);
+  }
+
+  /**
+   * An agency's cases as whole records, oldest first, for an export the caller authorized: each case with its first
+   * movement, first perpetrator and first comment (opened).
+   */
+  async recordsOfAgency(agencyId: string): Promise<CaseRecord[]> {
+    const records: CaseRecord[] = [];
+    for (const id of await repo.caseIdsOfAgency(this.#db, agencyId)) {
+      const found = await repo.findCase(this.#db, id);
+      if (!found) continue;
+      const [movement] = await repo.movements(this.#db, id);
+      const [perpetrator] = await repo.perpetrators(this.#db, id);
+      const [comment] = await this.openComments(found.survivorId, await repo.caseEvents(this.#db, id, 'comment'));
+      const text = comment?.data.cco_CaseComment;
+      records.push({ found, movement, perpetrator, comment: typeof text === 'string' ? text : undefined });
+    }
+    return records;
+  }
+
+  /** Closes a case an import brought in as closed, in the import's transaction. */
+  async closeImported(tx: Queryable, caseId: string, actor: string, closureReason: string): Promise<void> {
+    const found = await loadCase(tx, caseId);
+    const details = { ...found.details, cas_ReasonForCaseClosure: closureReason };
+    await repo.updateCase(tx, caseId, { stage: 'closed', details });
+    await repo.appendEvent(tx, caseId, actor, 'stage_changed', {
+      from: 'reported',
+      to: 'closed',
+      reason: 'Imported as a closed case',
     });
   }
 
@@ -454,19 +443,4 @@ export class CasesService {
   static ownsCase(actor: Actor, found: repo.CaseRow): boolean {
     return can(actor, 'case.read', { agencyId: found.agencyId }).allowed;
   }
-}
-
-async function insertSealedPerson(
-  q: Queryable,
-  id: string,
-  agencyId: string,
-  attributes: FieldMap,
-  sealed: SealedIdentity,
-): Promise<void> {
-  await repo.insertPerson(
-    q,
-    { id, agencyId, attributes, wrappedKey: sealed.wrappedKey, identity: sealed.identity },
-    sealed.tokens,
-    sealed.nameTokenCount,
-  );
 }

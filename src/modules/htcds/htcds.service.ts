@@ -3,6 +3,7 @@
  * the toolkit's XLSForm hold them. A row's prs_/psg_ fields describe the survivor, vic_/con_ the victim context,
  * cas_ the case, cco_CaseComment a first comment, hte_ one movement and per_ one perpetrator's role.
  */
+import type { Db } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type FieldValue, isIsoDate } from '../../shared/case-fields.ts';
 import { HTCDS_FIELDS } from '../../shared/htcds.ts';
@@ -10,7 +11,9 @@ import { htcdsStatus } from '../../shared/lifecycle.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import { type NewCase, repo, type ValidCase, validateNewCase } from '../cases/index.ts';
+import { loadCase, type NewCase, type ValidCase, validateNewCase } from '../cases/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
+import { agencyCountry } from '../user-accounts/index.ts';
 
 export interface ImportRow {
   /** The row number a spreadsheet user sees. */
@@ -101,12 +104,16 @@ function columnOf(path: string): string {
 }
 
 export class HtcdsExchangeService {
-  readonly #cases: CasesService;
+  readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #cases: CasesService;
+  readonly #survivors: SurvivorsService;
 
-  constructor(cases: CasesService) {
-    this.#cases = cases;
-    this.#audit = cases.audit;
+  constructor(db: Db, audit: AuditService, deps: { cases: CasesService; survivors: SurvivorsService }) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#cases = deps.cases;
+    this.#survivors = deps.survivors;
   }
 
   /**
@@ -116,8 +123,7 @@ export class HtcdsExchangeService {
   async import(ctx: RequestContext, rows: readonly ImportRow[], options: ImportOptions): Promise<ImportResult> {
     const { agencyId } = options;
     await this.#audit.authorize(ctx, 'htcds.import', { resource: { agencyId }, ref: `agency:${agencyId}` });
-    const [agency] = await this.#cases.db.query('select 1 from agencies where id = $1', [agencyId]);
-    if (!agency) throw invalid('The agency to import into does not exist.');
+    if ((await agencyCountry(this.#db, agencyId)) === null) throw invalid('The agency to import into does not exist.');
     if (rows.length === 0) throw invalid('The file has no rows to import.');
 
     const rejected: RowError[] = [];
@@ -141,24 +147,14 @@ export class HtcdsExchangeService {
         { rejected },
       );
     }
-    await this.#cases.vault(); // opened outside the transaction: opening it queries the database
-    const references = await this.#cases.db.transaction(async (tx) => {
+    await this.#cases.prepareSealing();
+    const references = await this.#db.transaction(async (tx) => {
       const refs: string[] = [];
       const actor = actorRef(ctx.actor);
       for (const [i, item] of valid.entries()) {
         const caseId = await this.#cases.createValid(ctx, item.value, tx);
-        if (item.closed) {
-          const found = await repo.findCase(tx, caseId);
-          const details = { ...found?.details, cas_ReasonForCaseClosure: item.closed };
-          await repo.updateCase(tx, caseId, { stage: 'closed', details });
-          await repo.appendEvent(tx, caseId, actor, 'stage_changed', {
-            from: 'reported',
-            to: 'closed',
-            reason: 'Imported as a closed case',
-          });
-        }
-        const stored = await repo.findCase(tx, caseId);
-        refs.push(stored?.reference ?? caseId);
+        if (item.closed) await this.#cases.closeImported(tx, caseId, actor, item.closed);
+        refs.push((await loadCase(tx, caseId)).reference);
         options.onProgress?.(i + 1, valid.length);
       }
       await this.#audit.record(tx, ctx, {
@@ -185,24 +181,13 @@ export class HtcdsExchangeService {
     if (purpose) {
       await this.#audit.authorize(ctx, 'htcds.export_identity', { resource, ref: `agency:${agencyId}`, purpose });
     }
-    const db = this.#cases.db;
-    const vault = await this.#cases.vault();
-    const found = await db.query<{ id: string }>('select id from cases where agency_id = $1 order by created_at, id', [
-      agencyId,
-    ]);
+    const reader = await this.#survivors.identityReader();
     const rows: Record<string, FieldValue>[] = [];
     const disclosed: { personId: string; fields: string[] }[] = [];
-    for (const { id } of found) {
-      const c = await repo.findCase(db, id);
-      const person = c && (await repo.findPerson(db, c.survivorId));
-      if (!c || !person) continue;
-      const [movement] = await repo.movements(db, id);
-      const [perpetrator] = await repo.perpetrators(db, id);
-      const [comment] = await this.#cases.openComments(c.survivorId, await repo.caseEvents(db, id, 'comment'));
-      const identity =
-        purpose && person.wrappedKey && person.identity
-          ? vault.open(person.id, person.wrappedKey, person.identity)
-          : {};
+    for (const { found: c, movement, perpetrator, comment } of await this.#cases.recordsOfAgency(agencyId)) {
+      const person = await reader.read(this.#db, c.survivorId, purpose ? undefined : []);
+      if (!person) continue;
+      const identity = person.identity ?? {};
       if (Object.keys(identity).length > 0) disclosed.push({ personId: person.id, fields: Object.keys(identity) });
       rows.push({
         [REFERENCE_COLUMN]: c.reference,
@@ -212,14 +197,14 @@ export class HtcdsExchangeService {
         ...person.attributes,
         ...c.victim,
         ...c.details,
-        ...(typeof comment?.data.cco_CaseComment === 'string' ? { cco_CaseComment: comment.data.cco_CaseComment } : {}),
+        ...(comment !== undefined ? { cco_CaseComment: comment } : {}),
         ...movement?.fields,
         ...perpetrator?.fields,
       });
     }
-    await db.transaction(async (tx) => {
+    await this.#db.transaction(async (tx) => {
       for (const d of disclosed) {
-        await repo.insertDisclosure(tx, {
+        await this.#survivors.recordDisclosure(tx, {
           personId: d.personId,
           actor: actorRef(ctx.actor),
           agencyId,

@@ -5,14 +5,16 @@
  * identity fields, and none of them is a photo.
  */
 import { ulid } from 'ulid';
-import type { Queryable } from '../../db/client.ts';
+import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { type Action, actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CasesService } from '../cases/index.ts';
-import { authorizeCase, loadCase, repo } from '../cases/index.ts';
+import type { CaseRow, CasesService } from '../cases/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
 import { checkPhoto, PHOTO_FIELD, PHOTOS_PER_PERSON } from './photo-content.ts';
 import * as photos from './photos.repository.ts';
+import * as repo from './survivors.repository.ts';
+import type { VaultOpener } from './vault-opener.ts';
 
 export type { PhotoMeta } from './photos.repository.ts';
 
@@ -24,16 +26,16 @@ export interface PhotoContent {
 type LivePerson = repo.PersonRow & { wrappedKey: string };
 
 export class PhotosService {
-  readonly #cases: CasesService;
+  readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #vault: VaultOpener;
+  readonly #cases: CasesService;
 
-  constructor(cases: CasesService) {
+  constructor(db: Db, audit: AuditService, vault: VaultOpener, cases: CasesService) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#vault = vault;
     this.#cases = cases;
-    this.#audit = cases.audit;
-  }
-
-  get #db() {
-    return this.#cases.db;
   }
 
   /** Adds a photo of the survivor; the type is read from the image's own bytes. */
@@ -41,7 +43,7 @@ export class PhotosService {
     const mediaType = checkPhoto(image);
     const found = await loadCase(this.#db, caseId);
     await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
-    const vault = await this.#cases.vault();
+    const vault = await this.#vault();
     const id = ulid();
     return this.#db.transaction(async (tx) => {
       // The row lock makes two uploads at once count each other against the limit.
@@ -88,7 +90,7 @@ export class PhotosService {
     const stored = await photos.findPhoto(this.#db, person.id, photoId);
     if (!stored) throw notFound('The photo');
     const { sealed, ...photo } = stored;
-    const image = (await this.#cases.vault()).openPhoto(person.id, person.wrappedKey, photo.id, sealed);
+    const image = (await this.#vault()).openPhoto(person.id, person.wrappedKey, photo.id, sealed);
     await this.#db.transaction(async (tx) => {
       await repo.insertDisclosure(tx, {
         personId: person.id,
@@ -100,7 +102,7 @@ export class PhotosService {
         recipient: null,
         requestId: ctx.requestId,
       });
-      await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_viewed', {
+      await this.#cases.recordEvent(tx, caseId, actorRef(ctx.actor), 'identity_viewed', {
         purpose,
         fields: [PHOTO_FIELD],
         photoId: photo.id,
@@ -132,7 +134,7 @@ export class PhotosService {
     personId: string,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_updated', data);
+    await this.#cases.recordEvent(tx, caseId, actorRef(ctx.actor), 'identity_updated', data);
     await this.#audit.record(tx, ctx, {
       action: 'survivor.update_identity',
       resource: `person:${personId}`,
@@ -145,7 +147,7 @@ export class PhotosService {
    * console. A receiving agency passes the policy for the case, but no referral shares photos; its attempt is
    * recorded as refused.
    */
-  async #authorizeOwnSide(ctx: RequestContext, action: Action, found: repo.CaseRow, purpose?: Purpose) {
+  async #authorizeOwnSide(ctx: RequestContext, action: Action, found: CaseRow, purpose?: Purpose) {
     await authorizeCase(this.#db, this.#audit, ctx, action, found, { purpose });
     if (can(ctx.actor, action, { agencyId: found.agencyId }, purpose).allowed) return;
     await this.#audit.recordDenied(ctx, action, `case:${found.id}`, purpose);

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import type { Queryable } from '../../db/client.ts';
 import { EnvelopeError } from '../../lib/data-keys.ts';
-import { repo } from '../cases/index.ts';
+import { loadCase } from '../cases/index.ts';
+import { IdentityVault } from './identity-vault.ts';
 import { detectPhotoType, PHOTO_MAX_BYTES, PHOTOS_PER_PERSON } from './photo-content.ts';
 import { randomPng, samplesOf } from './photo-fixtures.ts';
+import { findPerson } from './survivors.repository.ts';
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 type Who = 'worker' | 'supervisor' | 'receiver' | 'outsider';
@@ -72,10 +74,10 @@ describe('survivor photos', () => {
   }
 
   const photoRows = async (caseId: string) => {
-    const found = await repo.findCase(node.services.db, caseId);
+    const found = await loadCase(node.services.db, caseId);
     return node.services.db.query<{ id: string; sealed: Uint8Array }>(
       'select id, sealed from person_photos where person_id = $1',
-      [found?.survivorId],
+      [found.survivorId],
     );
   };
 
@@ -161,9 +163,9 @@ describe('survivor photos', () => {
     await node.services.db.query('update person_photos set sealed = $2 where id = $1', [a?.id, b?.sealed]);
     const swapped = await view(as.worker, caseId, a?.id as string, 'case_management');
     expect(swapped.statusCode).toBe(500);
-    const found = await repo.findCase(node.services.db, caseId);
-    const person = await repo.findPerson(node.services.db, found?.survivorId as string);
-    const vault = await node.services.cases.vault();
+    const found = await loadCase(node.services.db, caseId);
+    const person = await findPerson(node.services.db, found.survivorId);
+    const vault = await IdentityVault.open(node.services.db, node.services.keys.kek);
     expect(() =>
       vault.openPhoto(person?.id as string, person?.wrappedKey as string, first, b?.sealed as Uint8Array),
     ).toThrow(EnvelopeError);
@@ -228,7 +230,10 @@ describe('survivor photos', () => {
     expect((await call(as.worker, 'DELETE', `/cases/${caseId}/identity/photos/${photoId}`)).statusCode).toBe(404);
     expect((await call(as.worker, 'GET', `/cases/${caseId}/identity/photos`)).json()).toEqual([]);
     expect(await logicalDump(node.services.db)).not.toContain(Buffer.from(row?.sealed as Uint8Array).toString('hex'));
-    const events = await repo.caseEvents(node.services.db, caseId, 'identity_updated');
+    const events = await node.services.db.query<{ data: unknown }>(
+      "select data from case_events where case_id = $1 and type = 'identity_updated' order by seq",
+      [caseId],
+    );
     expect(events.map((e) => e.data)).toEqual([
       { fields: ['psg_Photo'], photoId, change: 'added' },
       { fields: ['psg_Photo'], photoId, change: 'removed' },

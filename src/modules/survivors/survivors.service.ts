@@ -3,7 +3,7 @@
  * consent, the log of every disclosure, and erasure.
  */
 import { ulid } from 'ulid';
-import type { Queryable } from '../../db/client.ts';
+import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import {
   type FieldMap,
@@ -26,11 +26,12 @@ import {
 import { isCountryCode } from '../../shared/countries.ts';
 import { actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { care } from '../care/index.ts';
-import type { CasesService } from '../cases/index.ts';
-import { authorizeCase, fieldErrors, loadCase, readableCase, repo } from '../cases/index.ts';
+import type { CaseRow, CasesService } from '../cases/index.ts';
+import { authorizeCase, fieldErrors, loadCase, readableCase } from '../cases/index.ts';
 import { deletePersonPhotos } from './photos.repository.ts';
 import { PhotosService } from './photos.service.ts';
+import * as repo from './survivors.repository.ts';
+import type { VaultOpener } from './vault-opener.ts';
 
 export interface NewConsent {
   purpose: string;
@@ -56,37 +57,105 @@ export interface IdentityDisclosure {
 
 const LEGAL_BASIS_MIN = 10;
 
+/** How a survivor's consent for a purpose changed. */
+export type ConsentChange = 'recorded' | 'overridden' | 'withdrawn';
+
 /** Runs in the transaction that changed a survivor's consent for one purpose. */
-export type ConsentHook = (tx: Queryable, found: repo.CaseRow, actor: string) => Promise<void>;
+export type ConsentHook = (tx: Queryable, found: CaseRow, actor: string, change: ConsentChange) => Promise<void>;
+
+/** The identity fields an accepted in-country referral shares with an agency (care's referrals). */
+export type SharedFields = (q: Queryable, caseId: string, agencyId: string) => Promise<string[]>;
+
+/** A person's record with their identity opened; `identity` is null once it was erased. */
+export interface PersonIdentity {
+  id: string;
+  attributes: FieldMap;
+  identity: FieldMap | null;
+}
+
+/**
+ * Opens persons' identities for a module that records its own disclosure (a cross-border offer, an HTCDS export)
+ * or never lets them leave in clear (linkage encodings). Taken before the transaction it is used in.
+ */
+export interface IdentityReader {
+  /** `fields`: only these identity fields (none when empty); all when absent. */
+  read(q: Queryable, personId: string, fields?: readonly string[]): Promise<PersonIdentity | null>;
+}
 
 export class SurvivorsService {
-  readonly #cases: CasesService;
+  readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #vault: VaultOpener;
+  readonly #cases: CasesService;
+  readonly #sharedFields: SharedFields;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
   readonly #consentHooks = new Map<ConsentPurpose, ConsentHook[]>();
 
-  constructor(cases: CasesService) {
-    this.#cases = cases;
-    this.#audit = cases.audit;
-    this.photos = new PhotosService(cases);
-  }
-
-  get #db() {
-    return this.#cases.db;
+  constructor(
+    db: Db,
+    audit: AuditService,
+    vault: VaultOpener,
+    deps: { cases: CasesService; sharedFields: SharedFields },
+  ) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#vault = vault;
+    this.#cases = deps.cases;
+    this.#sharedFields = deps.sharedFields;
+    this.photos = new PhotosService(db, audit, vault, deps.cases);
   }
 
   /**
    * Lets another module act, in the same transaction, on a change of the survivor's consent for `purpose` (a decision,
-   * an override, a withdrawal): cross-border referrals end what it no longer covers, linkage sends or withdraws the
-   * survivor's encoding.
+   * an override, a withdrawal): in-country and cross-border referrals end what it no longer covers, linkage sends or
+   * withdraws the survivor's encoding. Hooks run in the order they were registered.
    */
   onConsentChange(purpose: ConsentPurpose, hook: ConsentHook): void {
     this.#consentHooks.set(purpose, [...(this.#consentHooks.get(purpose) ?? []), hook]);
   }
 
-  async #consentChanged(tx: Queryable, purpose: ConsentPurpose, found: repo.CaseRow, actor: string): Promise<void> {
-    for (const hook of this.#consentHooks.get(purpose) ?? []) await hook(tx, found, actor);
+  async #consentChanged(
+    tx: Queryable,
+    purpose: ConsentPurpose,
+    found: CaseRow,
+    actor: string,
+    change: ConsentChange,
+  ): Promise<void> {
+    for (const hook of this.#consentHooks.get(purpose) ?? []) await hook(tx, found, actor, change);
+  }
+
+  /** The survivor's consent records, in the caller's transaction, for a module that checks what they cover. */
+  consentsWithin(q: Queryable, survivorId: string): Promise<ConsentRecord[]> {
+    return repo.consents(q, survivorId);
+  }
+
+  /** Records a share or export of the person's identity decided by another module, in its transaction. */
+  async recordDisclosure(
+    q: Queryable,
+    d: Omit<repo.Disclosure, 'seq' | 'at'> & { personId: string; requestId: string | null },
+  ): Promise<void> {
+    await repo.insertDisclosure(q, d);
+  }
+
+  /** Whether the person's identity is still on record (not erased). */
+  async hasIdentity(q: Queryable, personId: string): Promise<boolean> {
+    return Boolean((await repo.findPerson(q, personId))?.wrappedKey);
+  }
+
+  /** `q`: the transaction the reader is used in, when the caller is inside one already (a consent hook). */
+  async identityReader(q?: Queryable): Promise<IdentityReader> {
+    const vault = await this.#vault(q);
+    return {
+      async read(q, personId, fields) {
+        const person = await repo.findPerson(q, personId);
+        if (!person) return null;
+        const { wrappedKey, identity: sealed } = person;
+        const identity =
+          !wrappedKey || !sealed ? null : fields?.length === 0 ? {} : vault.open(person.id, wrappedKey, sealed, fields);
+        return { id: person.id, attributes: person.attributes, identity };
+      },
+    };
   }
 
   /**
@@ -106,10 +175,10 @@ export class SurvivorsService {
       ? undefined
       : (
           await Promise.all(
-            actorAgencies.filter((a) => a !== null).map((a) => repo.sharedFields(this.#db, caseId, a as string)),
+            actorAgencies.filter((a) => a !== null).map((a) => this.#sharedFields(this.#db, caseId, a as string)),
           )
         ).flat();
-    const vault = await this.#cases.vault();
+    const vault = await this.#vault();
     const fields = vault.open(person.id, person.wrappedKey, person.identity, allowed);
     await this.#db.transaction(async (tx) => {
       await repo.insertDisclosure(tx, {
@@ -122,7 +191,7 @@ export class SurvivorsService {
         recipient: null,
         requestId: ctx.requestId,
       });
-      await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_viewed', { purpose });
+      await this.#cases.recordEvent(tx, caseId, actorRef(ctx.actor), 'identity_viewed', { purpose });
       await this.#audit.record(tx, ctx, {
         action: 'survivor.read_identity',
         resource: `person:${person.id}`,
@@ -143,7 +212,7 @@ export class SurvivorsService {
     if (parsed.errors.length > 0) throw fieldErrors(parsed.errors);
     const found = await loadCase(this.#db, caseId);
     await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
-    const vault = await this.#cases.vault();
+    const vault = await this.#vault();
     await this.#db.transaction(async (tx) => {
       const person = await repo.findPerson(tx, found.survivorId, true);
       if (!person?.wrappedKey || !person.identity) {
@@ -158,7 +227,9 @@ export class SurvivorsService {
       }
       const sealed = vault.reseal(person.id, person.wrappedKey, next);
       await repo.replaceIdentity(tx, person.id, sealed.identity, sealed.tokens, sealed.nameTokenCount);
-      await repo.appendEvent(tx, caseId, actorRef(ctx.actor), 'identity_updated', { fields: Object.keys(changes) });
+      await this.#cases.recordEvent(tx, caseId, actorRef(ctx.actor), 'identity_updated', {
+        fields: Object.keys(changes),
+      });
       await this.#audit.record(tx, ctx, {
         action: 'survivor.update_identity',
         resource: `person:${person.id}`,
@@ -198,7 +269,7 @@ export class SurvivorsService {
     if (!person || person.erasedAt) return null;
     await deletePersonPhotos(tx, person.id);
     await repo.erasePerson(tx, person.id, actor);
-    await repo.appendEvent(tx, caseId, actor, 'identity_erased', { reason });
+    await this.#cases.recordEvent(tx, caseId, actor, 'identity_erased', { reason });
     return person.id;
   }
 
@@ -272,8 +343,14 @@ export class SurvivorsService {
       const actor = actorRef(ctx.actor);
       const record = await repo.insertConsent(tx, found.survivorId, { ...consent, id: ulid(), recordedBy: actor });
       const summary = { consentId: record.id, purpose: record.purpose, decision: record.decision };
-      await repo.appendEvent(tx, caseId, actor, event, summary);
-      await this.#consentChanged(tx, record.purpose, found, actor);
+      await this.#cases.recordEvent(tx, caseId, actor, event, summary);
+      await this.#consentChanged(
+        tx,
+        record.purpose,
+        found,
+        actor,
+        event === 'consent_recorded' ? 'recorded' : 'overridden',
+      );
       if (record.decision === 'override') {
         await repo.insertNotice(tx, {
           id: ulid(),
@@ -300,9 +377,8 @@ export class SurvivorsService {
       const actor = actorRef(ctx.actor);
       const record = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, reason.trim());
       if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
-      await repo.appendEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
-      if (record.purpose === 'sharing_in_country') await this.#endUncoveredReferrals(tx, found, actor);
-      await this.#consentChanged(tx, record.purpose, found, actor);
+      await this.#cases.recordEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
+      await this.#consentChanged(tx, record.purpose, found, actor, 'withdrawn');
       await this.#audit.record(tx, ctx, {
         action: 'consent.record',
         resource: `consent:${consentId}`,
@@ -310,24 +386,6 @@ export class SurvivorsService {
       });
       return record;
     });
-  }
-
-  /** A withdrawal reaches the agencies it covered at once: their referrals end, and with them their access. */
-  async #endUncoveredReferrals(tx: Queryable, found: repo.CaseRow, actor: string): Promise<void> {
-    const standing = await repo.consents(tx, found.survivorId);
-    const { referrals } = await care.listReferrals(tx, { caseId: found.id });
-    for (const referral of referrals) {
-      if (referral.status !== 'offered' && referral.status !== 'accepted') continue;
-      if (consentCovers(standing, 'sharing_in_country', { agencyId: referral.toAgencyId }).covered) continue;
-      const reason = 'The survivor withdrew consent to sharing in the country.';
-      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, reason);
-      await repo.appendEvent(tx, found.id, actor, 'referral_revoked', {
-        referralId: referral.id,
-        toAgencyId: referral.toAgencyId,
-        previousStatus: referral.status,
-        reason,
-      });
-    }
   }
 
   /** Every view, share and export of the survivor's identity, with who and why. */

@@ -1,0 +1,277 @@
+/**
+ * In-country referrals: a case offered to another agency of the node, which shares it (and the identity fields the
+ * referral names) only as far as the survivor consented, and only while the consent stands.
+ */
+import { ulid } from 'ulid';
+import type { Db, Queryable } from '../../db/client.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { DEFAULT_SHARED_FIELDS, REFERRAL_STATUSES, type ReferralStatus, SERVICE_TYPES } from '../../shared/care.ts';
+import { type FieldError, isIdentityField } from '../../shared/case-fields.ts';
+import { consentCovers } from '../../shared/consent.ts';
+import { actorRef, agenciesFor } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import { authorizeCase, type CaseRow, CasesService, fieldErrors, loadCase, readableCase } from '../cases/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
+import { agencyCountry } from '../user-accounts/index.ts';
+import * as care from './care.repository.ts';
+import { consentRequired, memberAgencies, type NewReferral, requireReason } from './care-input.ts';
+
+export class ReferralsService {
+  readonly #db: Db;
+  readonly #audit: AuditService;
+  readonly #cases: CasesService;
+  readonly #survivors: SurvivorsService;
+
+  constructor(db: Db, audit: AuditService, deps: { cases: CasesService; survivors: SurvivorsService }) {
+    this.#db = db;
+    this.#audit = audit;
+    this.#cases = deps.cases;
+    this.#survivors = deps.survivors;
+  }
+
+  /** Offers the case to another agency of the node, if the survivor's consent to in-country sharing covers it. */
+  async offerReferral(ctx: RequestContext, caseId: string, input: NewReferral): Promise<care.ReferralRow> {
+    const errors: FieldError[] = [];
+    const toAgencyId = input.toAgencyId?.trim() ?? '';
+    if (!toAgencyId) errors.push({ field: 'toAgencyId', reason: 'name the agency to refer to' });
+    const services = [...new Set(input.services ?? [])];
+    if (services.length === 0) errors.push({ field: 'services', reason: 'name at least one service' });
+    for (const type of services.filter((s) => !SERVICE_TYPES.includes(s))) {
+      errors.push({ field: 'services', reason: `"${type.slice(0, 40)}" is not a service type` });
+    }
+    const sharedFields = [...new Set(input.sharedFields ?? DEFAULT_SHARED_FIELDS)];
+    for (const name of sharedFields.filter((f) => !isIdentityField(f))) {
+      errors.push({ field: 'sharedFields', reason: `"${name.slice(0, 40)}" is not an identity field` });
+    }
+    if (errors.length > 0) throw fieldErrors(errors);
+    const reason = requireReason(input.reason, 'for the referral');
+
+    const found = await loadCase(this.#db, caseId);
+    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', found);
+    if (toAgencyId === found.agencyId) {
+      throw new AppError('referral_to_own_agency', 400, 'The case already belongs to that agency: refer to another.');
+    }
+    const id = ulid();
+    await this.#consentGuarded(ctx, 'referral.offer', `case:${caseId}`, async (tx) => {
+      // Under the case's row lock, so that two offers to one agency cannot both pass the check below.
+      await loadCase(tx, caseId, true);
+      const actor = actorRef(ctx.actor);
+      if ((await agencyCountry(tx, toAgencyId)) === null) {
+        throw new AppError('unknown_agency', 400, 'The agency to refer to (toAgencyId) does not exist on this node.');
+      }
+      if (await care.openReferral(tx, caseId, toAgencyId)) {
+        throw new AppError(
+          'referral_exists',
+          409,
+          'The case is already offered to or shared with that agency. Revoke that referral first.',
+        );
+      }
+      const consent = consentCovers(await this.#survivors.consentsWithin(tx, found.survivorId), 'sharing_in_country', {
+        agencyId: toAgencyId,
+      });
+      if (!consent.covered) throw consentRequired('');
+      await care.insertReferral(tx, {
+        id,
+        caseId,
+        fromAgencyId: found.agencyId,
+        toAgencyId,
+        services,
+        sharedFields,
+        reason,
+        offeredBy: actor,
+      });
+      await this.#cases.recordEvent(tx, caseId, actor, 'referral_offered', {
+        referralId: id,
+        toAgencyId,
+        services,
+        sharedFields,
+        consent: consent.basis,
+        consentId: consent.recordId,
+      });
+      await this.#audit.record(tx, ctx, { action: 'referral.offer', resource: `referral:${id}`, outcome: 'success' });
+    });
+    return this.#referral(id);
+  }
+
+  /**
+   * The receiving agency takes the case on: from now it reads the case, and the identity fields the referral
+   * shares. Consent is checked again, as it may have been withdrawn since the offer.
+   */
+  async acceptReferral(ctx: RequestContext, id: string): Promise<care.ReferralRow> {
+    await this.#respondable(ctx, id);
+    await this.#consentGuarded(ctx, 'referral.accept', `referral:${id}`, async (tx) => {
+      const referral = await this.#offered(tx, id, 'accepted');
+      const found = await loadCase(tx, referral.caseId);
+      const consent = consentCovers(await this.#survivors.consentsWithin(tx, found.survivorId), 'sharing_in_country', {
+        agencyId: referral.toAgencyId,
+      });
+      if (!consent.covered) throw consentRequired(' any more; the referring agency must renew it or revoke the offer');
+      const actor = actorRef(ctx.actor);
+      await care.changeReferralStatus(tx, id, 'accepted', actor, null);
+      await this.#cases.recordEvent(tx, referral.caseId, actor, 'referral_accepted', {
+        referralId: id,
+        toAgencyId: referral.toAgencyId,
+      });
+      if (referral.sharedFields.length > 0 && (await this.#survivors.hasIdentity(tx, found.survivorId))) {
+        // The referring agency discloses; the acceptance is when the receiver gets the fields.
+        await this.#survivors.recordDisclosure(tx, {
+          personId: found.survivorId,
+          actor: referral.offeredBy,
+          agencyId: referral.fromAgencyId,
+          kind: 'share',
+          purpose: 'case_management',
+          fields: referral.sharedFields,
+          recipient: `agency:${referral.toAgencyId}`,
+          requestId: ctx.requestId,
+        });
+      }
+      await this.#audit.record(tx, ctx, { action: 'referral.accept', resource: `referral:${id}`, outcome: 'success' });
+    });
+    return this.#referral(id);
+  }
+
+  async declineReferral(ctx: RequestContext, id: string, reason: string): Promise<care.ReferralRow> {
+    const why = requireReason(reason, 'for declining');
+    await this.#respondable(ctx, id);
+    await this.#db.transaction(async (tx) => {
+      const referral = await this.#offered(tx, id, 'declined');
+      const actor = actorRef(ctx.actor);
+      await care.changeReferralStatus(tx, id, 'declined', actor, why);
+      await this.#cases.recordEvent(tx, referral.caseId, actor, 'referral_declined', {
+        referralId: id,
+        toAgencyId: referral.toAgencyId,
+        reason: why,
+      });
+      await this.#audit.record(tx, ctx, { action: 'referral.decline', resource: `referral:${id}`, outcome: 'success' });
+    });
+    return this.#referral(id);
+  }
+
+  /** The referring agency withdraws an offer, or ends the sharing of an accepted referral. */
+  async revokeReferral(ctx: RequestContext, id: string, reason: string): Promise<care.ReferralRow> {
+    const why = requireReason(reason, 'for revoking');
+    const referral = await this.#referral(id);
+    // The sender is the case's agency, which never changes.
+    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', await loadCase(this.#db, referral.caseId));
+    await this.#db.transaction(async (tx) => {
+      const current = (await care.findReferral(tx, id, true)) as care.ReferralRecord;
+      if (current.status !== 'offered' && current.status !== 'accepted') {
+        throw new AppError('referral_closed', 409, `The referral was ${current.status}; there is nothing to revoke.`);
+      }
+      const actor = actorRef(ctx.actor);
+      await care.changeReferralStatus(tx, id, 'revoked', actor, why);
+      await this.#cases.recordEvent(tx, current.caseId, actor, 'referral_revoked', {
+        referralId: id,
+        toAgencyId: current.toAgencyId,
+        previousStatus: current.status,
+        reason: why,
+      });
+      await this.#audit.record(tx, ctx, { action: 'referral.revoke', resource: `referral:${id}`, outcome: 'success' });
+    });
+    return this.#referral(id);
+  }
+
+  /** The case's referrals, newest first; an agency that received the case sees only its own. */
+  async caseReferrals(ctx: RequestContext, caseId: string): Promise<care.ReferralRow[]> {
+    const found = await readableCase(this.#db, this.#audit, ctx, caseId);
+    const { referrals } = await care.listReferrals(this.#db, { caseId });
+    const mine = memberAgencies(ctx.actor);
+    const visible = CasesService.ownsCase(ctx.actor, found)
+      ? referrals
+      : referrals.filter((r) => mine.includes(r.toAgencyId));
+    return this.#withReferences(visible);
+  }
+
+  /** An agency's inbox (incoming) or sent referrals (outgoing), newest first. */
+  async referrals(
+    ctx: RequestContext,
+    filter: { direction?: 'incoming' | 'outgoing'; status?: string; limit: number; offset: number },
+  ): Promise<{ total: number; referrals: care.ReferralRow[] }> {
+    const direction = filter.direction ?? 'incoming';
+    if (filter.status !== undefined && !(REFERRAL_STATUSES as readonly string[]).includes(filter.status)) {
+      throw invalid(`"${filter.status.slice(0, 40)}" is not a referral status.`);
+    }
+    const action = direction === 'incoming' ? 'referral.respond' : 'referral.offer';
+    const agencies = agenciesFor(ctx.actor, action);
+    if (agencies?.length === 0) await this.#audit.authorize(ctx, action);
+    const page = await care.listReferrals(this.#db, {
+      ...filter,
+      direction,
+      agencies,
+      status: filter.status as ReferralStatus | undefined,
+    });
+    return { total: page.total, referrals: await this.#withReferences(page.referrals) };
+  }
+
+  /**
+   * Ends, in the transaction that withdrew the survivor's consent to sharing in the country, the referrals it no
+   * longer covers: the agencies lose their access at once.
+   */
+  async endUncoveredReferrals(tx: Queryable, found: CaseRow, actor: string): Promise<void> {
+    const standing = await this.#survivors.consentsWithin(tx, found.survivorId);
+    const { referrals } = await care.listReferrals(tx, { caseId: found.id });
+    for (const referral of referrals) {
+      if (referral.status !== 'offered' && referral.status !== 'accepted') continue;
+      if (consentCovers(standing, 'sharing_in_country', { agencyId: referral.toAgencyId }).covered) continue;
+      const reason = 'The survivor withdrew consent to sharing in the country.';
+      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, reason);
+      await this.#cases.recordEvent(tx, found.id, actor, 'referral_revoked', {
+        referralId: referral.id,
+        toAgencyId: referral.toAgencyId,
+        previousStatus: referral.status,
+        reason,
+      });
+    }
+  }
+
+  async #referral(id: string): Promise<care.ReferralRow> {
+    const referral = await care.findReferral(this.#db, id);
+    if (!referral) throw notFound('The referral');
+    const [shown] = await this.#withReferences([referral]);
+    return shown as care.ReferralRow;
+  }
+
+  /** Referrals as the API shows them, with their cases' references. */
+  async #withReferences(records: care.ReferralRecord[]): Promise<care.ReferralRow[]> {
+    const references = await this.#cases.references(this.#db, [...new Set(records.map((r) => r.caseId))]);
+    return records.map((r) => ({ ...r, caseReference: references.get(r.caseId) ?? '' }));
+  }
+
+  /** Only the receiving agency answers an offer. */
+  async #respondable(ctx: RequestContext, id: string): Promise<void> {
+    const referral = await this.#referral(id);
+    await this.#audit.authorize(ctx, 'referral.respond', {
+      resource: { agencyId: referral.toAgencyId },
+      ref: `referral:${id}`,
+    });
+  }
+
+  async #offered(tx: Queryable, id: string, answer: string): Promise<care.ReferralRecord> {
+    const referral = (await care.findReferral(tx, id, true)) as care.ReferralRecord;
+    if (referral.status !== 'offered') {
+      throw new AppError(
+        'referral_not_offered',
+        409,
+        `The referral was ${referral.status}; only an offered referral can be ${answer}.`,
+      );
+    }
+    return referral;
+  }
+
+  /** A change refused for want of consent is rolled back, then audited as a denial of its own. */
+  async #consentGuarded(
+    ctx: RequestContext,
+    action: string,
+    ref: string,
+    change: (tx: Queryable) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.#db.transaction(change);
+    } catch (error) {
+      if (error instanceof AppError && error.id === 'consent_required') {
+        await this.#audit.recordDenied(ctx, action, ref);
+      }
+      throw error;
+    }
+  }
+}

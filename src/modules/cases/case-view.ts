@@ -1,0 +1,84 @@
+/** What the API shows of a case, and the other shapes the case service hands out. */
+import type { FieldMap } from '../../shared/case-fields.ts';
+import { htcdsStatus, type Stage, TRANSITIONS } from '../../shared/lifecycle.ts';
+import type { CasePerson } from './case-persons.ts';
+import type { CaseRow } from './cases.repository.ts';
+
+export interface CaseView {
+  id: string;
+  reference: string;
+  agencyId: string;
+  stage: Stage;
+  /** HTCDS cas_Status. */
+  status: 'Active' | 'Closed';
+  stageSince: string;
+  reportedAt: string;
+  ownerId: string | null;
+  version: number;
+  survivor: {
+    id: string;
+    attributes: FieldMap;
+    /** Names of the identity fields on record, never their values. */
+    identityFields: string[];
+    erased: boolean;
+  };
+  victim: FieldMap;
+  details: FieldMap;
+  closureRequest: { requestedBy: string; reason: string } | null;
+  nextStages: Stage[];
+  movements: { id: string; fields: FieldMap }[];
+  perpetrators: { id: string; personId: string; fields: FieldMap }[];
+}
+
+export interface SearchHit {
+  caseId: string;
+  reference: string;
+  agencyId: string;
+  stage: Stage;
+  score: number;
+}
+
+/** A case as an export writes it. */
+export interface CaseRecord {
+  found: CaseRow;
+  movement?: { id: string; fields: FieldMap };
+  perpetrator?: { id: string; personId: string; fields: FieldMap };
+  comment?: string;
+}
+
+type Movement = { id: string; fields: FieldMap };
+type Perpetrator = { id: string; personId: string; fields: FieldMap };
+
+export function caseView(
+  found: CaseRow,
+  person: CasePerson | null,
+  movements: Movement[],
+  perpetrators: Perpetrator[],
+): CaseView {
+  return {
+    id: found.id,
+    reference: found.reference,
+    agencyId: found.agencyId,
+    stage: found.stage,
+    status: htcdsStatus(found.stage),
+    stageSince: found.stageSince,
+    reportedAt: found.reportedAt,
+    ownerId: found.ownerId,
+    version: found.version,
+    survivor: {
+      id: found.survivorId,
+      attributes: person?.attributes ?? {},
+      identityFields: person?.identityFields ?? [],
+      erased: person?.erased ?? false,
+    },
+    victim: found.victim,
+    details: found.details,
+    closureRequest:
+      found.closureRequestedBy && found.closureReason
+        ? { requestedBy: found.closureRequestedBy, reason: found.closureReason }
+        : null,
+    nextStages: [...TRANSITIONS[found.stage]],
+    movements,
+    perpetrators,
+  };
+}
