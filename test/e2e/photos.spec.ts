@@ -1,4 +1,4 @@
-import { randomPng } from '../../src/modules/survivors/index.ts';
+import { randomPng } from '../../src/modules/survivors/photo-fixtures.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
 
 // Photos are part of the survivor's identity: hidden until someone says why they need them, every view logged.

@@ -1,4 +1,12 @@
 export { type IdentityQuery, IdentityVault, rewrapAll, type SealedIdentity, type Token } from './identity-vault.ts';
-export { randomPng } from './photo-fixtures.ts';
+export { PersonRecords } from './person-records.ts';
 export { photosRoutes } from './photos.routes.ts';
-export { SurvivorsService } from './survivors.service.ts';
+export {
+  type ConsentChange,
+  type ConsentHook,
+  type IdentityReader,
+  type PersonIdentity,
+  type SharedFields,
+  SurvivorsService,
+} from './survivors.service.ts';
+export { identityVaultOpener, type VaultOpener } from './vault-opener.ts';
