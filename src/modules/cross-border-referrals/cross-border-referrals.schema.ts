@@ -1,14 +1,17 @@
 /** The API contract of cross-border referrals, and the bodies of the `passage.referral.*` messages. */
 import { type Static, type TSchema, Type } from 'typebox';
-import { XB_KINDS, XB_PURPOSES, XB_STATUSES } from './cross-border-referrals.repository.ts';
+import { XB_KINDS, XB_PURPOSES, XB_STATUSES } from '../../shared/cross-border.ts';
 
-const literals = (values: readonly string[], options = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
+// Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
+const literals = <T extends string>(values: readonly T[], options = {}) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
   );
 const strict = { additionalProperties: false } as const;
-const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Ulid = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' });
 const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' });
@@ -121,6 +124,7 @@ export const CrossBorderReferral = Type.Object(
   },
   { $id: 'CrossBorderReferral', description: 'A referral or transfer of a case between nodes' },
 );
+export type CrossBorderReferral = Static<typeof CrossBorderReferral>;
 
 export const CrossBorderReferralUpdate = Type.Object({
   id: Type.String(),
@@ -129,6 +133,7 @@ export const CrossBorderReferralUpdate = Type.Object({
   at: Type.String({ format: 'date-time' }),
   text: nullable(Type.String({ description: 'null once erased' })),
 });
+export type CrossBorderReferralUpdate = Static<typeof CrossBorderReferralUpdate>;
 
 export const CrossBorderReferralParams = Type.Object({ referralId: Type.String({ minLength: 1, maxLength: 40 }) });
 export const CrossBorderReferralQuery = Type.Object({

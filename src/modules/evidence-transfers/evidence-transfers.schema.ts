@@ -159,6 +159,7 @@ export const EvidenceTransfer = Type.Object(
   },
   { $id: 'EvidenceTransfer' },
 );
+export type EvidenceTransfer = Static<typeof EvidenceTransfer>;
 
 export const EvidenceTransferDetail = Type.Object(
   {
@@ -174,6 +175,7 @@ export const EvidenceTransferDetail = Type.Object(
   },
   { $id: 'EvidenceTransferDetail' },
 );
+export type EvidenceTransferDetail = Static<typeof EvidenceTransferDetail>;
 
 export const PermissionRequest = Type.Object(
   {
@@ -193,3 +195,20 @@ export const PermissionRequest = Type.Object(
   },
   { $id: 'EvidencePermissionRequest' },
 );
+export type PermissionRequest = Static<typeof PermissionRequest>;
+
+/** A check a received bundle failed: the `problems` of a `transfer_unverified` error's details. */
+export const VerificationProblem = Type.Object({
+  check: Type.Union(
+    [
+      Type.Literal('checkpoint'),
+      Type.Literal('content'),
+      Type.Literal('inclusion_proof'),
+      Type.Literal('custody_entry'),
+    ],
+    { description: "The checkpoint's signature, an item's content, an event's inclusion proof or its entry" },
+  ),
+  item: Type.Optional(Type.String({ description: "The item (by the sender's id), when the problem is one item's" })),
+  message: Type.String(),
+});
+export type VerificationProblem = Static<typeof VerificationProblem>;

@@ -11,6 +11,7 @@ import { leafHash, verifyInclusion } from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey, vkeyString } from '../../lib/signed-note.ts';
 import { custodyOrigin } from '../custody/index.ts';
 import { type BagCustodyEvent, formatEventLine, parseCustodyEntry, parseEventLine } from '../evidence/index.ts';
+import type { VerificationProblem } from './evidence-transfers.schema.ts';
 
 /** One custody event as it travels: the log entry's bytes and its inclusion proof, in base64. */
 export interface TravellingEvent {
@@ -67,14 +68,6 @@ export function messageBytes(body: object): number {
 export function contentBytesBound(sizes: readonly number[]): number {
   const base64 = sizes.reduce((sum, size) => sum + Math.ceil(size / 3) * 4, 0);
   return Math.ceil((base64 * 4) / 3);
-}
-
-export interface VerificationProblem {
-  /** What failed: the checkpoint's signature, an item's content, an event's inclusion proof or its entry. */
-  check: 'checkpoint' | 'content' | 'inclusion_proof' | 'custody_entry';
-  /** The item (by the sender's id), when the problem is one item's. */
-  item?: string;
-  message: string;
 }
 
 export interface BundleToVerify {

@@ -3,56 +3,10 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { CaseParams } from '../cases/index.ts';
+import { FederationMessage, PingResult } from './messages.schema.ts';
 import { messageSha256 } from './messages.ts';
 
 const NodeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
-
-const FederationMessage = Type.Object(
-  {
-    direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
-    peer: Type.String(),
-    id: Type.String(),
-    type: Type.String(),
-    conversationId: Type.String(),
-    replyTo: Nullable(Type.String()),
-    sentAt: Type.String({ format: 'date-time' }),
-    recordedAt: Type.String({ format: 'date-time' }),
-    status: Type.Union([
-      Type.Literal('queued'),
-      Type.Literal('accepted'),
-      Type.Literal('rejected'),
-      Type.Literal('dead'),
-    ]),
-    reason: Nullable(Type.String()),
-    messageSha256: Type.String({
-      description:
-        'SHA-256 of the message as it travelled, which its receipt names. The message itself is not shown: its ' +
-        'body may concern a case, and is read where that case is.',
-    }),
-    receipt: Nullable(Type.String({ description: 'The signed receipt (compact JWS)' })),
-    receiptAt: Nullable(Type.String({ format: 'date-time' })),
-    attempts: Type.Integer({ description: 'Delivery attempts of an outbound message' }),
-    nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
-    lastError: Nullable(
-      Type.String({ description: 'Why the last attempt failed: peer_unreachable, receipt_invalid, …' }),
-    ),
-  },
-  { $id: 'FederationMessage' },
-);
-
-const PingResult = Type.Object({
-  messageId: Type.String(),
-  status: Type.Union([
-    Type.Literal('accepted'),
-    Type.Literal('rejected'),
-    Type.Literal('queued'),
-    Type.Literal('dead'),
-  ]),
-  reason: Nullable(Type.String()),
-  roundTripMs: Type.Number(),
-});
-
 export const messagesSchemas = [FederationMessage];
 
 /** A message as the API shows it: the SHA-256 of what was signed in place of the JWS, whose body may concern a case. */

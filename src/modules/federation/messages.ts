@@ -7,6 +7,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { Rejection } from '../../shared/federation.ts';
 
 export const MESSAGE_TYP = 'passage-message+jws';
 export const RECEIPT_TYP = 'passage-receipt+jws';
@@ -103,8 +104,8 @@ export const REJECTIONS = {
   body_invalid: 422,
   /** The receiver's rules refuse what the message asks (a handler threw `MessageRejected` with this reason). */
   message_refused: 403,
-} as const;
-export type Rejection = keyof typeof REJECTIONS;
+} as const satisfies Record<Rejection, number>;
+export type { Rejection };
 
 export class MessageRejected extends Error {
   readonly reason: Rejection;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { NoContent, responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { NODE_DOCUMENT_PATH } from './node-document.ts';
-import { NewPeer, NodeDocument, NodeIdentity, Peer, PeerParams } from './peers.schema.ts';
+import { NewPeer, NodeDocument, NodeIdentity, Peer, PeerEntry, PeerParams } from './peers.schema.ts';
 
 export const peerSchemas = [Peer];
 
@@ -50,11 +50,7 @@ export const peersRoutes =
         schema: {
           tags,
           summary: 'The active peers by id, name and country, for addressing referrals, MLA requests and JITs',
-          response: responses(
-            { 200: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), country: Type.String() })) },
-            401,
-            403,
-          ),
+          response: responses({ 200: Type.Array(PeerEntry) }, 401, 403),
         },
       },
       (request) => peers.directory(request.ctx),

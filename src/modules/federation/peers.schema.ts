@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 /** The API contract of the node's public document and its trust list of peers. */
 
@@ -68,6 +68,7 @@ export const NodeIdentity = Type.Object({
   country: Type.Union([Type.String({ description: 'ISO 3166-1 alpha-2' }), Type.Null()]),
   fingerprint: Fingerprint("The fingerprint of the node's signing key, to read out to other nodes' administrators"),
 });
+export type NodeIdentity = Static<typeof NodeIdentity>;
 
 export const Peer = Type.Object(
   {
@@ -87,6 +88,11 @@ export const Peer = Type.Object(
   },
   { $id: 'Peer', description: 'A node this node trusts' },
 );
+export type Peer = Static<typeof Peer>;
+
+/** An active peer as the directory lists it, for addressing referrals, MLA requests and JITs. */
+export const PeerEntry = Type.Object({ nodeId: Type.String(), name: Type.String(), country: Type.String() });
+export type PeerEntry = Static<typeof PeerEntry>;
 
 export const NewPeer = Type.Object(
   {

@@ -169,6 +169,7 @@ export const Jit = Type.Object(
   },
   { $id: 'Jit' },
 );
+export type Jit = Static<typeof Jit>;
 
 const Task = Type.Object({
   id: Type.String({ description: 'The id of the entry that created it' }),
@@ -181,6 +182,7 @@ const Task = Type.Object({
   status: Type.Union([Type.Literal('open'), Type.Literal('done')]),
   done: Type.Union([Type.Object({ node: Type.String(), author: Author, at: Type.String() }), Type.Null()]),
 });
+export type JitTask = Static<typeof Task>;
 
 /** A JIT with its shared space: tasks and the timeline, the same on every party. */
 export const JitSpace = Type.Object(
@@ -191,3 +193,4 @@ export const JitSpace = Type.Object(
   },
   { $id: 'JitSpace' },
 );
+export type JitSpace = Static<typeof JitSpace, { JitEntry: typeof JitEntry }>;

@@ -4,6 +4,9 @@
  * under random references.
  */
 import { type Static, Type } from 'typebox';
+import { ALERT_STATUSES, GROUP_SCHEMAS, RECORD_KINDS } from '../../shared/linkage.ts';
+
+export type { AlertStatus, GroupSchema, RecordKind } from '../../shared/linkage.ts';
 
 const strict = { additionalProperties: false } as const;
 const ULID = '^[0-9A-HJKMNP-TV-Z]{26}$';
@@ -14,12 +17,6 @@ const SHA256 = '^[0-9a-f]{64}$';
 const REF = '^[A-Za-z0-9_-]{22}$';
 
 export const MAX_OWNERS = 50;
-export const GROUP_SCHEMAS = ['survivor', 'perpetrator', 'both'] as const;
-export type GroupSchema = (typeof GROUP_SCHEMAS)[number];
-export const RECORD_KINDS = ['survivor', 'perpetrator', 'phone'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
-export const ALERT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 const NodeId = (description?: string) => Type.String({ pattern: NODE_ID, ...(description ? { description } : {}) });
 const literals = <T extends string>(values: readonly T[], description?: string) =>

@@ -3,10 +3,13 @@ import { CLOCK_NAMES, CLOCK_STATES, MAX_EXTENSION_DAYS } from '../../shared/mla-
 import { MEASURES, MLA_ACTIONS, MLA_STATES, PERSON_ROLES, SIDES } from '../../shared/mla-states.ts';
 
 const strict = { additionalProperties: false } as const;
+// Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
 const literals = <T extends string>(values: readonly T[], options = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    options,
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
   );
 
 const ULID = '^[0-9A-HJKMNP-TV-Z]{26}$';
@@ -169,7 +172,10 @@ export const MlaRequest = Type.Object(
   },
   { $id: 'MlaRequest' },
 );
+export type MlaRequest = Static<typeof MlaRequest>;
+export type MlaHistoryEntry = Static<typeof HistoryEntry>;
 
+/** A clock approaching its due date or past it, with the request it runs for. */
 export const MlaAlert = Type.Object(
   {
     requestId: Type.String(),
@@ -181,6 +187,7 @@ export const MlaAlert = Type.Object(
   },
   { $id: 'MlaAlert' },
 );
+export type MlaAlert = Static<typeof MlaAlert>;
 
 /** `passage.mla.request`: the full request, sent by the issuing node when it sends the draft. */
 export const MlaRequestMessage = Type.Object(

@@ -1,19 +1,24 @@
 /**
  * Linkage across nodes as the web app sees it: the groups this node belongs to, and the alerts a match with another
- * node raised on this node's cases. Types and vocabularies are the server's own; no shape here carries a name.
+ * node raised on this node's cases. Types are the API's schemas, vocabularies the shared ones; no shape here carries
+ * a name.
  */
+
+import type { PeerEntry } from '../../../modules/federation/peers.schema.ts';
+import type {
+  LinkageAlert,
+  LinkageGroup,
+  NewGroup,
+  SubmitResult,
+} from '../../../modules/linkage-network/linkage-network.schema.ts';
 import {
   ALERT_STATUSES,
   type AlertStatus,
   GROUP_SCHEMAS,
   type GroupSchema,
-  type LinkageAlert,
-  type LinkageGroup,
-  type NewGroup,
   RECORD_KINDS,
   type RecordKind,
-  type SubmitResult,
-} from '../../../modules/linkage-network/linkage-network.schema.ts';
+} from '../../../shared/linkage.ts';
 import { ApiError, request } from '../../api.ts';
 
 export type { AlertStatus, GroupSchema, LinkageAlert, LinkageGroup, NewGroup, RecordKind, SubmitResult };
@@ -21,11 +26,7 @@ export { ALERT_STATUSES, GROUP_SCHEMAS, RECORD_KINDS };
 export type AlertKind = LinkageAlert['kind'];
 
 /** A peer node as the directory lists it: the nodes a group can name as owners or unit. */
-export interface PeerNode {
-  nodeId: string;
-  name: string;
-  country: string;
-}
+export type PeerNode = PeerEntry;
 
 /** The threshold a group takes when none is given, as the node applies it. */
 export const DEFAULT_THRESHOLD = 0.8;

@@ -2,53 +2,29 @@
  * The federation API as the web app sees it: this node's identity, its trust list of peer nodes, and the messages it
  * exchanged with them. Only node administrators may use it.
  */
-import type { MessageRow, MessageStatus } from '../../../modules/federation/messages.repository.ts';
-import type { Rejection } from '../../../modules/federation/messages.ts';
-import type { NodeIdentity as Identity, PeerView } from '../../../modules/federation/peers.service.ts';
+import type { FederationMessage, PingResult } from '../../../modules/federation/messages.schema.ts';
+import type { NodeIdentity, Peer } from '../../../modules/federation/peers.schema.ts';
+import { MESSAGE_REJECTIONS } from '../../../shared/federation.ts';
 import { ApiError, request } from '../../api.ts';
 
-export type NodeIdentity = Identity;
-export type Peer = PeerView;
-/** A message as the history shows it: its digest, not its body. */
-export type FederationMessage = Omit<MessageRow, 'jws'> & { messageSha256: string };
-
 /**
- * How a ping ended: the peer's signed receipt accepted or rejected it, or no valid receipt came back and the message
- * waits in the outbox for another attempt (`queued`), or the node has given up on it (`dead`).
+ * A message as the history shows it (its digest, not its body), and how a ping ended: the peer's signed receipt
+ * accepted or rejected it, or no valid receipt came back and the message waits in the outbox for another attempt
+ * (`queued`), or the node has given up on it (`dead`).
  */
-export interface PingResult {
-  messageId: string;
-  status: MessageStatus;
-  reason: string | null;
-  roundTripMs: number;
-}
+export type { FederationMessage, NodeIdentity, Peer, PingResult };
 
 /**
  * Why a message was refused or did not arrive: the receiving inbox's rejections, and why this node's attempt to
  * deliver it failed. The page has words for each; any other reason is shown as the node gave it.
  */
 export const MESSAGE_REASONS = [
-  'message_malformed',
-  'sender_unknown',
-  'sender_suspended',
-  'signature_invalid',
-  'recipient_wrong',
-  'clock_skew',
-  'message_replayed',
-  'type_unknown',
-  'body_invalid',
-  'message_refused',
+  ...MESSAGE_REJECTIONS,
   'peer_unreachable',
   'receipt_invalid',
   'peer_unknown',
   'peer_suspended',
-] as const satisfies readonly (
-  | Rejection
-  | 'peer_unreachable'
-  | 'receipt_invalid'
-  | 'peer_unknown'
-  | 'peer_suspended'
-)[];
+] as const;
 export type MessageReason = (typeof MESSAGE_REASONS)[number];
 
 export const isMessageReason = (reason: string | null): reason is MessageReason =>

@@ -1,16 +1,13 @@
 /**
  * The joint investigation teams API as the web app sees it: the teams this node takes part in, and each team's shared
- * space. Types and rules come from the server's own modules, so that the app offers what the node accepts.
+ * space. Types come from the API's schemas and rules from the shared policy, so that the app offers what the node
+ * accepts.
  */
-import type { JitEntry, NewJit, NewTask } from '../../../../modules/jit/jit.schema.ts';
-import type { JitView, JitSpace as Space, JitTask as Task } from '../../../../modules/jit/jit-views.ts';
+import type { Jit, JitEntry, JitSpace, JitTask, NewJit, NewTask } from '../../../../modules/jit/jit.schema.ts';
 import { type Action, type Actor, can, RULES } from '../../../../shared/policy.ts';
 import { type Purpose, request, type SessionUser } from '../../../api.ts';
 
-export type { JitEntry, NewJit, NewTask };
-export type Jit = JitView;
-export type JitSpace = Space;
-export type JitTask = Task;
+export type { Jit, JitEntry, JitSpace, JitTask, NewJit, NewTask };
 export type EntryKind = JitEntry['kind'];
 
 /** The purposes for which the shared space may be read; the node records the one given with each read. */

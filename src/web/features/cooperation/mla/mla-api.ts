@@ -1,10 +1,15 @@
 /**
  * The MLA API as the web app sees it: requests for mutual legal assistance to and from peer nodes, with their
- * statutory clocks. Types, states, measures and roles come from the server's own modules, so that the app offers
- * exactly what the node accepts.
+ * statutory clocks. Types come from the API's schemas, and states, measures and roles from the shared vocabulary,
+ * so that the app offers exactly what the node accepts.
  */
-import type { MlaChanges, NewMlaRequest } from '../../../../modules/mla/mla.schema.ts';
-import type { MlaService, MlaView } from '../../../../modules/mla/mla.service.ts';
+import type {
+  MlaAlert,
+  MlaChanges,
+  MlaHistoryEntry,
+  MlaRequest,
+  NewMlaRequest,
+} from '../../../../modules/mla/mla.schema.ts';
 import type { Clock, ClockName, ClockState } from '../../../../shared/mla-clocks.ts';
 import { MAX_EXTENSION_DAYS } from '../../../../shared/mla-clocks.ts';
 import {
@@ -21,13 +26,9 @@ import {
 import { RULES } from '../../../../shared/policy.ts';
 import { type Purpose, request } from '../../../api.ts';
 
-export type { Clock, ClockName, ClockState, MlaAction, MlaState, Side };
+export type { Clock, ClockName, ClockState, MlaAction, MlaAlert, MlaRequest, MlaState, Side };
 export { MAX_EXTENSION_DAYS, MEASURES, MLA_ACTIONS, MLA_STATES, nextState, PERSON_ROLES, SIDES };
-
-export type MlaRequest = MlaView;
-export type HistoryEntry = NonNullable<MlaView['history']>[number];
-/** A clock approaching its due date or past it, with the request it runs for. */
-export type MlaAlert = Awaited<ReturnType<MlaService['alerts']>>[number];
+export type HistoryEntry = MlaHistoryEntry;
 export type Measure = (typeof MEASURES)[number];
 export type PersonRole = (typeof PERSON_ROLES)[number];
 export const isMeasure = (type: string): type is Measure => MEASURES.some((known) => known === type);

@@ -1,10 +1,18 @@
 /**
  * Cross-border referrals as the web app sees them: cases referred or transferred to peer nodes and received from them,
- * limited to the fields the survivor's cross-border consent covers. Types and vocabularies come from the server's own
- * modules, so that the app offers exactly what the node accepts.
+ * limited to the fields the survivor's cross-border consent covers. Types come from the API's schemas and
+ * vocabularies from the shared ones, so that the app offers exactly what the node accepts.
  */
 
+import type {
+  CrossBorderReferral,
+  CrossBorderReferralUpdate,
+  NewCrossBorderReferral,
+} from '../../../../modules/cross-border-referrals/cross-border-referrals.schema.ts';
+import type { PeerEntry } from '../../../../modules/federation/peers.schema.ts';
+import { fieldDefinition, IDENTITY_FIELDS } from '../../../../shared/case-fields.ts';
 import {
+  XB_DIRECTIONS,
   XB_KINDS,
   XB_PURPOSES,
   XB_STATUSES,
@@ -12,15 +20,11 @@ import {
   type XbKind,
   type XbPurpose,
   type XbStatus,
-} from '../../../../modules/cross-border-referrals/cross-border-referrals.repository.ts';
-import type { NewCrossBorderReferral } from '../../../../modules/cross-border-referrals/cross-border-referrals.schema.ts';
-import type { CrossBorderView } from '../../../../modules/cross-border-referrals/cross-border-referrals.service.ts';
-import type { PeerEntry } from '../../../../modules/federation/peers.service.ts';
-import { fieldDefinition, IDENTITY_FIELDS } from '../../../../shared/case-fields.ts';
+} from '../../../../shared/cross-border.ts';
 import { ApiError, request } from '../../../api.ts';
 import type { Case } from '../../cases/cases-api.ts';
 
-export type CrossBorderReferral = CrossBorderView;
+export type { CrossBorderReferral };
 export type NewReferral = NewCrossBorderReferral;
 export type Direction = XbDirection;
 export type Kind = XbKind;
@@ -29,16 +33,9 @@ export type ReferralStatus = XbStatus;
 export type PeerNode = PeerEntry;
 
 /** A status note, as the node answers it: `text` is null once the referral's data was erased. */
-export interface ReferralNote {
-  id: string;
-  node: string;
-  author: string;
-  at: string;
-  text: string | null;
-}
+export type ReferralNote = CrossBorderReferralUpdate;
 
-export const DIRECTIONS = ['in', 'out'] as const satisfies readonly Direction[];
-export { XB_KINDS as KINDS, XB_PURPOSES as REFERRAL_PURPOSES, XB_STATUSES as STATUSES };
+export { XB_DIRECTIONS as DIRECTIONS, XB_KINDS as KINDS, XB_PURPOSES as REFERRAL_PURPOSES, XB_STATUSES as STATUSES };
 
 /** The groups a referral may send fields of, as the node checks them (xb-referrals.offer.ts, which reaches the db). */
 const SENDABLE_PREFIXES = ['prs_', 'psg_', 'vic_', 'con_', 'cas_'];

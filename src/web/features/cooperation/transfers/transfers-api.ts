@@ -1,28 +1,28 @@
 /**
  * The evidence transfers API as the web app sees it: evidence handed over to and received from peer nodes, verified
  * before it joins a case, and the permissions asked of a provider to use a received item beyond its handling code.
- * Types and purposes come from the server's own modules, so that the app offers exactly what the node accepts.
+ * Types come from the API's schemas and purposes from the shared policy, so that the app offers exactly what the node
+ * accepts.
  */
 
-import type { PermissionView } from '../../../../modules/evidence-transfers/evidence-permissions.service.ts';
-import type { PermissionPurpose as Purpose } from '../../../../modules/evidence-transfers/evidence-transfers.schema.ts';
 import type {
-  TransferDetail,
-  TransferView,
-} from '../../../../modules/evidence-transfers/evidence-transfers.service.ts';
-import type { VerificationProblem as Problem } from '../../../../modules/evidence-transfers/transfer-bundle.ts';
+  EvidenceTransfer,
+  EvidenceTransferDetail,
+  PermissionRequest,
+  PermissionPurpose as Purpose,
+  VerificationProblem,
+} from '../../../../modules/evidence-transfers/evidence-transfers.schema.ts';
 import { RULES } from '../../../../shared/policy.ts';
 import { ApiError, type Purpose as ReadPurpose, request } from '../../../api.ts';
 
-export type Transfer = TransferView;
-export type TransferWithItems = TransferDetail;
-export type TransferItem = TransferDetail['items'][number];
+export type Transfer = EvidenceTransfer;
+export type TransferWithItems = EvidenceTransferDetail;
+export type TransferItem = EvidenceTransferDetail['items'][number];
 export type TransferStatus = Transfer['status'];
 export type Direction = Transfer['direction'];
-export type PermissionRequest = PermissionView;
+export type { PermissionRequest, VerificationProblem };
 export type PermissionPurpose = Purpose;
-export type PermissionStatus = PermissionView['status'];
-export type VerificationProblem = Problem;
+export type PermissionStatus = PermissionRequest['status'];
 
 export const DIRECTIONS = ['in', 'out'] as const satisfies readonly Direction[];
 /** In: pending → accepted | declined; out: sent → accepted | declined. */
