@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/index.ts';
-import { CareService } from '../modules/care/index.ts';
+import { CareService, ReferralsService, referralSharing } from '../modules/care/index.ts';
 import { CasesService } from '../modules/cases/index.ts';
 import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
 import { CustodyLogService } from '../modules/custody/index.ts';
@@ -12,7 +12,7 @@ import { JitService } from '../modules/jit/index.ts';
 import type { NodeKeys } from '../modules/key-custody/index.ts';
 import { LinkageService } from '../modules/linkage-network/index.ts';
 import { MlaService } from '../modules/mla/index.ts';
-import { SurvivorsService } from '../modules/survivors/index.ts';
+import { identityVaultOpener, PersonRecords, SurvivorsService } from '../modules/survivors/index.ts';
 import { type AuthOptions, AuthService, UsersService } from '../modules/user-accounts/index.ts';
 import type { Config } from './config.ts';
 
@@ -27,6 +27,8 @@ export interface Services {
   cases: CasesService;
   survivors: SurvivorsService;
   care: CareService;
+  /** In-country referrals of cases to other agencies of the node. */
+  referrals: ReferralsService;
   htcds: HtcdsExchangeService;
   custody: CustodyLogService;
   evidence: EvidenceService;
@@ -45,7 +47,12 @@ export interface Services {
 
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
-  const cases = new CasesService(db, audit, keys.kek);
+  // Cases sit below survivors and care: what a case needs of them is handed to it here.
+  const identityVault = identityVaultOpener(db, keys.kek);
+  const cases = new CasesService(db, audit, {
+    persons: new PersonRecords(db, identityVault),
+    sharing: referralSharing,
+  });
   const custody = new CustodyLogService(db, audit, {
     nodeId: config.nodeId,
     signingKey: keys.signingKey,
@@ -68,7 +75,15 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
   });
-  const survivors = new SurvivorsService(cases);
+  const survivors = new SurvivorsService(db, audit, identityVault, {
+    cases,
+    sharedFields: referralSharing.sharedFields,
+  });
+  const referrals = new ReferralsService(db, audit, { cases, survivors });
+  // A withdrawal of consent to sharing in the country ends the referrals it covered, in the same transaction.
+  survivors.onConsentChange('sharing_in_country', async (tx, found, actor, change) => {
+    if (change === 'withdrawn') await referrals.endUncoveredReferrals(tx, found, actor);
+  });
   const transfers = new TransfersService(db, audit, { messages, evidence, custody, peers }, { nodeId: config.nodeId });
   return {
     config,
@@ -79,8 +94,9 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
     cases,
     survivors,
-    care: new CareService(cases),
-    htcds: new HtcdsExchangeService(cases),
+    care: new CareService(db, audit, { cases, survivors }),
+    referrals,
+    htcds: new HtcdsExchangeService(db, audit, { cases, survivors }),
     custody,
     evidence,
     evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName, (ctx, items) =>
@@ -92,7 +108,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
     linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, kek: keys.kek, survivors }),
     transfers,
-    crossBorder: new CrossBorderService(cases, survivors, messages, {
+    crossBorder: new CrossBorderService(db, audit, cases, survivors, messages, {
       nodeId: config.nodeId,
       signingKey: keys.signingKey,
       formerEncryptionKeys: keys.formerEncryptionKeys,

@@ -76,7 +76,7 @@ async function moldova(md: DemoNode): Promise<void> {
 async function italy(it: DemoNode): Promise<string> {
   const inspector = as(it, 'investigator');
   const caseWorker = as(it, 'case_worker');
-  const { cases, survivors, care, evidence } = it.services;
+  const { cases, survivors, referrals, evidence } = it.services;
   const created = await cases.create(inspector, {
     reportedAt: '2026-06-18',
     survivor: {
@@ -120,12 +120,12 @@ async function italy(it: DemoNode): Promise<string> {
   await consent('sharing_cross_border', 'granted', { countries: ['MD'] });
   await consent('linkage', 'granted');
   await consent('research', 'refused');
-  const referral = await care.offerReferral(inspector, created.id, {
+  const referral = await referrals.offerReferral(inspector, created.id, {
     toAgencyId: ngo,
     services: ['Shelter', 'Health', 'Legal'],
     reason: 'Protection and care',
   });
-  await care.acceptReferral(caseWorker, referral.id);
+  await referrals.acceptReferral(caseWorker, referral.id);
 
   const payslip = 'Busta paga aprile 2026 — ore lavorate 312, netto pagato EUR 0 (trattenuto per "debito").\n';
   await evidence.add(

@@ -10,7 +10,7 @@ import type { FieldMap } from '../../shared/case-fields.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import { cases, loadCase, type ValidCase, validateNewCase } from '../cases/index.ts';
+import { loadCase, type ValidCase, validateNewCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { REFERRAL_STATUS } from './cross-border-referrals.inbound.ts';
 import * as repo from './cross-border-referrals.repository.ts';
@@ -72,7 +72,7 @@ export async function acceptOffer(deps: Deps, ctx: RequestContext, referral: rep
   }
   const valid = asFirstReport(sealed, agencyId);
   // Opened before the transaction: on PGlite a query outside it would wait for it.
-  await deps.cases.vault();
+  await deps.cases.prepareSealing();
   await deps.db.transaction(async (tx) => {
     const current = (await repo.findReferral(tx, id, true)) as repo.XbReferralRow;
     if (current.status !== 'offered') {
@@ -85,7 +85,7 @@ export async function acceptOffer(deps: Deps, ctx: RequestContext, referral: rep
     const caseId = await deps.cases.createValid(ctx, valid, tx);
     const linked = await loadCase(tx, caseId);
     const actor = actorRef(ctx.actor);
-    await cases.appendEvent(tx, caseId, actor, 'cross_border_received', {
+    await deps.cases.recordEvent(tx, caseId, actor, 'cross_border_received', {
       referralId: id,
       from: referral.peer,
       caseReference: referral.remoteCaseReference,

@@ -6,7 +6,7 @@
 import { decodeProtectedHeader } from 'jose';
 import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { cases } from '../cases/index.ts';
+import type { CasesService } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { findPeer, type Message, MessageRejected } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
@@ -40,8 +40,10 @@ export class Inbound {
   readonly #messages: MessagesService;
   readonly #survivors: SurvivorsService;
   readonly #audit: AuditService;
+  readonly #cases: CasesService;
 
-  constructor(messages: MessagesService, survivors: SurvivorsService, audit: AuditService) {
+  constructor(messages: MessagesService, survivors: SurvivorsService, audit: AuditService, cases: CasesService) {
+    this.#cases = cases;
     this.#messages = messages;
     this.#survivors = survivors;
     this.#audit = audit;
@@ -119,7 +121,7 @@ export class Inbound {
         await this.dropReceived(tx, r);
       }
       if (r.caseId)
-        await cases.appendEvent(tx, r.caseId, actor, 'referral_cross_border_revoked', {
+        await this.#cases.recordEvent(tx, r.caseId, actor, 'referral_cross_border_revoked', {
           referralId: r.id,
           from: message.from,
         });
@@ -137,10 +139,10 @@ export class Inbound {
     });
     const caseId = r.caseId as string;
     const data = { referralId: r.id, from: message.from, caseReference: body.caseReference, reason: body.reason };
-    await cases.appendEvent(tx, caseId, actor, `referral_cross_border_${body.status}`, data);
+    await this.#cases.recordEvent(tx, caseId, actor, `referral_cross_border_${body.status}`, data);
     if (body.status === 'accepted' && r.kind === 'transfer') {
       // Ownership moved: the case stays here, with its history, and says where it went.
-      await cases.appendEvent(tx, caseId, actor, 'referral_cross_border_transferred', {
+      await this.#cases.recordEvent(tx, caseId, actor, 'referral_cross_border_transferred', {
         referralId: r.id,
         to: message.from,
         caseReference: body.caseReference,
@@ -164,7 +166,7 @@ export class Inbound {
       textSealed: body.sealed,
     });
     if (r.caseId) {
-      await cases.appendEvent(tx, r.caseId, actor, 'referral_cross_border_update', {
+      await this.#cases.recordEvent(tx, r.caseId, actor, 'referral_cross_border_update', {
         referralId: r.id,
         node: message.from,
       });
@@ -204,7 +206,7 @@ export class Inbound {
     const r = await this.#referralOf(tx, message, body.referralId);
     if (r.direction !== 'out') refuse(message, 'This node did not send that referral.');
     await repo.updateReferral(tx, r.id, { status: 'erased', erasedAt: body.erasedAt });
-    await cases.appendEvent(tx, r.caseId as string, nodeActor(message.from), 'referral_cross_border_erased', {
+    await this.#cases.recordEvent(tx, r.caseId as string, nodeActor(message.from), 'referral_cross_border_erased', {
       referralId: r.id,
       from: message.from,
       erasedAt: body.erasedAt,

@@ -12,8 +12,9 @@ import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import { cases, loadCase } from '../cases/index.ts';
+import { loadCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
+import type { SurvivorsService } from '../survivors/index.ts';
 import { REFERRAL_OFFER } from './cross-border-referrals.inbound.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { sealFor } from './sealed-fields.ts';
@@ -26,6 +27,7 @@ interface Deps {
   db: Db;
   audit: AuditService;
   cases: CasesService;
+  survivors: SurvivorsService;
   messages: MessagesService;
 }
 
@@ -41,13 +43,13 @@ export interface Offer {
 /** Sends the offer; returns the referral's id. A refusal for want of consent is audited as a denial of its own. */
 export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): Promise<string> {
   const { caseId, peer, fields } = offer;
-  const vault = await deps.cases.vault();
+  const reader = await deps.survivors.identityReader();
   const id = ulid();
   try {
     await deps.db.transaction(async (tx) => {
       const locked = await loadCase(tx, caseId, true);
-      const person = await cases.findPerson(tx, locked.survivorId);
-      if (!person?.wrappedKey || !person.identity) {
+      const person = await reader.read(tx, locked.survivorId, fields.filter(isIdentityField));
+      if (!person?.identity) {
         throw new AppError('identity_erased', 410, "The survivor's identity was erased; there is nothing to refer.");
       }
       const open = await repo.listReferrals(tx, { caseId, direction: 'out', limit: 200, offset: 0 });
@@ -58,7 +60,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
           `The case is already referred to ${peer.nodeId}. Revoke that first.`,
         );
       }
-      const consents = await cases.consents(tx, locked.survivorId);
+      const consents = await deps.survivors.consentsWithin(tx, locked.survivorId);
       const coverage = consentCovers(consents, 'sharing_cross_border', { country: peer.country });
       if (!coverage.covered) {
         throw new AppError(
@@ -77,7 +79,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
           { fields: uncovered },
         );
       }
-      const identity = vault.open(person.id, person.wrappedKey, person.identity, fields.filter(isIdentityField));
+      const identity = person.identity;
       const plain = { ...person.attributes, ...locked.victim, ...locked.details };
       const other = Object.fromEntries(
         fields.filter((f) => !isIdentityField(f) && f in plain).map((f) => [f, plain[f]]),
@@ -104,7 +106,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
         offeredBy: actor,
         offeredAt,
       });
-      await cases.appendEvent(tx, caseId, actor, 'referral_cross_border_offered', {
+      await deps.cases.recordEvent(tx, caseId, actor, 'referral_cross_border_offered', {
         referralId: id,
         to: peer.nodeId,
         kind: offer.kind,
@@ -113,7 +115,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
         consent: coverage.basis,
         consentId: coverage.recordId,
       });
-      await cases.insertDisclosure(tx, {
+      await deps.survivors.recordDisclosure(tx, {
         personId: person.id,
         actor,
         agencyId: locked.agencyId,

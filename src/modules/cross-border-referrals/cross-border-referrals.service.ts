@@ -13,8 +13,8 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CasesService } from '../cases/index.ts';
-import { authorizeCase, cases, loadCase } from '../cases/index.ts';
+import type { CaseRow, CasesService } from '../cases/index.ts';
+import { authorizeCase, loadCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { findPeer } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
@@ -43,22 +43,31 @@ export class CrossBorderService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #cases: CasesService;
+  readonly #survivors: SurvivorsService;
   readonly #messages: MessagesService;
   readonly #nodeId: string;
   readonly #key: KeyObject;
   readonly #keys: readonly KeyObject[];
   readonly #ownJwk: EncryptionJwk;
 
-  constructor(cases: CasesService, survivors: SurvivorsService, messages: MessagesService, deps: CrossBorderDeps) {
-    this.#db = cases.db;
-    this.#audit = cases.audit;
+  constructor(
+    db: Db,
+    audit: AuditService,
+    cases: CasesService,
+    survivors: SurvivorsService,
+    messages: MessagesService,
+    deps: CrossBorderDeps,
+  ) {
+    this.#db = db;
+    this.#audit = audit;
     this.#cases = cases;
+    this.#survivors = survivors;
     this.#messages = messages;
     this.#nodeId = deps.nodeId;
     this.#key = deriveEncryptionKey(deps.signingKey);
     this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
-    new Inbound(messages, survivors, cases.audit).register();
+    new Inbound(messages, survivors, audit, cases).register();
     survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
   }
 
@@ -68,7 +77,13 @@ export class CrossBorderService {
     const found = await loadCase(this.#db, caseId);
     await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', found);
     const peer = await this.#peerFor(input.to);
-    const deps = { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages };
+    const deps = {
+      db: this.#db,
+      audit: this.#audit,
+      cases: this.#cases,
+      survivors: this.#survivors,
+      messages: this.#messages,
+    };
     const id = await sendOffer(deps, ctx, { caseId, peer, ...input, fields, note: input.note?.trim() || null });
     return presentReferral(await this.#find(id));
   }
@@ -97,7 +112,7 @@ export class CrossBorderService {
       const actor = actorRef(ctx.actor);
       const at = new Date().toISOString();
       await repo.updateReferral(tx, id, { status: 'revoked', statusReason: reason.trim() });
-      await cases.appendEvent(tx, current.caseId as string, actor, 'referral_cross_border_revoked', {
+      await this.#cases.recordEvent(tx, current.caseId as string, actor, 'referral_cross_border_revoked', {
         referralId: id,
         to: current.peer,
         previousStatus: current.status,
@@ -187,7 +202,7 @@ export class CrossBorderService {
         textSealed: forSelf,
       });
       if (referral.caseId) {
-        await cases.appendEvent(tx, referral.caseId, actor, 'referral_cross_border_update', {
+        await this.#cases.recordEvent(tx, referral.caseId, actor, 'referral_cross_border_update', {
           referralId: id,
           node: this.#nodeId,
         });
@@ -263,15 +278,18 @@ export class CrossBorderService {
    * In the transaction that changed the survivor's cross-border consent: every open referral of the case that it no
    * longer covers (the country, or a field) is withdrawn, and the receiver is told to erase what it received.
    */
-  async #withdrawUncovered(tx: Queryable, found: cases.CaseRow, actor: string): Promise<void> {
-    const consents = await cases.consents(tx, found.survivorId);
+  async #withdrawUncovered(tx: Queryable, found: CaseRow, actor: string): Promise<void> {
+    const consents = await this.#survivors.consentsWithin(tx, found.survivorId);
     const { referrals } = await repo.listReferrals(tx, { caseId: found.id, direction: 'out', limit: 200, offset: 0 });
     for (const r of referrals.filter((r) => OPEN.includes(r.status))) {
       const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry });
       if (coverage.covered && uncoveredFields(consents, coverage, r.fields).length === 0) continue;
       const reason = 'The survivor withdrew consent to sharing their case across borders.';
       await repo.updateReferral(tx, r.id, { status: 'withdrawn', statusReason: reason });
-      await cases.appendEvent(tx, found.id, actor, 'referral_cross_border_withdrawn', { referralId: r.id, to: r.peer });
+      await this.#cases.recordEvent(tx, found.id, actor, 'referral_cross_border_withdrawn', {
+        referralId: r.id,
+        to: r.peer,
+      });
       await this.#messages.enqueue(
         tx,
         r.peer,

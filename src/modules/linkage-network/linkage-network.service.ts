@@ -18,7 +18,6 @@ import { NodeSecretKey } from '../key-custody/index.ts';
 import type { LinkageSchema } from '../linkage-engine/index.ts';
 import { ClkEncoder, IdentifierTokeniser, loadSchemaArgument } from '../linkage-engine/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
-import { IdentityVault } from '../survivors/index.ts';
 import { LinkageAlerts } from './linkage-alerts.ts';
 import {
   LINKAGE_ENCODINGS,
@@ -69,7 +68,7 @@ export class LinkageService {
   readonly #messages: MessagesService;
   readonly #nodeId: string;
   readonly #secretKey: NodeSecretKey;
-  readonly #kek: Buffer;
+  readonly #survivors: SurvivorsService;
   readonly #now: () => Date;
   #schemas: Promise<Schemas> | null = null;
   /** Alerts on this node's cases: listing and deciding them. */
@@ -82,7 +81,7 @@ export class LinkageService {
     this.#messages = messages;
     this.#nodeId = options.nodeId;
     this.#secretKey = new NodeSecretKey('linkage-secret-key', options.kek);
-    this.#kek = options.kek;
+    this.#survivors = options.survivors;
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
     this.alerts = new LinkageAlerts(db, audit, this.#now);
@@ -202,7 +201,7 @@ export class LinkageService {
    */
   async submit(ctx: RequestContext, groupId: string, caseId?: string): Promise<SubmitResult> {
     await this.#audit.authorize(ctx, 'linkage.submit', { ref: `linkage-group:${groupId}` });
-    const vault = await this.#cases.vault();
+    const people = { reader: await this.#survivors.identityReader(), survivors: this.#survivors, cases: this.#cases };
     return this.#db.transaction(async (tx) => {
       const group = await this.#load(tx, groupId, true);
       if (!group.owners.includes(this.#nodeId)) {
@@ -216,7 +215,8 @@ export class LinkageService {
         ? [(await loadCase(tx, caseId)).id]
         : (await tx.query<{ id: string }>('select id from cases order by id')).map((r) => r.id);
       const candidates: Candidate[] = [];
-      for (const id of caseIds) candidates.push(...(await caseCandidates(tx, vault, await loadCase(tx, id), encoders)));
+      for (const id of caseIds)
+        candidates.push(...(await caseCandidates(tx, people, await loadCase(tx, id), encoders)));
       const result = await this.#send(tx, group, candidates, await repo.refs(tx, groupId, caseId));
       await this.#audit.record(tx, ctx, {
         action: 'linkage.submit',
@@ -248,9 +248,9 @@ export class LinkageService {
     const groups = (await repo.listGroups(tx)).filter((g) => g.owners.includes(this.#nodeId) && g.secretSealed);
     if (groups.length === 0) return;
     // Opened in the transaction: on the embedded database nothing else may query until it ends.
-    const vault = await IdentityVault.open(tx, this.#kek);
+    const people = { reader: await this.#survivors.identityReader(tx), survivors: this.#survivors, cases: this.#cases };
     for (const group of groups) {
-      const candidates = await caseCandidates(tx, vault, found, await this.#encoders(tx, group));
+      const candidates = await caseCandidates(tx, people, found, await this.#encoders(tx, group));
       await this.#send(tx, group, candidates, await repo.refs(tx, group.id, found.id));
     }
     await this.#audit.record(tx, CONSENT_FOLLOWER, {

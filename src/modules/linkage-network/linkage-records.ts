@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
 import type { FieldMap, FieldValue } from '../../shared/case-fields.ts';
 import { consentCovers } from '../../shared/consent.ts';
-import { cases } from '../cases/index.ts';
+import type { CaseRow, CasesService } from '../cases/index.ts';
 import type { ClkEncoder } from '../linkage-engine/index.ts';
 import { IdentifierTokenError, type IdentifierTokeniser, RecordValueError } from '../linkage-engine/index.ts';
-import type { IdentityVault } from '../survivors/index.ts';
+import type { IdentityReader, SurvivorsService } from '../survivors/index.ts';
 import type { RecordKind } from './linkage-network.schema.ts';
 
 /** One record as it would be sent, before it gets its reference. */
@@ -96,26 +96,26 @@ function clkCandidate(
  */
 export async function caseCandidates(
   q: Queryable,
-  vault: IdentityVault,
-  found: cases.CaseRow,
+  people: { reader: IdentityReader; survivors: SurvivorsService; cases: CasesService },
+  found: CaseRow,
   enc: Encoders,
 ): Promise<Candidate[]> {
   const out: Candidate[] = [];
   if (enc.survivor) {
-    const person = await cases.findPerson(q, found.survivorId);
-    const covered = consentCovers(await cases.consents(q, found.survivorId), 'linkage').covered;
-    if (person?.wrappedKey && person.identity && covered) {
-      const identity = vault.open(person.id, person.wrappedKey, person.identity);
+    const person = await people.reader.read(q, found.survivorId);
+    const covered = consentCovers(await people.survivors.consentsWithin(q, found.survivorId), 'linkage').covered;
+    if (person?.identity && covered) {
+      const identity = person.identity;
       const base = { kind: 'survivor' as const, subject: `person:${person.id}`, caseId: found.id, personId: person.id };
       const c = clkCandidate(enc.survivor, survivorValues(identity, person.attributes), base, enc.salt);
       if (c) out.push(c);
     }
   }
   if (enc.perpetrator && enc.tokens) {
-    for (const p of await cases.perpetrators(q, found.id)) {
-      const person = await cases.findPerson(q, p.personId);
-      if (!person?.wrappedKey || !person.identity) continue;
-      const identity = vault.open(person.id, person.wrappedKey, person.identity);
+    for (const p of await people.cases.perpetrators(q, found.id)) {
+      const person = await people.reader.read(q, p.personId);
+      if (!person?.identity) continue;
+      const identity = person.identity;
       const base = { caseId: found.id, personId: person.id };
       const c = clkCandidate(
         enc.perpetrator,
