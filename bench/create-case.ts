@@ -22,8 +22,10 @@ import { ulid } from 'ulid';
 import { createServices } from '../src/app/services.ts';
 import { type Db, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { referralSharing } from '../src/modules/care/index.ts';
 import type { NewCase } from '../src/modules/cases/index.ts';
 import { CasesService } from '../src/modules/cases/index.ts';
+import { identityVaultOpener, PersonRecords } from '../src/modules/survivors/index.ts';
 import {
   openPostgresWithPool,
   type StoredCase,
@@ -314,7 +316,10 @@ await runBench(
       wide.transaction((tx) => wideServices.audit.record(tx, worker, { action: 'case.search', outcome: 'success' }));
     runs.push(await drive(`audit append alone (chain lock), pool ${CLIENTS}`, CLIENTS, SECONDS, append));
     runs.push(await drive('Passage create, one client', SHIPPED_POOL, SECONDS / 2, create(services.cases), 1));
-    const unserialised = new CasesService(wide, new UnserialisedAudit(wide), services.keys.kek);
+    const unserialised = new CasesService(wide, new UnserialisedAudit(wide), {
+      persons: new PersonRecords(wide, identityVaultOpener(wide, services.keys.kek)),
+      sharing: referralSharing,
+    });
     runs.push(
       await drive(`Passage create, pool ${CLIENTS}, audit unserialised`, CLIENTS, SECONDS, create(unserialised)),
     );

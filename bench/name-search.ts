@@ -14,6 +14,7 @@ import { type Db, openPostgres, type Queryable } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { normaliseName } from '../src/lib/normalise.ts';
 import type { SearchHit } from '../src/modules/cases/index.ts';
+import { identityVaultOpener } from '../src/modules/survivors/index.ts';
 import {
   type BenchNode,
   benchNode,
@@ -207,7 +208,7 @@ await runBench(
     node = await benchNode(db);
     const { services, worker, agencyId } = node;
     console.log((await machineFacts(db)).join('\n'));
-    const vault = await services.cases.vault();
+    const vault = await identityVaultOpener(db, services.keys.kek)();
 
     const loadStarted = performance.now();
     let reported = 0;

@@ -16,8 +16,9 @@
  */
 import type { Db, Queryable } from '../src/db/client.ts';
 import type { AuditService, RequestContext } from '../src/modules/audit/index.ts';
+import { casesOfPersons } from '../src/modules/cases/cases.repository.ts';
 import type { SearchHit } from '../src/modules/cases/index.ts';
-import { repo } from '../src/modules/cases/index.ts';
+import { searchPersons } from '../src/modules/survivors/survivors.repository.ts';
 
 export interface PersonHit {
   personId: string;
@@ -33,7 +34,7 @@ export type FindPersons = (
 const toHits = (rows: { person_id: string; score: number }[]): PersonHit[] =>
   rows.map((r) => ({ personId: r.person_id, score: Number(r.score) }));
 
-export const shipped: FindPersons = (q, name, options) => repo.searchPersons(q, { name, exact: [] }, options);
+export const shipped: FindPersons = (q, name, options) => searchPersons(q, { name, exact: [] }, options);
 
 /**
  * The fewest tokens a person must share with a query of `queryTokens` tokens to reach a Dice score of `minScore`,
@@ -110,7 +111,7 @@ export async function searchCasesWith(
   const limit = 20;
   const persons = await find(ctx.db, request.nameTokens, { minScore: 0.4, limit: limit * 4 });
   const score = new Map(persons.map((p) => [p.personId, p.score]));
-  const cases = await repo.casesOfPersons(ctx.db, [...score.keys()]);
+  const cases = await casesOfPersons(ctx.db, [...score.keys()]);
   const shared = new Set(
     cases.length === 0
       ? []
