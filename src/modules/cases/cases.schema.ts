@@ -117,6 +117,7 @@ export const CaseQuery = Type.Object(
   },
   strict,
 );
+export type CaseQuery = Static<typeof CaseQuery>;
 
 export const SearchQuery = Type.Object(
   {
@@ -210,11 +211,13 @@ export const NewConsent = Type.Object(
   },
   strict,
 );
+export type NewConsent = Static<typeof NewConsent>;
 
 export const NewOverride = Type.Object(
   { purpose: ConsentPurposeName, scope: Type.Optional(Scope), legalBasis: Type.String({ maxLength: 2000 }) },
   strict,
 );
+export type NewOverride = Static<typeof NewOverride>;
 
 export const Consent = Type.Object(
   {

@@ -43,6 +43,7 @@ export const PersonConcerned = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), role: literals(PERSON_ROLES) },
   strict,
 );
+export type PersonConcerned = Static<typeof PersonConcerned>;
 
 export const Offence = Type.Object(
   {
@@ -87,6 +88,7 @@ export const MlaQuery = Type.Object(
   },
   strict,
 );
+export type MlaQuery = Static<typeof MlaQuery>;
 export const MlaReadQuery = Type.Object(
   {
     purpose: Type.Optional(

@@ -5,16 +5,19 @@
 
 import type {
   CaseEvent as CaseEventSchema,
+  CaseQuery,
   Case as CaseSchema,
   CaseSummary as CaseSummarySchema,
   Disclosure as DisclosureSchema,
   Identity as IdentitySchema,
   NewCase as NewCaseSchema,
+  NewConsent,
+  NewOverride,
   Notice as NoticeSchema,
   SearchHit as SearchHitSchema,
   SearchQuery as SearchQuerySchema,
 } from '../../../modules/cases/cases.schema.ts';
-import type { ConsentMethod, ConsentPurpose, ConsentRecord, ConsentScope } from '../../../shared/consent.ts';
+import type { ConsentRecord } from '../../../shared/consent.ts';
 import type { Stage as LifecycleStage, StageSpan as Span } from '../../../shared/lifecycle.ts';
 import { ApiError, type Purpose, request } from '../../api.ts';
 import { FormProblem } from '../../components/useForm.tsx';
@@ -32,28 +35,8 @@ export type SearchQuery = SearchQuerySchema;
 export type StageSpan = Span;
 export type Stage = LifecycleStage;
 
-export interface NewConsent {
-  purpose: ConsentPurpose;
-  decision: 'granted' | 'refused';
-  scope?: ConsentScope;
-  method: ConsentMethod;
-  /** ISO 639 code of the language the survivor was informed in. */
-  language: string;
-  interpreter?: boolean;
-}
-
-export interface NewOverride {
-  purpose: ConsentPurpose;
-  scope?: ConsentScope;
-  legalBasis: string;
-}
-
-export interface CaseFilter {
-  stage?: Stage;
-  reference?: string;
-  limit: number;
-  offset: number;
-}
+export type { NewConsent, NewOverride };
+export type CaseFilter = CaseQuery;
 
 /** A field the server refused, named by its path in the request (`survivor.prs_Birthdate`, `movements[0].hte_City`). */
 export interface FieldError {

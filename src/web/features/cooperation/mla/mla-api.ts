@@ -7,8 +7,10 @@ import type {
   MlaAlert,
   MlaChanges,
   MlaHistoryEntry,
+  MlaQuery,
   MlaRequest,
   NewMlaRequest,
+  PersonConcerned,
 } from '../../../../modules/mla/mla.schema.ts';
 import type { Clock, ClockName, ClockState } from '../../../../shared/mla-clocks.ts';
 import { MAX_EXTENSION_DAYS } from '../../../../shared/mla-clocks.ts';
@@ -34,21 +36,10 @@ export type PersonRole = (typeof PERSON_ROLES)[number];
 export const isMeasure = (type: string): type is Measure => MEASURES.some((known) => known === type);
 export const isPersonRole = (role: string): role is PersonRole => PERSON_ROLES.some((known) => known === role);
 
-export interface PersonConcerned {
-  name: string;
-  role: PersonRole;
-}
-
-/**
- * A new request as the server's NewMlaRequest takes it, with its measure types and person roles spelled out: the
- * schema builds those unions from arrays, which TypeScript cannot read back.
- */
-export type NewRequest = Omit<NewMlaRequest, 'measures' | 'persons'> & {
-  measures: { type: Measure; description?: string }[];
-  persons: PersonConcerned[];
-};
-/** Any field of a draft, as the server's MlaChanges. */
-export type RequestChanges = Partial<NewRequest> & Omit<MlaChanges, 'measures' | 'persons'>;
+export type { PersonConcerned };
+export type NewRequest = NewMlaRequest;
+/** Any field of a draft. */
+export type RequestChanges = MlaChanges;
 
 /** The purposes for which the persons concerned and the summary of facts may be read. */
 export const PERSONS_PURPOSES: readonly Purpose[] = RULES['mla.read_persons'].purposes;
@@ -57,12 +48,7 @@ export const PERSONS_PURPOSES: readonly Purpose[] = RULES['mla.read_persons'].pu
 export const PLAIN_STEPS = ['acknowledge', 'recognise', 'start_execution', 'executed'] as const;
 export type PlainStep = (typeof PLAIN_STEPS)[number];
 
-export interface MlaFilter {
-  side?: Side;
-  state?: MlaState;
-  limit: number;
-  offset: number;
-}
+export type MlaFilter = MlaQuery;
 
 const path = (id: string, rest = '') => `/api/mla/${encodeURIComponent(id)}${rest}`;
 const stepPath: Record<Exclude<MlaAction, 'return_evidence'>, string> = {
