@@ -7,3 +7,6 @@ export const RECORD_KINDS = ['survivor', 'perpetrator', 'phone'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 export const ALERT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** The least Dice score a group matches at when it names none. */
+export const DEFAULT_GROUP_THRESHOLD = 0.8;

@@ -14,6 +14,7 @@ import type {
 import {
   ALERT_STATUSES,
   type AlertStatus,
+  DEFAULT_GROUP_THRESHOLD,
   GROUP_SCHEMAS,
   type GroupSchema,
   RECORD_KINDS,
@@ -22,14 +23,12 @@ import {
 import { ApiError, request } from '../../api.ts';
 
 export type { AlertStatus, GroupSchema, LinkageAlert, LinkageGroup, NewGroup, RecordKind, SubmitResult };
-export { ALERT_STATUSES, GROUP_SCHEMAS, RECORD_KINDS };
+export { ALERT_STATUSES, DEFAULT_GROUP_THRESHOLD as DEFAULT_THRESHOLD, GROUP_SCHEMAS, RECORD_KINDS };
 export type AlertKind = LinkageAlert['kind'];
 
 /** A peer node as the directory lists it: the nodes a group can name as owners or unit. */
 export type PeerNode = PeerEntry;
 
-/** The threshold a group takes when none is given, as the node applies it. */
-export const DEFAULT_THRESHOLD = 0.8;
 /** The shortest shared secret the node accepts, in bytes. */
 export const MIN_SECRET_BYTES = 32;
 
