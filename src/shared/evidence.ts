@@ -43,3 +43,14 @@ export const CUSTODY_EVENTS = [
   'disposed',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENTS)[number];
+
+/** The uses of an item received from another node that its handling code may reserve to the provider's leave. */
+export const PERMISSION_PURPOSES = ['court', 'forwarding'] as const;
+export type PermissionPurpose = (typeof PERMISSION_PURPOSES)[number];
+
+/**
+ * Whether the provider's leave is needed to use an item of handling code `code` for `purpose`: H2 (no dissemination)
+ * neither goes into an evidence package for court nor is sent on; H1 (no judicial use) does not go to court.
+ */
+export const needsPermission = (code: string, purpose: PermissionPurpose) =>
+  code === 'H2' || (code === 'H1' && purpose === 'court');

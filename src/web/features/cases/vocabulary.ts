@@ -1,6 +1,7 @@
 /**
  * The words of case work as the server defines them: stages, consent purposes and methods, HTCDS picklists, and who
- * may do what. Everything is imported from the server's modules, so the app offers exactly what the node accepts.
+ * may do what. Everything comes from the vocabularies the node shares (src/shared), so the app offers exactly what
+ * the node accepts.
  */
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -12,6 +12,7 @@ import type {
   PermissionPurpose as Purpose,
   VerificationProblem,
 } from '../../../../modules/evidence-transfers/evidence-transfers.schema.ts';
+import { needsPermission, PERMISSION_PURPOSES } from '../../../../shared/evidence.ts';
 import { RULES } from '../../../../shared/policy.ts';
 import { ApiError, type Purpose as ReadPurpose, request } from '../../../api.ts';
 
@@ -36,15 +37,9 @@ export const TRANSFER_STATUSES = [
 /** The purposes for which a transfer's items may be read; the node records each read with its purpose. */
 export const READ_PURPOSES: readonly ReadPurpose[] = RULES['evidence.transfer_read'].purposes;
 
-/**
- * The uses of a received item its provider must allow, by the item's handling code, as the server's needsPermission
- * decides: H2 neither goes into an evidence package (court) nor is sent on (forwarding); H1 does not go to court.
- */
-export function permissionPurposes(handlingCode: string): PermissionPurpose[] {
-  if (handlingCode === 'H2') return ['court', 'forwarding'];
-  if (handlingCode === 'H1') return ['court'];
-  return [];
-}
+/** The uses of a received item its provider must allow, by the item's handling code (the node's own rule). */
+export const permissionPurposes = (handlingCode: string): PermissionPurpose[] =>
+  PERMISSION_PURPOSES.filter((purpose) => needsPermission(handlingCode, purpose));
 
 /** What failed in verifying a transfer, from a 422 `transfer_unverified`; null for any other failure. */
 export function verificationProblemsOf(error: unknown): VerificationProblem[] | null {
