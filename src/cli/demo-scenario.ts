@@ -53,7 +53,8 @@ async function romania(ro: DemoNode): Promise<void> {
   );
 }
 
-const RECRUITER = {
+/** The recruiting agency, as node-md's police and node-it's labour inspector record it. */
+export const RECRUITER = {
   person: { prs_FirstName: 'Agro Job Consult SRL', prs_MobilePhone: '+373 69 123 456' },
   fields: { per_RoleInProcess: ['RecruiterOrIntermediary'] },
 };
@@ -72,37 +73,43 @@ async function moldova(md: DemoNode): Promise<void> {
   });
 }
 
+/**
+ * Step 3: the labour inspector's first report of Ana on node-it (the body of POST /api/cases). The acceptance test
+ * sends the same report over the API, so that the demo shows what the scenario test proves.
+ */
+export const ANA_REPORT = {
+  reportedAt: '2026-06-18',
+  survivor: {
+    prs_FirstName: 'Ana',
+    prs_SecondName: 'Rusu',
+    prs_Birthdate: '1999-03-14',
+    prs_Gender: 'Feminine',
+    prs_Citizenship: ['MD'],
+    prs_PrimaryLanguage: 'ron',
+    psg_InterpreterLanguage: 'ro',
+    psg_ImmigrationStatus: 'IrregularMigrant',
+  },
+  victim: {
+    vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
+    vic_TraffickingStatusDecisionMakingOrg: 'NonPoliceGovernmentalOrganization',
+    vic_TypeOfExploitation: ['ForcedLabour'],
+    vic_ForcedLabourIndustry: 'A_AgricultureForestryAndFishing',
+    vic_MethodsOfControl: ['DebtBondage', 'TakesEarnings', 'ThreatensChildrenFamily'],
+  },
+  comment: 'Eleven farm workers found in a bunkhouse near Latina; passports kept by the employer, wages withheld.',
+  movements: [
+    { hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' },
+    { hte_Type: 'Exploitation', hte_Country: 'IT', hte_City: 'Latina', hte_Date: '2026-04-01' },
+  ],
+  perpetrators: [RECRUITER],
+};
+
 /** Steps 3, 4 and 6: Ana's case on node-it, identified, referred to the NGO, with her consent and the evidence. */
 async function italy(it: DemoNode): Promise<string> {
   const inspector = as(it, 'investigator');
   const caseWorker = as(it, 'case_worker');
   const { cases, survivors, referrals, evidence } = it.services;
-  const created = await cases.create(inspector, {
-    reportedAt: '2026-06-18',
-    survivor: {
-      prs_FirstName: 'Ana',
-      prs_SecondName: 'Rusu',
-      prs_Birthdate: '1999-03-14',
-      prs_Gender: 'Feminine',
-      prs_Citizenship: ['MD'],
-      prs_PrimaryLanguage: 'ron',
-      psg_InterpreterLanguage: 'ro',
-      psg_ImmigrationStatus: 'IrregularMigrant',
-    },
-    victim: {
-      vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
-      vic_TraffickingStatusDecisionMakingOrg: 'NonPoliceGovernmentalOrganization',
-      vic_TypeOfExploitation: ['ForcedLabour'],
-      vic_ForcedLabourIndustry: 'A_AgricultureForestryAndFishing',
-      vic_MethodsOfControl: ['DebtBondage', 'TakesEarnings', 'ThreatensChildrenFamily'],
-    },
-    comment: 'Eleven farm workers found in a bunkhouse near Latina; passports kept by the employer, wages withheld.',
-    movements: [
-      { hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' },
-      { hte_Type: 'Exploitation', hte_Country: 'IT', hte_City: 'Latina', hte_Date: '2026-04-01' },
-    ],
-    perpetrators: [RECRUITER],
-  });
+  const created = await cases.create(inspector, ANA_REPORT);
   await cases.transition(inspector, created.id, 'identification', 'Interview with interpreter');
   await cases.update(inspector, created.id, { victim: { vic_TraffickingStatus: 'ActualVictimOfTrafficking' } });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
+import { ANA_REPORT, RECRUITER } from '../../src/cli/demo-scenario.ts';
 import { parseCheckpoint } from '../../src/lib/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../src/lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../src/lib/signed-note.ts';
@@ -135,11 +136,8 @@ describe("Ana's passage", () => {
       movements: [{ hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' }],
       perpetrators: [
         {
-          person: { prs_FirstName: 'Agro Job Consult SRL', prs_MobilePhone: '+373 69 123 456' },
-          fields: {
-            per_RoleInProcess: ['RecruiterOrIntermediary'],
-            per_RoleDetails: 'Recruitment agency offering farm work in Italy',
-          },
+          ...RECRUITER,
+          fields: { ...RECRUITER.fields, per_RoleDetails: 'Recruitment agency offering farm work in Italy' },
         },
       ],
     });
@@ -161,37 +159,12 @@ describe("Ana's passage", () => {
     italy.inspector = await staff(it_, inspectorate?.id as string, 'investigator', 'Luca Bassi');
     italy.caseWorker = await staff(it_, ngo.id, 'case_worker', 'Giulia Ferri');
 
-    const report = await italy.inspector.ok<{ id: string; reference: string; stage: string }>('POST', '/api/cases', {
-      reportedAt: '2026-06-18',
-      survivor: {
-        prs_FirstName: 'Ana',
-        prs_SecondName: 'Rusu',
-        prs_Birthdate: '1999-03-14',
-        prs_Gender: 'Feminine',
-        prs_Citizenship: ['MD'],
-        prs_PrimaryLanguage: 'ron',
-        psg_InterpreterLanguage: 'ro',
-        psg_ImmigrationStatus: 'IrregularMigrant',
-      },
-      victim: {
-        vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
-        vic_TraffickingStatusDecisionMakingOrg: 'NonPoliceGovernmentalOrganization',
-        vic_TypeOfExploitation: ['ForcedLabour'],
-        vic_ForcedLabourIndustry: 'A_AgricultureForestryAndFishing',
-        vic_MethodsOfControl: ['DebtBondage', 'TakesEarnings', 'ThreatensChildrenFamily'],
-      },
-      comment: 'Eleven farm workers found in a bunkhouse near Latina; passports kept by the employer, wages withheld.',
-      movements: [
-        { hte_Type: 'Recruitment', hte_Country: 'MD', hte_City: 'Chișinău', hte_Date: '2026-03-02' },
-        { hte_Type: 'Exploitation', hte_Country: 'IT', hte_City: 'Latina', hte_Date: '2026-04-01' },
-      ],
-      perpetrators: [
-        {
-          person: { prs_FirstName: 'Agro Job Consult SRL', prs_MobilePhone: '+373 69 123 456' },
-          fields: { per_RoleInProcess: ['RecruiterOrIntermediary'] },
-        },
-      ],
-    });
+    // The same first report the demo seeds.
+    const report = await italy.inspector.ok<{ id: string; reference: string; stage: string }>(
+      'POST',
+      '/api/cases',
+      ANA_REPORT,
+    );
     expect(report.reference).toMatch(/^IT-2026-\d{6}$/);
     italy.caseId = report.id;
     const path = `/api/cases/${report.id}`;
