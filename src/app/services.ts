@@ -85,7 +85,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     if (change === 'withdrawn') await referrals.endUncoveredReferrals(tx, found, actor);
   });
   const transfers = new TransfersService(db, audit, { messages, evidence, custody, peers }, { nodeId: config.nodeId });
-  return {
+  const services: Services = {
     config,
     db,
     keys,
@@ -104,14 +104,37 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     ),
     peers,
     messages,
-    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
-    jits: new JitService(db, audit, messages, { nodeId: config.nodeId, kek: keys.kek, transfers: () => transfers }),
-    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, kek: keys.kek, survivors }),
+    mla: new MlaService(db, audit, messages, {
+      nodeId: config.nodeId,
+      peers,
+      kek: keys.kek,
+      transfers: () => transfers,
+    }),
+    jits: new JitService(db, audit, messages, {
+      nodeId: config.nodeId,
+      peers,
+      kek: keys.kek,
+      transfers: () => transfers,
+    }),
+    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, peers, kek: keys.kek, survivors }),
     transfers,
     crossBorder: new CrossBorderService(db, audit, cases, survivors, messages, {
       nodeId: config.nodeId,
+      peers,
       signingKey: keys.signingKey,
       formerEncryptionKeys: keys.formerEncryptionKeys,
     }),
   };
+  // Federation knows no module above it: each module registers here the message types it takes from peers, and where
+  // it keeps conversations about cases (GET /api/cases/:caseId/messages).
+  const { mla, jits, linkage, crossBorder } = services;
+  messages.register(transfers.messageHandlers());
+  messages.register(mla.messageHandlers());
+  messages.register(jits.messageHandlers());
+  messages.register(linkage.messageHandlers());
+  messages.register(crossBorder.messageHandlers());
+  messages.registerCaseConversations((caseId) => crossBorder.caseConversations(caseId));
+  messages.registerCaseConversations((caseId) => mla.caseConversations(caseId));
+  messages.registerCaseConversations((caseId) => transfers.caseConversations(caseId));
+  return services;
 }

@@ -12,7 +12,7 @@ import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
 import { loadCase, type ValidCase, validateNewCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
-import { REFERRAL_STATUS } from './cross-border-referrals.inbound.ts';
+import { REFERRAL_STATUS } from './cross-border-referrals.messages.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { openSealed } from './sealed-fields.ts';
 

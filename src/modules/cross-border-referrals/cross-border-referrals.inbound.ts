@@ -7,9 +7,16 @@ import { decodeProtectedHeader } from 'jose';
 import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import type { MessagesService } from '../federation/index.ts';
-import { findPeer, type Message, MessageRejected } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import { type Message, MessageRejected } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
+import {
+  REFERRAL_ERASED,
+  REFERRAL_OFFER,
+  REFERRAL_STATUS,
+  REFERRAL_UPDATE,
+  REFERRAL_WITHDRAW,
+} from './cross-border-referrals.messages.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import {
   ReferralErasedMessage,
@@ -18,12 +25,6 @@ import {
   ReferralUpdateMessage,
   ReferralWithdrawMessage,
 } from './cross-border-referrals.schema.ts';
-
-export const REFERRAL_OFFER = 'passage.referral.offer';
-export const REFERRAL_STATUS = 'passage.referral.status';
-export const REFERRAL_UPDATE = 'passage.referral.update';
-export const REFERRAL_WITHDRAW = 'passage.referral.withdraw';
-export const REFERRAL_ERASED = 'passage.referral.erased';
 
 /** The other node, as the audit trail and the timelines name it. */
 const nodeActor = (nodeId: string) => `node:${nodeId}`;
@@ -40,22 +41,31 @@ export class Inbound {
   readonly #messages: MessagesService;
   readonly #survivors: SurvivorsService;
   readonly #audit: AuditService;
+  readonly #peers: PeersService;
   readonly #cases: CasesService;
 
-  constructor(messages: MessagesService, survivors: SurvivorsService, audit: AuditService, cases: CasesService) {
+  constructor(
+    messages: MessagesService,
+    survivors: SurvivorsService,
+    audit: AuditService,
+    peers: PeersService,
+    cases: CasesService,
+  ) {
     this.#cases = cases;
     this.#messages = messages;
     this.#survivors = survivors;
     this.#audit = audit;
+    this.#peers = peers;
   }
 
-  register(): void {
-    const m = this.#messages;
-    m.register(REFERRAL_OFFER, { body: ReferralOfferMessage, accept: (tx, msg) => this.#offer(tx, msg) });
-    m.register(REFERRAL_STATUS, { body: ReferralStatusMessage, accept: (tx, msg) => this.#status(tx, msg) });
-    m.register(REFERRAL_UPDATE, { body: ReferralUpdateMessage, accept: (tx, msg) => this.#update(tx, msg) });
-    m.register(REFERRAL_WITHDRAW, { body: ReferralWithdrawMessage, accept: (tx, msg) => this.#withdraw(tx, msg) });
-    m.register(REFERRAL_ERASED, { body: ReferralErasedMessage, accept: (tx, msg) => this.#erased(tx, msg) });
+  handlers(): MessageHandlers {
+    return {
+      [REFERRAL_OFFER]: { body: ReferralOfferMessage, accept: (tx, msg) => this.#offer(tx, msg) },
+      [REFERRAL_STATUS]: { body: ReferralStatusMessage, accept: (tx, msg) => this.#status(tx, msg) },
+      [REFERRAL_UPDATE]: { body: ReferralUpdateMessage, accept: (tx, msg) => this.#update(tx, msg) },
+      [REFERRAL_WITHDRAW]: { body: ReferralWithdrawMessage, accept: (tx, msg) => this.#withdraw(tx, msg) },
+      [REFERRAL_ERASED]: { body: ReferralErasedMessage, accept: (tx, msg) => this.#erased(tx, msg) },
+    };
   }
 
   /**
@@ -76,7 +86,7 @@ export class Inbound {
       refuse(message, 'The sealed part is not a compact JWE.');
     }
     if (ref !== body.referralId) refuse(message, 'The sealed part belongs to another referral.');
-    const peer = await findPeer(tx, message.from);
+    const peer = await this.#peers.contact(tx, message.from);
     if (!peer) refuse(message, 'The sender is not a peer.');
     const inserted = await repo.insertReferral(tx, {
       id: body.referralId,

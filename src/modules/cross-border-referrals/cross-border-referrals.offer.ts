@@ -15,7 +15,7 @@ import type { CasesService } from '../cases/index.ts';
 import { loadCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
-import { REFERRAL_OFFER } from './cross-border-referrals.inbound.ts';
+import { REFERRAL_OFFER } from './cross-border-referrals.messages.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { sealFor } from './sealed-fields.ts';
 

@@ -208,3 +208,9 @@ export async function updates(q: Queryable, referralId: string): Promise<XbUpdat
 export async function eraseUpdates(q: Queryable, referralId: string): Promise<void> {
   await q.query('update cross_border_referral_updates set text_sealed = null where referral_id = $1', [referralId]);
 }
+
+/** The conversations of a case's referrals and transfers, sent or received: each referral's id is its conversation. */
+export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('select id from cross_border_referrals where case_id = $1', [caseId]);
+  return rows.map((row) => row.id);
+}

@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { CaseParams, Reason } from '../cases/index.ts';
-import type { XbDirection, XbStatus } from './cross-border-referrals.repository.ts';
 import {
   AcceptBody,
   CrossBorderReferral,
@@ -37,8 +36,7 @@ export const crossBorderRoutes =
           response: responses({ 201: referral }, 401, 403, 404, 409, 410),
         },
       },
-      async (req, reply) =>
-        reply.status(201).send(await crossBorder.offer(req.ctx, req.params.caseId, req.body as NewCrossBorderReferral)),
+      async (req, reply) => reply.status(201).send(await crossBorder.offer(req.ctx, req.params.caseId, req.body)),
     );
 
     app.get(
@@ -68,12 +66,7 @@ export const crossBorderRoutes =
           ),
         },
       },
-      (req) =>
-        crossBorder.list(req.ctx, {
-          ...req.query,
-          direction: req.query.direction as XbDirection | undefined,
-          status: req.query.status as XbStatus | undefined,
-        }),
+      (req) => crossBorder.list(req.ctx, req.query),
     );
 
     app.get(

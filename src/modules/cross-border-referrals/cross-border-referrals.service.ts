@@ -15,11 +15,11 @@ import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
 import { authorizeCase, loadCase } from '../cases/index.ts';
-import type { MessagesService } from '../federation/index.ts';
-import { findPeer } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { acceptOffer } from './cross-border-referrals.accept.ts';
-import { Inbound, REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.inbound.ts';
+import { Inbound } from './cross-border-referrals.inbound.ts';
+import { REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.messages.ts';
 import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import type { NewCrossBorderReferral } from './cross-border-referrals.schema.ts';
@@ -34,6 +34,8 @@ export const presentReferral = (r: repo.XbReferralRow): CrossBorderView => {
 
 export interface CrossBorderDeps {
   nodeId: string;
+  /** The trust list: a referral goes to an active peer, sealed to its encryption key. */
+  peers: PeersService;
   signingKey: KeyObject;
   /** X25519 keys derived from signing keys retired by rotations: what was sealed to them before still opens. */
   formerEncryptionKeys?: readonly KeyObject[];
@@ -45,6 +47,8 @@ export class CrossBorderService {
   readonly #cases: CasesService;
   readonly #survivors: SurvivorsService;
   readonly #messages: MessagesService;
+  readonly #peers: PeersService;
+  readonly #inbound: Inbound;
   readonly #nodeId: string;
   readonly #key: KeyObject;
   readonly #keys: readonly KeyObject[];
@@ -67,8 +71,19 @@ export class CrossBorderService {
     this.#key = deriveEncryptionKey(deps.signingKey);
     this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
-    new Inbound(messages, survivors, audit, cases).register();
+    this.#peers = deps.peers;
+    this.#inbound = new Inbound(messages, survivors, audit, deps.peers, cases);
     survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
+  }
+
+  /** The referral message types this node takes from peers, registered with the message layer in the app's root. */
+  messageHandlers(): MessageHandlers {
+    return this.#inbound.handlers();
+  }
+
+  /** The conversations of a case's referrals, sent or received (no policy check: the messages service makes it). */
+  caseConversations(caseId: string): Promise<string[]> {
+    return repo.caseConversations(this.#db, caseId);
   }
 
   /** Sends a referral or transfer of the case to a peer: only fields the survivor's consent covers for its country. */
@@ -309,9 +324,7 @@ export class CrossBorderService {
   /** A peer to send to, with the key to encrypt to. */
   async #peerFor(nodeId: string, sending = true) {
     if (sending && nodeId === this.#nodeId) throw new AppError('peer_unknown', 400, 'A referral goes to another node.');
-    const peer = await findPeer(this.#db, nodeId);
-    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
-    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
+    const peer = await this.#peers.recipient(this.#db, nodeId);
     if (!peer.encryptionKey) {
       throw new AppError(
         'peer_encryption_key_missing',

@@ -8,7 +8,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { EvidenceService } from '../evidence/index.ts';
 import { evidenceRepo } from '../evidence/index.ts';
-import type { MessagesService } from '../federation/index.ts';
+import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import {
@@ -37,24 +37,20 @@ export const asNode = (nodeId: string): RequestContext => ({
   requestId: null,
 });
 
-export function registerTransferMessages(messages: MessagesService, deps: Deps): void {
-  messages.register(TRANSFER, { body: TransferMessage, accept: (tx, m) => receiveTransfer(tx, m, deps) });
-  messages.register(TRANSFER_ACCEPTED, {
-    body: TransferAnswerMessage,
-    accept: (tx, m) => receiveAnswer(tx, m, 'accepted', deps),
-  });
-  messages.register(TRANSFER_DECLINED, {
-    body: TransferAnswerMessage,
-    accept: (tx, m) => receiveAnswer(tx, m, 'declined', deps),
-  });
-  messages.register(PERMISSION_REQUEST, {
-    body: PermissionRequestMessage,
-    accept: (tx, m) => receivePermissionRequest(tx, m, deps),
-  });
-  messages.register(PERMISSION_DECISION, {
-    body: PermissionDecisionMessage,
-    accept: (tx, m) => receivePermissionDecision(tx, m, deps),
-  });
+export function transferMessageHandlers(deps: Deps): MessageHandlers {
+  return {
+    [TRANSFER]: { body: TransferMessage, accept: (tx, m) => receiveTransfer(tx, m, deps) },
+    [TRANSFER_ACCEPTED]: { body: TransferAnswerMessage, accept: (tx, m) => receiveAnswer(tx, m, 'accepted', deps) },
+    [TRANSFER_DECLINED]: { body: TransferAnswerMessage, accept: (tx, m) => receiveAnswer(tx, m, 'declined', deps) },
+    [PERMISSION_REQUEST]: {
+      body: PermissionRequestMessage,
+      accept: (tx, m) => receivePermissionRequest(tx, m, deps),
+    },
+    [PERMISSION_DECISION]: {
+      body: PermissionDecisionMessage,
+      accept: (tx, m) => receivePermissionDecision(tx, m, deps),
+    },
+  };
 }
 
 /** Kept pending with its bundle: nothing is evidence here until someone verifies and accepts it. */

@@ -285,3 +285,16 @@ export async function listPermissions(
   );
   return rows.map(toPermission);
 }
+
+/**
+ * The conversations of the transfers accepted into a case: an MLA request's or a JIT's (the transfer's context), or
+ * for a transfer about a case the transfer's own.
+ */
+export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string | null }>(
+    `select case when context_kind = 'case' then message_id else context_ref end as id
+       from evidence_transfers where case_id = $1`,
+    [caseId],
+  );
+  return rows.flatMap((row) => (row.id === null ? [] : [row.id]));
+}

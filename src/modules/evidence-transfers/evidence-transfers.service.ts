@@ -14,13 +14,13 @@ import { authorizeCase, loadCase } from '../cases/index.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
 import { evidenceRepo } from '../evidence/index.ts';
-import type { MessagesService, PeerDirectory } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService, PeerDirectory } from '../federation/index.ts';
 import { EvidencePermissions } from './evidence-permissions.service.ts';
 import {
-  registerTransferMessages,
   TRANSFER,
   TRANSFER_ACCEPTED,
   TRANSFER_DECLINED,
+  transferMessageHandlers,
 } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import { MAX_ITEMS, type TransferContext } from './evidence-transfers.schema.ts';
@@ -102,7 +102,19 @@ export class TransfersService {
     this.#peers = deps.peers;
     this.#nodeId = options.nodeId;
     this.permissions = new EvidencePermissions(db, audit, deps.messages);
-    registerTransferMessages(deps.messages, { nodeId: options.nodeId, audit, evidence: deps.evidence });
+  }
+
+  /**
+   * The evidence exchange message types this node takes from peers, registered with the message layer in the
+   * composition root.
+   */
+  messageHandlers(): MessageHandlers {
+    return transferMessageHandlers({ nodeId: this.#nodeId, audit: this.#audit, evidence: this.#evidence });
+  }
+
+  /** The conversations of the transfers accepted into a case (no policy check: the messages service makes it). */
+  caseConversations(caseId: string): Promise<string[]> {
+    return repo.caseConversations(this.#db, caseId);
   }
 
   /**

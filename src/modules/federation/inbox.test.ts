@@ -145,13 +145,15 @@ describe('the federation inbox', () => {
   it("records a message its type's rules refuse as rejected, and rolls back what its handler had done", async () => {
     const db = it_.node.services.db;
     await db.query('create table test_notes (id text primary key)');
-    it_.node.services.messages.register('test.note', {
-      body: Type.Object({ text: Type.String() }),
-      async accept(tx, received) {
-        await tx.query('insert into test_notes values ($1)', [received.id]);
-        if (received.body.text === 'refuse me') {
-          throw new MessageRejected('message_refused', 'Not for this node.', received);
-        }
+    it_.node.services.messages.register({
+      'test.note': {
+        body: Type.Object({ text: Type.String() }),
+        async accept(tx, received) {
+          await tx.query('insert into test_notes values ($1)', [received.id]);
+          if (received.body.text === 'refuse me') {
+            throw new MessageRejected('message_refused', 'Not for this node.', received);
+          }
+        },
       },
     });
     const taken = message({ type: 'test.note', body: { text: 'hello' } });

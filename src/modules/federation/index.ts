@@ -1,10 +1,11 @@
 export { deliverNow } from './deliver-now.ts';
 export { inboxRoutes } from './inbox.routes.ts';
 export { signEndorsement } from './key-endorsement.ts';
+export type { MessageHandlers } from './message-types.ts';
 export { messagesRoutes, messagesSchemas } from './messages.routes.ts';
-export { MessagesService, type PeerDirectory, PING } from './messages.service.ts';
+export { type CaseConversations, MessagesService, PING } from './messages.service.ts';
 export { type Message, MessageRejected } from './messages.ts';
 export { parseSigningJwk, type RetiredSigningKey, signingJwk } from './node-document.ts';
-export { findPeer } from './peers.repository.ts';
+export type { PeerDirectory } from './peer-directory.ts';
 export { nodeDocumentRoutes, peerSchemas, peersRoutes } from './peers.routes.ts';
-export { type NodeIdentity, PeersService, type PeerView } from './peers.service.ts';
+export { type NodeIdentity, type PeerContact, PeersService, type PeerView } from './peers.service.ts';

@@ -114,7 +114,6 @@ export async function recordFailedAttempt(
   );
 }
 
-/** Queued messages whose next attempt is due at `now`, oldest first. */
 /**
  * Outgoing messages to try now, oldest first: a message is not due while an earlier one to the same peer waits for a
  * later attempt, so that a peer receives a conversation's changes in the order they were made.
@@ -159,21 +158,6 @@ export async function listMessages(
     [filter.peer ?? null, filter.conversationId ?? null, filter.limit, filter.conversationIds ?? null],
   );
   return rows.map(toRow);
-}
-
-/**
- * The conversations about a case: its cross-border referrals and transfers, the MLA requests it issued, and the
- * evidence transfers accepted into it (an MLA request's or a JIT's conversation, or the transfer's own).
- */
-export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
-  const rows = await q.query<{ id: string }>(
-    `select id from cross_border_referrals where case_id = $1
-     union select id from mla_requests where case_id = $1
-     union select case when context_kind = 'case' then message_id else context_ref end
-       from evidence_transfers where case_id = $1`,
-    [caseId],
-  );
-  return rows.map((row) => row.id);
 }
 
 /** The messages received from `peer` in a conversation, locked for a change of their stored copy. */

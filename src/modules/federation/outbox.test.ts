@@ -4,8 +4,9 @@ import { createTestNode, type TestNode, tempDir, testConfig, testDb } from '../.
 import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Db } from '../../db/client.ts';
-import { MAX_ATTEMPTS, PING, retryDelayMs } from './messages.service.ts';
+import { PING } from './messages.service.ts';
 import { MESSAGE_TYP, peek } from './messages.ts';
+import { MAX_ATTEMPTS, retryDelayMs } from './outbox.ts';
 
 const ctx = operatorContext('test');
 const dirs: ReturnType<typeof tempDir>[] = [];

@@ -31,6 +31,9 @@ export interface Peer {
   encryptionKey: EncryptionJwk | null;
 }
 
+/** A peer as the modules that address it see it: whether it takes messages now, and what to seal to it. */
+export type PeerContact = Pick<repo.PeerRecord, 'nodeId' | 'name' | 'country' | 'status' | 'encryptionKey'>;
+
 /** A peer as the API and the console show it. */
 export type PeerEntry = Pick<PeerView, 'nodeId' | 'name' | 'country'>;
 
@@ -228,6 +231,24 @@ export class PeersService {
   }
 
   /**
+   * For the modules that address a peer (referrals, MLA requests, JITs, linkage groups): the peer as the trust list
+   * holds it, without a policy check, read through `q`, the caller's transaction when it has one open (on PGlite a
+   * transaction holds the only connection).
+   */
+  async contact(q: Queryable, nodeId: string): Promise<PeerContact | null> {
+    const peer = await repo.findPeer(q, nodeId);
+    return peer && pickContact(peer);
+  }
+
+  /** The peer something is about to be sent to, read through `q`: refused unless it is a peer and active. */
+  async recipient(q: Queryable, nodeId: string): Promise<PeerContact> {
+    const peer = await this.contact(q, nodeId);
+    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
+    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
+    return peer;
+  }
+
+  /**
    * Fetches the peer's document again, for a message or receipt signed with a key this node does not know: the peer
    * may have rotated its key. A new key is taken only when a key trusted here endorsed it (key-endorsement.ts); a
    * document whose current key is not endorsed changes nothing and is recorded as a failure. At most once a minute
@@ -331,6 +352,14 @@ export class PeersService {
     });
   }
 }
+
+const pickContact = ({ nodeId, name, country, status, encryptionKey }: repo.PeerRecord): PeerContact => ({
+  nodeId,
+  name,
+  country,
+  status,
+  encryptionKey,
+});
 
 /** Who refreshes a peer's keys: the node itself, on a message or receipt signed with a key it does not know. */
 const SYSTEM: RequestContext = { actor: { kind: 'operator', name: 'federation' }, requestId: null };

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { MessagesService } from '../federation/index.ts';
+import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './jit.repository.ts';
 import { AgreementMessage, EntryMessage, type JitEntry } from './jit.schema.ts';
@@ -31,9 +31,11 @@ const asNode = (nodeId: string): RequestContext => ({
   requestId: null,
 });
 
-export function registerJitMessages(messages: MessagesService, deps: Deps): void {
-  messages.register(JIT_AGREEMENT, { body: AgreementMessage, accept: (tx, m) => receiveAgreement(tx, m, deps) });
-  messages.register(JIT_ENTRY, { body: EntryMessage, accept: (tx, m) => receiveEntry(tx, m, deps) });
+export function jitMessageHandlers(deps: Deps): MessageHandlers {
+  return {
+    [JIT_AGREEMENT]: { body: AgreementMessage, accept: (tx, m) => receiveAgreement(tx, m, deps) },
+    [JIT_ENTRY]: { body: EntryMessage, accept: (tx, m) => receiveEntry(tx, m, deps) },
+  };
 }
 
 /** A party's copy of the agreement. No one here reads it until a coordinator names the agencies taking part. */

@@ -9,9 +9,8 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { type Action, actorRef, agenciesFor, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { MessagesService } from '../federation/index.ts';
-import { findPeer } from '../federation/index.ts';
-import { endOf, JIT_AGREEMENT, JIT_ENTRY, registerJitMessages } from './jit.inbound.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import { endOf, JIT_AGREEMENT, JIT_ENTRY, jitMessageHandlers } from './jit.inbound.ts';
 import * as repo from './jit.repository.ts';
 import type { EntryData, JitEntry, NewJit, NewTask } from './jit.schema.ts';
 import { JitVault } from './jit-vault.ts';
@@ -28,6 +27,8 @@ export interface EvidenceTransfers {
 
 export interface JitOptions {
   nodeId: string;
+  /** The trust list: every other party is an active peer. */
+  peers: PeersService;
   kek: Buffer;
   /** Looked up when evidence is shared: the exchange module may be built after this one. */
   transfers?: () => EvidenceTransfers | undefined;
@@ -48,6 +49,7 @@ export class JitService {
   readonly #audit: AuditService;
   readonly #messages: MessagesService;
   readonly #vault: JitVault;
+  readonly #peers: PeersService;
   readonly #nodeId: string;
   readonly #transfers: () => EvidenceTransfers | undefined;
   readonly #now: () => Date;
@@ -60,7 +62,12 @@ export class JitService {
     this.#nodeId = options.nodeId;
     this.#transfers = options.transfers ?? (() => undefined);
     this.#now = options.now ?? (() => new Date());
-    registerJitMessages(messages, { nodeId: this.#nodeId, vault: this.#vault, audit, now: this.#now });
+    this.#peers = options.peers;
+  }
+
+  /** The JIT message types this node takes from peers, registered with the message layer in the composition root. */
+  messageHandlers(): MessageHandlers {
+    return jitMessageHandlers({ nodeId: this.#nodeId, vault: this.#vault, audit: this.#audit, now: this.#now });
   }
 
   /** Makes the agreement here and sends it (`passage.jit.agreement`) to every other party in the same transaction. */
@@ -70,7 +77,7 @@ export class JitService {
     const terms = this.#checkTerms(input);
     const id = nextId();
     await this.#db.transaction(async (tx) => {
-      for (const party of terms.parties) await this.#checkPeer(tx, party);
+      for (const party of terms.parties) await this.#peers.recipient(tx, party);
       const jit: repo.JitRecord = {
         id,
         ...terms,
@@ -306,12 +313,6 @@ export class JitService {
     if (input.endsOn < input.startsOn) throw invalid('The JIT ends before it starts (endsOn is before startsOn).');
     if (this.#now().getTime() > endOf(input.endsOn)) throw invalid('The end date (endsOn) has passed.');
     return { name, purpose, parties, startsOn: input.startsOn, endsOn: input.endsOn };
-  }
-
-  async #checkPeer(q: Queryable, nodeId: string): Promise<void> {
-    const peer = await findPeer(q, nodeId);
-    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
-    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
   }
 }
 

@@ -7,7 +7,7 @@
 import { ulid } from 'ulid';
 import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { MessagesService } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import {
@@ -45,13 +45,13 @@ const asNode = (nodeId: string): RequestContext => ({
 /** The schema a kind of record is encoded with: phones travel with the perpetrators. */
 export const schemaOfKind = (kind: RecordKind) => (kind === 'survivor' ? 'survivor' : 'perpetrator');
 
-export function registerLinkageMessages(messages: MessagesService, deps: Deps): void {
-  messages.register(LINKAGE_GROUP, { body: GroupMessage, accept: (tx, m) => receiveGroup(tx, m, deps) });
-  messages.register(LINKAGE_ENCODINGS, {
-    body: EncodingsMessage,
-    accept: (tx, m) => receiveEncodings(tx, m, messages, deps),
-  });
-  messages.register(LINKAGE_MATCH, { body: MatchMessage, accept: (tx, m) => receiveMatch(tx, m, deps) });
+/** `messages` sends the matches found on the encodings received back to their owners. */
+export function linkageMessageHandlers(messages: MessagesService, deps: Deps): MessageHandlers {
+  return {
+    [LINKAGE_GROUP]: { body: GroupMessage, accept: (tx, m) => receiveGroup(tx, m, deps) },
+    [LINKAGE_ENCODINGS]: { body: EncodingsMessage, accept: (tx, m) => receiveEncodings(tx, m, messages, deps) },
+    [LINKAGE_MATCH]: { body: MatchMessage, accept: (tx, m) => receiveMatch(tx, m, deps) },
+  };
 }
 
 /** A member's copy of a group: the same id, members, schemas and threshold on every member. */

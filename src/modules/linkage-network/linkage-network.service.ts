@@ -12,8 +12,7 @@ import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
 import { loadCase } from '../cases/index.ts';
-import type { MessagesService } from '../federation/index.ts';
-import { findPeer } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import { NodeSecretKey } from '../key-custody/index.ts';
 import type { LinkageSchema } from '../linkage-engine/index.ts';
 import { ClkEncoder, IdentifierTokeniser, loadSchemaArgument } from '../linkage-engine/index.ts';
@@ -22,7 +21,7 @@ import { LinkageAlerts } from './linkage-alerts.ts';
 import {
   LINKAGE_ENCODINGS,
   LINKAGE_GROUP,
-  registerLinkageMessages,
+  linkageMessageHandlers,
   type SchemaInfo,
 } from './linkage-network.inbound.ts';
 import * as repo from './linkage-network.repository.ts';
@@ -38,6 +37,8 @@ import { type Candidate, caseCandidates, type Encoders } from './linkage-records
 
 export interface LinkageOptions {
   nodeId: string;
+  /** The trust list: every other member of a group is an active peer. */
+  peers: PeersService;
   kek: Buffer;
   /** Where the survivor's consent to linkage changes: each change is sent to the units at once. */
   survivors: SurvivorsService;
@@ -66,6 +67,7 @@ export class LinkageService {
   readonly #audit: AuditService;
   readonly #cases: CasesService;
   readonly #messages: MessagesService;
+  readonly #peers: PeersService;
   readonly #nodeId: string;
   readonly #secretKey: NodeSecretKey;
   readonly #survivors: SurvivorsService;
@@ -85,9 +87,17 @@ export class LinkageService {
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
     this.alerts = new LinkageAlerts(db, audit, this.#now);
-    registerLinkageMessages(messages, {
+    this.#peers = options.peers;
+  }
+
+  /**
+   * The linkage message types this node takes from peers, registered with the message layer in the composition
+   * root; the unit keeps the encodings it matches in memory pools.
+   */
+  messageHandlers(): MessageHandlers {
+    return linkageMessageHandlers(this.#messages, {
       nodeId: this.#nodeId,
-      audit,
+      audit: this.#audit,
       pools: new LinkagePools(),
       schemas: () => this.#schemaInfo(),
       now: this.#now,
@@ -131,7 +141,7 @@ export class LinkageService {
     };
     await this.#db.transaction(async (tx) => {
       const others = [group.unit, ...owners].filter((n) => n !== this.#nodeId);
-      for (const node of others) await checkPeer(tx, node);
+      for (const node of others) await this.#peers.recipient(tx, node);
       if (!(await repo.insertGroup(tx, group))) {
         throw new AppError('linkage_group_exists', 409, 'A linkage group with this id is already here.');
       }
@@ -367,10 +377,4 @@ export class LinkageService {
     if (!group) throw notFound('The linkage group');
     return group;
   }
-}
-
-async function checkPeer(q: Queryable, nodeId: string): Promise<void> {
-  const peer = await findPeer(q, nodeId);
-  if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
-  if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
 }

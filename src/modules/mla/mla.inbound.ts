@@ -6,7 +6,7 @@
 import type { Queryable } from '../../db/client.ts';
 import { nextState, otherSide } from '../../shared/mla-states.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { MessagesService } from '../federation/index.ts';
+import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './mla.repository.ts';
 import { MlaRequestMessage, MlaUpdateMessage } from './mla.schema.ts';
@@ -32,15 +32,11 @@ const asNode = (nodeId: string): RequestContext => ({
   requestId: null,
 });
 
-export function registerMlaMessages(messages: MessagesService, deps: Deps): void {
-  messages.register(MLA_REQUEST, {
-    body: MlaRequestMessage,
-    accept: (tx, message) => receiveRequest(tx, message, deps),
-  });
-  messages.register(MLA_UPDATE, {
-    body: MlaUpdateMessage,
-    accept: (tx, message) => applyUpdate(tx, message, deps),
-  });
+export function mlaMessageHandlers(deps: Deps): MessageHandlers {
+  return {
+    [MLA_REQUEST]: { body: MlaRequestMessage, accept: (tx, message) => receiveRequest(tx, message, deps) },
+    [MLA_UPDATE]: { body: MlaUpdateMessage, accept: (tx, message) => applyUpdate(tx, message, deps) },
+  };
 }
 
 /** A new request for this node to execute: its copy starts as sent, received now. */

@@ -199,3 +199,9 @@ export async function history(q: Queryable, requestId: string): Promise<HistoryE
     reason: r.reason,
   }));
 }
+
+/** The conversations of the MLA requests a case issued: each request's id is its conversation. */
+export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('select id from mla_requests where case_id = $1', [caseId]);
+  return rows.map((row) => row.id);
+}

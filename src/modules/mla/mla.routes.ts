@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import type { MlaAction } from '../../shared/mla-states.ts';
@@ -16,49 +16,8 @@ import {
   ReasonBody,
   ReturnEvidenceBody,
 } from './mla.schema.ts';
-import type { ActionDetails } from './mla-changes.ts';
 
 export const mlaSchemas = [MlaRequest, MlaAlert];
-
-/** The steps after sending, each a POST on the request: its path, what it does, its body and how to read it. */
-const STEPS: {
-  path: string;
-  action: Exclude<MlaAction, 'return_evidence'>;
-  summary: string;
-  body?: TSchema;
-  details?: (body: never) => ActionDetails;
-}[] = [
-  { path: 'acknowledge', action: 'acknowledge', summary: 'Acknowledge receipt (executing side; due 7 days after it)' },
-  {
-    path: 'recognise',
-    action: 'recognise',
-    summary: 'Recognise the request (executing side; due 30 days after receipt)',
-  },
-  {
-    path: 'refuse',
-    action: 'refuse',
-    summary: 'Refuse the request, with the grounds (executing side)',
-    body: ReasonBody,
-    details: (b: { reason: string }) => ({ reason: b.reason }),
-  },
-  {
-    path: 'extend',
-    action: 'extend',
-    summary: 'Extend the decision period once, by up to 30 days, with a reason (executing side)',
-    body: ExtensionBody,
-    details: (b: { days: number; reason: string }) => ({ extensionDays: b.days, reason: b.reason }),
-  },
-  { path: 'start-execution', action: 'start_execution', summary: 'Start executing a recognised request' },
-  {
-    path: 'postpone',
-    action: 'postpone',
-    summary: 'Postpone the execution to a later date, with a reason (executing side)',
-    body: PostponementBody,
-    details: (b: { until: string; reason: string }) => ({ postponedUntil: b.until, reason: b.reason }),
-  },
-  { path: 'executed', action: 'executed', summary: 'Record that the measures were executed (executing side)' },
-  { path: 'close', action: 'close', summary: 'Close a refused or executed request (issuing side)' },
-];
 
 export const mlaRoutes =
   ({ mla }: Services): FastifyPluginAsyncTypebox =>
@@ -145,22 +104,58 @@ export const mlaRoutes =
       (req) => mla.send(req.ctx, req.params.id),
     );
 
-    for (const step of STEPS) {
-      app.post(
-        `/mla/:id/${step.path}`,
-        {
-          schema: {
-            tags,
-            summary: step.summary,
-            description: 'Refused with 409 mla_wrong_state unless the request is in a state (and on the side) for it.',
-            params: MlaParams,
-            ...(step.body ? { body: step.body } : {}),
-            response: responses({ 200: request }, 401, 403, 404, 409),
-          },
-        },
-        (req) => mla.act(req.ctx, req.params.id, step.action, step.details?.(req.body as never) ?? {}),
+    // The steps after sending, each a POST on the request, in this order; a step with a body reads it as typed by its
+    // schema.
+    const step = (summary: string) => ({
+      tags,
+      summary,
+      description: 'Refused with 409 mla_wrong_state unless the request is in a state (and on the side) for it.',
+      params: MlaParams,
+    });
+    const stepResponses = () => responses({ 200: request }, 401, 403, 404, 409);
+    const withoutBody = (path: string, action: Exclude<MlaAction, 'return_evidence'>, summary: string) =>
+      app.post(`/mla/:id/${path}`, { schema: { ...step(summary), response: stepResponses() } }, (req) =>
+        mla.act(req.ctx, req.params.id, action, {}),
       );
-    }
+
+    withoutBody('acknowledge', 'acknowledge', 'Acknowledge receipt (executing side; due 7 days after it)');
+    withoutBody('recognise', 'recognise', 'Recognise the request (executing side; due 30 days after receipt)');
+    app.post(
+      '/mla/:id/refuse',
+      {
+        schema: {
+          ...step('Refuse the request, with the grounds (executing side)'),
+          body: ReasonBody,
+          response: stepResponses(),
+        },
+      },
+      (req) => mla.act(req.ctx, req.params.id, 'refuse', { reason: req.body.reason }),
+    );
+    app.post(
+      '/mla/:id/extend',
+      {
+        schema: {
+          ...step('Extend the decision period once, by up to 30 days, with a reason (executing side)'),
+          body: ExtensionBody,
+          response: stepResponses(),
+        },
+      },
+      (req) => mla.act(req.ctx, req.params.id, 'extend', { extensionDays: req.body.days, reason: req.body.reason }),
+    );
+    withoutBody('start-execution', 'start_execution', 'Start executing a recognised request');
+    app.post(
+      '/mla/:id/postpone',
+      {
+        schema: {
+          ...step('Postpone the execution to a later date, with a reason (executing side)'),
+          body: PostponementBody,
+          response: stepResponses(),
+        },
+      },
+      (req) => mla.act(req.ctx, req.params.id, 'postpone', { postponedUntil: req.body.until, reason: req.body.reason }),
+    );
+    withoutBody('executed', 'executed', 'Record that the measures were executed (executing side)');
+    withoutBody('close', 'close', 'Close a refused or executed request (issuing side)');
 
     app.post(
       '/mla/:id/return-evidence',

@@ -12,9 +12,8 @@ import { type MlaAction, type MlaState, nextState, type Side } from '../../share
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { readableCase } from '../cases/index.ts';
-import type { MessagesService } from '../federation/index.ts';
-import { findPeer } from '../federation/index.ts';
-import { MLA_REQUEST, MLA_UPDATE, registerMlaMessages } from './mla.inbound.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import { MLA_REQUEST, MLA_UPDATE, mlaMessageHandlers } from './mla.inbound.ts';
 import * as repo from './mla.repository.ts';
 import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
 import { type ActionDetails, changeFor, clocksOf, detailsProblem, isDay } from './mla-changes.ts';
@@ -31,6 +30,8 @@ export interface EvidenceTransfers {
 
 export interface MlaOptions {
   nodeId: string;
+  /** The trust list: a request goes to an active peer. */
+  peers: PeersService;
   kek: Buffer;
   /** Looked up when evidence is returned: the exchange module may be built after this one. */
   transfers?: () => EvidenceTransfers | undefined;
@@ -69,6 +70,7 @@ export class MlaService {
   readonly #audit: AuditService;
   readonly #messages: MessagesService;
   readonly #vault: MlaVault;
+  readonly #peers: PeersService;
   readonly #nodeId: string;
   readonly #transfers: () => EvidenceTransfers | undefined;
   readonly #now: () => Date;
@@ -81,7 +83,17 @@ export class MlaService {
     this.#nodeId = options.nodeId;
     this.#transfers = options.transfers ?? (() => undefined);
     this.#now = options.now ?? (() => new Date());
-    registerMlaMessages(messages, { nodeId: this.#nodeId, vault: this.#vault, audit, now: this.#now });
+    this.#peers = options.peers;
+  }
+
+  /** The MLA message types this node takes from peers, registered with the message layer in the composition root. */
+  messageHandlers(): MessageHandlers {
+    return mlaMessageHandlers({ nodeId: this.#nodeId, vault: this.#vault, audit: this.#audit, now: this.#now });
+  }
+
+  /** The conversations of the MLA requests a case issued (no policy check: the messages service makes it). */
+  caseConversations(caseId: string): Promise<string[]> {
+    return repo.caseConversations(this.#db, caseId);
   }
 
   /** A draft on the issuing side; nothing leaves the node until it is sent. */
@@ -315,9 +327,7 @@ export class MlaService {
 
   async #checkPeer(q: Queryable, nodeId: string): Promise<void> {
     if (nodeId === this.#nodeId) throw invalid('A request goes to another node (executingNode), not to this one.');
-    const peer = await findPeer(q, nodeId);
-    if (!peer) throw new AppError('peer_unknown', 400, `${nodeId} is not a peer of this node.`);
-    if (peer.status !== 'active') throw new AppError('peer_suspended', 409, `Exchanges with ${nodeId} are suspended.`);
+    await this.#peers.recipient(q, nodeId);
   }
 
   #checkInput(input: { requestedDeadline?: string | null }): void {
