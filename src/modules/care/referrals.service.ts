@@ -10,7 +10,15 @@ import { type FieldError, isIdentityField } from '../../shared/case-fields.ts';
 import { consentCovers } from '../../shared/consent.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, type CaseRow, CasesService, fieldErrors, loadCase, readableCase } from '../cases/index.ts';
+import {
+  authorizeCase,
+  type CaseRow,
+  CasesService,
+  caseReferences,
+  fieldErrors,
+  loadCase,
+  readableCase,
+} from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import * as care from './care.repository.ts';
@@ -233,7 +241,7 @@ export class ReferralsService {
 
   /** Referrals as the API shows them, with their cases' references. */
   async #withReferences(records: care.ReferralRecord[]): Promise<care.ReferralRow[]> {
-    const references = await this.#cases.references(this.#db, [...new Set(records.map((r) => r.caseId))]);
+    const references = await caseReferences(this.#db, [...new Set(records.map((r) => r.caseId))]);
     return records.map((r) => ({ ...r, caseReference: references.get(r.caseId) ?? '' }));
   }
 

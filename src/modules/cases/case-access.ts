@@ -2,9 +2,10 @@ import type { Queryable } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Action, Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CaseRow } from './case-view.ts';
 import * as repo from './cases.repository.ts';
 
-export async function loadCase(q: Queryable, id: string, forUpdate = false): Promise<repo.CaseRow> {
+export async function loadCase(q: Queryable, id: string, forUpdate = false): Promise<CaseRow> {
   const found = await repo.findCase(q, id, forUpdate);
   if (!found) throw notFound('The case');
   return found;
@@ -19,7 +20,7 @@ export async function authorizeCase(
   audit: AuditService,
   ctx: RequestContext,
   action: Action,
-  found: repo.CaseRow,
+  found: CaseRow,
   options: { purpose?: Purpose } = {},
 ): Promise<void> {
   const sharedWith = await repo.sharedWith(q, found.id);
@@ -37,7 +38,7 @@ export async function readableCase(
   ctx: RequestContext,
   id: string,
   action: Action = 'case.read',
-): Promise<repo.CaseRow> {
+): Promise<CaseRow> {
   const found = await loadCase(q, id);
   await authorizeCase(q, audit, ctx, action, found);
   return found;

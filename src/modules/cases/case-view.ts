@@ -2,7 +2,42 @@
 import type { FieldMap } from '../../shared/case-fields.ts';
 import { htcdsStatus, type Stage, TRANSITIONS } from '../../shared/lifecycle.ts';
 import type { CasePerson } from './case-persons.ts';
-import type { CaseRow } from './cases.repository.ts';
+
+export interface CaseRow {
+  id: string;
+  reference: string;
+  agencyId: string;
+  survivorId: string;
+  stage: Stage;
+  stageSince: string;
+  victim: FieldMap;
+  details: FieldMap;
+  ownerId: string | null;
+  reportedAt: string;
+  closureRequestedBy: string | null;
+  closureReason: string | null;
+  createdAt: string;
+  version: number;
+}
+
+export interface CaseEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface CaseSummary {
+  id: string;
+  reference: string;
+  agencyId: string;
+  stage: Stage;
+  stageSince: string;
+  reportedAt: string;
+  traffickingStatus: string | null;
+  erased: boolean;
+}
 
 export interface CaseView {
   id: string;

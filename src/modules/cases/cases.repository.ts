@@ -2,31 +2,7 @@ import type { Queryable } from '../../db/client.ts';
 import { day, iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { Stage } from '../../shared/lifecycle.ts';
-
-export interface CaseRow {
-  id: string;
-  reference: string;
-  agencyId: string;
-  survivorId: string;
-  stage: Stage;
-  stageSince: string;
-  victim: FieldMap;
-  details: FieldMap;
-  ownerId: string | null;
-  reportedAt: string;
-  closureRequestedBy: string | null;
-  closureReason: string | null;
-  createdAt: string;
-  version: number;
-}
-
-export interface CaseEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  type: string;
-  data: Record<string, unknown>;
-}
+import type { CaseEvent, CaseRow, CaseSummary } from './case-view.ts';
 
 const toCase = (r: Row): CaseRow => ({
   id: r.id,
@@ -120,17 +96,6 @@ export interface CaseFilter {
   offset: number;
 }
 
-export interface CaseSummary {
-  id: string;
-  reference: string;
-  agencyId: string;
-  stage: Stage;
-  stageSince: string;
-  reportedAt: string;
-  traffickingStatus: string | null;
-  erased: boolean;
-}
-
 /** A page of summaries, each with its survivor's id (whether they were erased is the survivors' to say). */
 export async function listCases(
   q: Queryable,
@@ -193,10 +158,14 @@ export async function caseEvents(q: Queryable, caseId: string, type?: string): P
   return rows.map((r) => ({ seq: Number(r.seq), at: iso(r.at) as string, actor: r.actor, type: r.type, data: r.data }));
 }
 
-/** Agencies that received the case through an accepted in-country referral. */
+/**
+ * Agencies that received the case through an accepted in-country referral, for the policy check of every case action
+ * (authorizeCase). The referrals are care's: this read stays here until the modules that call authorizeCase take a
+ * case-access service that CaseSharing answers (issue #13).
+ */
 export async function sharedWith(q: Queryable, caseId: string): Promise<string[]> {
   const rows = await q.query<{ to_agency_id: string }>(
-    "select distinct to_agency_id from referrals where case_id = $1 and status = 'accepted'",
+    `select distinct to_agency_id from referrals where case_id = $1 and status = 'accepted'`,
     [caseId],
   );
   return rows.map((r) => r.to_agency_id);
@@ -247,6 +216,15 @@ export async function references(q: Queryable, ids: string[]): Promise<Map<strin
     ids,
   ]);
   return new Map(rows.map((r) => [r.id, r.reference]));
+}
+
+/** Ids of the cases of `agencies` (null: every case), in id order. */
+export async function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    'select id from cases where $1::text[] is null or agency_id = any($1) order by id',
+    [agencies],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Ids of an agency's cases, oldest first. */

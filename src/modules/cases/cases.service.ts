@@ -3,14 +3,31 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
 import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
-import { type Actor, actorRef, agenciesFor, can } from '../../shared/policy.ts';
+import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import { authorizeCase, loadCase, readableCase } from './case-access.ts';
-import type { CasePersons, CaseSharing, PersonQuery } from './case-persons.ts';
-import { type CaseRecord, type CaseView, caseView, type SearchHit } from './case-view.ts';
+import type { CasePersons, CaseSharing } from './case-persons.ts';
+import { type CaseQuery, type Finding, listCases, searchCases } from './case-search.ts';
+import {
+  type CaseEvent,
+  type CaseRecord,
+  type CaseRow,
+  type CaseSummary,
+  type CaseView,
+  caseView,
+  type SearchHit,
+} from './case-view.ts';
 import * as repo from './cases.repository.ts';
-import { COMMENT_MAX, fieldErrors, type Input, type NewCase, type ValidCase, validateNewCase } from './first-report.ts';
+import {
+  COMMENT_MAX,
+  fieldErrors,
+  type Input,
+  type NewCase,
+  ownAgency,
+  type ValidCase,
+  validateNewCase,
+} from './first-report.ts';
 
 /** The HTCDS field of a case comment, also what binds its ciphertext. */
 const COMMENT = 'cco_CaseComment';
@@ -23,13 +40,6 @@ function requireReason(reason: string | undefined, what = 'a reason'): string {
   return text;
 }
 
-function ownAgency(actor: Actor, requested: string | undefined): string {
-  if (requested) return requested;
-  const agencies = agenciesFor(actor, 'case.create');
-  if (agencies?.length === 1 && agencies[0]) return agencies[0];
-  throw invalid('Say which agency the case belongs to (agencyId).');
-}
-
 /** What the case service uses of the modules above it, given by the composition root. */
 export interface CaseDependencies {
   persons: CasePersons;
@@ -40,13 +50,13 @@ export class CasesService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #persons: CasePersons;
-  readonly #sharing: CaseSharing;
+  readonly #finding: Finding;
 
   constructor(db: Db, audit: AuditService, deps: CaseDependencies) {
     this.#db = db;
     this.#audit = audit;
     this.#persons = deps.persons;
-    this.#sharing = deps.sharing;
+    this.#finding = { db, audit, ...deps };
   }
 
   async create(ctx: RequestContext, input: NewCase): Promise<CaseView> {
@@ -121,7 +131,7 @@ export class CasesService {
     return this.#view(found);
   }
 
-  async #view(found: repo.CaseRow): Promise<CaseView> {
+  async #view(found: CaseRow): Promise<CaseView> {
     const [person, movements, perpetrators] = await Promise.all([
       this.#persons.find(this.#db, found.survivorId),
       repo.movements(this.#db, found.id),
@@ -133,65 +143,13 @@ export class CasesService {
   async list(
     ctx: RequestContext,
     filter: { stage?: string; reference?: string; limit: number; offset: number },
-  ): Promise<{ total: number; cases: repo.CaseSummary[] }> {
-    const agencies = await this.#visibleAgencies(ctx);
-    if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
-    const shared = agencies ? await this.#sharing.sharedCases(this.#db, agencies) : [];
-    const page = await repo.listCases(this.#db, {
-      ...filter,
-      stage: filter.stage as Stage | undefined,
-      agencies,
-      shared,
-    });
-    const erased = await this.#persons.erased(
-      this.#db,
-      page.cases.map((c) => c.survivorId),
-    );
-    return {
-      total: page.total,
-      cases: page.cases.map(({ survivorId, ...c }) => ({ ...c, erased: erased.has(survivorId) })),
-    };
+  ): Promise<{ total: number; cases: CaseSummary[] }> {
+    return listCases(this.#finding, ctx, filter);
   }
 
   /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
-  async search(ctx: RequestContext, query: PersonQuery & { minScore?: number; limit?: number }): Promise<SearchHit[]> {
-    const agencies = await this.#visibleAgencies(ctx);
-    if (!query.name?.trim() && !query.document && !query.phone && !query.birthDate) {
-      throw invalid('Search by name, document number, phone or birth date.');
-    }
-    const limit = query.limit ?? 20;
-    const persons = await this.#persons.search(query, { minScore: query.minScore ?? 0.4, limit: limit * 4 });
-    const score = new Map(persons.map((p) => [p.personId, p.score]));
-    const cases = await repo.casesOfPersons(this.#db, [...score.keys()]);
-    const shared = new Set(
-      agencies && cases.length > 0
-        ? await this.#sharing.sharedCases(
-            this.#db,
-            agencies,
-            cases.map((c) => c.id),
-          )
-        : [],
-    );
-    const hits = cases
-      .filter((c) => agencies === null || agencies.includes(c.agencyId) || shared.has(c.id))
-      .map((c) => ({
-        caseId: c.id,
-        reference: c.reference,
-        agencyId: c.agencyId,
-        stage: c.stage,
-        score: score.get(c.survivorId) ?? 0,
-      }))
-      .sort((a, b) => b.score - a.score || a.reference.localeCompare(b.reference))
-      .slice(0, limit);
-    await this.#db.transaction((tx) => this.#audit.record(tx, ctx, { action: 'case.search', outcome: 'success' }));
-    return hits;
-  }
-
-  /** Agencies whose cases the caller may read; null for node-wide roles. Fails when there are none. */
-  async #visibleAgencies(ctx: RequestContext): Promise<string[] | null> {
-    const agencies = agenciesFor(ctx.actor, 'case.read');
-    if (agencies?.length === 0) await this.#audit.authorize(ctx, 'case.read');
-    return agencies;
+  search(ctx: RequestContext, query: CaseQuery): Promise<SearchHit[]> {
+    return searchCases(this.#finding, ctx, query);
   }
 
   /** Changes non-identity fields; a field set to null is removed. */
@@ -340,7 +298,7 @@ export class CasesService {
   }
 
   /** Every event in order; comments decrypted, or marked erased once the survivor's data key is gone. */
-  async timeline(ctx: RequestContext, id: string): Promise<repo.CaseEvent[]> {
+  async timeline(ctx: RequestContext, id: string): Promise<CaseEvent[]> {
     const found = await readableCase(this.#db, this.#audit, ctx, id);
     let events = await repo.caseEvents(this.#db, id);
     if (!CasesService.ownsCase(ctx.actor, found)) {
@@ -351,7 +309,7 @@ export class CasesService {
     return this.openComments(found.survivorId, events);
   }
 
-  async openComments(survivorId: string, events: repo.CaseEvent[]): Promise<repo.CaseEvent[]> {
+  async openComments(survivorId: string, events: CaseEvent[]): Promise<CaseEvent[]> {
     if (!events.some((e) => e.type === 'comment')) return events;
     const person = await this.#persons.find(this.#db, survivorId);
     const vault = await this.#persons.sealer();
@@ -375,11 +333,6 @@ export class CasesService {
 
   async perpetrators(q: Queryable, caseId: string): Promise<{ id: string; personId: string; fields: FieldMap }[]> {
     return repo.perpetrators(q, caseId);
-  }
-
-  /** The references of cases by id, for lists that show them. */
-  async references(q: Queryable, caseIds: string[]): Promise<Map<string, string>> {
-    return caseIds.length === 0 ? new Map() : repo.references(q, caseIds);
   }
 
   /**
@@ -427,7 +380,7 @@ export class CasesService {
     ctx: RequestContext,
     id: string,
     action: 'case.update' | 'case.transition' | 'case.approve_closure',
-    change: (tx: Queryable, actor: string, found: repo.CaseRow) => Promise<void>,
+    change: (tx: Queryable, actor: string, found: CaseRow) => Promise<void>,
   ): Promise<void> {
     // Authorize before the transaction: a refusal is audited in a transaction of its own. The owning agency of a
     // case never changes, so the decision still holds under the lock.
@@ -440,7 +393,7 @@ export class CasesService {
   }
 
   /** Whether `actor` may read the case as its owner (not only through a referral). */
-  static ownsCase(actor: Actor, found: repo.CaseRow): boolean {
+  static ownsCase(actor: Actor, found: CaseRow): boolean {
     return can(actor, 'case.read', { agencyId: found.agencyId }).allowed;
   }
 }

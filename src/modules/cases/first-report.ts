@@ -10,6 +10,7 @@ import {
   parseGroup,
   today,
 } from '../../shared/case-fields.ts';
+import { type Actor, agenciesFor } from '../../shared/policy.ts';
 
 export type Input = Record<string, unknown>;
 
@@ -114,6 +115,14 @@ export function validateNewCase(input: NewCase): Parsed<ValidCase> {
       perpetrators,
     },
   };
+}
+
+/** The agency a first report belongs to: the one it names, else the reporter's only agency. */
+export function ownAgency(actor: Actor, requested: string | undefined): string {
+  if (requested) return requested;
+  const agencies = agenciesFor(actor, 'case.create');
+  if (agencies?.length === 1 && agencies[0]) return agencies[0];
+  throw invalid('Say which agency the case belongs to (agencyId).');
 }
 
 export function fieldErrors(errors: FieldError[]): AppError {

@@ -1,4 +1,5 @@
 export { authorizeCase, loadCase, readableCase } from './case-access.ts';
+export { caseIdsOf, caseReferences } from './case-lookups.ts';
 export type {
   CasePerson,
   CasePersons,
@@ -7,8 +8,7 @@ export type {
   PersonSealer,
   SealedPerson,
 } from './case-persons.ts';
-export type { CaseRecord, CaseView, SearchHit } from './case-view.ts';
-export type { CaseEvent, CaseRow, CaseSummary } from './cases.repository.ts';
+export type { CaseEvent, CaseRecord, CaseRow, CaseSummary, CaseView, SearchHit } from './case-view.ts';
 export { caseSchemas, casesRoutes } from './cases.routes.ts';
 export { CaseParams, Fields, FieldValue, PurposeName, Reason } from './cases.schema.ts';
 export { type CaseDependencies, CasesService } from './cases.service.ts';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCaseSheet, SheetError, writeCaseSheet } from './htcds-files.ts';
+import { readCaseSheet, SheetError } from './htcds-files.ts';
+import { writeCaseSheet } from './htcds-sheet-writer.ts';
 
 const toolkit = resolve(import.meta.dirname, '../../../vendor/htcds');
 const template = join(toolkit, 'htcds-excel-spreadsheet-v2.0.xlsx');

@@ -1,20 +1,6 @@
-/**
- * Case spreadsheets in the HTCDS 2.0 toolkit layout, and submissions exported from KoBoToolbox or ODK for the
- * toolkit's XLSForm (`htcds_xlsform.xlsx`). Only the file format lives here: cells come out as the file holds them
- * and are checked by `case-fields.ts`.
- *
- * The toolkit's template has a hidden first row of field names (`prs_FirstName`) and a second row of English labels
- * (`First Name`). KoBoToolbox and ODK exports (with "XML values and headers") have one header row whose names may
- * carry a group path (`group_abc/prs_FirstName`, ODK Central: `group_abc-prs_FirstName`), multi-select answers
- * separated by spaces, and metadata columns (`_id`, `_uuid`, `meta/instanceID`, `start`, …).
- */
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../lib/errors.ts';
 import { fieldDefinition } from '../../shared/case-fields.ts';
@@ -190,11 +176,8 @@ function columnLetter(index: number): string {
   return letters;
 }
 
-// Cells that Excel would run as a formula are written to CSV behind an apostrophe (CSV injection); `'` itself is
-// escaped the same way so that reading reverses it exactly. Phone numbers (`+39 06 …`) are left alone.
-const FORMULA_START = /^[=+\-@\t\r']/;
-const PLAIN_NUMBER = /^[+-][\d\s().-]*$/;
-const guardFormula = (text: string) => (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text);
+// CSV cells that Excel would run as a formula were written behind an apostrophe (htcds-sheet-writer.ts): reading
+// takes it off again.
 const unguardFormula = (text: string) => (/^'[=+\-@\t\r']/.test(text) ? text.slice(1) : text);
 
 /** One cell as exceljs or csv-parse gives it, reduced to a value; undefined when empty. */
@@ -424,83 +407,4 @@ function guessDelimiter(text: string): string {
   const header = lines.find((line) => FIELD_PREFIX.test(line)) ?? lines[0] ?? '';
   const count = (delimiter: string) => header.split(delimiter).length;
   return [';', '\t'].reduce((best, delimiter) => (count(delimiter) > count(best) ? delimiter : best), ',');
-}
-
-type Written = string | number | boolean | null;
-
-/** A value as a cell holds it: lists joined with `;`, dates as YYYY-MM-DD. */
-function writtenValue(column: string, value: unknown): Written {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-  if (Array.isArray(value)) return value.map((part) => String(writtenValue(column, part) ?? '')).join(';');
-  throw new SheetError('sheet_bad_value', `${column} holds a value that is not text, a number, a date or a list.`);
-}
-
-function csvCell(column: string, value: unknown): string {
-  const written = writtenValue(column, value);
-  return typeof written === 'string' ? guardFormula(written) : written === null ? '' : String(written);
-}
-
-type RowSource = AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>;
-
-/**
- * Writes case rows under a header row of field names (xlsx: hidden, as in the toolkit, with a row of English labels
- * below). Returns the number of rows written. The file appears only when complete: it is written beside its final
- * path and renamed, and removed if anything fails.
- */
-export async function writeCaseSheet(
-  path: string,
-  columns: string[],
-  rows: RowSource,
-  format: 'xlsx' | 'csv',
-): Promise<number> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  const output = (await open(temporary, 'wx')).createWriteStream();
-  try {
-    const written = format === 'xlsx' ? await writeXlsx(output, columns, rows) : await writeCsv(output, columns, rows);
-    await rename(temporary, path);
-    return written;
-  } catch (error) {
-    output.destroy();
-    await finished(output).catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-async function writeXlsx(output: Writable, columns: string[], rows: RowSource): Promise<number> {
-  // exceljs listens for the file's errors only once it commits: watch them from the start so that none is missed.
-  const saved = finished(output);
-  saved.catch(() => undefined);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
-  const sheet = workbook.addWorksheet('Cases', { views: [{ state: 'frozen', ySplit: 2 }] });
-  const names = sheet.addRow(columns);
-  names.hidden = true;
-  names.commit();
-  const labels = sheet.addRow(columns.map((column) => fieldDefinition(column)?.label ?? ''));
-  labels.font = { bold: true };
-  labels.commit();
-  let written = 0;
-  for await (const row of rows) {
-    sheet.addRow(columns.map((column) => writtenValue(column, row[column]))).commit();
-    written++;
-  }
-  sheet.commit();
-  await Promise.all([workbook.commit(), saved]);
-  return written;
-}
-
-async function writeCsv(output: Writable, columns: string[], rows: RowSource): Promise<number> {
-  let written = 0;
-  async function* records() {
-    yield columns;
-    for await (const row of rows) {
-      yield columns.map((column) => csvCell(column, row[column]));
-      written++;
-    }
-  }
-  // The BOM tells Excel the file is UTF-8.
-  await pipeline(Readable.from(records()), stringify({ bom: true }), output);
-  return written;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, tempDir } from '../../../test/helpers.ts';
 import { MAX_UPLOAD_BYTES } from './htcds.routes.ts';
-import { readCaseSheet, writeCaseSheet } from './htcds-files.ts';
+import { readCaseSheet } from './htcds-files.ts';
+import { writeCaseSheet } from './htcds-sheet-writer.ts';
 
 const HEADER = 'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,vic_TraffickingStatus,Colour';
 const ANA = '2024-02-01,Ana,Rusu,1999-03-14,Feminine,ActualVictimOfTrafficking,blue';

@@ -11,7 +11,8 @@ import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
 import { ExportQuery, ImportQuery, ImportResult, ImportUpload } from './htcds.schema.ts';
-import { readCaseSheet, writeCaseSheet } from './htcds-files.ts';
+import { readCaseSheet } from './htcds-files.ts';
+import { writeCaseSheet } from './htcds-sheet-writer.ts';
 
 /** The largest spreadsheet an import takes; the toolkit's template with thousands of cases is a few MiB. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;

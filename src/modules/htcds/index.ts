@@ -1,3 +1,4 @@
 export { htcdsRoutes } from './htcds.routes.ts';
 export { HtcdsExchangeService, type RowError } from './htcds.service.ts';
-export { readCaseSheet, writeCaseSheet } from './htcds-files.ts';
+export { readCaseSheet } from './htcds-files.ts';
+export { writeCaseSheet } from './htcds-sheet-writer.ts';

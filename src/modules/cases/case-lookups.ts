@@ -1,0 +1,16 @@
+/**
+ * What other modules read of this node's cases by id, through `q` (their transaction when they have one open): which
+ * cases an agency holds, and the references to show. A case's details go through CasesService and its policy checks.
+ */
+import type { Queryable } from '../../db/client.ts';
+import * as repo from './cases.repository.ts';
+
+/** The ids of the cases of `agencies` (null: every case of the node), in id order. */
+export function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Promise<string[]> {
+  return repo.caseIdsOf(q, agencies);
+}
+
+/** The references of cases, by id; ids of no case are left out. */
+export function caseReferences(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  return ids.length === 0 ? Promise.resolve(new Map()) : repo.references(q, [...ids]);
+}

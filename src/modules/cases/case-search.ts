@@ -1,0 +1,84 @@
+/** Lists and searches of cases: what the caller's agencies own or received, and who was erased, from the ports. */
+import type { Db } from '../../db/client.ts';
+import { invalid } from '../../lib/errors.ts';
+import { isStage, type Stage } from '../../shared/lifecycle.ts';
+import { agenciesFor } from '../../shared/policy.ts';
+import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { CasePersons, CaseSharing, PersonQuery } from './case-persons.ts';
+import type { CaseSummary, SearchHit } from './case-view.ts';
+import * as repo from './cases.repository.ts';
+
+/** What finding cases reads. */
+export interface Finding {
+  db: Db;
+  audit: AuditService;
+  persons: CasePersons;
+  sharing: CaseSharing;
+}
+
+export type CaseQuery = PersonQuery & { minScore?: number; limit?: number };
+
+export async function listCases(
+  deps: Finding,
+  ctx: RequestContext,
+  filter: { stage?: string; reference?: string; limit: number; offset: number },
+): Promise<{ total: number; cases: CaseSummary[] }> {
+  const agencies = await visibleAgencies(deps, ctx);
+  if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
+  const shared = agencies ? await deps.sharing.sharedCases(deps.db, agencies) : [];
+  const page = await repo.listCases(deps.db, {
+    ...filter,
+    stage: filter.stage as Stage | undefined,
+    agencies,
+    shared,
+  });
+  const erased = await deps.persons.erased(
+    deps.db,
+    page.cases.map((c) => c.survivorId),
+  );
+  return {
+    total: page.total,
+    cases: page.cases.map(({ survivorId, ...c }) => ({ ...c, erased: erased.has(survivorId) })),
+  };
+}
+
+/** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
+export async function searchCases(deps: Finding, ctx: RequestContext, query: CaseQuery): Promise<SearchHit[]> {
+  const agencies = await visibleAgencies(deps, ctx);
+  if (!query.name?.trim() && !query.document && !query.phone && !query.birthDate) {
+    throw invalid('Search by name, document number, phone or birth date.');
+  }
+  const limit = query.limit ?? 20;
+  const persons = await deps.persons.search(query, { minScore: query.minScore ?? 0.4, limit: limit * 4 });
+  const score = new Map(persons.map((p) => [p.personId, p.score]));
+  const cases = await repo.casesOfPersons(deps.db, [...score.keys()]);
+  const shared = new Set(
+    agencies && cases.length > 0
+      ? await deps.sharing.sharedCases(
+          deps.db,
+          agencies,
+          cases.map((c) => c.id),
+        )
+      : [],
+  );
+  const hits = cases
+    .filter((c) => agencies === null || agencies.includes(c.agencyId) || shared.has(c.id))
+    .map((c) => ({
+      caseId: c.id,
+      reference: c.reference,
+      agencyId: c.agencyId,
+      stage: c.stage,
+      score: score.get(c.survivorId) ?? 0,
+    }))
+    .sort((a, b) => b.score - a.score || a.reference.localeCompare(b.reference))
+    .slice(0, limit);
+  await deps.db.transaction((tx) => deps.audit.record(tx, ctx, { action: 'case.search', outcome: 'success' }));
+  return hits;
+}
+
+/** Agencies whose cases the caller may read; null for node-wide roles. Fails when there are none. */
+async function visibleAgencies(deps: Finding, ctx: RequestContext): Promise<string[] | null> {
+  const agencies = agenciesFor(ctx.actor, 'case.read');
+  if (agencies?.length === 0) await deps.audit.authorize(ctx, 'case.read');
+  return agencies;
+}
