@@ -1,13 +1,8 @@
 /** SQL of cross-border referrals and their status notes (migration 0009). */
 import type { Queryable } from '../../db/client.ts';
+import type { XbDirection, XbKind, XbPurpose, XbStatus } from '../../shared/cross-border.ts';
 
-export const XB_KINDS = ['referral', 'transfer'] as const;
-export type XbKind = (typeof XB_KINDS)[number];
-export const XB_PURPOSES = ['protection', 'services', 'prosecution', 'reintegration'] as const;
-export type XbPurpose = (typeof XB_PURPOSES)[number];
-export const XB_STATUSES = ['offered', 'accepted', 'declined', 'revoked', 'withdrawn', 'erased'] as const;
-export type XbStatus = (typeof XB_STATUSES)[number];
-export type XbDirection = 'out' | 'in';
+export type { XbDirection, XbKind, XbPurpose, XbStatus };
 
 export interface XbReferralRow {
   id: string;
