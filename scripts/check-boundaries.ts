@@ -52,7 +52,7 @@ const SQL_TABLE = /\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)/gi;
 
 /** The text of the string literals of a file (where its SQL is), without its comments. */
 function sqlOf(text: string): string {
-  return [...text.matchAll(/`[^`]*`|'(?:[^'\\\n]|\\.)*'/g)].map((m) => m[0]).join('\n');
+  return [...text.matchAll(/`[^`]*`|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g)].map((m) => m[0]).join('\n');
 }
 
 interface Import {
