@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { CareService, ReferralsService, referralSharing } from '../modules/care/index.ts';
-import { CasesService } from '../modules/cases/index.ts';
+import { CasesService, readableCase } from '../modules/cases/index.ts';
 import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
 import { CustodyLogService } from '../modules/custody/index.ts';
 import { EvidencePackages, EvidenceService, FileBlobStore } from '../modules/evidence/index.ts';
@@ -125,16 +125,21 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
       formerEncryptionKeys: keys.formerEncryptionKeys,
     }),
   };
-  // Federation knows no module above it: each module registers here the message types it takes from peers, and where
-  // it keeps conversations about cases (GET /api/cases/:caseId/messages).
+  // Federation knows no module above it: each module registers here the message types it takes from peers, and who
+  // may read a case and where conversations about cases are kept (GET /api/cases/:caseId/messages).
   const { mla, jits, linkage, crossBorder } = services;
   messages.register(transfers.messageHandlers());
   messages.register(mla.messageHandlers());
   messages.register(jits.messageHandlers());
   messages.register(linkage.messageHandlers());
   messages.register(crossBorder.messageHandlers());
-  messages.registerCaseConversations((caseId) => crossBorder.caseConversations(caseId));
-  messages.registerCaseConversations((caseId) => mla.caseConversations(caseId));
-  messages.registerCaseConversations((caseId) => transfers.caseConversations(caseId));
+  messages.serveCaseMessages(
+    (ctx, caseId) => readableCase(db, audit, ctx, caseId),
+    [
+      (caseId) => crossBorder.caseConversations(caseId),
+      (caseId) => mla.caseConversations(caseId),
+      (caseId) => transfers.caseConversations(caseId),
+    ],
+  );
   return services;
 }

@@ -3,7 +3,7 @@ export { inboxRoutes } from './inbox.routes.ts';
 export { signEndorsement } from './key-endorsement.ts';
 export type { MessageHandlers } from './message-types.ts';
 export { messagesRoutes, messagesSchemas } from './messages.routes.ts';
-export { type CaseConversations, MessagesService, PING } from './messages.service.ts';
+export { type CaseConversations, type CaseReadCheck, MessagesService, PING } from './messages.service.ts';
 export { type Message, MessageRejected } from './messages.ts';
 export { parseSigningJwk, type RetiredSigningKey, signingJwk } from './node-document.ts';
 export type { PeerDirectory } from './peer-directory.ts';

@@ -9,7 +9,6 @@ import { Type } from 'typebox';
 import type { Db, Queryable } from '../../db/client.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
 import { Inbox, type InboxAnswer } from './inbox.ts';
 import { type MessageHandlers, MessageTypes } from './message-types.ts';
 import { MessageVault } from './message-vault.ts';
@@ -21,6 +20,9 @@ import type { PeerDirectory } from './peer-directory.ts';
 /** The conversations a module holds about a case (its id is checked and read access granted before it is asked). */
 export type CaseConversations = (caseId: string) => Promise<readonly string[]>;
 
+/** Lets through whoever may read the case, or refuses with 404 or 403 (the refusal audited). */
+export type CaseReadCheck = (ctx: RequestContext, caseId: string) => Promise<unknown>;
+
 /** Built in: a message with no effect, to check that two nodes reach and trust each other (`passage peer ping`). */
 export const PING = 'passage.ping';
 const PingBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
@@ -30,7 +32,7 @@ export class MessagesService {
   readonly #audit: AuditService;
   readonly #vault: MessageVault;
   readonly #types = new MessageTypes();
-  readonly #caseConversations: CaseConversations[] = [];
+  #caseMessages: { readable: CaseReadCheck; lookups: readonly CaseConversations[] } | undefined;
   readonly #inbox: Inbox;
   readonly #outbox: Outbox;
 
@@ -54,9 +56,12 @@ export class MessagesService {
     this.#types.register(handlers);
   }
 
-  /** Where a module keeps conversations about cases: the messages of a case are those of all of them (`ofCase`). */
-  registerCaseConversations(lookup: CaseConversations): void {
-    this.#caseConversations.push(lookup);
+  /**
+   * How the messages of a case are found (`ofCase`): the cases module says who may read a case, and each module
+   * keeping conversations about cases says which are the case's.
+   */
+  serveCaseMessages(readable: CaseReadCheck, lookups: readonly CaseConversations[]): void {
+    this.#caseMessages = { readable, lookups };
   }
 
   /** The inbox: checks, records and applies a message from a peer, and answers with a signed receipt. */
@@ -119,10 +124,10 @@ export class MessagesService {
    * transfers), newest first, for whoever may read the case.
    */
   async ofCase(ctx: RequestContext, caseId: string, limit = 200) {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'case.read', found);
+    if (!this.#caseMessages) throw new Error('the messages of a case are served once serveCaseMessages was called');
+    await this.#caseMessages.readable(ctx, caseId);
     const conversationIds: string[] = [];
-    for (const lookup of this.#caseConversations) conversationIds.push(...(await lookup(caseId)));
+    for (const lookup of this.#caseMessages.lookups) conversationIds.push(...(await lookup(caseId)));
     if (conversationIds.length === 0) return [];
     const rows = await repo.listMessages(this.#db, { conversationIds, limit });
     return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#vault.open(this.#db, row) })));
