@@ -4,20 +4,13 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { generate } from 'otplib';
 import { AppError, notFound } from '../lib/errors.ts';
-import { unseal } from '../lib/seal.ts';
 import type { RequestContext } from '../modules/audit/index.ts';
 import type { CaseSummary } from '../modules/cases/index.ts';
 import type { IntegrityCheck } from '../modules/custody/index.ts';
 import { type EvidenceFields, mediaTypeForName, writeBagZip } from '../modules/evidence/index.ts';
 import type { RowError } from '../modules/htcds/index.ts';
 import { readCaseSheet } from '../modules/htcds/index.ts';
-import {
-  type AgencyRecord as Agency,
-  findUserByEmail,
-  presentCreated,
-  presentUser,
-  totpContext,
-} from '../modules/user-accounts/index.ts';
+import { type AgencyRecord as Agency, presentCreated, presentUser } from '../modules/user-accounts/index.ts';
 import type { MlaState, Side } from '../shared/mla-states.ts';
 import type { Purpose } from '../shared/policy.ts';
 import type { Services } from './services.ts';
@@ -62,9 +55,9 @@ export const operations = {
   /** The current sign-in code of a demo user, so a demo needs no authenticator app. Refused outside demo nodes. */
   'demo.code': async (s: Services, _ctx: RequestContext, args: { email: string }) => {
     if (!s.config.demo) throw new AppError('not_a_demo', 403, 'Codes are only shown on demo nodes.');
-    const user = await findUserByEmail(s.db, args.email);
-    if (!user?.totpSecretSealed) throw notFound('The demo user');
-    return { code: await generate({ secret: unseal(s.keys.kek, user.totpSecretSealed, totpContext(user.id)) }) };
+    const totp = await s.users.demoTotpSecret(args.email);
+    if (!totp) throw notFound('The demo user');
+    return { code: await generate({ secret: totp.secret }) };
   },
   /**
    * Reads a case sheet from the node's disk (the CLI passes an absolute path: over the admin channel the rows would

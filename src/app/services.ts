@@ -9,11 +9,11 @@ import { TransfersService } from '../modules/evidence-transfers/index.ts';
 import { MessagesService, PeersService } from '../modules/federation/index.ts';
 import { HtcdsExchangeService } from '../modules/htcds/index.ts';
 import { JitService } from '../modules/jit/index.ts';
-import type { NodeKeys } from '../modules/key-custody/index.ts';
+import { type KekHolders, KeyCustody, type NodeKeys } from '../modules/key-custody/index.ts';
 import { LinkageService } from '../modules/linkage-network/index.ts';
 import { MlaService } from '../modules/mla/index.ts';
-import { identityVaultOpener, PersonRecords, SurvivorsService } from '../modules/survivors/index.ts';
-import { type AuthOptions, AuthService, UsersService } from '../modules/user-accounts/index.ts';
+import { identityVaultOpener, PersonRecords, rewrapPersonKeys, SurvivorsService } from '../modules/survivors/index.ts';
+import { type AuthOptions, AuthService, resealTotpSecrets, UsersService } from '../modules/user-accounts/index.ts';
 import type { Config } from './config.ts';
 
 /** Everything a route or a CLI command needs; built once per process. */
@@ -45,8 +45,12 @@ export interface Services {
   crossBorder: CrossBorderService;
 }
 
+/** What the modules keep under the key-encryption key, for key custody's rotation (`passage keys rotate`). */
+export const KEK_HOLDERS: KekHolders = { dataKeys: rewrapPersonKeys, totpSecrets: resealTotpSecrets };
+
 export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Partial<AuthOptions> = {}): Services {
   const audit = new AuditService(db);
+  const keyCustody = new KeyCustody(keys.kek);
   // Cases sit below survivors and care: what a case needs of them is handed to it here.
   const identityVault = identityVaultOpener(db, keys.kek);
   const cases = new CasesService(db, audit, {
@@ -69,7 +73,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   const messages = new MessagesService(db, audit, peers, {
     nodeId: config.nodeId,
     signingKey: keys.signingKey,
-    kek: keys.kek,
+    keyCustody,
   });
   const evidence = new EvidenceService(db, audit, custody, store, {
     nodeId: config.nodeId,
@@ -104,19 +108,9 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     ),
     peers,
     messages,
-    mla: new MlaService(db, audit, messages, {
-      nodeId: config.nodeId,
-      peers,
-      kek: keys.kek,
-      transfers: () => transfers,
-    }),
-    jits: new JitService(db, audit, messages, {
-      nodeId: config.nodeId,
-      peers,
-      kek: keys.kek,
-      transfers: () => transfers,
-    }),
-    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, peers, kek: keys.kek, survivors }),
+    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, peers, keyCustody, transfers: () => transfers }),
+    jits: new JitService(db, audit, messages, { nodeId: config.nodeId, peers, keyCustody, transfers: () => transfers }),
+    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, peers, keyCustody, survivors }),
     transfers,
     crossBorder: new CrossBorderService(db, audit, cases, survivors, messages, {
       nodeId: config.nodeId,

@@ -4,9 +4,7 @@ import { loadConfig, SETTINGS_FILE } from '../app/config.ts';
 import { type RunningNode, startNode } from '../app/node.ts';
 import { operatorContext } from '../app/operations.ts';
 import type { Services } from '../app/services.ts';
-import { unseal } from '../lib/seal.ts';
 import { ensureKeys } from '../modules/key-custody/index.ts';
-import { findUserByEmail, totpContext } from '../modules/user-accounts/index.ts';
 import type { OrgType } from '../shared/org-types.ts';
 import type { Membership, Role } from '../shared/policy.ts';
 import { seedScenario } from './demo-scenario.ts';
@@ -120,14 +118,22 @@ export async function seedDemo(services: Services, spec: DemoNodeSpec = ITALY): 
   for (const user of spec.users) {
     const { role, displayName, agency } = user;
     const email = user.email ?? demoEmail(role, spec.nodeId);
-    let record = await findUserByEmail(services.db, email);
-    if (!record) {
+    let totp = await services.users.demoTotpSecret(email);
+    if (!totp) {
       const roles = [{ role, agency: agency ? (agencies.get(agency) ?? null) : null }];
-      record = (await services.users.createUser(ctx, { email, displayName, password: DEMO_PASSWORD, roles })).user;
+      const created = await services.users.createUser(ctx, { email, displayName, password: DEMO_PASSWORD, roles });
+      totp = { userId: created.user.id, secret: created.totpSecret };
     }
-    const totpSecret = unseal(services.keys.kek, record.totpSecretSealed as string, totpContext(record.id));
     const memberships = [{ role, agencyId: agency ? (agencies.get(agency) ?? null) : null }];
-    users.push({ email, password: DEMO_PASSWORD, role, displayName, totpSecret, userId: record.id, memberships });
+    users.push({
+      email,
+      password: DEMO_PASSWORD,
+      role,
+      displayName,
+      totpSecret: totp.secret,
+      userId: totp.userId,
+      memberships,
+    });
   }
   return users;
 }

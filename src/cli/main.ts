@@ -213,7 +213,8 @@ keys
     const config = loadConfig(overrides(opts));
     const { rotateKek } = await import('../modules/key-custody/index.ts');
     const { operatorContext } = await import('../app/operations.ts');
-    const result = await rotateKek(config, operatorContext(), { report: (line) => console.log(line) });
+    const { KEK_HOLDERS } = await import('../app/services.ts');
+    const result = await rotateKek(config, operatorContext(), KEK_HOLDERS, { report: (line) => console.log(line) });
     if (result.retiredFile) {
       console.log(
         `Back up the new key. Keep ${result.retiredFile} as long as you keep backups made before the rotation, ` +

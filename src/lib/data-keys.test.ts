@@ -14,7 +14,7 @@ import {
 
 const kek = randomBytes(32);
 const survivorId = '01JSURVIVOR0000000000000001';
-const context = { survivorId, field: 'givenName' };
+const context = { ownerId: survivorId, field: 'givenName' };
 
 /** Flips one bit of the byte at `index` inside the base64url blob that ends `value`. */
 function tamper(value: string, index: number): string {
@@ -138,7 +138,7 @@ describe('identity fields', () => {
 
   it.each([
     ['another data key', newDataKey(), context],
-    ['another survivor', dataKey, { ...context, survivorId: 'someone-else' }],
+    ['another survivor', dataKey, { ...context, ownerId: 'someone-else' }],
     ['another field', dataKey, { ...context, field: 'familyName' }],
   ])('fail under %s without revealing the value', (_, key, otherContext) => {
     const encrypted = encryptField(dataKey, 'Maria Popescu', context);
@@ -148,8 +148,8 @@ describe('identity fields', () => {
   });
 
   it('cannot be confused by ids that contain separators', () => {
-    const encrypted = encryptField(dataKey, 'x', { survivorId: 'a', field: 'b","c' });
-    expect(() => decryptField(dataKey, encrypted, { survivorId: 'a","b', field: 'c' })).toThrow(EnvelopeError);
+    const encrypted = encryptField(dataKey, 'x', { ownerId: 'a', field: 'b","c' });
+    expect(() => decryptField(dataKey, encrypted, { ownerId: 'a","b', field: 'c' })).toThrow(EnvelopeError);
   });
 
   it.each([0, 11, 12, 20])('fail with byte %i altered', (index) => {
@@ -163,4 +163,21 @@ describe('identity fields', () => {
       expect(failure(() => decryptField(dataKey, value, context)).code).toBe('unknown_format');
     },
   );
+});
+
+describe('stored values', () => {
+  // Made by the code of commit 1892d6c, when the owner was still called `survivorId`: the associated data holds
+  // values only, so naming the owner differently must leave every stored data key and field readable.
+  const storedKek = Buffer.alloc(32, 0x4b);
+  const storedDataKey = Buffer.alloc(32, 0x44);
+  const wrapped = 'dk1.07a98710.suc8kIceO0mo0JvPGQnIuzpoUDz8kaIxvg6KTqxuBqEsy-4yHd-gk5JO-R8ew_4O9PYml9UYLcJaCHZh';
+  const field = 'fe1.3L9Dk9Ssv9V1JqJSC6PCCA2Z0kpuREtTDndYCRrwQ29Ze3Wvh_hzaUQQMyrp_iwtf_Cz4VA';
+
+  it('unwrap a data key wrapped before the owner was renamed', () => {
+    expect(unwrapDataKey(storedKek, wrapped, survivorId).equals(storedDataKey)).toBe(true);
+  });
+
+  it('decrypt a field encrypted before the owner was renamed', () => {
+    expect(decryptField(storedDataKey, field, context)).toBe('Олександра Rusu');
+  });
 });

@@ -1,13 +1,15 @@
 /**
- * Envelope encryption of one survivor's identity fields.
+ * Envelope encryption of sensitive fields under data keys wrapped by the node's key-encryption key (KEK).
  *
- * Each survivor has a random data key; every identity field is encrypted under it, and the data key is stored only
- * wrapped by the node's key-encryption key (KEK). Destroying the wrapped data key therefore erases every field of
- * that person, in backups too, and rotating the KEK rewraps one small value per survivor without touching fields.
+ * A survivor has a random data key; every identity field is encrypted under it, and the data key is stored only
+ * wrapped by the KEK. Destroying the wrapped data key therefore erases every field of that person, in backups too,
+ * and rotating the KEK rewraps one small value per survivor without touching fields. The node's own data keys (for
+ * JIT entries, MLA requests, stored messages, linkage secrets: key-custody's node secrets) use the same envelope.
  *
- * Associated data binds each ciphertext to where it belongs: a wrapped key to its survivor, a field to its survivor
- * and field name. Copying a ciphertext into another row or column makes it fail to decrypt instead of showing one
- * person's name as another's.
+ * Associated data binds each ciphertext to where it belongs: a wrapped key to its owner (a survivor, or a node
+ * secret by name), a field to its owner (the survivor, JIT entry, MLA request, message...) and field name. Copying a
+ * ciphertext into another row or column makes it fail to decrypt instead of showing one person's name as another's.
+ * The associated data holds the values only, never the property names, so naming them does not change a byte.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { decryptGcm, encryptGcm, type GcmParts } from './seal.ts';
@@ -33,8 +35,9 @@ export class EnvelopeError extends Error {
   }
 }
 
+/** Where a field belongs: the id of the record that owns it (a survivor, a JIT entry, an MLA request...) and its name. */
 export interface FieldContext {
-  survivorId: string;
+  ownerId: string;
   field: string;
 }
 
@@ -53,39 +56,39 @@ export function wrappedKeyId(wrapped: string): string {
   return parseWrapped(wrapped).kid;
 }
 
-/** Wraps a data key as `dk1.<key id>.<base64url(iv | ciphertext | tag)>`. */
-export function wrapDataKey(kek: Buffer, dataKey: Buffer, survivorId: string): string {
+/** Wraps a data key as `dk1.<key id>.<base64url(iv | ciphertext | tag)>`, bound to the id of its owner. */
+export function wrapDataKey(kek: Buffer, dataKey: Buffer, ownerId: string): string {
   assertKey(dataKey, 'data key');
   const kid = keyId(kek);
-  const parts = encryptGcm(kek, dataKey, wrapAad(kid, survivorId));
+  const parts = encryptGcm(kek, dataKey, wrapAad(kid, ownerId));
   return `${WRAP_VERSION}.${kid}.${joinParts(parts)}`;
 }
 
-export function unwrapDataKey(kek: Buffer, wrapped: string, survivorId: string): Buffer {
+export function unwrapDataKey(kek: Buffer, wrapped: string, ownerId: string): Buffer {
   const { kid, parts } = parseWrapped(wrapped);
   const expected = keyId(kek);
   if (kid !== expected) {
     throw new EnvelopeError('wrong_key', `data key was wrapped by key ${kid}, not by the given key ${expected}`);
   }
-  const message = 'wrapped data key failed authentication: it belongs to another survivor or was altered';
-  return decryptOrThrow(kek, parts, wrapAad(kid, survivorId), message);
+  const message = 'wrapped data key failed authentication: it belongs to another owner or was altered';
+  return decryptOrThrow(kek, parts, wrapAad(kid, ownerId), message);
 }
 
 /**
  * Moves a wrapped data key from `oldKek` to `newKek`. A key already wrapped by `newKek` is checked and returned
  * unchanged, so a rotation that stopped halfway can simply run again.
  */
-export function rewrapDataKey(oldKek: Buffer, newKek: Buffer, wrapped: string, survivorId: string): string {
+export function rewrapDataKey(oldKek: Buffer, newKek: Buffer, wrapped: string, ownerId: string): string {
   const alreadyRotated = wrappedKeyId(wrapped) === keyId(newKek);
-  const dataKey = unwrapDataKey(alreadyRotated ? newKek : oldKek, wrapped, survivorId);
+  const dataKey = unwrapDataKey(alreadyRotated ? newKek : oldKek, wrapped, ownerId);
   try {
-    return alreadyRotated ? wrapped : wrapDataKey(newKek, dataKey, survivorId);
+    return alreadyRotated ? wrapped : wrapDataKey(newKek, dataKey, ownerId);
   } finally {
     dataKey.fill(0);
   }
 }
 
-/** Encrypts one identity field as `fe1.<base64url(iv | ciphertext | tag)>`. */
+/** Encrypts one field as `fe1.<base64url(iv | ciphertext | tag)>`. */
 export function encryptField(dataKey: Buffer, value: string, context: FieldContext): string {
   assertKey(dataKey, 'data key');
   const parts = encryptGcm(dataKey, Buffer.from(value, 'utf8'), fieldAad(context));
@@ -97,7 +100,7 @@ export function decryptField(dataKey: Buffer, encrypted: string, context: FieldC
   const [version, blob, ...rest] = encrypted.split('.');
   const parts = version === FIELD_VERSION && rest.length === 0 ? splitParts(blob) : null;
   if (!parts) throw new EnvelopeError('unknown_format', 'encrypted field has an unknown format');
-  const message = 'encrypted field failed authentication: wrong data key, another survivor or field, or altered data';
+  const message = 'encrypted field failed authentication: wrong data key, another owner or field, or altered data';
   return decryptOrThrow(dataKey, parts, fieldAad(context), message).toString('utf8');
 }
 
@@ -106,12 +109,12 @@ function assertKey(key: Buffer, name: string): void {
 }
 
 // JSON arrays keep the parts of the associated data unambiguous whatever characters the ids contain.
-function wrapAad(kid: string, survivorId: string): Buffer {
-  return Buffer.from(JSON.stringify(['passage/data-key', WRAP_VERSION, kid, survivorId]));
+function wrapAad(kid: string, ownerId: string): Buffer {
+  return Buffer.from(JSON.stringify(['passage/data-key', WRAP_VERSION, kid, ownerId]));
 }
 
-function fieldAad({ survivorId, field }: FieldContext): Buffer {
-  return Buffer.from(JSON.stringify(['passage/field', FIELD_VERSION, survivorId, field]));
+function fieldAad({ ownerId, field }: FieldContext): Buffer {
+  return Buffer.from(JSON.stringify(['passage/field', FIELD_VERSION, ownerId, field]));
 }
 
 function parseWrapped(wrapped: string): { kid: string; parts: GcmParts } {

@@ -1,39 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
 import { type ChainedRecord, chainHash, GENESIS_HASH } from '../../lib/hash-chain.ts';
-
-export type Outcome = 'success' | 'denied' | 'failure';
-
-export interface AuditEntry {
-  actor: string;
-  action: string;
-  resource?: string | null;
-  purpose?: string | null;
-  outcome: Outcome;
-  requestId?: string | null;
-}
-
-export interface AuditRecord {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  resource: string | null;
-  purpose: string | null;
-  outcome: Outcome;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  resource?: string;
-  from?: string;
-  to?: string;
-  afterSeq?: number;
-  limit: number;
-}
+import type { AuditEntry, AuditFilter, AuditRecord, Outcome } from './audit-records.ts';
 
 interface Row {
   seq: bigint;

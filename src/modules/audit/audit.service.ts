@@ -1,15 +1,8 @@
 import type { Db, Queryable } from '../../db/client.ts';
 import { type ChainBreak, checkLink, EMPTY_CHAIN } from '../../lib/hash-chain.ts';
 import { type Action, type Actor, actorRef, assertCan, type Purpose, type Resource } from '../../shared/policy.ts';
-import {
-  type AuditEntry,
-  type AuditFilter,
-  type AuditRecord,
-  allAudit,
-  appendAudit,
-  listAudit,
-  toChained,
-} from './audit.repository.ts';
+import { allAudit, appendAudit, listAudit, toChained } from './audit.repository.ts';
+import type { AuditEntry, AuditFilter, AuditRecord } from './audit-records.ts';
 
 export interface RequestContext {
   actor: Actor;
@@ -45,6 +38,14 @@ export class AuditService {
       await this.record(tx, ctx, { action: 'audit.read', purpose, outcome: 'success' });
       return listAudit(tx, filter);
     });
+  }
+
+  /**
+   * The records that match `filter`, read without a policy decision and without recording the read: for the node's
+   * own checks (tests of what was recorded), never on behalf of a person, who goes through `query`.
+   */
+  records(filter: AuditFilter): Promise<AuditRecord[]> {
+    return listAudit(this.#db, filter);
   }
 
   async verify(ctx: RequestContext): Promise<VerifyResult> {

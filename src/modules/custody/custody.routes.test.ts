@@ -4,7 +4,6 @@ import { buildUser, createTestNode, signIn, type TestNode } from '../../../test/
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
 import * as merkle from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
-import { listAudit } from '../audit/index.ts';
 
 const SIZE = 13;
 const event = (n: number) => Buffer.from(JSON.stringify({ v: 1, item: `item-${n}`, event: 'received' }));
@@ -141,7 +140,7 @@ describe('the custody API', () => {
   });
 
   it('does not record reads of hashes in the audit trail', async () => {
-    const records = await listAudit(node.services.db, { action: 'custody.read', limit: 10 });
+    const records = await node.services.audit.records({ action: 'custody.read', limit: 10 });
     expect(records).toEqual([]);
   });
 });

@@ -8,7 +8,6 @@ import { AppError } from '../../lib/errors.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import * as merkle from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../../lib/signed-note.ts';
-import { listAudit } from '../audit/index.ts';
 import type { CustodyLogService } from './custody.service.ts';
 
 const operator = operatorContext('custody-test');
@@ -189,7 +188,7 @@ describe('the custody log', () => {
       ok: true,
       checks: [{ name: 'custody log', unit: 'entries', ok: true, checked: 39, problems: [] }],
     });
-    const records = await listAudit(node.services.db, { action: 'custody.verify', limit: 10 });
+    const records = await node.services.audit.records({ action: 'custody.verify', limit: 10 });
     expect(records.map((r) => [r.actor, r.outcome])).toEqual([['operator:custody-test', 'success']]);
   });
 
@@ -351,12 +350,12 @@ describe('tampering', () => {
 
   it('reports the failed check in the audit trail and in the report', () =>
     withLog(async (node) => {
-      const { db, custody } = node.services;
+      const { db, custody, audit } = node.services;
       await tamper(db, 'custody_hashes', 'update custody_hashes set hash = sha256(hash) where level = 4 and idx = 0');
       const report = await custody.checkIntegrity(operator, [custody.logCheck()]);
       expect(report.ok).toBe(false);
       expect(report.checks[0]?.problems[0]).toMatchObject({ kind: 'node_hash_mismatch', level: 4, index: 0 });
-      const records = await listAudit(db, { action: 'custody.verify', limit: 10 });
+      const records = await audit.records({ action: 'custody.verify', limit: 10 });
       expect(records.map((r) => r.outcome)).toEqual(['failure']);
     }));
 });

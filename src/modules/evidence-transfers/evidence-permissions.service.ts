@@ -7,10 +7,11 @@
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { needsPermission } from '../../shared/evidence.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
-import { evidenceRepo } from '../evidence/index.ts';
+import { authorizeCase, caseIdsOf, loadCase } from '../cases/index.ts';
+import { evidenceItems } from '../evidence/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { PERMISSION_DECISION, PERMISSION_REQUEST } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
@@ -19,10 +20,6 @@ import type { PermissionPurpose } from './evidence-transfers.schema.ts';
 export type PermissionView = Omit<repo.PermissionRecord, 'requestedBy' | 'decidedBy'>;
 
 const present = ({ requestedBy: _r, decidedBy: _d, ...view }: repo.PermissionRecord): PermissionView => view;
-
-/** Whether the provider's leave is needed to use an item of `code` for `purpose`. */
-export const needsPermission = (code: string, purpose: PermissionPurpose) =>
-  code === 'H2' || (code === 'H1' && purpose === 'court');
 
 export class EvidencePermissions {
   readonly #db: Db;
@@ -40,7 +37,7 @@ export class EvidencePermissions {
    * node with a handling code that rules out `purpose` and its provider has not granted permission for it.
    */
   async assertAllowed(ctx: RequestContext, itemIds: readonly string[], purpose: PermissionPurpose): Promise<void> {
-    const origins = [...(await repo.originsOf(this.#db, itemIds)).entries()].filter(([, o]) =>
+    const origins = [...(await originsOf(this.#db, itemIds)).entries()].filter(([, o]) =>
       needsPermission(o.handlingCode, purpose),
     );
     if (origins.length === 0) return;
@@ -79,7 +76,7 @@ export class EvidencePermissions {
     input: { purpose: PermissionPurpose; reason: string },
   ): Promise<PermissionView> {
     const item = await this.#authorizedItem(ctx, itemId);
-    const origin = (await repo.originsOf(this.#db, [item.id])).get(item.id);
+    const origin = (await originsOf(this.#db, [item.id])).get(item.id);
     if (!origin) {
       throw new AppError('evidence_not_received', 409, 'This item was not received from another node.');
     }
@@ -125,7 +122,8 @@ export class EvidencePermissions {
     const agencies = agenciesFor(ctx.actor, 'evidence.permission');
     // Without the role in any agency, the refusal is asked of the policy layer, which records it.
     if (agencies?.length === 0) await this.#audit.authorize(ctx, 'evidence.permission');
-    return (await repo.listPermissions(this.#db, { ...filter, agencies })).map(present);
+    const itemIds = agencies && (await evidenceItems.itemIdsOfCases(this.#db, await caseIdsOf(this.#db, agencies)));
+    return (await repo.listPermissions(this.#db, { ...filter, itemIds })).map(present);
   }
 
   /** The provider's decision on a request about one of its items; the answer goes back to the requester. */
@@ -154,7 +152,7 @@ export class EvidencePermissions {
   }
 
   async #authorizedItem(ctx: RequestContext, itemId: string) {
-    const item = await evidenceRepo.findItem(this.#db, itemId);
+    const item = await evidenceItems.findItem(this.#db, itemId);
     if (!item) throw notFound('The evidence item');
     await authorizeCase(this.#db, this.#audit, ctx, 'evidence.permission', await loadCase(this.#db, item.caseId));
     return item;
@@ -163,4 +161,19 @@ export class EvidencePermissions {
   async #get(q: Queryable, id: string): Promise<PermissionView> {
     return present((await repo.findPermission(q, id)) as repo.PermissionRecord);
   }
+}
+
+/**
+ * The origin of each of `itemIds` that came from another node, directly or as a working copy (of a copy …) of a
+ * received item: keyed by the item asked about, with the received item's origin.
+ */
+async function originsOf(q: Queryable, itemIds: readonly string[]): Promise<Map<string, repo.Origin>> {
+  const chain = await evidenceItems.lineage(q, itemIds);
+  const origins = await repo.originsOfItems(q, [...new Set(chain.map((link) => link.id))]);
+  const found = new Map<string, repo.Origin>();
+  for (const { asked, id } of chain) {
+    const origin = origins.get(id);
+    if (origin) found.set(asked, origin);
+  }
+  return found;
 }

@@ -7,7 +7,7 @@
 import type { Queryable } from '../../db/client.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { EvidenceService } from '../evidence/index.ts';
-import { evidenceRepo } from '../evidence/index.ts';
+import { evidenceItems } from '../evidence/index.ts';
 import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
 import * as repo from './evidence-transfers.repository.ts';
@@ -97,7 +97,7 @@ async function receiveAnswer(
   const node = asNode(message.from);
   const phrase = status === 'accepted' ? 'received by' : 'declined by';
   for (const sent of transfer.items) {
-    const item = await evidenceRepo.findItem(tx, sent.id);
+    const item = await evidenceItems.findItem(tx, sent.id);
     if (item) {
       await deps.evidence.recordCustodyEvent(
         tx,
@@ -119,7 +119,7 @@ async function receiveAnswer(
 async function receivePermissionRequest(tx: Queryable, message: Message, deps: Deps): Promise<void> {
   const body = message.body as PermissionRequestMessage;
   if (body.itemRef.node !== deps.nodeId) refuseWith(message, 'The item is not one of this node’s.');
-  if (!(await evidenceRepo.findItem(tx, body.itemRef.id))) refuseWith(message, 'There is no such item here.');
+  if (!(await evidenceItems.findItem(tx, body.itemRef.id))) refuseWith(message, 'There is no such item here.');
   if (!(await repo.wasSentTo(tx, message.from, body.itemRef.id))) {
     refuseWith(message, 'The item was not sent to the requester.');
   }

@@ -171,25 +171,13 @@ export async function insertOrigin(q: Queryable, o: Origin): Promise<void> {
   );
 }
 
-/**
- * The origin of each of `itemIds` that came from another node, directly or as a working copy (of a copy …) of a
- * received item: keyed by the item asked about, with the received item's origin.
- */
-export async function originsOf(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Origin>> {
+/** The origin of each of `itemIds` that was received from another node, keyed by item. */
+export async function originsOfItems(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Origin>> {
   if (itemIds.length === 0) return new Map();
-  const rows = await q.query<Row>(
-    `with recursive chain (asked, id, parent_id, depth) as (
-       select id, id, parent_id, 0 from evidence_items where id = any($1)
-       union all
-       select c.asked, p.id, p.parent_id, c.depth + 1 from chain c join evidence_items p on p.id = c.parent_id
-        where c.depth < 100
-     )
-     select c.asked, o.* from chain c join evidence_origins o on o.item_id = c.id`,
-    [[...itemIds]],
-  );
+  const rows = await q.query<Row>('select * from evidence_origins where item_id = any($1)', [[...itemIds]]);
   return new Map(
     rows.map((r) => [
-      r.asked as string,
+      r.item_id as string,
       {
         itemId: r.item_id,
         fromNode: r.from_node,
@@ -270,18 +258,17 @@ export async function grantedFor(q: Queryable, itemIds: readonly string[], purpo
   return new Set(rows.map((r) => r.item_id as string));
 }
 
-/** Permission requests, newest first; `agencies` (when not null) limits them to items of cases of those agencies. */
+/** Permission requests, newest first; `itemIds` (when not null) limits them to those about these items. */
 export async function listPermissions(
   q: Queryable,
-  filter: { direction?: Direction; status?: string; agencies: string[] | null },
+  filter: { direction?: Direction; status?: string; itemIds: string[] | null },
 ): Promise<PermissionRecord[]> {
   const rows = await q.query<Row>(
     `select p.* from evidence_permissions p
-       join evidence_items i on i.id = p.item_id join cases c on c.id = i.case_id
       where ($1::text is null or p.direction = $1) and ($2::text is null or p.status = $2)
-        and ($3::text[] is null or c.agency_id = any($3))
+        and ($3::text[] is null or p.item_id = any($3))
       order by p.requested_at desc, p.id desc limit 500`,
-    [filter.direction ?? null, filter.status ?? null, filter.agencies],
+    [filter.direction ?? null, filter.status ?? null, filter.itemIds],
   );
   return rows.map(toPermission);
 }

@@ -13,7 +13,7 @@ import type { AuditService, RequestContext } from '../audit/index.ts';
 import { authorizeCase, loadCase } from '../cases/index.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
-import { evidenceRepo } from '../evidence/index.ts';
+import { evidenceItems } from '../evidence/index.ts';
 import type { MessageHandlers, MessagesService, PeerDirectory } from '../federation/index.ts';
 import { EvidencePermissions } from './evidence-permissions.service.ts';
 import {
@@ -134,9 +134,9 @@ export class TransfersService {
       throw new AppError('invalid_request', 400, `A transfer carries 1 to ${MAX_ITEMS} items.`);
     }
     await this.#checkPeer(input.to);
-    const items: evidenceRepo.EvidenceItemRow[] = [];
+    const items: evidenceItems.EvidenceItemRow[] = [];
     for (const id of itemIds) {
-      const item = await evidenceRepo.findItem(this.#db, id);
+      const item = await evidenceItems.findItem(this.#db, id);
       if (!item) throw notFound(`The evidence item ${id}`);
       const found = await loadCase(this.#db, item.caseId);
       await authorizeCase(this.#db, this.#audit, ctx, 'evidence.download', found, { purpose: 'investigation' });
@@ -297,7 +297,7 @@ export class TransfersService {
         const acceptedItems: Record<string, string> = {};
         for (const [i, sent] of transfer.items.entries()) {
           const blob = blobs[i] as PendingBlob;
-          await evidenceRepo.lockContent(tx, blob.sha256);
+          await evidenceItems.lockContent(tx, blob.sha256);
           await store.commit(blob);
           committed.push(blob.sha256);
           const id = await this.#addItem(tx, ctx, transfer, caseId, sent, blob);
@@ -363,7 +363,7 @@ export class TransfersService {
       transformation: null,
       createdBy: actorRef(ctx.actor),
     };
-    await evidenceRepo.insertItem(tx, row);
+    await evidenceItems.insertItem(tx, row);
     await repo.insertOrigin(tx, {
       itemId: row.id,
       fromNode: transfer.peer,
@@ -397,8 +397,8 @@ export class TransfersService {
 
   async #removeIfUnreferenced(sha256: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await evidenceRepo.lockContent(tx, sha256);
-      if (!(await evidenceRepo.isReferenced(tx, sha256))) await this.#evidence.store.remove(sha256);
+      await evidenceItems.lockContent(tx, sha256);
+      if (!(await evidenceItems.isReferenced(tx, sha256))) await this.#evidence.store.remove(sha256);
     });
   }
 }

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { BlobStore } from '../evidence/index.ts';
-import { evidenceRepo } from '../evidence/index.ts';
+import { evidenceItems } from '../evidence/index.ts';
 import type { TransferContext } from './evidence-transfers.schema.ts';
 import { type TransferBody, travellingEvent } from './transfer-bundle.ts';
 
@@ -17,11 +17,11 @@ export async function buildTransferBody(
   from: { db: Db; custody: CustodyLogService; store: BlobStore },
   transferId: string,
   context: TransferContext,
-  items: evidenceRepo.EvidenceItemRow[],
+  items: evidenceItems.EvidenceItemRow[],
 ): Promise<TransferBody> {
   const checkpoint = await from.custody.checkpoint();
   const events = (
-    await evidenceRepo.eventsOf(
+    await evidenceItems.eventsOf(
       from.db,
       items.map((i) => i.id),
     )
@@ -51,7 +51,7 @@ export async function buildTransferBody(
   return { transferId, context, items: bundled, checkpoint: checkpoint.note };
 }
 
-async function contentOf(store: BlobStore, item: evidenceRepo.EvidenceItemRow): Promise<Buffer> {
+async function contentOf(store: BlobStore, item: evidenceItems.EvidenceItemRow): Promise<Buffer> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of await store.read(item.sha256, { verify: { size: item.size } })) {

@@ -111,6 +111,40 @@ export async function itemsOfCase(q: Queryable, caseId: string): Promise<Evidenc
   return rows.map(toItem);
 }
 
+/** The file names of evidence items, in the order asked for (missing ones left out). */
+export async function fileNames(q: Queryable, itemIds: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ id: string; file_name: string }>(
+    'select id, file_name from evidence_items where id = any($1::text[])',
+    [[...itemIds]],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r.file_name]));
+  return itemIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * Each of `itemIds` (as `asked`) with itself and every item it was made from (a working copy's parent, and so on, up
+ * to 100 levels), as `id`.
+ */
+export async function lineage(q: Queryable, itemIds: readonly string[]): Promise<{ asked: string; id: string }[]> {
+  if (itemIds.length === 0) return [];
+  return q.query<{ asked: string; id: string }>(
+    `with recursive chain (asked, id, parent_id, depth) as (
+       select id, id, parent_id, 0 from evidence_items where id = any($1)
+       union all
+       select c.asked, p.id, p.parent_id, c.depth + 1 from chain c join evidence_items p on p.id = c.parent_id
+        where c.depth < 100
+     )
+     select asked, id from chain`,
+    [[...itemIds]],
+  );
+}
+
+/** The ids of the items of these cases. */
+export async function itemIdsOfCases(q: Queryable, caseIds: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('select id from evidence_items where case_id = any($1)', [[...caseIds]]);
+  return rows.map((r) => r.id);
+}
+
 export async function isReferenced(q: Queryable, sha256: string): Promise<boolean> {
   const rows = await q.query('select 1 from evidence_items where sha256 = $1 limit 1', [sha256]);
   return rows.length > 0;

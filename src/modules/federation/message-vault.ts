@@ -1,6 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import { decryptField, encryptField } from '../../lib/data-keys.ts';
-import { NodeSecretKey } from '../key-custody/index.ts';
+import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 
 /** Which stored message: its direction, peer and id. */
 export interface StoredKey {
@@ -10,25 +9,23 @@ export interface StoredKey {
 }
 
 /** What a stored message's encryption is bound to: its direction, peer and id. */
-const messageContext = (key: StoredKey) => ({
-  survivorId: `${key.direction}:${key.peer}:${key.id}`,
-  field: 'federation_message',
-});
+const messageOwner = (key: StoredKey) => `${key.direction}:${key.peer}:${key.id}`;
+const MESSAGE_FIELD = 'federation_message';
 
 /** Stored messages are encrypted at rest: their bodies may name people (an MLA request's persons concerned). */
 export class MessageVault {
-  readonly #key: NodeSecretKey;
+  readonly #vault: FieldVault;
 
-  constructor(kek: Buffer) {
-    this.#key = new NodeSecretKey('federation-message-key', kek);
+  constructor(keyCustody: KeyCustody) {
+    this.#vault = keyCustody.fieldVault('federation-message-key');
   }
 
   /** The stored form of a message (its compact JWS); `q` is the transaction that stores it. */
-  async seal(q: Queryable, key: StoredKey, jws: string): Promise<string> {
-    return encryptField(await this.#key.get(q), jws, messageContext(key));
+  seal(q: Queryable, key: StoredKey, jws: string): Promise<string> {
+    return this.#vault.seal(q, messageOwner(key), MESSAGE_FIELD, jws);
   }
 
-  async open(q: Queryable, row: StoredKey & { jws: string }): Promise<string> {
-    return decryptField(await this.#key.get(q), row.jws, messageContext(row));
+  open(q: Queryable, row: StoredKey & { jws: string }): Promise<string> {
+    return this.#vault.open(q, messageOwner(row), MESSAGE_FIELD, row.jws);
   }
 }

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import type { Db, Queryable } from '../../db/client.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { KeyCustody } from '../key-custody/index.ts';
 import { Inbox, type InboxAnswer } from './inbox.ts';
 import { type MessageHandlers, MessageTypes } from './message-types.ts';
 import { MessageVault } from './message-vault.ts';
@@ -40,11 +41,11 @@ export class MessagesService {
     db: Db,
     audit: AuditService,
     peers: PeerDirectory,
-    self: { nodeId: string; signingKey: KeyObject; kek: Buffer },
+    self: { nodeId: string; signingKey: KeyObject; keyCustody: KeyCustody },
   ) {
     this.#db = db;
     this.#audit = audit;
-    this.#vault = new MessageVault(self.kek);
+    this.#vault = new MessageVault(self.keyCustody);
     const signer = { kid: keyFingerprint(createPublicKey(self.signingKey)), privateKey: self.signingKey };
     this.#inbox = new Inbox(db, peers, this.#types, this.#vault, { nodeId: self.nodeId, signer });
     this.#outbox = new Outbox(db, audit, peers, this.#vault, { nodeId: self.nodeId, signer });

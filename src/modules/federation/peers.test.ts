@@ -8,7 +8,6 @@ import { type RunningNode, startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { deriveEncryptionKey, encryptionJwk, encryptionKeySigned } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
-import { listAudit } from '../audit/index.ts';
 import { NodeDocumentError, parseNodeDocument, signingJwk } from './node-document.ts';
 
 const NODES = {
@@ -112,9 +111,9 @@ function expectError(res: LightMyRequestResponse, status: number, id: string): s
 }
 
 const peerAudit = (action: string) =>
-  listAudit(nodeIt.services.db, { action, resource: 'peer:node-ro', limit: 10 }).then((records) =>
-    records.map((r) => ({ actor: r.actor, outcome: r.outcome })),
-  );
+  nodeIt.services.audit
+    .records({ action, resource: 'peer:node-ro', limit: 10 })
+    .then((records) => records.map((r) => ({ actor: r.actor, outcome: r.outcome })));
 
 describe('the node document', () => {
   it('is public and names the node, its Ed25519 key by fingerprint and its inbox', async () => {
@@ -321,7 +320,7 @@ describe('who may manage peers', () => {
       expectError(await api(method, url, caseWorker), 403, 'forbidden');
     }
     expectError(await addPeer(junkUrl, roFingerprint(), caseWorker), 403, 'forbidden');
-    const denied = await listAudit(nodeIt.services.db, { action: 'peer.manage', limit: 10 });
+    const denied = await nodeIt.services.audit.records({ action: 'peer.manage', limit: 10 });
     expect(denied.map((r) => r.outcome)).toEqual(['denied', 'denied', 'denied']);
     expect((await nodeIt.services.peers.find('node-ro'))?.status).toBe('active');
   });

@@ -1,29 +1,27 @@
 /**
  * Encryption of what the entries of a JIT's timeline say: messages, task titles and file names may name people. They
- * are encrypted under one data key of the node, kept wrapped by the key-encryption key in `node_secrets` (so a KEK
- * rotation rewraps it with the other node secrets), each ciphertext bound to its entry.
+ * are sealed in key custody's vault for JIT data (one node data key, rewrapped with the other node secrets by a KEK
+ * rotation), each ciphertext bound to its entry.
  */
 import type { Queryable } from '../../db/client.ts';
-import { decryptField, encryptField } from '../../lib/data-keys.ts';
-import { NodeSecretKey } from '../key-custody/index.ts';
+import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 import type { EntryData } from './jit.schema.ts';
 
 const SECRET = 'jit-data-key';
 const FIELD = 'jit_entry';
 
 export class JitVault {
-  readonly #key: NodeSecretKey;
+  readonly #fields: FieldVault;
 
-  constructor(kek: Buffer) {
-    this.#key = new NodeSecretKey(SECRET, kek);
+  constructor(keyCustody: KeyCustody) {
+    this.#fields = keyCustody.fieldVault(SECRET);
   }
 
-  async seal(q: Queryable, entryId: string, data: EntryData): Promise<string> {
-    return encryptField(await this.#key.get(q), JSON.stringify(data), { survivorId: entryId, field: FIELD });
+  seal(q: Queryable, entryId: string, data: EntryData): Promise<string> {
+    return this.#fields.seal(q, entryId, FIELD, JSON.stringify(data));
   }
 
   async open(q: Queryable, entry: { id: string; dataSealed: string }): Promise<EntryData> {
-    const key = await this.#key.get(q);
-    return JSON.parse(decryptField(key, entry.dataSealed, { survivorId: entry.id, field: FIELD })) as EntryData;
+    return JSON.parse(await this.#fields.open(q, entry.id, FIELD, entry.dataSealed)) as EntryData;
   }
 }

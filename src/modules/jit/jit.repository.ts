@@ -122,23 +122,3 @@ export async function entries(q: Queryable, jitId: string): Promise<SealedEntry[
   const rows = await q.query<Row>('select * from jit_entries where jit_id = $1 order by at, id', [jitId]);
   return rows.map(toEntry);
 }
-
-export async function agencyName(q: Queryable, agencyId: string): Promise<string | null> {
-  const [row] = await q.query<{ name: string }>('select name from agencies where id = $1', [agencyId]);
-  return row?.name ?? null;
-}
-
-export async function userName(q: Queryable, userId: string): Promise<string | null> {
-  const [row] = await q.query<{ display_name: string }>('select display_name from users where id = $1', [userId]);
-  return row?.display_name ?? null;
-}
-
-/** The file names of evidence items, in the order asked for (missing ones left out). */
-export async function evidenceFileNames(q: Queryable, itemIds: string[]): Promise<string[]> {
-  const rows = await q.query<{ id: string; file_name: string }>(
-    'select id, file_name from evidence_items where id = any($1::text[])',
-    [itemIds],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r.file_name]));
-  return itemIds.flatMap((id) => byId.get(id) ?? []);
-}

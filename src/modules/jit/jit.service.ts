@@ -9,7 +9,10 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { type Action, actorRef, agenciesFor, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import { evidenceItems } from '../evidence/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import type { KeyCustody } from '../key-custody/index.ts';
+import { agencyName, userName } from '../user-accounts/index.ts';
 import { endOf, JIT_AGREEMENT, JIT_ENTRY, jitMessageHandlers } from './jit.inbound.ts';
 import * as repo from './jit.repository.ts';
 import type { EntryData, JitEntry, NewJit, NewTask } from './jit.schema.ts';
@@ -29,7 +32,8 @@ export interface JitOptions {
   nodeId: string;
   /** The trust list: every other party is an active peer. */
   peers: PeersService;
-  kek: Buffer;
+  /** Gives the vault in which what the entries say is sealed. */
+  keyCustody: KeyCustody;
   /** Looked up when evidence is shared: the exchange module may be built after this one. */
   transfers?: () => EvidenceTransfers | undefined;
   now?: () => Date;
@@ -58,7 +62,7 @@ export class JitService {
     this.#db = db;
     this.#audit = audit;
     this.#messages = messages;
-    this.#vault = new JitVault(options.kek);
+    this.#vault = new JitVault(options.keyCustody);
     this.#nodeId = options.nodeId;
     this.#transfers = options.transfers ?? (() => undefined);
     this.#now = options.now ?? (() => new Date());
@@ -165,7 +169,7 @@ export class JitService {
     const context = { kind: 'jit' as const, ref: jitId };
     await transfers.send(ctx, { to: input.to, itemIds: input.itemIds, context }, async (tx, transferId) => {
       const locked = await this.#open(tx, jitId);
-      const files = await repo.evidenceFileNames(tx, input.itemIds);
+      const files = await evidenceItems.fileNames(tx, input.itemIds);
       const data = { transferId, to: input.to, count: input.itemIds.length, files };
       entry = await this.#append(tx, ctx, locked, { kind: 'evidence', data }, true);
       await this.#audit.record(tx, ctx, { action: 'jit.evidence', resource: `jit:${jitId}`, outcome: 'success' });
@@ -244,7 +248,7 @@ export class JitService {
     agencyId: string,
     broadcast: boolean,
   ): Promise<JitEntry> {
-    const name = await repo.agencyName(tx, agencyId);
+    const name = await agencyName(tx, agencyId);
     if (!name) throw new AppError('unknown_agency', 400, 'The agency (agencyId) does not exist on this node.');
     await repo.addAgency(tx, jit.id, agencyId, actorRef(ctx.actor));
     jit.agencyIds.push(agencyId);
@@ -257,8 +261,8 @@ export class JitService {
     if (actor.kind !== 'user') return { name: actorRef(actor), agency: null };
     const agencyId = actor.memberships.find((m) => m.agencyId && jit.agencyIds.includes(m.agencyId))?.agencyId;
     return {
-      name: (await repo.userName(q, actor.userId)) ?? actorRef(actor),
-      agency: agencyId ? await repo.agencyName(q, agencyId) : null,
+      name: (await userName(q, actor.userId)) ?? actorRef(actor),
+      agency: agencyId ? await agencyName(q, agencyId) : null,
     };
   }
 

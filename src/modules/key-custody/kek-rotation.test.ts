@@ -8,7 +8,7 @@ import { type Config, ConfigError } from '../../app/config.ts';
 import { startNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { buildApp } from '../../app/server.ts';
-import { createServices } from '../../app/services.ts';
+import { createServices, KEK_HOLDERS } from '../../app/services.ts';
 import type { Db } from '../../db/client.ts';
 import { EnvelopeError, keyId, unwrapDataKey, wrapDataKey } from '../../lib/data-keys.ts';
 import { unseal } from '../../lib/seal.ts';
@@ -123,7 +123,7 @@ describe('key-encryption-key rotation', () => {
     const before = await snapshot(db);
     const lines: string[] = [];
 
-    const result = await rotateKek(config, operator, { db, report: (line) => lines.push(line) });
+    const result = await rotateKek(config, operator, KEK_HOLDERS, { db, report: (line) => lines.push(line) });
 
     const newKek = readKekFile(config.kekFile);
     expect(newKek.equals(oldKek)).toBe(false);
@@ -181,9 +181,9 @@ describe('key-encryption-key rotation', () => {
   const interruptions = {
     'before the transaction committed': () => {},
     'after the transaction committed': (oldKek: Buffer, newKek: Buffer) =>
-      rewrapDatabase(db, oldKek, newKek, operator).then(() => {}),
+      rewrapDatabase(db, KEK_HOLDERS, oldKek, newKek, operator).then(() => {}),
     'after the old key was retired': async (oldKek: Buffer, newKek: Buffer) => {
-      await rewrapDatabase(db, oldKek, newKek, operator);
+      await rewrapDatabase(db, KEK_HOLDERS, oldKek, newKek, operator);
       renameSync(config.kekFile, `${config.kekFile}.retired-20260610T000000Z`);
     },
   };
@@ -201,7 +201,7 @@ describe('key-encryption-key rotation', () => {
       // A start with the key file gone must not create a fresh key that nothing is wrapped by.
       expect(ensureKeys(config)).toEqual([]);
 
-      const result = await rotateKek(config, operator, { db });
+      const result = await rotateKek(config, operator, KEK_HOLDERS, { db });
 
       expect(result).toMatchObject({ keyId: keyId(newKek), resumed: true, wrappedKeys: 3, totpSecrets: 2 });
       expect(readKekFile(config.kekFile).equals(newKek)).toBe(true);
@@ -221,7 +221,7 @@ describe('key-encryption-key rotation', () => {
     const before = await snapshot(db);
     const audits = await db.query("select seq from audit_log where action = 'keys.rotate'");
 
-    await expect(rotateKek(config, operator, { db })).rejects.toThrow(EnvelopeError);
+    await expect(rotateKek(config, operator, KEK_HOLDERS, { db })).rejects.toThrow(EnvelopeError);
 
     expect(readFileSync(config.kekFile, 'utf8')).toBe(kek);
     expect(existsSync(pendingKekFile(config))).toBe(false);
@@ -232,7 +232,7 @@ describe('key-encryption-key rotation', () => {
 
   it('rotates only a key kept in a file', async () => {
     const fromEnvironment = { ...config, kek: randomBytes(32).toString('base64') };
-    await expect(rotateKek(fromEnvironment, operator, { db })).rejects.toThrow(
+    await expect(rotateKek(fromEnvironment, operator, KEK_HOLDERS, { db })).rejects.toThrow(
       /PASSAGE_KEK: passage keys rotate only rotates a key kept in a file/,
     );
   });

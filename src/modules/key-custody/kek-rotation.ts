@@ -1,10 +1,10 @@
 /**
  * Rotation of the key-encryption key (KEK) while the node is stopped: `passage keys rotate`.
  *
- * What the KEK protects is small and is all rewrapped in one transaction: per-person data keys
- * (`persons.wrapped_key`), node secrets (`node_secrets.wrapped`) and TOTP secrets (`users.totp_secret_sealed`).
- * Identity fields and blind-index tokens stay byte for byte as they are: they are under the data keys, which do not
- * change.
+ * What the KEK protects is small and is all rewrapped in one transaction: per-person data keys (survivors), node
+ * secrets (key custody's own) and TOTP secrets (user accounts). Identity fields and blind-index tokens stay byte for
+ * byte as they are: they are under the data keys, which do not change. Key custody does not know the other modules'
+ * tables: the command that runs the rotation hands it their rewraps (`KekHolders`).
  *
  * The order of the steps lets a crash at any point be finished by running the command again:
  *  1. the new key is written to `<kek file>.next` (durably: a temporary file, fsync, rename) before the transaction
@@ -20,14 +20,23 @@ import { type Config, ConfigError } from '../../app/config.ts';
 import { type Db, openDb, type Queryable } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { keyId } from '../../lib/data-keys.ts';
-import { seal, unseal } from '../../lib/seal.ts';
 import { AuditService, type RequestContext } from '../audit/index.ts';
-import { rewrapAll } from '../survivors/index.ts';
-import { totpContext } from '../user-accounts/index.ts';
 import { pendingKekFile, readKekFile } from './node-keys.ts';
+import { rewrapNodeSecrets } from './node-secrets.ts';
 import { lockDataDir, refuseWhileRunning, syncDir, writeDurably } from './offline-keys.ts';
 
 const KEY = 'the key-encryption key';
+
+/** Moves one module's values from the old KEK to the new one, keeping those already moved; returns how many. */
+export type KekRewrap = (tx: Queryable, oldKek: Buffer, newKek: Buffer) => Promise<number>;
+
+/** What the modules above key custody keep under the KEK, each moved in the rotation's transaction. */
+export interface KekHolders {
+  /** Data keys wrapped by the KEK besides the node secrets: the survivors' per-person keys. */
+  dataKeys: KekRewrap;
+  /** Secrets sealed by the KEK: the users' TOTP secrets. */
+  totpSecrets: KekRewrap;
+}
 
 export interface RotationOptions {
   /** An already open database (tests); otherwise the one the configuration names. */
@@ -55,6 +64,7 @@ export interface RotationResult {
 export async function rotateKek(
   config: Config,
   ctx: RequestContext,
+  holders: KekHolders,
   options: RotationOptions = {},
 ): Promise<RotationResult> {
   if (config.kek) {
@@ -71,7 +81,7 @@ export async function rotateKek(
   try {
     db = options.db ?? (await openDb(config));
     await migrate(db);
-    return await rotate(config, db, ctx, options.report ?? (() => {}));
+    return await rotate(config, db, ctx, holders, options.report ?? (() => {}));
   } finally {
     if (db && !options.db) await db.close();
     lock?.release();
@@ -82,6 +92,7 @@ async function rotate(
   config: Config,
   db: Db,
   ctx: RequestContext,
+  holders: KekHolders,
   report: (line: string) => void,
 ): Promise<RotationResult> {
   const next = pendingKekFile(config);
@@ -98,7 +109,7 @@ async function rotate(
     newKek = randomBytes(32);
     report(`Rotating the key-encryption key ${keyId(oldKek)} in ${config.kekFile}.`);
   }
-  const counts = await rewrapDatabase(db, oldKek ?? newKek, newKek, ctx, () => {
+  const counts = await rewrapDatabase(db, holders, oldKek ?? newKek, newKek, ctx, () => {
     if (resumed) return;
     writeDurably(next, `${newKek.toString('base64')}\n`);
     report(`Wrote the new key ${keyId(newKek)} to ${next}.`);
@@ -130,6 +141,7 @@ async function rotate(
  */
 export async function rewrapDatabase(
   db: Db,
+  holders: KekHolders,
   oldKek: Buffer,
   newKek: Buffer,
   ctx: RequestContext,
@@ -137,44 +149,13 @@ export async function rewrapDatabase(
 ): Promise<{ wrappedKeys: number; totpSecrets: number }> {
   const audit = new AuditService(db);
   return db.transaction(async (tx) => {
-    const { keys } = await rewrapAll(tx, oldKek, newKek);
-    const totpSecrets = await resealTotpSecrets(tx, oldKek, newKek);
+    const keys = (await holders.dataKeys(tx, oldKek, newKek)) + (await rewrapNodeSecrets(tx, oldKek, newKek));
+    const totpSecrets = await holders.totpSecrets(tx, oldKek, newKek);
     // Only the console can rotate (the node is stopped), so there is no policy decision to ask for.
     await audit.record(tx, ctx, { action: 'keys.rotate', resource: `kek:${keyId(newKek)}`, outcome: 'success' });
     beforeCommit();
     return { wrappedKeys: keys, totpSecrets };
   });
-}
-
-/**
- * Sealed values carry no key id, so a secret that opens with the new key is one an interrupted run already resealed;
- * the others must open with the old key.
- */
-async function resealTotpSecrets(tx: Queryable, oldKek: Buffer, newKek: Buffer): Promise<number> {
-  const users = await tx.query<{ id: string; totp_secret_sealed: string }>(
-    'select id, totp_secret_sealed from users where totp_secret_sealed is not null',
-  );
-  for (const { id, totp_secret_sealed: sealed } of users) {
-    const context = totpContext(id);
-    if (opens(newKek, sealed, context)) continue;
-    if (!opens(oldKek, sealed, context)) {
-      throw new Error(`The TOTP secret of user:${id} opens with neither the current nor the new key.`);
-    }
-    await tx.query('update users set totp_secret_sealed = $2 where id = $1', [
-      id,
-      seal(newKek, unseal(oldKek, sealed, context), context),
-    ]);
-  }
-  return users.length;
-}
-
-function opens(kek: Buffer, sealed: string, context: string): boolean {
-  try {
-    unseal(kek, sealed, context);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Moves the old key aside, never over an earlier retired key. */

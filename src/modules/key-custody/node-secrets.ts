@@ -1,11 +1,14 @@
 /**
- * A data key of the node for one kind of data (MLA requests, JIT entries, stored messages), made on first use and kept
- * in `node_secrets` wrapped by the key-encryption key, bound to its name, so a KEK rotation rewraps it with the other
- * node secrets (`rewrapAll`, survivors/identity-vault.ts).
+ * The node's own data keys, one per kind of data (the blind-index root, MLA requests, JIT entries, stored messages,
+ * linkage secrets), made on first use and kept in `node_secrets` wrapped by the key-encryption key, each bound to its
+ * name, so a KEK rotation rewraps them all (`rewrapNodeSecrets`). This file is the only one that reads the table.
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
-import { unwrapDataKey, wrapDataKey } from '../../lib/data-keys.ts';
+import { rewrapDataKey, unwrapDataKey, wrapDataKey } from '../../lib/data-keys.ts';
+
+// The wrap binds a key to an owner id; node secrets use their name under this prefix.
+const secretOwner = (name: string) => `node-secret:${name}`;
 
 export class NodeSecretKey {
   readonly #name: string;
@@ -23,7 +26,7 @@ export class NodeSecretKey {
    */
   async get(q: Queryable): Promise<Buffer> {
     if (this.#key) return this.#key;
-    const owner = `node-secret:${this.#name}`;
+    const owner = secretOwner(this.#name);
     const inserted = await q.query(
       'insert into node_secrets (name, wrapped) values ($1, $2) on conflict (name) do nothing returning name',
       [this.#name, wrapDataKey(this.#kek, randomBytes(32), owner)],
@@ -34,4 +37,16 @@ export class NodeSecretKey {
     if (inserted.length === 0) this.#key = key;
     return key;
   }
+}
+
+/** Moves every node secret from `oldKek` to `newKek`; one already moved is kept. Returns how many there are. */
+export async function rewrapNodeSecrets(tx: Queryable, oldKek: Buffer, newKek: Buffer): Promise<number> {
+  const secrets = await tx.query<{ name: string; wrapped: string }>('select name, wrapped from node_secrets');
+  for (const { name, wrapped } of secrets) {
+    await tx.query('update node_secrets set wrapped = $2 where name = $1', [
+      name,
+      rewrapDataKey(oldKek, newKek, wrapped, secretOwner(name)),
+    ]);
+  }
+  return secrets.length;
 }

@@ -5,11 +5,11 @@
  * a reason, and follows a confirmed one up through a cross-border referral or an MLA request quoting that reference.
  */
 
-import type { Db } from '../../db/client.ts';
+import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { actorRef, agenciesFor, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import { authorizeCase, caseIdsOf, caseReferences, loadCase } from '../cases/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
 
@@ -31,7 +31,8 @@ export class LinkageAlerts {
     const agencies = agenciesFor(ctx.actor, 'linkage.alert_read');
     return this.#db.transaction(async (tx) => {
       await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', outcome: 'success' });
-      return repo.listAlerts(tx, { agencies, status: filter.status });
+      const caseIds = agencies && (await caseIdsOf(tx, agencies));
+      return withReferences(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
     });
   }
 
@@ -45,13 +46,13 @@ export class LinkageAlerts {
         resource: `case:${caseId}`,
         outcome: 'success',
       });
-      return repo.listAlerts(tx, { agencies: null, caseId });
+      return withReferences(tx, await repo.listAlerts(tx, { caseIds: null, caseId }));
     });
   }
 
   /** One alert, for those who may read the alerts of its case. */
   async get(ctx: RequestContext, alertId: string): Promise<LinkageAlert> {
-    const alert = await repo.findAlert(this.#db, alertId);
+    const alert = await this.#find(alertId);
     if (!alert) throw notFound('The linkage alert');
     const found = await loadCase(this.#db, alert.caseId);
     await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
@@ -91,6 +92,17 @@ export class LinkageAlerts {
         outcome: 'success',
       });
     });
-    return (await repo.findAlert(this.#db, alertId)) as LinkageAlert;
+    return (await this.#find(alertId)) as LinkageAlert;
   }
+
+  async #find(alertId: string): Promise<LinkageAlert | null> {
+    const alert = await repo.findAlert(this.#db, alertId);
+    return alert && ((await withReferences(this.#db, [alert]))[0] as LinkageAlert);
+  }
+}
+
+/** The alerts with the reference of their case, which the cases module gives. */
+async function withReferences(q: Queryable, alerts: repo.StoredAlert[]): Promise<LinkageAlert[]> {
+  const references = await caseReferences(q, [...new Set(alerts.map((a) => a.caseId))]);
+  return alerts.map((a) => ({ ...a, caseReference: references.get(a.caseId) as string }));
 }

@@ -211,11 +211,13 @@ export async function insertMatch(
 
 // Owner side: alerts.
 
-const toAlert = (r: Row): LinkageAlert => ({
+/** An alert as stored; the case's reference is the cases module's to give. */
+export type StoredAlert = Omit<LinkageAlert, 'caseReference'>;
+
+const toAlert = (r: Row): StoredAlert => ({
   id: r.id,
   groupId: r.group_id,
   caseId: r.case_id,
-  caseReference: r.case_reference,
   kind: r.kind,
   recordKind: r.record_kind,
   score: Number(r.score),
@@ -229,10 +231,7 @@ const toAlert = (r: Row): LinkageAlert => ({
   createdAt: iso(r.created_at) as string,
 });
 
-export async function insertAlert(
-  q: Queryable,
-  a: Omit<LinkageAlert, 'caseReference'> & { ref: string },
-): Promise<boolean> {
+export async function insertAlert(q: Queryable, a: StoredAlert & { ref: string }): Promise<boolean> {
   const rows = await q.query(
     `insert into linkage_alerts (id, group_id, case_id, ref, kind, record_kind, score, schema_version, other_node,
        other_ref, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -254,22 +253,21 @@ export async function insertAlert(
   return rows.length === 1;
 }
 
-/** Alerts with the reference of their case. */
-const ALERTS = 'select a.*, c.reference as case_reference from linkage_alerts a join cases c on c.id = a.case_id';
+const ALERTS = 'select a.* from linkage_alerts a';
 
-export async function findAlert(q: Queryable, id: string, forUpdate = false): Promise<LinkageAlert | null> {
-  const rows = await q.query(`${ALERTS} where a.id = $1${forUpdate ? ' for update of a' : ''}`, [id]);
+export async function findAlert(q: Queryable, id: string, forUpdate = false): Promise<StoredAlert | null> {
+  const rows = await q.query(`${ALERTS} where a.id = $1${forUpdate ? ' for update' : ''}`, [id]);
   return rows[0] ? toAlert(rows[0]) : null;
 }
 
-/** Alerts newest first, on cases of `agencies` (null: every agency), of one case or one status. */
+/** Alerts newest first, on the cases `caseIds` (null: every case), of one case or one status. */
 export async function listAlerts(
   q: Queryable,
-  f: { agencies: string[] | null; caseId?: string; status?: AlertStatus },
-): Promise<LinkageAlert[]> {
+  f: { caseIds: string[] | null; caseId?: string; status?: AlertStatus },
+): Promise<StoredAlert[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.agencies) where.push(`c.agency_id = any($${params.push(f.agencies)})`);
+  if (f.caseIds) where.push(`a.case_id = any($${params.push(f.caseIds)})`);
   if (f.caseId) where.push(`a.case_id = $${params.push(f.caseId)}`);
   if (f.status) where.push(`a.status = $${params.push(f.status)}`);
   const rows = await q.query(

@@ -7,13 +7,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
-import { decryptField, encryptField } from '../../lib/data-keys.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
-import { loadCase } from '../cases/index.ts';
+import { caseIdsOf, loadCase } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
-import { NodeSecretKey } from '../key-custody/index.ts';
+import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 import type { LinkageSchema } from '../linkage-engine/index.ts';
 import { ClkEncoder, IdentifierTokeniser, loadSchemaArgument } from '../linkage-engine/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
@@ -39,7 +38,8 @@ export interface LinkageOptions {
   nodeId: string;
   /** The trust list: every other member of a group is an active peer. */
   peers: PeersService;
-  kek: Buffer;
+  /** Gives the vault in which the groups' secrets are sealed. */
+  keyCustody: KeyCustody;
   /** Where the survivor's consent to linkage changes: each change is sent to the units at once. */
   survivors: SurvivorsService;
   now?: () => Date;
@@ -51,7 +51,8 @@ const CONSENT_FOLLOWER: RequestContext = { actor: { kind: 'operator', name: 'lin
 const nextId = monotonicFactory();
 const MIN_SECRET_BYTES = 32;
 const FINGERPRINT_TEXT = 'passage linkage secret fingerprint';
-const secretContext = (groupId: string) => ({ survivorId: `linkage-group:${groupId}`, field: 'linkage_secret' });
+const secretOwner = (groupId: string) => `linkage-group:${groupId}`;
+const SECRET_FIELD = 'linkage_secret';
 
 /** HMAC-SHA256(secret, fixed text), first 8 bytes in hex pairs: owners compare it to know they hold the same secret. */
 export const secretFingerprint = (secret: Uint8Array) =>
@@ -69,7 +70,7 @@ export class LinkageService {
   readonly #messages: MessagesService;
   readonly #peers: PeersService;
   readonly #nodeId: string;
-  readonly #secretKey: NodeSecretKey;
+  readonly #secrets: FieldVault;
   readonly #survivors: SurvivorsService;
   readonly #now: () => Date;
   #schemas: Promise<Schemas> | null = null;
@@ -82,7 +83,7 @@ export class LinkageService {
     this.#cases = cases;
     this.#messages = messages;
     this.#nodeId = options.nodeId;
-    this.#secretKey = new NodeSecretKey('linkage-secret-key', options.kek);
+    this.#secrets = options.keyCustody.fieldVault('linkage-secret-key');
     this.#survivors = options.survivors;
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
@@ -191,7 +192,7 @@ export class LinkageService {
             'This node is the linkage unit of the group, not an owner: it must never hold the encoding secret.',
           );
         }
-        const sealed = encryptField(await this.#secretKey.get(tx), secretBase64, secretContext(groupId));
+        const sealed = await this.#secrets.seal(tx, secretOwner(groupId), SECRET_FIELD, secretBase64);
         await repo.setSecret(tx, groupId, sealed, secretFingerprint(secret), this.#now().toISOString());
         await this.#audit.record(tx, ctx, {
           action: 'linkage.install_secret',
@@ -221,9 +222,7 @@ export class LinkageService {
         throw new AppError('linkage_secret_missing', 409, 'Install the group secret before submitting records.');
       }
       const encoders = await this.#encoders(tx, group);
-      const caseIds = caseId
-        ? [(await loadCase(tx, caseId)).id]
-        : (await tx.query<{ id: string }>('select id from cases order by id')).map((r) => r.id);
+      const caseIds = caseId ? [(await loadCase(tx, caseId)).id] : await caseIdsOf(tx, null);
       const candidates: Candidate[] = [];
       for (const id of caseIds)
         candidates.push(...(await caseCandidates(tx, people, await loadCase(tx, id), encoders)));
@@ -317,11 +316,7 @@ export class LinkageService {
 
   /** The group's encoders under its secret: perpetrators and phones only with a recorded legal basis. */
   async #encoders(q: Queryable, group: repo.GroupRecord): Promise<Encoders> {
-    const secretBase64 = decryptField(
-      await this.#secretKey.get(q),
-      group.secretSealed as string,
-      secretContext(group.id),
-    );
+    const secretBase64 = await this.#secrets.open(q, secretOwner(group.id), SECRET_FIELD, group.secretSealed as string);
     const secret = new Uint8Array(Buffer.from(secretBase64, 'base64'));
     const schemas = await this.#loadSchemas();
     const info = await this.#schemaInfo();

@@ -13,6 +13,7 @@ import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { readableCase } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import type { KeyCustody } from '../key-custody/index.ts';
 import { MLA_REQUEST, MLA_UPDATE, mlaMessageHandlers } from './mla.inbound.ts';
 import * as repo from './mla.repository.ts';
 import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
@@ -32,7 +33,8 @@ export interface MlaOptions {
   nodeId: string;
   /** The trust list: a request goes to an active peer. */
   peers: PeersService;
-  kek: Buffer;
+  /** Gives the vault in which what the requests say about people is sealed. */
+  keyCustody: KeyCustody;
   /** Looked up when evidence is returned: the exchange module may be built after this one. */
   transfers?: () => EvidenceTransfers | undefined;
   /** The time the clocks are read at, by default the system's. */
@@ -79,7 +81,7 @@ export class MlaService {
     this.#db = db;
     this.#audit = audit;
     this.#messages = messages;
-    this.#vault = new MlaVault(options.kek);
+    this.#vault = new MlaVault(options.keyCustody);
     this.#nodeId = options.nodeId;
     this.#transfers = options.transfers ?? (() => undefined);
     this.#now = options.now ?? (() => new Date());

@@ -3,9 +3,9 @@
  * person's data key or an index key.
  *
  * Each field value is stored as JSON (so numbers and alias lists keep their type) encrypted under the person's data
- * key, bound to the person and the field. The blind-index root key lives in `node_secrets`, wrapped by the KEK.
+ * key, bound to the person and the field. The blind-index root key is a node secret that key custody keeps.
  */
-import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
 import { deriveIndexKey, exactToken, type IndexPurpose, nameTokens } from '../../lib/blind-index.ts';
 import {
@@ -18,11 +18,10 @@ import {
 } from '../../lib/data-keys.ts';
 import { normaliseBirthDate, normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
 import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from '../../shared/case-fields.ts';
+import { NodeSecretKey } from '../key-custody/index.ts';
 import { openPhotoBytes, sealPhotoBytes } from './photo-seal.ts';
 
 const INDEX_ROOT = 'blind-index-root';
-// The wrap binds a key to an owner id; node secrets use their name under this prefix.
-const secretOwner = (name: string) => `node-secret:${name}`;
 
 export interface Token {
   kind: IndexPurpose;
@@ -58,16 +57,7 @@ export class IdentityVault {
 
   /** Loads the index root key, creating it on a node's first use. */
   static async open(db: Queryable, kek: Buffer): Promise<IdentityVault> {
-    const owner = secretOwner(INDEX_ROOT);
-    const fresh = wrapDataKey(kek, randomBytes(32), owner);
-    await db.query('insert into node_secrets (name, wrapped) values ($1, $2) on conflict (name) do nothing', [
-      INDEX_ROOT,
-      fresh,
-    ]);
-    const rows = await db.query<{ wrapped: string }>('select wrapped from node_secrets where name = $1', [INDEX_ROOT]);
-    const [row] = rows;
-    if (!row) throw new Error('the blind-index root key is missing');
-    return new IdentityVault(kek, unwrapDataKey(kek, row.wrapped, owner));
+    return new IdentityVault(kek, await new NodeSecretKey(INDEX_ROOT, kek).get(db));
   }
 
   /** Encrypts a new person's identity under a fresh data key. */
@@ -97,7 +87,7 @@ export class IdentityVault {
       const out: FieldMap = {};
       for (const [field, ciphertext] of Object.entries(sealed)) {
         if (fields && !fields.includes(field)) continue;
-        out[field] = JSON.parse(decryptField(dataKey, ciphertext, { survivorId: personId, field })) as FieldValue;
+        out[field] = JSON.parse(decryptField(dataKey, ciphertext, { ownerId: personId, field })) as FieldValue;
       }
       return out;
     } finally {
@@ -112,7 +102,7 @@ export class IdentityVault {
   sealText(personId: string, wrappedKey: string, field: string, text: string): string {
     const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
     try {
-      return encryptField(dataKey, text, { survivorId: personId, field });
+      return encryptField(dataKey, text, { ownerId: personId, field });
     } finally {
       dataKey.fill(0);
     }
@@ -121,7 +111,7 @@ export class IdentityVault {
   openText(personId: string, wrappedKey: string, field: string, sealed: string): string {
     const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
     try {
-      return decryptField(dataKey, sealed, { survivorId: personId, field });
+      return decryptField(dataKey, sealed, { ownerId: personId, field });
     } finally {
       dataKey.fill(0);
     }
@@ -159,7 +149,7 @@ export class IdentityVault {
     const sealed: Record<string, string> = {};
     for (const [field, value] of Object.entries(identity)) {
       if (!isIdentityField(field)) throw new Error(`${field} is not an identity field`);
-      sealed[field] = encryptField(dataKey, JSON.stringify(value), { survivorId: personId, field });
+      sealed[field] = encryptField(dataKey, JSON.stringify(value), { ownerId: personId, field });
     }
     const names = this.#nameTokens(identity);
     return { identity: sealed, tokens: [...names, ...this.#exactTokens(identity)], nameTokenCount: names.length };
@@ -197,28 +187,18 @@ export class IdentityVault {
 }
 
 /**
- * Moves every wrapped key in the database from `oldKek` to `newKek`: per-person data keys and node secrets. Field
- * ciphertexts and tokens stay as they are. Safe to run again after an interruption.
+ * Moves every person's data key from `oldKek` to `newKek` (for key custody's KEK rotation, in its transaction); field
+ * ciphertexts and tokens stay as they are. Safe to run again after an interruption. Returns how many keys there are.
  */
-export async function rewrapAll(db: Queryable, oldKek: Buffer, newKek: Buffer): Promise<{ keys: number }> {
-  let keys = 0;
-  const persons = await db.query<{ id: string; wrapped_key: string }>(
+export async function rewrapPersonKeys(tx: Queryable, oldKek: Buffer, newKek: Buffer): Promise<number> {
+  const persons = await tx.query<{ id: string; wrapped_key: string }>(
     'select id, wrapped_key from persons where wrapped_key is not null',
   );
   for (const { id, wrapped_key } of persons) {
-    await db.query('update persons set wrapped_key = $2 where id = $1', [
+    await tx.query('update persons set wrapped_key = $2 where id = $1', [
       id,
       rewrapDataKey(oldKek, newKek, wrapped_key, id),
     ]);
-    keys++;
   }
-  const secrets = await db.query<{ name: string; wrapped: string }>('select name, wrapped from node_secrets');
-  for (const { name, wrapped } of secrets) {
-    await db.query('update node_secrets set wrapped = $2 where name = $1', [
-      name,
-      rewrapDataKey(oldKek, newKek, wrapped, secretOwner(name)),
-    ]);
-    keys++;
-  }
-  return { keys };
+  return persons.length;
 }

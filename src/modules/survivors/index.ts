@@ -1,4 +1,10 @@
-export { type IdentityQuery, IdentityVault, rewrapAll, type SealedIdentity, type Token } from './identity-vault.ts';
+export {
+  type IdentityQuery,
+  IdentityVault,
+  rewrapPersonKeys,
+  type SealedIdentity,
+  type Token,
+} from './identity-vault.ts';
 export { PersonRecords } from './person-records.ts';
 export { photosRoutes } from './photos.routes.ts';
 export {

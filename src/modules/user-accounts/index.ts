@@ -1,4 +1,4 @@
-export { agencyCountry } from './agency-lookup.ts';
+export { agencyCountry, agencyName, userName } from './lookups.ts';
 export { authRoutes } from './sign-in.routes.ts';
 export { type AuthOptions, AuthService, type SessionView } from './sign-in.service.ts';
 export { resealTotpSecrets, totpContext } from './totp-secrets.ts';

@@ -7,8 +7,9 @@ import { AppError } from '../../lib/errors.ts';
 import { unseal } from '../../lib/seal.ts';
 import { type Actor, requiresSecondFactor } from '../../shared/policy.ts';
 import type { AuditService } from '../audit/index.ts';
+import { totpContext } from './totp-secrets.ts';
 import * as repo from './user-accounts.repository.ts';
-import { ARGON2_OPTIONS, totpContext } from './user-accounts.service.ts';
+import { ARGON2_OPTIONS } from './user-accounts.service.ts';
 
 export interface AuthOptions {
   idleMinutes: number;

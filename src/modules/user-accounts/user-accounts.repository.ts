@@ -91,6 +91,19 @@ export async function findAgency(q: Queryable, idOrName: string): Promise<Agency
   return row ? toAgency(row) : null;
 }
 
+/** The name and country of the agency with this id (never a name), or null. */
+export async function agencyById(q: Queryable, agencyId: string): Promise<{ name: string; country: string } | null> {
+  const [row] = await q.query<{ name: string; country: string }>('select name, country from agencies where id = $1', [
+    agencyId,
+  ]);
+  return row ?? null;
+}
+
+export async function userDisplayName(q: Queryable, userId: string): Promise<string | null> {
+  const [row] = await q.query<{ display_name: string }>('select display_name from users where id = $1', [userId]);
+  return row?.display_name ?? null;
+}
+
 export async function insertUser(
   q: Queryable,
   user: {
@@ -164,6 +177,19 @@ export async function enableUser(q: Queryable, userId: string): Promise<void> {
 export async function replaceTotpSecret(q: Queryable, userId: string, sealed: string): Promise<void> {
   await q.query('update users set totp_secret_sealed = $2, totp_last_step = null where id = $1', [userId, sealed]);
   await q.query('delete from sessions where user_id = $1', [userId]);
+}
+
+/** Every sealed TOTP secret, for a rotation of the key that seals them. */
+export async function listSealedTotpSecrets(q: Queryable): Promise<{ userId: string; sealed: string }[]> {
+  const rows = await q.query<{ id: string; totp_secret_sealed: string }>(
+    'select id, totp_secret_sealed from users where totp_secret_sealed is not null',
+  );
+  return rows.map((r) => ({ userId: r.id, sealed: r.totp_secret_sealed }));
+}
+
+/** The same secret sealed by another key: the authenticator, its last step and the sessions stay. */
+export async function resealTotpSecret(q: Queryable, userId: string, sealed: string): Promise<void> {
+  await q.query('update users set totp_secret_sealed = $2 where id = $1', [userId, sealed]);
 }
 
 export async function countActiveNodeAdmins(q: Queryable): Promise<number> {

@@ -3,11 +3,12 @@ import { generateSecret, generateURI } from 'otplib';
 import { ulid } from 'ulid';
 import type { Db } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
-import { seal } from '../../lib/seal.ts';
+import { seal, unseal } from '../../lib/seal.ts';
 import { isCountryCode } from '../../shared/countries.ts';
 import { ORG_TYPES } from '../../shared/org-types.ts';
 import { type Action, can, type Membership, ROLES, type Role } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import { totpContext } from './totp-secrets.ts';
 import * as repo from './user-accounts.repository.ts';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -36,7 +37,8 @@ export interface CreatedUser {
   totpUri: string;
 }
 
-export const totpContext = (userId: string) => `totp:${userId}`;
+/** An agency as the node keeps it. */
+export type AgencyRecord = repo.Agency;
 
 export class UsersService {
   readonly #db: Db;
@@ -168,6 +170,17 @@ export class UsersService {
         totpUri: generateURI({ issuer: this.#issuer, label: user.email, secret: totpSecret }),
       };
     });
+  }
+
+  /**
+   * The TOTP secret of the user with this email, for demo nodes, whose seeding and `demo.code` stand in for an
+   * authenticator app; null when there is no such user or secret. Only the console reaches it, and only on a demo
+   * node (its callers check), so there is no policy decision to ask for.
+   */
+  async demoTotpSecret(email: string): Promise<{ userId: string; secret: string } | null> {
+    const user = await repo.findUserByEmail(this.#db, email);
+    if (!user?.totpSecretSealed) return null;
+    return { userId: user.id, secret: unseal(this.#kek, user.totpSecretSealed, totpContext(user.id)) };
   }
 
   /** Finds a user whom `ctx` may manage: it needs authority over every agency in which the user holds a role. */
