@@ -1,18 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { readCaseSheet, writeCaseSheet } from '../src/modules/htcds/index.ts';
 import { tempDir } from './helpers.ts';
+import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-cases-');
 const file = (name: string) => join(dir.path, name);
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 
 function passage(args: string[]) {
   const result = spawnSync(NODE, [MAIN, ...args, '--data', dir.path], { env, encoding: 'utf8', timeout: 120_000 });
@@ -42,12 +40,7 @@ const csv = (name: string, ...rows: string[]) => {
 const AGENCY = 'Casa Rifugio';
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
   expect(passage(['init', '--node-id', 'node-it', '--country', 'IT']).status).toBe(0);
   const agency = passage(['agency', 'add', '--name', AGENCY, '--country', 'IT', '--type', 'NGO']);
   expect(agency.status, agency.stderr).toBe(0);

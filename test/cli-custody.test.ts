@@ -1,20 +1,17 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/app/config.ts';
 import { openServices } from '../src/app/node.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { parseCheckpoint } from '../src/lib/checkpoint.ts';
 import * as merkle from '../src/lib/merkle.ts';
 import { openNote, parseVerifierKey } from '../src/lib/signed-note.ts';
 import { tempDir } from './helpers.ts';
+import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-custody-');
 const SIZE = 12;
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 
 function passage(args: string[]) {
   const result = spawnSync(NODE, [MAIN, ...args, '--data', dir.path], { env, encoding: 'utf8', timeout: 120_000 });
@@ -34,12 +31,7 @@ async function withServices<T>(fn: (services: Awaited<ReturnType<typeof openServ
 }
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
   const init = passage(['init', '--node-id', 'node-it', '--country', 'IT']);
   expect(init.status, init.stderr).toBe(0);
   await withServices(async ({ db, custody }) => {

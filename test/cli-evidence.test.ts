@@ -2,20 +2,18 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { parseCustodyEntry } from '../src/modules/evidence/index.ts';
 import { tempDir } from './helpers.ts';
+import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-evidence-');
 const data = join(dir.path, 'node');
 const file = (...parts: string[]) => join(dir.path, ...parts);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 
 function passage(args: string[]) {
   const result = spawnSync(NODE, [MAIN, ...args, '--data', data], { env, encoding: 'utf8', timeout: 120_000 });
@@ -41,12 +39,7 @@ const CHAT = Buffer.from('[2026-01-03 21:14] recruiter: the bus leaves at six\n'
 const CONTRACT = randomBytes(2_500_000);
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
   expect(passage(['init', '--node-id', 'node-it', '--country', 'IT']).status).toBe(0);
   const agency = passage(['agency', 'add', '--name', AGENCY, '--country', 'IT', '--type', 'LawEnforcement']);
   expect(agency.status, agency.stderr).toBe(0);

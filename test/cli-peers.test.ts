@@ -1,42 +1,19 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../src/app/node.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { tempDir, testConfig, testDb } from './helpers.ts';
+import { commandEnvironment, runPassage } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-peers-');
 const peerDir = tempDir('passage-cli-peers-ro-');
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 /** The node the CLI's node adds as a peer: in this process, so the CLI must not block it (no spawnSync). */
 let ro: RunningNode;
 
-function passage(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [MAIN, ...args, '--data', dir.path], { env, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const passage = (args: string[]) => runPassage([...args, '--data', dir.path], env);
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
   const init = await passage(['init', '--node-id', 'node-it', '--name', 'Passage Italia', '--country', 'IT']);
   expect(init.status, init.stderr).toBe(0);
   const config = testConfig(peerDir.path, {

@@ -4,17 +4,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { generate } from 'otplib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteOptions } from '../src/db/client.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
 import { keyId } from '../src/lib/data-keys.ts';
 import { tempDir } from './helpers.ts';
+import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-');
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 
 /** Runs `passage …` as an operator would, with a password piped to standard input when asked. */
 function passage(args: string[], input = '') {
@@ -28,12 +26,7 @@ function passage(args: string[], input = '') {
 }
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
 });
 afterAll(async () => {
   await dropDatabase();

@@ -5,21 +5,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../src/app/node.ts';
 import { operatorContext } from '../src/app/operations.ts';
-import { createTestDatabaseUrl } from '../src/db/testing.ts';
+import { freePort } from './federation.ts';
 import { tempDir, testConfig, testDb } from './helpers.ts';
+import { commandEnvironment, MAIN, NODE, runPassage } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-kill-md-');
 const itDir = tempDir('passage-kill-it-');
 let env: Record<string, string>;
-let dropDatabase = async () => {};
+let dropDatabase: () => Promise<void> = async () => {};
 let it_: RunningNode;
 let sender: ChildProcess | null = null;
 let proxy: Server;
@@ -30,29 +27,7 @@ let holdAnswers = false;
 let requests = 0;
 let held: (() => void) | null = null;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-function passage(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [MAIN, ...args, '--data', dir.path], { env, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const passage = (args: string[]) => runPassage([...args, '--data', dir.path], env);
 
 async function startSender(): Promise<void> {
   const child = spawn(NODE, [MAIN, 'start', '--data', dir.path, '--port', String(senderPort)], {
@@ -87,12 +62,7 @@ async function relay(request: IncomingMessage, response: ServerResponse): Promis
 }
 
 beforeAll(async () => {
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabaseUrl(inject('dbTemplate'));
-    env.DATABASE_URL = database.url;
-    dropDatabase = database.drop;
-  }
+  ({ env, drop: dropDatabase } = await commandEnvironment());
   const init = await passage(['init', '--node-id', 'node-md', '--country', 'MD']);
   expect(init.status, init.stderr).toBe(0);
   it_ = await startNode(testConfig(itDir.path, { PASSAGE_NODE_ID: 'node-it', PASSAGE_PORT: '0' }), {

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RestartableNode, restartableNode } from '../../../test/federation.ts';
 import { tempDir, testConfig } from '../../../test/helpers.ts';
+import { runPassage } from '../../../test/passage-command.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { deriveEncryptionKey, encryptionJwk } from '../../lib/encryption-key.ts';
 import { keyFingerprint } from '../../lib/key-fingerprint.ts';
@@ -20,25 +19,10 @@ import { insertPeer } from './peers.repository.ts';
 
 const ctx = operatorContext('test');
 const dirs: ReturnType<typeof tempDir>[] = [];
-const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../../cli/main.ts');
 
-function passage(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' };
-    const child = spawn(NODE, [MAIN, ...args], { env, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** The console command on the node's data directory only: it must not need a database of its own. */
+const passage = (args: string[]) =>
+  runPassage(args, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PASSAGE_LOG_LEVEL: 'warn' });
 
 let md: RestartableNode;
 let it_: RestartableNode;

@@ -1,68 +1,27 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestNode, type TestNode, tempDir, testConfig, testDb } from '../../../test/helpers.ts';
-import { type RunningNode, startNode } from '../../app/node.ts';
+import { listen, type RestartableNode, restartableNode } from '../../../test/federation.ts';
+import { createTestNode, type TestNode } from '../../../test/helpers.ts';
+import type { RunningNode } from '../../app/node.ts';
 import { operatorContext } from '../../app/operations.ts';
-import type { Db } from '../../db/client.ts';
 import { PING } from './messages.service.ts';
 import { MESSAGE_TYP, peek } from './messages.ts';
 import { MAX_ATTEMPTS, retryDelayMs } from './outbox.ts';
 
 const ctx = operatorContext('test');
-const dirs: ReturnType<typeof tempDir>[] = [];
 const HOUR = 60 * 60 * 1000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-/** A receiving node on a fixed port, which can be stopped and started again on the same database. */
-async function receiver(nodeId: string, country: string) {
-  const dir = tempDir(`passage-${nodeId}-`);
-  dirs.push(dir);
-  const config = testConfig(dir.path, {
-    PASSAGE_NODE_ID: nodeId,
-    PASSAGE_COUNTRY: country,
-    PASSAGE_PORT: String(await freePort()),
-  });
-  const db: Db = await testDb();
-  let node: RunningNode | null = null;
-  return {
-    get node() {
-      return node as RunningNode;
-    },
-    url: `http://${config.host}:${config.port}`,
-    async start() {
-      node = await startNode(config, { db, logger: false, auth: { failureDelayMs: 1 } });
-    },
-    async stop() {
-      await node?.close();
-      node = null;
-    },
-    async close() {
-      await node?.close();
-      await db.close();
-    },
-  };
-}
 
 /** The sender: a node listening for its peers' document fetches, with no delivery worker, driven by the test. */
 let md: TestNode;
 let mdUrl: string;
-let ro: Awaited<ReturnType<typeof receiver>>;
-let it_: Awaited<ReturnType<typeof receiver>>;
+/** The receivers, which the tests stop and start again on the same database. */
+let ro: RestartableNode;
+let it_: RestartableNode;
 
 beforeAll(async () => {
   md = await createTestNode({ PASSAGE_NODE_ID: 'node-md', PASSAGE_COUNTRY: 'MD' });
-  await md.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = md.app.server.address();
-  mdUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  ro = await receiver('node-ro', 'RO');
-  it_ = await receiver('node-it', 'IT');
+  mdUrl = await listen(md);
+  ro = await restartableNode('node-ro', 'RO');
+  it_ = await restartableNode('node-it', 'IT');
   for (const peer of [ro, it_]) {
     await peer.start();
     await md.services.peers.add(ctx, { url: peer.url, fingerprint: peer.node.services.custody.fingerprint });
@@ -74,7 +33,6 @@ afterAll(async () => {
   await md.close();
   await ro.close();
   await it_.close();
-  for (const dir of dirs) dir.remove();
 });
 
 const outbound = async (id: string) =>

@@ -1,0 +1,51 @@
+/** Running the `passage` command as an operator would, in a child process, for the tests of the console. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createTestDatabaseUrl } from '../src/db/testing.ts';
+
+/** The Node.js the project pins, and the command's entry point. */
+export const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
+export const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
+
+export interface CommandEnvironment {
+  env: Record<string, string>;
+  /** Drops the database made for the commands, when there is one. */
+  drop(): Promise<void>;
+}
+
+/**
+ * The environment of the command's processes: nothing of this process's but PATH and HOME, so that no setting leaks
+ * in; on PostgreSQL (DATABASE_URL set) a clean migrated database of their own, on PGlite their data directory's.
+ */
+export async function commandEnvironment(): Promise<CommandEnvironment> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    PASSAGE_LOG_LEVEL: 'warn',
+  };
+  if (!process.env.DATABASE_URL) return { env, drop: async () => {} };
+  const database = await createTestDatabaseUrl(inject('dbTemplate'));
+  env.DATABASE_URL = database.url;
+  return { env, drop: database.drop };
+}
+
+/** Runs `passage …` without blocking this process, where a node of the test must answer the command meanwhile. */
+export function runPassage(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [MAIN, ...args], { env, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
