@@ -5,17 +5,13 @@
  * names an agency and writes through its services, and node-it's timeline shows both with their node. The
  * investigator names another agency of node-it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type APIRequestContext, request } from '@playwright/test';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
+import type { APIRequestContext } from '@playwright/test';
+import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
-import { BASE_URL } from './environment.ts';
-import { demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+import { contextOf } from '../factories.ts';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and the others that peer a second node (peers.spec.ts adds and removes node-md) never
 // trip over one another's peer or message history.
@@ -28,55 +24,17 @@ const PROSECUTION = 'Procura della Repubblica di Latina';
 const isolated = (value: string) => `\u2068${value}\u2069`;
 
 let partner: RunningNode;
-let partnerDir = '';
 let admin: APIRequestContext;
 let partnerAgency = '';
 let partnerInvestigator: RequestContext;
 
-/** node-it's administrator, signed in over the API, to add the other node to node-it's trust list. */
-async function adminSession(): Promise<APIRequestContext> {
-  const user = demoUser('node_admin');
-  const context = await request.newContext({ baseURL: BASE_URL });
-  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
-  expect(login.ok()).toBe(true);
-  let session = (await login.json()) as { stage: string; csrfToken: string };
-  if (session.stage === 'second_factor') {
-    const second = await context.post('/api/auth/second-factor', {
-      data: { code: await totp(user) },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    expect(second.ok()).toBe(true);
-    session = await second.json();
-  }
-  const signedIn = await request.newContext({
-    baseURL: BASE_URL,
-    storageState: await context.storageState(),
-    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
-  });
-  await context.dispose();
-  return signedIn;
-}
-
 test.beforeAll(async () => {
   // PGlite takes a few seconds to create and migrate the second node's database.
   test.setTimeout(180_000);
-  partnerDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-jit-'));
-  // The process's environment is the demo node's business: the second node reads none of it.
-  const config = loadConfig(
-    { dataDir: partnerDir },
-    { PASSAGE_NODE_ID: PARTNER, PASSAGE_COUNTRY: 'MD', PASSAGE_NODE_NAME: 'Passage Moldova', PASSAGE_PORT: '0' },
-  );
-  ensureKeys(config);
-  partner = await startNode(config, { logger: false });
-
-  admin = await adminSession();
-  const added = await admin.post('/api/peers', {
-    data: { url: partner.url, fingerprint: partner.services.peers.fingerprint },
-  });
-  expect(added.ok(), await added.text()).toBe(true);
-  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
+  partner = await startNodeBeside(PARTNER, 'MD', 'Passage Moldova');
+  admin = await apiSession(demoUser('node_admin'));
+  await peerWithDemoNode(admin, partner);
   const operator = operatorContext('test');
-  await partner.services.peers.add(operator, { url: BASE_URL, fingerprint: document.keys[0]?.kid ?? '' });
 
   partnerAgency = (
     await partner.services.users.createAgency(operator, {
@@ -91,17 +49,13 @@ test.beforeAll(async () => {
     password: 'a long demo password for the test',
     roles: [{ role: 'investigator', agency: partnerAgency }],
   });
-  partnerInvestigator = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'investigator', agencyId: partnerAgency }] },
-    requestId: null,
-  };
+  partnerInvestigator = contextOf({ id: user.id, agencyId: partnerAgency }, 'investigator');
 });
 
 test.afterAll(async () => {
-  await admin?.delete(`/api/peers/${PARTNER}`);
+  await unpeerFromDemoNode(admin, PARTNER);
   await admin?.dispose();
   await partner?.close();
-  if (partnerDir) rmSync(partnerDir, { recursive: true, force: true });
 });
 
 test('an investigator sets up a team with another node and works in its shared space with the other party', async ({

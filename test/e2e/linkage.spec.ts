@@ -6,20 +6,16 @@
  * node-it as an alert, which the demo case worker confirms with a reason and follows up. No page shows a name.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type APIRequestContext, request } from '@playwright/test';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
+import type { APIRequestContext } from '@playwright/test';
+import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
-import type { RequestContext } from '../../src/modules/audit/index.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
 import type { LinkageAlert, LinkageGroup } from '../../src/modules/linkage-network/index.ts';
 import { secretFingerprint } from '../../src/modules/linkage-network/index.ts';
+import { contextOf } from '../factories.ts';
+import { peerAllWays, soon } from '../federation.ts';
 import { buildUser } from '../helpers.ts';
-import { BASE_URL } from './environment.ts';
-import { type DemoUser, demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Ids of their own, so that this spec never trips over the peers the other federation specs add and remove.
 const OWNER = 'node-ro-lk';
@@ -39,7 +35,6 @@ const ANA_RO = { ...ANA_IT, prs_FirstName: 'Анна', prs_SecondName: 'Русу
 const op = operatorContext('test');
 let romania: RunningNode;
 let unit: RunningNode;
-const dirs: string[] = [];
 let admin: APIRequestContext;
 let worker: APIRequestContext;
 let caseId = '';
@@ -47,59 +42,13 @@ let caseReference = '';
 
 test.describe.configure({ mode: 'serial' });
 
-/** A demo user of node-it, signed in over the API. */
-async function apiSession(user: DemoUser): Promise<APIRequestContext> {
-  const context = await request.newContext({ baseURL: BASE_URL });
-  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
-  expect(login.ok()).toBe(true);
-  let session = (await login.json()) as { stage: string; csrfToken: string };
-  if (session.stage === 'second_factor') {
-    const second = await context.post('/api/auth/second-factor', {
-      data: { code: await totp(user) },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    expect(second.ok()).toBe(true);
-    session = await second.json();
-  }
-  const signedIn = await request.newContext({
-    baseURL: BASE_URL,
-    storageState: await context.storageState(),
-    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
-  });
-  await context.dispose();
-  return signedIn;
-}
-
-async function start(nodeId: string, country: string, name: string): Promise<RunningNode> {
-  const dataDir = mkdtempSync(join(tmpdir(), `passage-e2e-${nodeId}-`));
-  dirs.push(dataDir);
-  const config = loadConfig(
-    { dataDir },
-    { PASSAGE_NODE_ID: nodeId, PASSAGE_COUNTRY: country, PASSAGE_NODE_NAME: name, PASSAGE_PORT: '0' },
-  );
-  ensureKeys(config);
-  return startNode(config, { logger: false });
-}
-
-const soon = () => new Date(Date.now() + 5000);
-
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  romania = await start(OWNER, 'RO', 'Passage România');
-  unit = await start(UNIT, 'BE', 'Passage EU hub');
-
+  romania = await startNodeBeside(OWNER, 'RO', 'Passage România');
+  unit = await startNodeBeside(UNIT, 'BE', 'Passage EU hub');
   admin = await apiSession(demoUser('node_admin'));
-  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
-  const italy = { url: BASE_URL, fingerprint: document.keys[0]?.kid ?? '' };
-  for (const node of [romania, unit]) {
-    const added = await admin.post('/api/peers', {
-      data: { url: node.url, fingerprint: node.services.peers.fingerprint },
-    });
-    expect(added.ok(), await added.text()).toBe(true);
-    await node.services.peers.add(op, italy);
-  }
-  await romania.services.peers.add(op, { url: unit.url, fingerprint: unit.services.peers.fingerprint });
-  await unit.services.peers.add(op, { url: romania.url, fingerprint: romania.services.peers.fingerprint });
+  await peerWithDemoNode(admin, romania, unit);
+  await peerAllWays([romania, unit]);
 
   // Ana's case on node-it, in the demo case worker's agency, with her consent to linkage.
   worker = await apiSession(demoUser('case_worker'));
@@ -112,11 +61,7 @@ test.beforeAll(async () => {
   expect(consent.ok(), await consent.text()).toBe(true);
 
   // The same Ana on node-ro-lk, in Cyrillic, with her consent too.
-  const user = await buildUser(romania.services, 'case_worker');
-  const ctx: RequestContext = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'case_worker', agencyId: user.agencyId }] },
-    requestId: null,
-  };
+  const ctx = contextOf(await buildUser(romania.services, 'case_worker'), 'case_worker');
   const created = await romania.services.cases.create(ctx, { reportedAt: '2026-02-01', survivor: ANA_RO });
   await romania.services.survivors.recordConsent(ctx, created.id, {
     purpose: 'linkage',
@@ -127,12 +72,11 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  for (const nodeId of [OWNER, UNIT]) await admin?.delete(`/api/peers/${nodeId}`);
+  await unpeerFromDemoNode(admin, OWNER, UNIT);
   await admin?.dispose();
   await worker?.dispose();
   await romania?.close();
   await unit?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 test('the node administrator makes a group, installs its secret and submits, seeing only the fingerprint', async ({

@@ -5,87 +5,33 @@
  * shows each step, the clocks met or running, and the history naming the other node. The persons concerned show only
  * after a purpose is given.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type APIRequestContext, request } from '@playwright/test';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
-import { operatorContext } from '../../src/app/operations.ts';
+import type { APIRequestContext } from '@playwright/test';
+import type { RunningNode } from '../../src/app/node.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
+import { contextOf } from '../factories.ts';
 import { buildUser } from '../helpers.ts';
-import { BASE_URL } from './environment.ts';
-import { demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and peers.spec.ts (which adds and removes node-md) never trip over one another's peer.
 const EXECUTOR = 'node-md-mla';
 
 let moldova: RunningNode;
-let moldovaDir = '';
 let admin: APIRequestContext;
 let investigator: RequestContext;
 
-/** node-it's administrator, signed in over the API, to add the other node to node-it's trust list. */
-async function adminSession(): Promise<APIRequestContext> {
-  const user = demoUser('node_admin');
-  const context = await request.newContext({ baseURL: BASE_URL });
-  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
-  expect(login.ok()).toBe(true);
-  let session = (await login.json()) as { stage: string; csrfToken: string };
-  if (session.stage === 'second_factor') {
-    const second = await context.post('/api/auth/second-factor', {
-      data: { code: await totp(user) },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    expect(second.ok()).toBe(true);
-    session = await second.json();
-  }
-  return request.newContext({
-    baseURL: BASE_URL,
-    storageState: await context.storageState(),
-    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
-  });
-}
-
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  moldovaDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-mla-'));
-  const config = loadConfig(
-    { dataDir: moldovaDir },
-    {
-      PASSAGE_NODE_ID: EXECUTOR,
-      PASSAGE_COUNTRY: 'MD',
-      PASSAGE_NODE_NAME: 'Passage Moldova',
-      PASSAGE_PORT: '0',
-    },
-  );
-  ensureKeys(config);
-  moldova = await startNode(config, { logger: false });
-
-  admin = await adminSession();
-  const added = await admin.post('/api/peers', {
-    data: { url: moldova.url, fingerprint: moldova.services.peers.fingerprint },
-  });
-  expect(added.ok(), await added.text()).toBe(true);
-  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
-  await moldova.services.peers.add(operatorContext('test'), {
-    url: BASE_URL,
-    fingerprint: document.keys[0]?.kid ?? '',
-  });
-
-  const user = await buildUser(moldova.services, 'investigator');
-  investigator = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'investigator', agencyId: user.agencyId }] },
-    requestId: null,
-  };
+  moldova = await startNodeBeside(EXECUTOR, 'MD', 'Passage Moldova');
+  admin = await apiSession(demoUser('node_admin'));
+  await peerWithDemoNode(admin, moldova);
+  investigator = contextOf(await buildUser(moldova.services, 'investigator'), 'investigator');
 });
 
 test.afterAll(async () => {
-  await admin?.delete(`/api/peers/${EXECUTOR}`);
+  await unpeerFromDemoNode(admin, EXECUTOR);
   await admin?.dispose();
   await moldova?.close();
-  if (moldovaDir) rmSync(moldovaDir, { recursive: true, force: true });
 });
 
 test('an investigator drafts and sends a request, and follows the other node acknowledging and recognising it', async ({

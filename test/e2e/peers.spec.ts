@@ -4,43 +4,25 @@
  * receipts refuse a ping and then, once node-md trusts the demo node too, accept one; both show in the message
  * history; and the peer is suspended, activated and removed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
+import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
 import { BASE_URL } from './environment.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { startNodeBeside } from './peering.ts';
 
 /** node-md as the page names it: its name between Unicode isolate marks, so that it keeps its direction in any language. */
 const MOLDOVA = '\u2068Passage Moldova\u2069 (node-md)';
 
 let moldova: RunningNode;
-let moldovaDir = '';
 
 test.beforeAll(async () => {
   // PGlite takes a few seconds to create and migrate the second node's database.
   test.setTimeout(120_000);
-  moldovaDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-'));
-  // The process's environment is the demo node's business: the second node reads none of it.
-  const config = loadConfig(
-    { dataDir: moldovaDir },
-    {
-      PASSAGE_NODE_ID: 'node-md',
-      PASSAGE_COUNTRY: 'MD',
-      PASSAGE_NODE_NAME: 'Passage Moldova',
-      PASSAGE_PORT: '0',
-    },
-  );
-  ensureKeys(config);
-  moldova = await startNode(config, { logger: false });
+  moldova = await startNodeBeside('node-md', 'MD', 'Passage Moldova');
 });
 
 test.afterAll(async () => {
   await moldova?.close();
-  if (moldovaDir) rmSync(moldovaDir, { recursive: true, force: true });
 });
 
 test('the node administrator adds a peer by its fingerprint, pings it, suspends, activates and removes it', async ({

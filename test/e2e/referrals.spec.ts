@@ -5,17 +5,13 @@
  * (named), then sends the covered fields; the other node accepts it into one of its agencies through its services, and
  * node-it's pages show it accepted, with the other node's case reference and the fields sent by name only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type APIRequestContext, request } from '@playwright/test';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
+import type { APIRequestContext } from '@playwright/test';
+import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
-import { BASE_URL } from './environment.ts';
-import { type DemoUser, demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+import { contextOf } from '../factories.ts';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and the others that peer a second node (peers.spec.ts adds and removes node-md) never
 // trip over one another's peer or message history.
@@ -24,55 +20,18 @@ const RECEIVING_AGENCY = 'Centrul Național de Asistență și Protecție a Vict
 const COVERED = ['prs_FirstName', 'prs_SecondName', 'prs_Gender'];
 
 let receiver: RunningNode;
-let receiverDir = '';
 let admin: APIRequestContext;
 let supervisor: APIRequestContext;
 let receiverAgency = '';
 let receiverWorker: RequestContext;
 
-/** A demo user of node-it signed in over the API, with the CSRF token every change needs. */
-async function apiSession(user: DemoUser): Promise<APIRequestContext> {
-  const context = await request.newContext({ baseURL: BASE_URL });
-  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
-  expect(login.ok()).toBe(true);
-  let session = (await login.json()) as { stage: string; csrfToken: string };
-  if (session.stage === 'second_factor') {
-    const second = await context.post('/api/auth/second-factor', {
-      data: { code: await totp(user) },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    expect(second.ok()).toBe(true);
-    session = await second.json();
-  }
-  const signedIn = await request.newContext({
-    baseURL: BASE_URL,
-    storageState: await context.storageState(),
-    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
-  });
-  await context.dispose();
-  return signedIn;
-}
-
 test.beforeAll(async () => {
   // PGlite takes a few seconds to create and migrate the second node's database.
   test.setTimeout(180_000);
-  receiverDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-xb-'));
-  // The process's environment is the demo node's business: the second node reads none of it.
-  const config = loadConfig(
-    { dataDir: receiverDir },
-    { PASSAGE_NODE_ID: RECEIVER, PASSAGE_COUNTRY: 'MD', PASSAGE_NODE_NAME: 'Passage Moldova', PASSAGE_PORT: '0' },
-  );
-  ensureKeys(config);
-  receiver = await startNode(config, { logger: false });
-
+  receiver = await startNodeBeside(RECEIVER, 'MD', 'Passage Moldova');
   admin = await apiSession(demoUser('node_admin'));
-  const added = await admin.post('/api/peers', {
-    data: { url: receiver.url, fingerprint: receiver.services.peers.fingerprint },
-  });
-  expect(added.ok(), await added.text()).toBe(true);
-  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
+  await peerWithDemoNode(admin, receiver);
   const operator = operatorContext('test');
-  await receiver.services.peers.add(operator, { url: BASE_URL, fingerprint: document.keys[0]?.kid ?? '' });
 
   receiverAgency = (
     await receiver.services.users.createAgency(operator, { name: RECEIVING_AGENCY, country: 'MD', orgType: 'NGO' })
@@ -83,19 +42,15 @@ test.beforeAll(async () => {
     password: 'a long demo password for the test',
     roles: [{ role: 'case_worker', agency: receiverAgency }],
   });
-  receiverWorker = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'case_worker', agencyId: receiverAgency }] },
-    requestId: null,
-  };
+  receiverWorker = contextOf({ id: user.id, agencyId: receiverAgency }, 'case_worker');
   supervisor = await apiSession(demoUser('supervisor'));
 });
 
 test.afterAll(async () => {
-  await admin?.delete(`/api/peers/${RECEIVER}`);
+  await unpeerFromDemoNode(admin, RECEIVER);
   await admin?.dispose();
   await supervisor?.dispose();
   await receiver?.close();
-  if (receiverDir) rmSync(receiverDir, { recursive: true, force: true });
 });
 
 /** Ana's case on node-it, of the demo case worker's agency. */

@@ -5,26 +5,20 @@
  * accepts it into a case of node-it (a wrong case reference is refused beside its field), sees the items accepted
  * with a link to the case, and asks the provider for permission to use the H1 item in court.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type APIRequestContext, type Page, request } from '@playwright/test';
-import { loadConfig } from '../../src/app/config.ts';
-import { type RunningNode, startNode } from '../../src/app/node.ts';
-import { operatorContext } from '../../src/app/operations.ts';
+import type { APIRequestContext, Page } from '@playwright/test';
+import type { RunningNode } from '../../src/app/node.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
-import { ensureKeys } from '../../src/modules/key-custody/index.ts';
+import { buildCase, buildSurvivor, contextOf } from '../factories.ts';
 import { buildUser } from '../helpers.ts';
-import { BASE_URL } from './environment.ts';
-import { demoUser, expect, seriousViolations, signIn, test, totp } from './fixtures.ts';
+import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and peers.spec.ts or mla.spec.ts never trip over one another's peer.
 const PROVIDER = 'node-md-tr';
 const TITLE = `Bank statement of the recruiter ${Date.now()}`;
 
 let moldova: RunningNode;
-let moldovaDir = '';
 let admin: APIRequestContext;
 let transferId = '';
 /** A second transfer, which node-it's investigator declines. */
@@ -32,33 +26,11 @@ let declinedId = '';
 /** node-md-tr's investigator, who sends the evidence. */
 let sender: RequestContext;
 
-/** node-it's administrator, signed in over the API, to add the other node to node-it's trust list. */
-async function adminSession(): Promise<APIRequestContext> {
-  const user = demoUser('node_admin');
-  const context = await request.newContext({ baseURL: BASE_URL });
-  const login = await context.post('/api/auth/login', { data: { email: user.email, password: user.password } });
-  expect(login.ok()).toBe(true);
-  let session = (await login.json()) as { stage: string; csrfToken: string };
-  if (session.stage === 'second_factor') {
-    const second = await context.post('/api/auth/second-factor', {
-      data: { code: await totp(user) },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    expect(second.ok()).toBe(true);
-    session = await second.json();
-  }
-  return request.newContext({
-    baseURL: BASE_URL,
-    storageState: await context.storageState(),
-    extraHTTPHeaders: { 'x-csrf-token': session.csrfToken },
-  });
-}
-
 /** A case of node-it opened over the API with the browser's own session; its reference. */
 async function openCaseOnNodeIt(page: Page): Promise<string> {
   const session = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
   const created = await page.request.post('/api/cases', {
-    data: { reportedAt: '2026-03-01', survivor: { prs_Gender: 'Feminine' } },
+    data: { reportedAt: '2026-03-01', survivor: buildSurvivor() },
     headers: { 'x-csrf-token': session.csrfToken },
   });
   expect(created.ok(), await created.text()).toBe(true);
@@ -67,36 +39,14 @@ async function openCaseOnNodeIt(page: Page): Promise<string> {
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  moldovaDir = mkdtempSync(join(tmpdir(), 'passage-e2e-node-md-tr-'));
-  const config = loadConfig(
-    { dataDir: moldovaDir },
-    { PASSAGE_NODE_ID: PROVIDER, PASSAGE_COUNTRY: 'MD', PASSAGE_NODE_NAME: 'Passage Moldova', PASSAGE_PORT: '0' },
-  );
-  ensureKeys(config);
-  moldova = await startNode(config, { logger: false });
-
-  admin = await adminSession();
-  const added = await admin.post('/api/peers', {
-    data: { url: moldova.url, fingerprint: moldova.services.peers.fingerprint },
-  });
-  expect(added.ok(), await added.text()).toBe(true);
-  const document = (await (await admin.get('/.well-known/passage-node')).json()) as { keys: { kid: string }[] };
-  await moldova.services.peers.add(operatorContext('test'), {
-    url: BASE_URL,
-    fingerprint: document.keys[0]?.kid ?? '',
-  });
+  moldova = await startNodeBeside(PROVIDER, 'MD', 'Passage Moldova');
+  admin = await apiSession(demoUser('node_admin'));
+  await peerWithDemoNode(admin, moldova);
 
   // node-md-tr's investigator hands an item of one of its cases over to node-it.
-  const user = await buildUser(moldova.services, 'investigator');
-  sender = {
-    actor: { kind: 'user', userId: user.id, memberships: [{ role: 'investigator', agencyId: user.agencyId }] },
-    requestId: null,
-  };
+  sender = contextOf(await buildUser(moldova.services, 'investigator'), 'investigator');
   const investigator = sender;
-  const found = await moldova.services.cases.create(investigator, {
-    reportedAt: '2026-03-01',
-    survivor: { prs_Gender: 'Feminine' },
-  });
+  const found = await buildCase(moldova.services, investigator);
   const item = await moldova.services.evidence.add(
     investigator,
     found.id,
@@ -128,10 +78,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await admin?.delete(`/api/peers/${PROVIDER}`);
+  await unpeerFromDemoNode(admin, PROVIDER);
   await admin?.dispose();
   await moldova?.close();
-  if (moldovaDir) rmSync(moldovaDir, { recursive: true, force: true });
 });
 
 test('an investigator reads a received transfer for a purpose, verifies and accepts it into a case, and asks for permission', async ({
