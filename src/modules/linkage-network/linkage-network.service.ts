@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { DEFAULT_GROUP_THRESHOLD } from '../../shared/linkage.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
 import { caseIdsOf, loadCase } from '../cases/index.ts';
@@ -135,7 +136,7 @@ export class LinkageService {
       unit: input.unit,
       owners,
       schema: input.schema,
-      threshold: input.threshold ?? 0.8,
+      threshold: input.threshold ?? DEFAULT_GROUP_THRESHOLD,
       perpetratorLegalBasis: legalBasis,
       createdByNode: this.#nodeId,
       createdAt: this.#now().toISOString(),
