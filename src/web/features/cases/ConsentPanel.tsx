@@ -4,7 +4,7 @@ import type { Agency, SessionUser } from '../../api.ts';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DATE_TIME, useCountryName, useDateFormat, useListFormat } from '../../i18n/format.ts';
-import { sendableFields } from '../cooperation/referrals/xb-api.ts';
+import { sendableFields } from '../cooperation/referrals/referrals-api.ts';
 import { ConsentForm, OverrideForm } from './ConsentForms.tsx';
 import { type Case, type Consent, casesApi } from './cases-api.ts';
 import { useFieldLabel } from './FieldValues.tsx';

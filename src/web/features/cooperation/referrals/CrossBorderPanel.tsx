@@ -8,7 +8,7 @@ import { Link } from '../../../router.tsx';
 import type { Case } from '../../cases/cases-api.ts';
 import { allowsOnCase } from '../../cases/vocabulary.ts';
 import { OfferForm } from './OfferForm.tsx';
-import { type CrossBorderReferral, referralPath, xbApi } from './xb-api.ts';
+import { type CrossBorderReferral, referralPath, xbApi } from './referrals-api.ts';
 
 interface CrossBorderPanelProps {
   found: Case;

@@ -16,8 +16,8 @@ import {
   type ReferralPurpose,
   sendableFields,
   xbApi,
-} from './xb-api.ts';
-import { ReferralProblem, useReferralForm } from './xb-errors.tsx';
+} from './referrals-api.ts';
+import { ReferralProblem, useReferralForm } from './referrals-errors.tsx';
 
 interface OfferFormProps {
   found: Case;

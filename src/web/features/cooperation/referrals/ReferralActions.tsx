@@ -7,8 +7,8 @@ import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { Link } from '../../../router.tsx';
 import { ConfirmDialog } from '../../admin/ConfirmDialog.tsx';
 import { agenciesWhere, allows } from '../../cases/vocabulary.ts';
-import { type CrossBorderReferral, xbApi } from './xb-api.ts';
-import { ReferralProblem, useReferralForm } from './xb-errors.tsx';
+import { type CrossBorderReferral, xbApi } from './referrals-api.ts';
+import { ReferralProblem, useReferralForm } from './referrals-errors.tsx';
 
 interface ReferralActionsProps {
   referral: CrossBorderReferral;

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DATE_TIME, useCountryName, useDateFormat } from '../../../i18n/format.ts';
 import { Link } from '../../../router.tsx';
 import { useFieldLabel } from '../../cases/FieldValues.tsx';
-import type { CrossBorderReferral } from './xb-api.ts';
+import type { CrossBorderReferral } from './referrals-api.ts';
 
 /** Who a referral is with, what it is for, and where it stands. */
 export function ReferralFacts({ referral }: { referral: CrossBorderReferral }) {

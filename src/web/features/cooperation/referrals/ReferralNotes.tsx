@@ -8,8 +8,8 @@ import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
 import { isolate } from '../../../i18n/i18n.ts';
 import { isSelf } from '../../cases/vocabulary.ts';
-import { type CrossBorderReferral, isOpen, type ReferralNote, xbApi } from './xb-api.ts';
-import { ReferralProblem, useReferralForm } from './xb-errors.tsx';
+import { type CrossBorderReferral, isOpen, type ReferralNote, xbApi } from './referrals-api.ts';
+import { ReferralProblem, useReferralForm } from './referrals-errors.tsx';
 
 /**
  * The status notes of a referral, written on either node and sent encrypted to the other, oldest first; the node

@@ -7,7 +7,7 @@ import { Link } from '../../../router.tsx';
 import { ReferralActions } from './ReferralActions.tsx';
 import { ReferralFacts, SharedFields } from './ReferralFacts.tsx';
 import { ReferralNotes } from './ReferralNotes.tsx';
-import { type CrossBorderReferral, xbApi } from './xb-api.ts';
+import { type CrossBorderReferral, xbApi } from './referrals-api.ts';
 
 /**
  * One cross-border referral: who it is with and where it stands, the fields it carried, the status notes written on

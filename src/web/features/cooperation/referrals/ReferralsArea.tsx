@@ -3,7 +3,7 @@ import { NotFoundPage } from '../../shell/pages.tsx';
 import type { PartProps } from '../CooperationArea.tsx';
 import { ReferralPage } from './ReferralPage.tsx';
 import { ReferralsListPage } from './ReferralsListPage.tsx';
-import type { ReferralFilter } from './xb-api.ts';
+import type { ReferralFilter } from './referrals-api.ts';
 
 /**
  * Cases referred or transferred to and from peer nodes: `/cooperation/referrals` lists them, received or sent, and

@@ -16,7 +16,7 @@ import {
   referralPath,
   STATUSES,
   xbApi,
-} from './xb-api.ts';
+} from './referrals-api.ts';
 
 interface ReferralsListPageProps {
   filter: ReferralFilter;

@@ -37,7 +37,7 @@ export type ReferralNote = CrossBorderReferralUpdate;
 
 export { XB_DIRECTIONS as DIRECTIONS, XB_KINDS as KINDS, XB_PURPOSES as REFERRAL_PURPOSES, XB_STATUSES as STATUSES };
 
-/** The groups a referral may send fields of, as the node checks them (xb-referrals.offer.ts, which reaches the db). */
+/** The groups a referral may send fields of, as the node checks them (cross-border-referrals.offer.ts, which reaches the db). */
 const SENDABLE_PREFIXES = ['prs_', 'psg_', 'vic_', 'con_', 'cas_'];
 const sendable = (name: string) =>
   SENDABLE_PREFIXES.some((prefix) => name.startsWith(prefix)) && fieldDefinition(name) !== undefined;
