@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
 import { readCaseSheet, writeCaseSheet } from '../src/modules/htcds/index.ts';
 import { tempDir } from './helpers.ts';
-import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
+import { commandEnvironment, MAIN, NODE, startPassage, stopPassage } from './passage-command.ts';
 
 const dir = tempDir('passage-cli-cases-');
 const file = (name: string) => join(dir.path, name);
@@ -247,21 +247,9 @@ describe('passage case list and show', slow, () => {
 describe('passage htcds through the running node', slow, () => {
   let node: ChildProcess;
   beforeAll(async () => {
-    node = spawn(NODE, [MAIN, 'start', '--data', dir.path, '--port', '0'], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      node.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening on')) resolve();
-      });
-      node.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
-    });
+    node = await startPassage(['--data', dir.path, '--port', '0'], env);
   });
-  afterAll(async () => {
-    node.kill('SIGTERM');
-    await new Promise((resolve) => node.once('exit', resolve));
-  });
+  afterAll(() => stopPassage(node));
 
   it('imports and exports over the admin channel, with the rejected rows of a failed import', () => {
     const failed = passage(['htcds', 'import', file('bad.csv'), '--agency', AGENCY]);

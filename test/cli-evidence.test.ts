@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/client.ts';
 import { parseCustodyEntry } from '../src/modules/evidence/index.ts';
 import { tempDir } from './helpers.ts';
-import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
+import { commandEnvironment, MAIN, NODE, startPassage, stopPassage } from './passage-command.ts';
 
 const dir = tempDir('passage-cli-evidence-');
 const data = join(dir.path, 'node');
@@ -201,18 +201,9 @@ describe('passage evidence add', slow, () => {
 describe('passage evidence through the running node', slow, () => {
   let node: ChildProcess;
   beforeAll(async () => {
-    node = spawn(NODE, [MAIN, 'start', '--data', data, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      node.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening on')) resolve();
-      });
-      node.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
-    });
+    node = await startPassage(['--data', data, '--port', '0'], env);
   });
-  afterAll(async () => {
-    node.kill('SIGTERM');
-    await new Promise((resolve) => node.once('exit', resolve));
-  });
+  afterAll(() => stopPassage(node));
 
   it('adds files over the admin channel; the node streams them from disk', () => {
     const video = randomBytes(1_000_000);

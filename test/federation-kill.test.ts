@@ -3,7 +3,7 @@
  * reached the sender. After the restart the outbox delivers the message again, the peer applies it no second time,
  * and the sender learns the outcome from the receipt of the first delivery.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { type RunningNode, startNode } from '../src/app/node.ts';
 import { operatorContext } from '../src/app/operations.ts';
 import { freePort } from './federation.ts';
 import { tempDir, testConfig, testDb } from './helpers.ts';
-import { commandEnvironment, MAIN, NODE, runPassage } from './passage-command.ts';
+import { commandEnvironment, runPassage, startPassage } from './passage-command.ts';
 
 const dir = tempDir('passage-kill-md-');
 const itDir = tempDir('passage-kill-it-');
@@ -30,17 +30,7 @@ let held: (() => void) | null = null;
 const passage = (args: string[]) => runPassage([...args, '--data', dir.path], env);
 
 async function startSender(): Promise<void> {
-  const child = spawn(NODE, [MAIN, 'start', '--data', dir.path, '--port', String(senderPort)], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the node exited with ${code}`)));
-  });
-  sender = child;
+  sender = await startPassage(['--data', dir.path, '--port', String(senderPort)], env);
 }
 
 /** Forwards to node-it's inbox and other routes; with `holdAnswers`, the sender never gets the answer. */

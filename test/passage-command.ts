@@ -1,5 +1,5 @@
 /** Running the `passage` command as an operator would, in a child process, for the tests of the console. */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
@@ -48,4 +48,22 @@ export function runPassage(
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Starts a node with `passage start …` in a child process; resolves once the node says it listens. */
+export async function startPassage(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(NODE, [MAIN, 'start', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the node exited with ${code}`)));
+  });
+  return child;
+}
+
+/** Stops a node started by `startPassage` as its service manager would, and waits until it has exited. */
+export async function stopPassage(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
 }
