@@ -1,24 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dice, parseLinkageSchema, readEncodings } from '../src/modules/linkage-engine/index.ts';
 import { tempDir } from './helpers.ts';
+import { runLink } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-link-encode-');
 const file = (name: string) => join(dir.path, name);
 
-function link(args: string[]) {
-  const result = spawnSync(NODE, [MAIN, 'link', ...args], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? '', HOME: dir.path },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const link = (args: string[]) => runLink(args, dir.path);
 
 const HEADER = 'givenNames,familyNames,birthDate,sex,citizenship,placeOfBirth,case_ref';
 const ROWS = [

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,23 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkedSets } from '../src/modules/linkage-engine/fixtures/clks.ts';
 import { dice, type Encodings, writeEncodings } from '../src/modules/linkage-engine/index.ts';
 import { tempDir } from './helpers.ts';
+import { runLink } from './passage-command.ts';
 
-const NODE = join(import.meta.dirname, '../node_modules/.bin/node');
-const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
 const dir = tempDir('passage-cli-link-');
 const file = (name: string) => join(dir.path, name);
 const schema = 'c'.repeat(64);
 const { a, b } = linkedSets(1000, 250, 1024, 21);
 
-function link(args: string[]) {
-  const result = spawnSync(NODE, [MAIN, 'link', ...args], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? '', HOME: dir.path },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const link = (args: string[]) => runLink(args, dir.path);
 
 const encodings = (prefix: string, vectors: Uint8Array[], bits = 1024, sha: string | null = schema): Encodings => ({
   schemaVersion: 3,

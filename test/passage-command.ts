@@ -1,5 +1,5 @@
 /** Running the `passage` command as an operator would, in a child process, for the tests of the console. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createTestDatabaseUrl } from '../src/db/testing.ts';
@@ -66,4 +66,15 @@ export async function startPassage(args: string[], env: Record<string, string>):
 export async function stopPassage(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Runs `passage link …` in `dir` as a linkage officer would, on a machine with no node (HOME is `dir` too). */
+export function runLink(args: string[], dir: string) {
+  const result = spawnSync(NODE, [MAIN, 'link', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
