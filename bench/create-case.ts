@@ -24,7 +24,7 @@ import { type Db, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { referralSharing } from '../src/modules/care/index.ts';
 import type { NewCase } from '../src/modules/cases/index.ts';
-import { CasesService } from '../src/modules/cases/index.ts';
+import { CaseAccess, CasesService } from '../src/modules/cases/index.ts';
 import { identityVaultOpener, PersonRecords } from '../src/modules/survivors/index.ts';
 import {
   openPostgresWithPool,
@@ -316,9 +316,11 @@ await runBench(
       wide.transaction((tx) => wideServices.audit.record(tx, worker, { action: 'case.search', outcome: 'success' }));
     runs.push(await drive(`audit append alone (chain lock), pool ${CLIENTS}`, CLIENTS, SECONDS, append));
     runs.push(await drive('Passage create, one client', SHIPPED_POOL, SECONDS / 2, create(services.cases), 1));
-    const unserialised = new CasesService(wide, new UnserialisedAudit(wide), {
+    const unserialisedAudit = new UnserialisedAudit(wide);
+    const unserialised = new CasesService(wide, unserialisedAudit, {
       persons: new PersonRecords(wide, identityVaultOpener(wide, services.keys.kek)),
       sharing: referralSharing,
+      access: new CaseAccess(unserialisedAudit, referralSharing),
     });
     runs.push(
       await drive(`Passage create, pool ${CLIENTS}, audit unserialised`, CLIENTS, SECONDS, create(unserialised)),

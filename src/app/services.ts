@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { CareService, ReferralsService, referralSharing } from '../modules/care/index.ts';
-import { CasesService, readableCase } from '../modules/cases/index.ts';
+import { CaseAccess, CasesService } from '../modules/cases/index.ts';
 import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
 import { CustodyLogService } from '../modules/custody/index.ts';
 import { EvidencePackages, EvidenceService, FileBlobStore } from '../modules/evidence/index.ts';
@@ -24,6 +24,8 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   auth: AuthService;
+  /** Who may do what on a case: given to every module that acts on cases. */
+  caseAccess: CaseAccess;
   cases: CasesService;
   survivors: SurvivorsService;
   care: CareService;
@@ -53,9 +55,11 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   const keyCustody = new KeyCustody(keys.kek);
   // Cases sit below survivors and care: what a case needs of them is handed to it here.
   const identityVault = identityVaultOpener(db, keys.kek);
+  const access = new CaseAccess(audit, referralSharing);
   const cases = new CasesService(db, audit, {
     persons: new PersonRecords(db, identityVault),
     sharing: referralSharing,
+    access,
   });
   const custody = new CustodyLogService(db, audit, {
     nodeId: config.nodeId,
@@ -75,20 +79,26 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     signingKey: keys.signingKey,
     keyCustody,
   });
-  const evidence = new EvidenceService(db, audit, custody, store, {
+  const evidence = new EvidenceService(db, audit, access, custody, store, {
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
   });
   const survivors = new SurvivorsService(db, audit, identityVault, {
     cases,
+    access,
     sharedFields: referralSharing.sharedFields,
   });
-  const referrals = new ReferralsService(db, audit, { cases, survivors });
+  const referrals = new ReferralsService(db, audit, { cases, survivors, access });
   // A withdrawal of consent to sharing in the country ends the referrals it covered, in the same transaction.
   survivors.onConsentChange('sharing_in_country', async (tx, found, actor, change) => {
     if (change === 'withdrawn') await referrals.endUncoveredReferrals(tx, found, actor);
   });
-  const transfers = new TransfersService(db, audit, { messages, evidence, custody, peers }, { nodeId: config.nodeId });
+  const transfers = new TransfersService(
+    db,
+    audit,
+    { messages, evidence, custody, peers, access },
+    { nodeId: config.nodeId },
+  );
   const services: Services = {
     config,
     db,
@@ -96,27 +106,41 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     audit,
     users: new UsersService(db, audit, keys.kek, `Passage ${config.nodeName}`),
     auth: new AuthService(db, audit, keys.kek, { ...config.session, ...auth }),
+    caseAccess: access,
     cases,
     survivors,
-    care: new CareService(db, audit, { cases, survivors }),
+    care: new CareService(db, audit, { cases, survivors, access }),
     referrals,
-    htcds: new HtcdsExchangeService(db, audit, { cases, survivors }),
+    htcds: new HtcdsExchangeService(db, audit, { cases, survivors, access }),
     custody,
     evidence,
-    evidencePackages: new EvidencePackages(db, audit, evidence, custody, store, config.nodeName, (ctx, items) =>
+    evidencePackages: new EvidencePackages(db, audit, access, evidence, custody, store, config.nodeName, (ctx, items) =>
       transfers.checkExport(ctx, items),
     ),
     peers,
     messages,
-    mla: new MlaService(db, audit, messages, { nodeId: config.nodeId, peers, keyCustody, transfers: () => transfers }),
+    mla: new MlaService(db, audit, messages, {
+      nodeId: config.nodeId,
+      peers,
+      keyCustody,
+      access,
+      transfers: () => transfers,
+    }),
     jits: new JitService(db, audit, messages, { nodeId: config.nodeId, peers, keyCustody, transfers: () => transfers }),
-    linkage: new LinkageService(db, audit, cases, messages, { nodeId: config.nodeId, peers, keyCustody, survivors }),
+    linkage: new LinkageService(db, audit, cases, messages, {
+      nodeId: config.nodeId,
+      peers,
+      keyCustody,
+      survivors,
+      access,
+    }),
     transfers,
     crossBorder: new CrossBorderService(db, audit, cases, survivors, messages, {
       nodeId: config.nodeId,
       peers,
       signingKey: keys.signingKey,
       formerEncryptionKeys: keys.formerEncryptionKeys,
+      access,
     }),
   };
   // Federation knows no module above it: each module registers here the message types it takes from peers, and who
@@ -128,7 +152,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   messages.register(linkage.messageHandlers());
   messages.register(crossBorder.messageHandlers());
   messages.serveCaseMessages(
-    (ctx, caseId) => readableCase(db, audit, ctx, caseId),
+    (ctx, caseId) => access.readable(db, ctx, caseId),
     [
       (caseId) => crossBorder.caseConversations(caseId),
       (caseId) => mla.caseConversations(caseId),

@@ -266,6 +266,15 @@ export async function sharedFields(q: Queryable, caseId: string, agencyId: strin
   return rows.map((r) => r.field);
 }
 
+/** Agencies that received the case by an accepted referral, for the policy check of every case action. */
+export async function sharedWith(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ to_agency_id: string }>(
+    `select distinct to_agency_id from referrals where case_id = $1 and status = 'accepted'`,
+    [caseId],
+  );
+  return rows.map((r) => r.to_agency_id);
+}
+
 /** Which of `caseIds` (every case when absent) one of `agencies` received by an accepted referral. */
 export async function sharedCases(q: Queryable, agencies: string[], caseIds?: string[]): Promise<string[]> {
   const rows = await q.query<{ case_id: string }>(

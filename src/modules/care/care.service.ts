@@ -16,7 +16,7 @@ import {
   riskChange,
 } from '../../shared/risk.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, type CasesService, fieldErrors, loadCase, readableCase } from '../cases/index.ts';
+import { type CaseAccess, type CasesService, fieldErrors } from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import * as care from './care.repository.ts';
@@ -35,12 +35,18 @@ export class CareService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
   readonly #survivors: SurvivorsService;
 
-  constructor(db: Db, audit: AuditService, deps: { cases: CasesService; survivors: SurvivorsService }) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    deps: { cases: CasesService; survivors: SurvivorsService; access: CaseAccess },
+  ) {
     this.#db = db;
     this.#audit = audit;
     this.#cases = deps.cases;
+    this.#access = deps.access;
     this.#survivors = deps.survivors;
   }
 
@@ -82,7 +88,7 @@ export class CareService {
 
   /** Every assessment of the case, newest first, each compared with the one before it. */
   async riskHistory(ctx: RequestContext, caseId: string): Promise<RiskAssessmentView[]> {
-    await readableCase(this.#db, this.#audit, ctx, caseId);
+    await this.#access.readable(this.#db, ctx, caseId);
     const rows = await care.riskAssessments(this.#db, caseId);
     return rows.map((row, i) => {
       const previous = rows[i + 1];
@@ -191,7 +197,7 @@ export class CareService {
   }
 
   async services(ctx: RequestContext, caseId: string): Promise<care.SupportPlanRow[]> {
-    await readableCase(this.#db, this.#audit, ctx, caseId);
+    await this.#access.readable(this.#db, ctx, caseId);
     return care.supportPlans(this.#db, caseId);
   }
 
@@ -211,9 +217,9 @@ export class CareService {
     action: 'risk.assess' | 'service.plan',
     change: (tx: Queryable, actor: string) => Promise<T>,
   ): Promise<T> {
-    await authorizeCase(this.#db, this.#audit, ctx, action, await loadCase(this.#db, caseId));
+    await this.#access.authorize(this.#db, ctx, action, await this.#access.load(this.#db, caseId));
     return this.#db.transaction(async (tx) => {
-      await loadCase(tx, caseId, true);
+      await this.#access.load(tx, caseId, true);
       const result = await change(tx, actorRef(ctx.actor));
       await this.#audit.record(tx, ctx, { action, resource: `case:${caseId}`, outcome: 'success' });
       return result;

@@ -10,15 +10,7 @@ import { type FieldError, isIdentityField } from '../../shared/case-fields.ts';
 import { consentCovers } from '../../shared/consent.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import {
-  authorizeCase,
-  type CaseRow,
-  CasesService,
-  caseReferences,
-  fieldErrors,
-  loadCase,
-  readableCase,
-} from '../cases/index.ts';
+import { type CaseAccess, type CaseRow, CasesService, caseReferences, fieldErrors } from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import * as care from './care.repository.ts';
@@ -28,12 +20,18 @@ export class ReferralsService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
   readonly #survivors: SurvivorsService;
 
-  constructor(db: Db, audit: AuditService, deps: { cases: CasesService; survivors: SurvivorsService }) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    deps: { cases: CasesService; survivors: SurvivorsService; access: CaseAccess },
+  ) {
     this.#db = db;
     this.#audit = audit;
     this.#cases = deps.cases;
+    this.#access = deps.access;
     this.#survivors = deps.survivors;
   }
 
@@ -54,15 +52,15 @@ export class ReferralsService {
     if (errors.length > 0) throw fieldErrors(errors);
     const reason = requireReason(input.reason, 'for the referral');
 
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'referral.offer', found);
     if (toAgencyId === found.agencyId) {
       throw new AppError('referral_to_own_agency', 400, 'The case already belongs to that agency: refer to another.');
     }
     const id = ulid();
     await this.#consentGuarded(ctx, 'referral.offer', `case:${caseId}`, async (tx) => {
       // Under the case's row lock, so that two offers to one agency cannot both pass the check below.
-      await loadCase(tx, caseId, true);
+      await this.#access.load(tx, caseId, true);
       const actor = actorRef(ctx.actor);
       if ((await agencyCountry(tx, toAgencyId)) === null) {
         throw new AppError('unknown_agency', 400, 'The agency to refer to (toAgencyId) does not exist on this node.');
@@ -109,7 +107,7 @@ export class ReferralsService {
     await this.#respondable(ctx, id);
     await this.#consentGuarded(ctx, 'referral.accept', `referral:${id}`, async (tx) => {
       const referral = await this.#offered(tx, id, 'accepted');
-      const found = await loadCase(tx, referral.caseId);
+      const found = await this.#access.load(tx, referral.caseId);
       const consent = consentCovers(await this.#survivors.consentsWithin(tx, found.survivorId), 'sharing_in_country', {
         agencyId: referral.toAgencyId,
       });
@@ -160,7 +158,7 @@ export class ReferralsService {
     const why = requireReason(reason, 'for revoking');
     const referral = await this.#referral(id);
     // The sender is the case's agency, which never changes.
-    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', await loadCase(this.#db, referral.caseId));
+    await this.#access.authorize(this.#db, ctx, 'referral.offer', await this.#access.load(this.#db, referral.caseId));
     await this.#db.transaction(async (tx) => {
       const current = (await care.findReferral(tx, id, true)) as care.ReferralRecord;
       if (current.status !== 'offered' && current.status !== 'accepted') {
@@ -181,7 +179,7 @@ export class ReferralsService {
 
   /** The case's referrals, newest first; an agency that received the case sees only its own. */
   async caseReferrals(ctx: RequestContext, caseId: string): Promise<care.ReferralRow[]> {
-    const found = await readableCase(this.#db, this.#audit, ctx, caseId);
+    const found = await this.#access.readable(this.#db, ctx, caseId);
     const { referrals } = await care.listReferrals(this.#db, { caseId });
     const mine = memberAgencies(ctx.actor);
     const visible = CasesService.ownsCase(ctx.actor, found)

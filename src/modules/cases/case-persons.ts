@@ -54,4 +54,6 @@ export interface CasePersons {
 export interface CaseSharing {
   /** Which of `caseIds` (every case when absent) one of `agencies` received. */
   sharedCases(q: Queryable, agencies: string[], caseIds?: string[]): Promise<string[]>;
+  /** Agencies that received the case, for the policy check of every case action (CaseAccess). */
+  sharedWith(q: Queryable, caseId: string): Promise<string[]>;
 }

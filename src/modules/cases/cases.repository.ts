@@ -158,19 +158,6 @@ export async function caseEvents(q: Queryable, caseId: string, type?: string): P
   return rows.map((r) => ({ seq: Number(r.seq), at: iso(r.at) as string, actor: r.actor, type: r.type, data: r.data }));
 }
 
-/**
- * Agencies that received the case through an accepted in-country referral, for the policy check of every case action
- * (authorizeCase). The referrals are care's: this read stays here until the modules that call authorizeCase take a
- * case-access service that CaseSharing answers (issue #13).
- */
-export async function sharedWith(q: Queryable, caseId: string): Promise<string[]> {
-  const rows = await q.query<{ to_agency_id: string }>(
-    `select distinct to_agency_id from referrals where case_id = $1 and status = 'accepted'`,
-    [caseId],
-  );
-  return rows.map((r) => r.to_agency_id);
-}
-
 export async function insertMovement(q: Queryable, id: string, caseId: string, fields: FieldMap): Promise<void> {
   await q.query('insert into movements (id, case_id, fields) values ($1, $2, $3)', [
     id,

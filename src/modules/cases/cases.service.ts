@@ -6,7 +6,7 @@ import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../sha
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
-import { authorizeCase, loadCase, readableCase } from './case-access.ts';
+import type { CaseAccess } from './case-access.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
 import { type CaseQuery, type Finding, listCases, searchCases } from './case-search.ts';
 import {
@@ -44,18 +44,21 @@ function requireReason(reason: string | undefined, what = 'a reason'): string {
 export interface CaseDependencies {
   persons: CasePersons;
   sharing: CaseSharing;
+  access: CaseAccess;
 }
 
 export class CasesService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #persons: CasePersons;
+  readonly #access: CaseAccess;
   readonly #finding: Finding;
 
   constructor(db: Db, audit: AuditService, deps: CaseDependencies) {
     this.#db = db;
     this.#audit = audit;
     this.#persons = deps.persons;
+    this.#access = deps.access;
     this.#finding = { db, audit, ...deps };
   }
 
@@ -127,7 +130,7 @@ export class CasesService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<CaseView> {
-    const found = await readableCase(this.#db, this.#audit, ctx, id);
+    const found = await this.#access.readable(this.#db, ctx, id);
     return this.#view(found);
   }
 
@@ -172,9 +175,9 @@ export class CasesService {
         errors.push({ field: `survivor.${name}`, reason: 'identity fields change through the identity endpoint' });
       }
     }
-    await authorizeCase(this.#db, this.#audit, ctx, 'case.update', await loadCase(this.#db, id));
+    await this.#access.authorize(this.#db, ctx, 'case.update', await this.#access.load(this.#db, id));
     await this.#db.transaction(async (tx) => {
-      const found = await loadCase(tx, id, true);
+      const found = await this.#access.load(tx, id, true);
       if (changes.version !== undefined && changes.version !== found.version) {
         throw new AppError(
           'stale_case',
@@ -299,7 +302,7 @@ export class CasesService {
 
   /** Every event in order; comments decrypted, or marked erased once the survivor's data key is gone. */
   async timeline(ctx: RequestContext, id: string): Promise<CaseEvent[]> {
-    const found = await readableCase(this.#db, this.#audit, ctx, id);
+    const found = await this.#access.readable(this.#db, ctx, id);
     let events = await repo.caseEvents(this.#db, id);
     if (!CasesService.ownsCase(ctx.actor, found)) {
       // An agency that received the case by referral does not learn which other agencies were offered it.
@@ -355,7 +358,7 @@ export class CasesService {
 
   /** Closes a case an import brought in as closed, in the import's transaction. */
   async closeImported(tx: Queryable, caseId: string, actor: string, closureReason: string): Promise<void> {
-    const found = await loadCase(tx, caseId);
+    const found = await this.#access.load(tx, caseId);
     const details = { ...found.details, cas_ReasonForCaseClosure: closureReason };
     await repo.updateCase(tx, caseId, { stage: 'closed', details });
     await repo.appendEvent(tx, caseId, actor, 'stage_changed', {
@@ -367,7 +370,7 @@ export class CasesService {
 
   /** Time spent in each stage, in order, the current stage up to now. */
   async stages(ctx: RequestContext, id: string) {
-    await readableCase(this.#db, this.#audit, ctx, id);
+    await this.#access.readable(this.#db, ctx, id);
     const events = await repo.caseEvents(this.#db, id);
     const changes = events
       .filter((e) => e.type === 'created' || e.type === 'stage_changed')
@@ -384,9 +387,9 @@ export class CasesService {
   ): Promise<void> {
     // Authorize before the transaction: a refusal is audited in a transaction of its own. The owning agency of a
     // case never changes, so the decision still holds under the lock.
-    await authorizeCase(this.#db, this.#audit, ctx, action, await loadCase(this.#db, id));
+    await this.#access.authorize(this.#db, ctx, action, await this.#access.load(this.#db, id));
     await this.#db.transaction(async (tx) => {
-      const found = await loadCase(tx, id, true);
+      const found = await this.#access.load(tx, id, true);
       await change(tx, actorRef(ctx.actor), found);
       await this.#audit.record(tx, ctx, { action, resource: `case:${id}`, outcome: 'success' });
     });

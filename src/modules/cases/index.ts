@@ -1,4 +1,4 @@
-export { authorizeCase, loadCase, readableCase } from './case-access.ts';
+export { CaseAccess } from './case-access.ts';
 export { caseIdsOf, caseReferences } from './case-lookups.ts';
 export type {
   CasePerson,

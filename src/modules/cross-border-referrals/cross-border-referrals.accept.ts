@@ -10,13 +10,13 @@ import type { FieldMap } from '../../shared/case-fields.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import { loadCase, type ValidCase, validateNewCase } from '../cases/index.ts';
+import { type CaseAccess, type ValidCase, validateNewCase } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { REFERRAL_STATUS } from './cross-border-referrals.messages.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import { openSealed } from './sealed-fields.ts';
 
-/** What the sender sealed (xb-referrals.service.ts `offer`). */
+/** What the sender sealed (cross-border-referrals.offer.ts). */
 interface SealedReferral {
   identity: FieldMap;
   fields: FieldMap;
@@ -27,6 +27,7 @@ interface Deps {
   db: Db;
   audit: AuditService;
   cases: CasesService;
+  access: CaseAccess;
   messages: MessagesService;
   /** This node's X25519 key, then those derived from its retired signing keys. */
   key: KeyObject | readonly KeyObject[];
@@ -83,7 +84,7 @@ export async function acceptOffer(deps: Deps, ctx: RequestContext, referral: rep
       );
     }
     const caseId = await deps.cases.createValid(ctx, valid, tx);
-    const linked = await loadCase(tx, caseId);
+    const linked = await deps.access.load(tx, caseId);
     const actor = actorRef(ctx.actor);
     await deps.cases.recordEvent(tx, caseId, actor, 'cross_border_received', {
       referralId: id,

@@ -11,8 +11,7 @@ import { fieldDefinition, isIdentityField } from '../../shared/case-fields.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CasesService } from '../cases/index.ts';
-import { loadCase } from '../cases/index.ts';
+import type { CaseAccess, CasesService } from '../cases/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { REFERRAL_OFFER } from './cross-border-referrals.messages.ts';
@@ -27,6 +26,7 @@ interface Deps {
   db: Db;
   audit: AuditService;
   cases: CasesService;
+  access: CaseAccess;
   survivors: SurvivorsService;
   messages: MessagesService;
 }
@@ -47,7 +47,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
   const id = ulid();
   try {
     await deps.db.transaction(async (tx) => {
-      const locked = await loadCase(tx, caseId, true);
+      const locked = await deps.access.load(tx, caseId, true);
       const person = await reader.read(tx, locked.survivorId, fields.filter(isIdentityField));
       if (!person?.identity) {
         throw new AppError('identity_erased', 410, "The survivor's identity was erased; there is nothing to refer.");

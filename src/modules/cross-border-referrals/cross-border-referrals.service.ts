@@ -13,8 +13,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseRow, CasesService } from '../cases/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { acceptOffer } from './cross-border-referrals.accept.ts';
@@ -39,12 +38,15 @@ export interface CrossBorderDeps {
   signingKey: KeyObject;
   /** X25519 keys derived from signing keys retired by rotations: what was sealed to them before still opens. */
   formerEncryptionKeys?: readonly KeyObject[];
+  /** Who may act on a case: the sender checks it before offering or revoking. */
+  access: CaseAccess;
 }
 
 export class CrossBorderService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
   readonly #survivors: SurvivorsService;
   readonly #messages: MessagesService;
   readonly #peers: PeersService;
@@ -65,6 +67,7 @@ export class CrossBorderService {
     this.#db = db;
     this.#audit = audit;
     this.#cases = cases;
+    this.#access = deps.access;
     this.#survivors = survivors;
     this.#messages = messages;
     this.#nodeId = deps.nodeId;
@@ -89,13 +92,14 @@ export class CrossBorderService {
   /** Sends a referral or transfer of the case to a peer: only fields the survivor's consent covers for its country. */
   async offer(ctx: RequestContext, caseId: string, input: NewCrossBorderReferral): Promise<CrossBorderView> {
     const fields = checkFields(input.fields);
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'referral.offer', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'referral.offer', found);
     const peer = await this.#peerFor(input.to);
     const deps = {
       db: this.#db,
       audit: this.#audit,
       cases: this.#cases,
+      access: this.#access,
       survivors: this.#survivors,
       messages: this.#messages,
     };
@@ -108,12 +112,11 @@ export class CrossBorderService {
     const referral = await this.#find(id);
     if (referral.direction !== 'out')
       throw new AppError('not_sender', 409, 'Only the node that sent it revokes a referral.');
-    await authorizeCase(
+    await this.#access.authorize(
       this.#db,
-      this.#audit,
       ctx,
       'referral.offer',
-      await loadCase(this.#db, referral.caseId as string),
+      await this.#access.load(this.#db, referral.caseId as string),
     );
     await this.#db.transaction(async (tx) => {
       const current = (await repo.findReferral(tx, id, true)) as repo.XbReferralRow;
@@ -150,7 +153,14 @@ export class CrossBorderService {
       throw new AppError('not_receiver', 409, 'Only the receiving node accepts a referral.');
     await this.#audit.authorize(ctx, 'referral.respond', { resource: { agencyId }, ref: `xb-referral:${id}` });
     await acceptOffer(
-      { db: this.#db, audit: this.#audit, cases: this.#cases, messages: this.#messages, key: this.#keys },
+      {
+        db: this.#db,
+        audit: this.#audit,
+        cases: this.#cases,
+        access: this.#access,
+        messages: this.#messages,
+        key: this.#keys,
+      },
       ctx,
       referral,
       agencyId,
@@ -284,7 +294,7 @@ export class CrossBorderService {
 
   /** The cross-border referrals of a case, sent from it or received into it; for its own agency. */
   async ofCase(ctx: RequestContext, caseId: string): Promise<CrossBorderView[]> {
-    const found = await loadCase(this.#db, caseId);
+    const found = await this.#access.load(this.#db, caseId);
     await this.#audit.authorize(ctx, 'case.read', { resource: { agencyId: found.agencyId }, ref: `case:${caseId}` });
     return (await repo.listReferrals(this.#db, { caseId, limit: 200, offset: 0 })).referrals.map(presentReferral);
   }

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { needsPermission } from '../../shared/evidence.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, caseIdsOf, loadCase } from '../cases/index.ts';
+import { type CaseAccess, caseIdsOf } from '../cases/index.ts';
 import { evidenceItems } from '../evidence/index.ts';
 import type { MessagesService } from '../federation/index.ts';
 import { PERMISSION_DECISION, PERMISSION_REQUEST } from './evidence-transfers.inbound.ts';
@@ -24,11 +24,13 @@ const present = ({ requestedBy: _r, decidedBy: _d, ...view }: repo.PermissionRec
 export class EvidencePermissions {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #messages: MessagesService;
 
-  constructor(db: Db, audit: AuditService, messages: MessagesService) {
+  constructor(db: Db, audit: AuditService, access: CaseAccess, messages: MessagesService) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = access;
     this.#messages = messages;
   }
 
@@ -154,7 +156,7 @@ export class EvidencePermissions {
   async #authorizedItem(ctx: RequestContext, itemId: string) {
     const item = await evidenceItems.findItem(this.#db, itemId);
     if (!item) throw notFound('The evidence item');
-    await authorizeCase(this.#db, this.#audit, ctx, 'evidence.permission', await loadCase(this.#db, item.caseId));
+    await this.#access.authorize(this.#db, ctx, 'evidence.permission', await this.#access.load(this.#db, item.caseId));
     return item;
   }
 

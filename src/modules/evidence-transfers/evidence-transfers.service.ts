@@ -10,7 +10,7 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CaseAccess } from '../cases/index.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
 import { evidenceItems } from '../evidence/index.ts';
@@ -82,6 +82,7 @@ export class TransfersService {
   readonly permissions: EvidencePermissions;
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #messages: MessagesService;
   readonly #evidence: EvidenceService;
   readonly #custody: CustodyLogService;
@@ -91,17 +92,24 @@ export class TransfersService {
   constructor(
     db: Db,
     audit: AuditService,
-    deps: { messages: MessagesService; evidence: EvidenceService; custody: CustodyLogService; peers: PeerDirectory },
+    deps: {
+      messages: MessagesService;
+      evidence: EvidenceService;
+      custody: CustodyLogService;
+      peers: PeerDirectory;
+      access: CaseAccess;
+    },
     options: { nodeId: string },
   ) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = deps.access;
     this.#messages = deps.messages;
     this.#evidence = deps.evidence;
     this.#custody = deps.custody;
     this.#peers = deps.peers;
     this.#nodeId = options.nodeId;
-    this.permissions = new EvidencePermissions(db, audit, deps.messages);
+    this.permissions = new EvidencePermissions(db, audit, deps.access, deps.messages);
   }
 
   /**
@@ -138,8 +146,8 @@ export class TransfersService {
     for (const id of itemIds) {
       const item = await evidenceItems.findItem(this.#db, id);
       if (!item) throw notFound(`The evidence item ${id}`);
-      const found = await loadCase(this.#db, item.caseId);
-      await authorizeCase(this.#db, this.#audit, ctx, 'evidence.download', found, { purpose: 'investigation' });
+      const found = await this.#access.load(this.#db, item.caseId);
+      await this.#access.authorize(this.#db, ctx, 'evidence.download', found, { purpose: 'investigation' });
       items.push(item);
     }
     await this.permissions.assertAllowed(ctx, itemIds, 'forwarding');
@@ -208,8 +216,8 @@ export class TransfersService {
   async accept(ctx: RequestContext, id: string, input: { caseId: string }): Promise<TransferDetail> {
     await this.#audit.authorize(ctx, 'evidence.transfer', { ref: `transfer:${id}` });
     const transfer = await this.#pending(id);
-    const found = await loadCase(this.#db, input.caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'evidence.add', found);
+    const found = await this.#access.load(this.#db, input.caseId);
+    await this.#access.authorize(this.#db, ctx, 'evidence.add', found);
     const contents = await repo.contentsOf(this.#db, id);
     const peer = await this.#peers.find(transfer.peer);
     const problems = verifyBundle(

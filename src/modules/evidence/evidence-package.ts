@@ -8,7 +8,7 @@ import { ulid } from 'ulid';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CaseAccess } from '../cases/index.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { BagItemRecord } from './bag-custody.ts';
 import type { BagContents } from './bag-writer.ts';
@@ -25,6 +25,7 @@ export type ExportCheck = (ctx: RequestContext, items: readonly repo.EvidenceIte
 export class EvidencePackages {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #evidence: EvidenceService;
   readonly #custody: CustodyLogService;
   readonly #store: BlobStore;
@@ -34,6 +35,7 @@ export class EvidencePackages {
   constructor(
     db: Db,
     audit: AuditService,
+    access: CaseAccess,
     evidence: EvidenceService,
     custody: CustodyLogService,
     store: BlobStore,
@@ -42,6 +44,7 @@ export class EvidencePackages {
   ) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = access;
     this.#evidence = evidence;
     this.#custody = custody;
     this.#store = store;
@@ -55,8 +58,8 @@ export class EvidencePackages {
    * is written. The events stay recorded when writing the bag fails afterwards: custody records the attempt too.
    */
   async prepare(ctx: RequestContext, caseId: string): Promise<BagContents & { packageId: string }> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'evidence.export', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'evidence.export', found);
     const items = await repo.itemsOfCase(this.#db, found.id);
     if (items.length === 0) throw new AppError('evidence_none', 409, 'This case has no evidence to export.');
     await this.#exportCheck?.(ctx, items);

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { type CustodyEventType, TITLE_MAX } from '../../shared/evidence.ts';
 import { type Action, actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CaseAccess } from '../cases/index.ts';
 import type { IntegrityCheck } from '../custody/index.ts';
 import { type BlobStore, BlobTooLargeError, type PendingBlob } from './blob-store.ts';
 import { type CustodyAppender, custodyActor, encodeCustodyEntry } from './custody-events.ts';
@@ -66,13 +66,22 @@ type Content = Readable | AsyncIterable<Uint8Array>;
 export class EvidenceService {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #custody: CustodyAppender;
   readonly #store: BlobStore;
   readonly #options: EvidenceOptions;
 
-  constructor(db: Db, audit: AuditService, custody: CustodyAppender, store: BlobStore, options: EvidenceOptions) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    access: CaseAccess,
+    custody: CustodyAppender,
+    store: BlobStore,
+    options: EvidenceOptions,
+  ) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = access;
     this.#custody = custody;
     this.#store = store;
     this.#options = options;
@@ -253,8 +262,8 @@ export class EvidenceService {
   }
 
   async #authorizedCase(ctx: RequestContext, caseId: string, action: Action, purpose?: Purpose) {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, action, found, { purpose });
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, action, found, { purpose });
     return found;
   }
 

@@ -226,10 +226,17 @@ describe('evidence items', () => {
   });
 
   it('refuses content over the limit while streaming and keeps nothing', async () => {
-    const small = new EvidenceService(node.services.db, node.services.audit, node.services.custody, store, {
-      nodeId: 'node-test',
-      maxBytes: 4096,
-    });
+    const small = new EvidenceService(
+      node.services.db,
+      node.services.audit,
+      node.services.caseAccess,
+      node.services.custody,
+      store,
+      {
+        nodeId: 'node-test',
+        maxBytes: 4096,
+      },
+    );
     const before = await countItems();
     const error = await small.add(ctxOf(worker), caseId, FIELDS, bytes(randomBytes(4097))).catch((e) => e);
     expect(error).toMatchObject({ id: 'evidence_too_large', status: 413 });

@@ -11,7 +11,7 @@ import { htcdsStatus } from '../../shared/lifecycle.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
-import { loadCase, type NewCase, type ValidCase, validateNewCase } from '../cases/index.ts';
+import { type CaseAccess, type NewCase, type ValidCase, validateNewCase } from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 
@@ -107,12 +107,18 @@ export class HtcdsExchangeService {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
   readonly #survivors: SurvivorsService;
 
-  constructor(db: Db, audit: AuditService, deps: { cases: CasesService; survivors: SurvivorsService }) {
+  constructor(
+    db: Db,
+    audit: AuditService,
+    deps: { cases: CasesService; survivors: SurvivorsService; access: CaseAccess },
+  ) {
     this.#db = db;
     this.#audit = audit;
     this.#cases = deps.cases;
+    this.#access = deps.access;
     this.#survivors = deps.survivors;
   }
 
@@ -154,7 +160,7 @@ export class HtcdsExchangeService {
       for (const [i, item] of valid.entries()) {
         const caseId = await this.#cases.createValid(ctx, item.value, tx);
         if (item.closed) await this.#cases.closeImported(tx, caseId, actor, item.closed);
-        refs.push((await loadCase(tx, caseId)).reference);
+        refs.push((await this.#access.load(tx, caseId)).reference);
         options.onProgress?.(i + 1, valid.length);
       }
       await this.#audit.record(tx, ctx, {

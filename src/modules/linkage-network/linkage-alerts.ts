@@ -9,18 +9,20 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { actorRef, agenciesFor, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { authorizeCase, caseIdsOf, caseReferences, loadCase } from '../cases/index.ts';
+import { type CaseAccess, caseIdsOf, caseReferences } from '../cases/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
 
 export class LinkageAlerts {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #now: () => Date;
 
-  constructor(db: Db, audit: AuditService, now: () => Date) {
+  constructor(db: Db, audit: AuditService, access: CaseAccess, now: () => Date) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = access;
     this.#now = now;
   }
 
@@ -38,8 +40,8 @@ export class LinkageAlerts {
 
   /** The alerts on one case, for those who work it. */
   async forCase(ctx: RequestContext, caseId: string): Promise<LinkageAlert[]> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'linkage.alert_read', found);
     return this.#db.transaction(async (tx) => {
       await this.#audit.record(tx, ctx, {
         action: 'linkage.alert_read',
@@ -54,8 +56,8 @@ export class LinkageAlerts {
   async get(ctx: RequestContext, alertId: string): Promise<LinkageAlert> {
     const alert = await this.#find(alertId);
     if (!alert) throw notFound('The linkage alert');
-    const found = await loadCase(this.#db, alert.caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_read', found);
+    const found = await this.#access.load(this.#db, alert.caseId);
+    await this.#access.authorize(this.#db, ctx, 'linkage.alert_read', found);
     await this.#db.transaction((tx) =>
       this.#audit.record(tx, ctx, {
         action: 'linkage.alert_read',
@@ -77,8 +79,8 @@ export class LinkageAlerts {
     if (why.length < 3) throw new AppError('invalid_request', 400, 'Say why (reason).');
     const alert = await repo.findAlert(this.#db, alertId);
     if (!alert) throw notFound('The linkage alert');
-    const found = await loadCase(this.#db, alert.caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'linkage.alert_decide', found);
+    const found = await this.#access.load(this.#db, alert.caseId);
+    await this.#access.authorize(this.#db, ctx, 'linkage.alert_decide', found);
     await this.#db.transaction(async (tx) => {
       const locked = await repo.findAlert(tx, alertId, true);
       if (locked?.status !== 'open') {

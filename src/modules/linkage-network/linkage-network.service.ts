@@ -11,7 +11,7 @@ import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { DEFAULT_GROUP_THRESHOLD } from '../../shared/linkage.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
-import { caseIdsOf, loadCase } from '../cases/index.ts';
+import { type CaseAccess, caseIdsOf } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 import type { LinkageSchema } from '../linkage-engine/index.ts';
@@ -43,6 +43,8 @@ export interface LinkageOptions {
   keyCustody: KeyCustody;
   /** Where the survivor's consent to linkage changes: each change is sent to the units at once. */
   survivors: SurvivorsService;
+  /** Who may act on a case: alerts are read and decided under the case's policy. */
+  access: CaseAccess;
   now?: () => Date;
 }
 
@@ -67,6 +69,7 @@ interface Schemas {
 export class LinkageService {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #cases: CasesService;
   readonly #messages: MessagesService;
   readonly #peers: PeersService;
@@ -81,6 +84,7 @@ export class LinkageService {
   constructor(db: Db, audit: AuditService, cases: CasesService, messages: MessagesService, options: LinkageOptions) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = options.access;
     this.#cases = cases;
     this.#messages = messages;
     this.#nodeId = options.nodeId;
@@ -88,7 +92,7 @@ export class LinkageService {
     this.#survivors = options.survivors;
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
-    this.alerts = new LinkageAlerts(db, audit, this.#now);
+    this.alerts = new LinkageAlerts(db, audit, options.access, this.#now);
     this.#peers = options.peers;
   }
 
@@ -223,10 +227,10 @@ export class LinkageService {
         throw new AppError('linkage_secret_missing', 409, 'Install the group secret before submitting records.');
       }
       const encoders = await this.#encoders(tx, group);
-      const caseIds = caseId ? [(await loadCase(tx, caseId)).id] : await caseIdsOf(tx, null);
+      const caseIds = caseId ? [(await this.#access.load(tx, caseId)).id] : await caseIdsOf(tx, null);
       const candidates: Candidate[] = [];
       for (const id of caseIds)
-        candidates.push(...(await caseCandidates(tx, people, await loadCase(tx, id), encoders)));
+        candidates.push(...(await caseCandidates(tx, people, await this.#access.load(tx, id), encoders)));
       const result = await this.#send(tx, group, candidates, await repo.refs(tx, groupId, caseId));
       await this.#audit.record(tx, ctx, {
         action: 'linkage.submit',

@@ -11,7 +11,7 @@ import { alerting, endOfDay } from '../../shared/mla-clocks.ts';
 import { type MlaAction, type MlaState, nextState, type Side } from '../../shared/mla-states.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { readableCase } from '../cases/index.ts';
+import type { CaseAccess } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import { MLA_REQUEST, MLA_UPDATE, mlaMessageHandlers } from './mla.inbound.ts';
@@ -35,6 +35,8 @@ export interface MlaOptions {
   peers: PeersService;
   /** Gives the vault in which what the requests say about people is sealed. */
   keyCustody: KeyCustody;
+  /** Who may read a case: a request names only a case its author may read. */
+  access: CaseAccess;
   /** Looked up when evidence is returned: the exchange module may be built after this one. */
   transfers?: () => EvidenceTransfers | undefined;
   /** The time the clocks are read at, by default the system's. */
@@ -70,6 +72,7 @@ const peerOf = (r: repo.MlaRecord) => (r.side === 'issuing' ? r.executingNode : 
 export class MlaService {
   readonly #db: Db;
   readonly #audit: AuditService;
+  readonly #access: CaseAccess;
   readonly #messages: MessagesService;
   readonly #vault: MlaVault;
   readonly #peers: PeersService;
@@ -80,6 +83,7 @@ export class MlaService {
   constructor(db: Db, audit: AuditService, messages: MessagesService, options: MlaOptions) {
     this.#db = db;
     this.#audit = audit;
+    this.#access = options.access;
     this.#messages = messages;
     this.#vault = new MlaVault(options.keyCustody);
     this.#nodeId = options.nodeId;
@@ -102,7 +106,7 @@ export class MlaService {
   async create(ctx: RequestContext, input: NewMlaRequest): Promise<MlaView> {
     await this.#audit.authorize(ctx, 'mla.manage');
     this.#checkInput(input);
-    if (input.caseId) await readableCase(this.#db, this.#audit, ctx, input.caseId);
+    if (input.caseId) await this.#access.readable(this.#db, ctx, input.caseId);
     const id = ulid();
     await this.#db.transaction(async (tx) => {
       await this.#checkPeer(tx, input.executingNode);
@@ -135,7 +139,7 @@ export class MlaService {
   async update(ctx: RequestContext, id: string, changes: MlaChanges): Promise<MlaView> {
     await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
     this.#checkInput(changes);
-    if (changes.caseId) await readableCase(this.#db, this.#audit, ctx, changes.caseId);
+    if (changes.caseId) await this.#access.readable(this.#db, ctx, changes.caseId);
     await this.#db.transaction(async (tx) => {
       const request = await this.#load(tx, id);
       if (request.side !== 'issuing' || request.state !== 'draft') throw wrongState(request, 'changed');

@@ -9,8 +9,7 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { type Action, actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseRow, CasesService } from '../cases/index.ts';
-import { authorizeCase, loadCase } from '../cases/index.ts';
+import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
 import { checkPhoto, PHOTO_FIELD, PHOTOS_PER_PERSON } from './photo-content.ts';
 import * as photos from './photos.repository.ts';
 import * as repo from './survivors.repository.ts';
@@ -30,19 +29,21 @@ export class PhotosService {
   readonly #audit: AuditService;
   readonly #vault: VaultOpener;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
 
-  constructor(db: Db, audit: AuditService, vault: VaultOpener, cases: CasesService) {
+  constructor(db: Db, audit: AuditService, vault: VaultOpener, deps: { cases: CasesService; access: CaseAccess }) {
     this.#db = db;
     this.#audit = audit;
     this.#vault = vault;
-    this.#cases = cases;
+    this.#cases = deps.cases;
+    this.#access = deps.access;
   }
 
   /** Adds a photo of the survivor; the type is read from the image's own bytes. */
   async add(ctx: RequestContext, caseId: string, image: Buffer): Promise<photos.PhotoMeta> {
     const mediaType = checkPhoto(image);
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'survivor.update_identity', found);
     const vault = await this.#vault();
     const id = ulid();
     return this.#db.transaction(async (tx) => {
@@ -71,7 +72,7 @@ export class PhotosService {
 
   /** The photos on record, without their images: nothing here identifies anyone. */
   async list(ctx: RequestContext, caseId: string): Promise<photos.PhotoMeta[]> {
-    const found = await loadCase(this.#db, caseId);
+    const found = await this.#access.load(this.#db, caseId);
     await this.#authorizeOwnSide(ctx, 'case.read', found);
     const person = await livePerson(this.#db, found.survivorId);
     return photos.listPhotos(this.#db, person.id);
@@ -84,7 +85,7 @@ export class PhotosService {
     photoId: string,
     purpose: Purpose | undefined,
   ): Promise<PhotoContent> {
-    const found = await loadCase(this.#db, caseId);
+    const found = await this.#access.load(this.#db, caseId);
     await this.#authorizeOwnSide(ctx, 'survivor.read_identity', found, purpose);
     const person = await livePerson(this.#db, found.survivorId);
     const stored = await photos.findPhoto(this.#db, person.id, photoId);
@@ -118,8 +119,8 @@ export class PhotosService {
   }
 
   async remove(ctx: RequestContext, caseId: string, photoId: string): Promise<void> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'survivor.update_identity', found);
     await this.#db.transaction(async (tx) => {
       const person = await livePerson(tx, found.survivorId, true);
       if (!(await photos.deletePhoto(tx, person.id, photoId))) throw notFound('The photo');
@@ -148,7 +149,7 @@ export class PhotosService {
    * recorded as refused.
    */
   async #authorizeOwnSide(ctx: RequestContext, action: Action, found: CaseRow, purpose?: Purpose) {
-    await authorizeCase(this.#db, this.#audit, ctx, action, found, { purpose });
+    await this.#access.authorize(this.#db, ctx, action, found, { purpose });
     if (can(ctx.actor, action, { agencyId: found.agencyId }, purpose).allowed) return;
     await this.#audit.recordDenied(ctx, action, `case:${found.id}`, purpose);
     throw new AppError('photos_not_shared', 403, "The survivor's photos are not shared with your agency.");

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, createTestNode, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import type { Queryable } from '../../db/client.ts';
 import { EnvelopeError } from '../../lib/data-keys.ts';
-import { loadCase } from '../cases/index.ts';
 import { IdentityVault } from './identity-vault.ts';
 import { detectPhotoType, PHOTO_MAX_BYTES, PHOTOS_PER_PERSON } from './photo-content.ts';
 import { randomPng, samplesOf } from './photo-fixtures.ts';
@@ -74,7 +73,7 @@ describe('survivor photos', () => {
   }
 
   const photoRows = async (caseId: string) => {
-    const found = await loadCase(node.services.db, caseId);
+    const found = await node.services.caseAccess.load(node.services.db, caseId);
     return node.services.db.query<{ id: string; sealed: Uint8Array }>(
       'select id, sealed from person_photos where person_id = $1',
       [found.survivorId],
@@ -163,7 +162,7 @@ describe('survivor photos', () => {
     await node.services.db.query('update person_photos set sealed = $2 where id = $1', [a?.id, b?.sealed]);
     const swapped = await view(as.worker, caseId, a?.id as string, 'case_management');
     expect(swapped.statusCode).toBe(500);
-    const found = await loadCase(node.services.db, caseId);
+    const found = await node.services.caseAccess.load(node.services.db, caseId);
     const person = await findPerson(node.services.db, found.survivorId);
     const vault = await IdentityVault.open(node.services.db, node.services.keys.kek);
     expect(() =>

@@ -27,7 +27,7 @@ import { isCountryCode } from '../../shared/countries.ts';
 import { actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService } from '../cases/index.ts';
-import { authorizeCase, fieldErrors, loadCase, readableCase } from '../cases/index.ts';
+import { type CaseAccess, fieldErrors } from '../cases/index.ts';
 import { deletePersonPhotos } from './photos.repository.ts';
 import { PhotosService } from './photos.service.ts';
 import * as repo from './survivors.repository.ts';
@@ -87,6 +87,7 @@ export class SurvivorsService {
   readonly #audit: AuditService;
   readonly #vault: VaultOpener;
   readonly #cases: CasesService;
+  readonly #access: CaseAccess;
   readonly #sharedFields: SharedFields;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
@@ -96,14 +97,15 @@ export class SurvivorsService {
     db: Db,
     audit: AuditService,
     vault: VaultOpener,
-    deps: { cases: CasesService; sharedFields: SharedFields },
+    deps: { cases: CasesService; access: CaseAccess; sharedFields: SharedFields },
   ) {
     this.#db = db;
     this.#audit = audit;
     this.#vault = vault;
     this.#cases = deps.cases;
+    this.#access = deps.access;
     this.#sharedFields = deps.sharedFields;
-    this.photos = new PhotosService(db, audit, vault, deps.cases);
+    this.photos = new PhotosService(db, audit, vault, deps);
   }
 
   /**
@@ -163,8 +165,8 @@ export class SurvivorsService {
    * disclosure. An agency that received the case by referral sees only the fields the referral shared.
    */
   async readIdentity(ctx: RequestContext, caseId: string, purpose: Purpose | undefined): Promise<IdentityDisclosure> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.read_identity', found, { purpose });
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'survivor.read_identity', found, { purpose });
     const person = await repo.findPerson(this.#db, found.survivorId);
     if (!person?.wrappedKey || !person.identity) {
       throw new AppError('identity_erased', 410, "The survivor's identity was erased at their request.");
@@ -210,8 +212,8 @@ export class SurvivorsService {
     }
     const parsed = parseGroup('person', changes);
     if (parsed.errors.length > 0) throw fieldErrors(parsed.errors);
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.update_identity', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'survivor.update_identity', found);
     const vault = await this.#vault();
     await this.#db.transaction(async (tx) => {
       const person = await repo.findPerson(tx, found.survivorId, true);
@@ -246,8 +248,8 @@ export class SurvivorsService {
    */
   async erase(ctx: RequestContext, caseId: string, reason: string): Promise<void> {
     if (!reason?.trim()) throw invalid('Give the reason for the erasure (e.g. the survivor asked for it).');
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'survivor.erase', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'survivor.erase', found);
     await this.#db.transaction(async (tx) => {
       const personId = await this.eraseWithin(tx, caseId, actorRef(ctx.actor), reason.trim());
       if (!personId) throw new AppError('identity_erased', 410, 'The identity is already erased.');
@@ -264,7 +266,7 @@ export class SurvivorsService {
    * withdrawal of a cross-border referral). Returns the person's id, or null when there was nothing left to erase.
    */
   async eraseWithin(tx: Queryable, caseId: string, actor: string, reason: string): Promise<string | null> {
-    const found = await loadCase(tx, caseId);
+    const found = await this.#access.load(tx, caseId);
     const person = await repo.findPerson(tx, found.survivorId, true);
     if (!person || person.erasedAt) return null;
     await deletePersonPhotos(tx, person.id);
@@ -274,13 +276,13 @@ export class SurvivorsService {
   }
 
   async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
-    const found = await readableCase(this.#db, this.#audit, ctx, caseId, 'consent.read');
+    const found = await this.#access.readable(this.#db, ctx, caseId, 'consent.read');
     return repo.consents(this.#db, found.survivorId);
   }
 
   /** Whether the survivor's consent covers a use; the policy layer asks this before sharing. */
   async coverage(caseId: string, purpose: ConsentPurpose, target: ConsentTarget = {}): Promise<Coverage> {
-    const found = await loadCase(this.#db, caseId);
+    const found = await this.#access.load(this.#db, caseId);
     return consentCovers(await repo.consents(this.#db, found.survivorId), purpose, target);
   }
 
@@ -337,8 +339,8 @@ export class SurvivorsService {
       'id' | 'recordedBy' | 'recordedAt' | 'withdrawnAt' | 'withdrawnBy' | 'withdrawalReason'
     >,
   ): Promise<ConsentRecord> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, action, found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, action, found);
     return this.#db.transaction(async (tx) => {
       const actor = actorRef(ctx.actor);
       const record = await repo.insertConsent(tx, found.survivorId, { ...consent, id: ulid(), recordedBy: actor });
@@ -371,8 +373,8 @@ export class SurvivorsService {
     reason: string,
   ): Promise<ConsentRecord> {
     if (!reason?.trim()) throw invalid('Say why the consent is withdrawn (e.g. the survivor asked).');
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'consent.record', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'consent.record', found);
     return this.#db.transaction(async (tx) => {
       const actor = actorRef(ctx.actor);
       const record = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, reason.trim());
@@ -390,13 +392,13 @@ export class SurvivorsService {
 
   /** Every view, share and export of the survivor's identity, with who and why. */
   async disclosures(ctx: RequestContext, caseId: string): Promise<repo.Disclosure[]> {
-    const found = await loadCase(this.#db, caseId);
-    await authorizeCase(this.#db, this.#audit, ctx, 'disclosure.read', found);
+    const found = await this.#access.load(this.#db, caseId);
+    await this.#access.authorize(this.#db, ctx, 'disclosure.read', found);
     return repo.disclosures(this.#db, found.survivorId);
   }
 
   async notices(ctx: RequestContext, caseId: string) {
-    const found = await readableCase(this.#db, this.#audit, ctx, caseId, 'consent.read');
+    const found = await this.#access.readable(this.#db, ctx, caseId, 'consent.read');
     return repo.notices(this.#db, found.survivorId);
   }
 }
