@@ -101,3 +101,14 @@ export async function signIn(app: FastifyInstance, user: TestUser) {
     headers: { cookie, 'x-csrf-token': session.csrfToken as string },
   };
 }
+
+/** A request to a node as a signed-in user (the headers `signIn` returned), with a JSON body when there is one. */
+export function requestAs(
+  node: TestNode,
+  headers: Record<string, string>,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: object,
+) {
+  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+}

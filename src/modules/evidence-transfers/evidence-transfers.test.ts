@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCase, contextOf } from '../../../test/factories.ts';
 import { createPeeredNodes, deliverQueued, soon, urlOf } from '../../../test/federation.ts';
-import { buildUser, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
+import { buildUser, requestAs, signIn, type TestNode, type TestUser } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Role } from '../../shared/policy.ts';
 import type { RequestContext } from '../audit/index.ts';
@@ -53,9 +53,7 @@ afterAll(async () => {
   await it_?.close();
 });
 
-function call(node: TestNode, headers: Headers, method: 'GET' | 'POST', url: string, payload?: object) {
-  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-}
+const call = requestAs;
 
 /** Delivers what every node has queued, twice over, so that answers to answers arrive too. */
 const exchange = () => deliverQueued([md, ro, it_], 2);

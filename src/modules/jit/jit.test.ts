@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadEvidence } from '../../../test/factories.ts';
 import { createPeeredNodes, deliverQueued, soon } from '../../../test/federation.ts';
-import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
+import { buildUser, requestAs, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { JIT_ENTRY } from './jit.inbound.ts';
 
@@ -46,9 +46,7 @@ afterAll(async () => {
   await it_?.close();
 });
 
-function call(node: TestNode, headers: Headers, method: 'GET' | 'POST', url: string, payload?: object) {
-  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-}
+const call = requestAs;
 
 /** Delivers what every node has queued, twice over, so that answers to answers arrive too. */
 const exchange = () => deliverQueued([md, ro, it_], 2);

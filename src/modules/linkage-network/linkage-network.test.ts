@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf } from '../../../test/factories.ts';
 import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
-import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
+import { buildUser, requestAs, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import type { Role } from '../../shared/policy.ts';
 import type { RequestContext } from '../audit/index.ts';
@@ -54,9 +54,7 @@ afterAll(async () => {
 /** Delivers what every node has queued, a few rounds over, so that answers to answers (matches) arrive too. */
 const exchange = () => deliverQueued([it_, md, ro, eu], 3);
 
-function call(node: TestNode, headers: Headers, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
-  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-}
+const call = requestAs;
 
 const ANA_RO = {
   prs_FirstName: 'Анна',

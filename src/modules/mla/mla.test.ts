@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadEvidence } from '../../../test/factories.ts';
 import { createPeeredNodes, deliverQueued, soon, urlOf } from '../../../test/federation.ts';
-import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
+import { buildUser, requestAs, signIn, type TestNode } from '../../../test/helpers.ts';
 import { operatorContext, runOperation } from '../../app/operations.ts';
 import { DAY_MS } from '../../shared/mla-clocks.ts';
 import { MLA_UPDATE } from './mla.inbound.ts';
@@ -33,15 +33,7 @@ const DRAFT = {
   offence: { legalClassification: 'art. 601 c.p.', summary: 'Recruitment of farm workers by deception.' },
 };
 
-function call(
-  node: TestNode,
-  headers: Record<string, string>,
-  method: 'GET' | 'POST' | 'PATCH',
-  url: string,
-  payload?: object,
-) {
-  return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-}
+const call = requestAs;
 const issuer = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
   call(it_, itHeaders, method, url, payload);
 const executor = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
