@@ -1,12 +1,16 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { formatManifest, parseManifest } from '../src/lib/bagit.ts';
 import { formatCheckpoint } from '../src/lib/checkpoint.ts';
 import { keyFingerprint } from '../src/lib/key-fingerprint.ts';
 import { inclusionProof, leafHash, rootHash } from '../src/lib/merkle.ts';
 import { signNote, vkeyString } from '../src/lib/signed-note.ts';
 import type { BagContents, BagItemRecord, BagPayloadFile, CustodyEntry } from '../src/modules/evidence/index.ts';
+import { type BagReport, type ExpectedKey, writeBagDirectory, writeBagZip } from '../src/modules/evidence/index.ts';
 import type { CustodyEventType } from '../src/shared/evidence.ts';
+import { tempDir } from './helpers.ts';
 
 /**
  * Builds the contents of an evidence bag as a node would: payload files on disk, a real in-memory custody log
@@ -122,3 +126,77 @@ export const SAMPLE_FILES: TestFile[] = [
   { name: 'receipt scan.pdf', content: randomBytes(50_000) },
   { name: '100% original.jpg', content: randomBytes(12_345) },
 ];
+
+/** What the bag tests share: a directory bag and a ZIP bag written from one set of contents, and ways to spoil copies. */
+export interface TestBags {
+  fixture: TestBagContents;
+  dirBag: string;
+  zipBag: string;
+  /** The directory where the tests may write. */
+  path: string;
+  /** A copy of the good directory bag, changed by `change`; `reseal` rewrites the tag manifest to match. */
+  tampered(change: (dir: string) => void, options?: { reseal?: boolean }): string;
+  key(): ExpectedKey;
+  item(i: number): TestBagContents['contents']['custody']['items'][number];
+}
+
+/** Writes the bags before the file's tests and removes them after. */
+export function testBags(): TestBags {
+  const tmp = tempDir('passage-bag-');
+  let copies = 0;
+  const bags: TestBags = {
+    fixture: undefined as unknown as TestBagContents,
+    dirBag: join(tmp.path, 'IT-2024-000001'),
+    zipBag: join(tmp.path, 'IT-2024-000001.zip'),
+    path: tmp.path,
+    tampered(change, { reseal = false } = {}) {
+      const dir = join(tmp.path, `copy-${++copies}`);
+      cpSync(bags.dirBag, dir, { recursive: true });
+      change(dir);
+      if (reseal) resealTagManifest(dir);
+      return dir;
+    },
+    key: () => ({ vkey: bags.fixture.vkey }),
+    item: (i) => bags.fixture.contents.custody.items[i] as TestBagContents['contents']['custody']['items'][number],
+  };
+  beforeAll(async () => {
+    bags.fixture = testBagContents(join(tmp.path, 'store'), SAMPLE_FILES);
+    await writeBagDirectory(bags.dirBag, bags.fixture.contents);
+    await writeBagZip(bags.zipBag, bags.fixture.contents);
+  });
+  afterAll(() => tmp.remove());
+  return bags;
+}
+
+export const failures = (report: BagReport) =>
+  report.checks.filter((c) => !c.ok).map(({ kind, where, message }) => ({ kind, where, message }));
+
+function resealTagManifest(dir: string): void {
+  const file = join(dir, 'tagmanifest-sha256.txt');
+  const entries = parseManifest(readFileSync(file, 'utf8'), 'sha256').map(({ path }) => ({
+    path,
+    checksum: createHash('sha256')
+      .update(readFileSync(join(dir, path)))
+      .digest('hex'),
+  }));
+  writeFileSync(file, formatManifest(entries));
+}
+
+export function editText(file: string, edit: (text: string) => string): void {
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+}
+
+/** Rewrites line `n` (1-based) of custody/events.jsonl through `edit` on its parsed JSON. */
+export function editEvent(
+  dir: string,
+  n: number,
+  edit: (line: { index: number; entry: string; proof: string[] }) => void,
+) {
+  editText(join(dir, 'custody/events.jsonl'), (text) => {
+    const lines = text.trimEnd().split('\n');
+    const line = JSON.parse(lines[n - 1] as string);
+    edit(line);
+    lines[n - 1] = JSON.stringify(line);
+    return `${lines.join('\n')}\n`;
+  });
+}
