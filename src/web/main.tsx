@@ -3,7 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { initI18n } from './i18n/i18n.ts';
 import { RouterProvider } from './router.tsx';
-import './styles.css';
+import './styles/base.css';
+import './styles/components.css';
+import './styles/cases.css';
+import './styles/evidence.css';
+import './styles/peers.css';
 
 initI18n();
 
