@@ -3,12 +3,14 @@
  * the receiver's country and for every field picked, the fields are sealed to the receiver's key, and the referral,
  * its timeline event, the disclosure record, the audit entry and the outgoing message are written together.
  */
+
 import { ulid } from 'ulid';
 import type { Db } from '../../db/client.ts';
 import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import { AppError } from '../../lib/errors.ts';
 import { fieldDefinition, isIdentityField } from '../../shared/case-fields.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
+import type { XbKind, XbPurpose, XbStatus } from '../../shared/cross-border.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess, CasesService } from '../cases/index.ts';
@@ -20,7 +22,7 @@ import { sealFor } from './sealed-fields.ts';
 
 /** The groups a referral may send fields of: the survivor, the victim record and the case; not people or movements. */
 const SENDABLE_PREFIXES = ['prs_', 'psg_', 'vic_', 'con_', 'cas_'];
-export const OPEN: readonly repo.XbStatus[] = ['offered', 'accepted'];
+export const OPEN: readonly XbStatus[] = ['offered', 'accepted'];
 
 interface Deps {
   db: Db;
@@ -34,8 +36,8 @@ interface Deps {
 export interface Offer {
   caseId: string;
   peer: { nodeId: string; country: string; encryptionKey: EncryptionJwk };
-  kind: repo.XbKind;
-  purpose: repo.XbPurpose;
+  kind: XbKind;
+  purpose: XbPurpose;
   fields: string[];
   note: string | null;
 }

@@ -2,8 +2,6 @@
 import type { Queryable } from '../../db/client.ts';
 import type { XbDirection, XbKind, XbPurpose, XbStatus } from '../../shared/cross-border.ts';
 
-export type { XbDirection, XbKind, XbPurpose, XbStatus };
-
 export interface XbReferralRow {
   id: string;
   direction: XbDirection;

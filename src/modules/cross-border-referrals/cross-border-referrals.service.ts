@@ -5,12 +5,14 @@
  * accepts it into one of its agencies: then it opens it into a linked case, under its own keys. A withdrawal of the
  * consent makes the receiver crypto-shred what it received and confirm with a signed message.
  */
+
 import type { KeyObject } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { deriveEncryptionKey, type EncryptionJwk, encryptionJwk } from '../../lib/encryption-key.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
+import type { XbDirection, XbStatus } from '../../shared/cross-border.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
@@ -282,7 +284,7 @@ export class CrossBorderService {
   /** Received (in, the default) or sent (out) referrals the caller may see, newest first. */
   async list(
     ctx: RequestContext,
-    filter: { direction?: repo.XbDirection; status?: repo.XbStatus; limit: number; offset: number },
+    filter: { direction?: XbDirection; status?: XbStatus; limit: number; offset: number },
   ): Promise<{ total: number; referrals: CrossBorderView[] }> {
     const direction = filter.direction ?? 'in';
     const action = direction === 'in' ? 'referral.respond' : 'case.read';
