@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClockDates, clock, DAY_MS, endOfDay, mlaClocks } from './mla-clocks.ts';
+import { alerting, breachCount, type ClockDates, clock, DAY_MS, endOfDay, mlaClocks } from './mla-clocks.ts';
 
 const RECEIVED = '2026-03-02T09:00:00.000Z';
 const at = (days: number, from = RECEIVED) => new Date(Date.parse(from) + days * DAY_MS);
@@ -108,6 +108,78 @@ describe('the statutory clocks', () => {
   });
 });
 
+describe('a breach, after the due date moved', () => {
+  // The decision is due on day 30; the extension of 20 days comes on day 33, three days late.
+  const extendedLate = dates({ acknowledgedAt: iso(1), extensionDays: 20, extendedAt: iso(33) });
+
+  it('stays a breach of the decision when the extension came after the due date', () => {
+    const decision = byName(extendedLate, at(35)).decision;
+    expect(decision).toMatchObject({ due: iso(50), state: 'running', daysLeft: 15 });
+    expect(decision?.breach).toEqual({ at: iso(30), days: 3, until: iso(33), dueMoved: true });
+  });
+
+  it('keeps the breach in the alerts and in the count of breaches, while the clock runs again', () => {
+    const clocks = mlaClocks(extendedLate, at(35));
+    expect(alerting(clocks).map((c) => [c.name, c.state])).toEqual([['decision', 'running']]);
+    expect(breachCount(clocks)).toBe(1);
+  });
+
+  it('keeps it once the decision is taken in the extended period, and keeps the first breach after a second', () => {
+    const decidedInTime = { ...extendedLate, decidedAt: iso(40), decision: 'recognised' as const };
+    expect(byName(decidedInTime, at(41)).decision).toMatchObject({
+      state: 'met',
+      breach: { at: iso(30), days: 3, until: iso(33), dueMoved: true },
+    });
+    const decidedLate = { ...extendedLate, decidedAt: iso(52), decision: 'refused' as const };
+    expect(byName(decidedLate, at(60)).decision).toMatchObject({
+      state: 'met_late',
+      breach: { at: iso(30), days: 3, until: iso(33), dueMoved: true },
+    });
+  });
+
+  it('is no breach when the extension came in time', () => {
+    const inTime = dates({ acknowledgedAt: iso(1), extensionDays: 20, extendedAt: iso(29) });
+    expect(byName(inTime, at(35)).decision).toMatchObject({ state: 'running', breach: null });
+    expect(breachCount(mlaClocks(inTime, at(35)))).toBe(0);
+    expect(alerting(mlaClocks(inTime, at(35)))).toEqual([]);
+    // A breach of the extended due date is a breach like any other.
+    expect(byName(inTime, at(52)).decision).toMatchObject({
+      state: 'breached',
+      breach: { at: iso(50), days: 2, until: null, dueMoved: false },
+    });
+  });
+
+  it('records how long a breach lasts while it lasts, and until the step when it is taken late', () => {
+    expect(byName(dates(), at(9.5)).acknowledgement?.breach).toEqual({
+      at: iso(7),
+      days: 3,
+      until: null,
+      dueMoved: false,
+    });
+    expect(byName(dates({ acknowledgedAt: iso(8) }), at(40)).acknowledgement?.breach).toEqual({
+      at: iso(7),
+      days: 1,
+      until: iso(8),
+      dueMoved: false,
+    });
+  });
+
+  it('stays a breach of the execution when a postponement came after its due date', () => {
+    const postponedLate = dates({
+      acknowledgedAt: iso(1),
+      decidedAt: iso(10),
+      decision: 'recognised',
+      postponedUntil: '2026-09-30',
+      executionBreachedDue: iso(100),
+      executionBreachPostponedAt: iso(104.5),
+    });
+    const execution = byName(postponedLate, at(110)).execution;
+    expect(execution).toMatchObject({ due: '2026-09-30T23:59:59.999Z', state: 'running' });
+    expect(execution?.breach).toEqual({ at: iso(100), days: 5, until: iso(104.5), dueMoved: true });
+    expect(breachCount(mlaClocks(postponedLate, at(110)))).toBe(1);
+  });
+});
+
 describe('a clock, for any period and any time', () => {
   const start = Date.parse('2026-01-01T00:00:00.000Z');
   const period = fc.integer({ min: 1, max: 400 * DAY_MS });
@@ -119,6 +191,29 @@ describe('a clock, for any period and any time', () => {
         const c = clock('decision', start, start + length, null, start + elapsed);
         expect(c.state === 'breached').toBe(elapsed > length);
         expect(c.daysLeft < 0).toBe(elapsed > length);
+      }),
+    );
+  });
+
+  it('has a breach exactly when it is breached or was met late, when its due date never moved', () => {
+    fc.assert(
+      fc.property(period, offset, fc.option(offset), (length, elapsed, metAfter) => {
+        const c = clock('decision', start, start + length, metAfter === null ? null : start + metAfter, start + elapsed);
+        expect(c.breach !== null).toBe(c.state === 'breached' || c.state === 'met_late');
+        if (c.breach) expect(c.breach.at).toBe(c.due);
+      }),
+    );
+  });
+
+  it('keeps the breach of a due date that was moved later after it passed, whatever happens next', () => {
+    fc.assert(
+      fc.property(period, period, period, offset, (length, lateBy, moveBy, elapsed) => {
+        const due = start + length;
+        const earlier = { due, movedAt: due + lateBy };
+        const c = clock('decision', start, due + lateBy + moveBy, null, due + lateBy + Math.abs(elapsed), earlier);
+        expect(c.breach).toMatchObject({ at: new Date(due).toISOString(), dueMoved: true });
+        expect(c.breach?.days).toBe(Math.max(1, Math.ceil(lateBy / DAY_MS)));
+        expect(alerting([c])).toEqual([c]);
       }),
     );
   });

@@ -56,8 +56,14 @@ export function isDay(value: string): boolean {
   return Number.isFinite(end) && new Date(end).toISOString().slice(0, 10) === value;
 }
 
-/** The columns `action` sets when it happens at `at`, leading to `state`. */
-export function changeFor(action: MlaAction, state: MlaState, at: string, details: ActionDetails): MlaChange {
+/** The columns `action` sets on `request` when it happens at `at`, leading to `state`. */
+export function changeFor(
+  request: MlaRecord,
+  action: MlaAction,
+  state: MlaState,
+  at: string,
+  details: ActionDetails,
+): MlaChange {
   const reason = details.reason?.trim() ?? null;
   switch (action) {
     case 'acknowledge':
@@ -71,7 +77,12 @@ export function changeFor(action: MlaAction, state: MlaState, at: string, detail
     case 'start_execution':
       return { state, executionStartedAt: at };
     case 'postpone':
-      return { postponedUntil: details.postponedUntil ?? null, postponementReason: reason, postponedAt: at };
+      return {
+        postponedUntil: details.postponedUntil ?? null,
+        postponementReason: reason,
+        postponedAt: at,
+        ...executionBreachEnded(request, at),
+      };
     case 'executed':
       return { state, executedAt: at };
     case 'return_evidence':
@@ -79,6 +90,17 @@ export function changeFor(action: MlaAction, state: MlaState, at: string, detail
     case 'close':
       return { state, closedAt: at };
   }
+}
+
+/**
+ * A postponement granted after the execution's due date passed ends that breach: record the due date and when, since
+ * the next postponement replaces the dates the due date is computed from. Only the first breach is kept.
+ */
+function executionBreachEnded(request: MlaRecord, at: string): MlaChange {
+  if (request.executionBreachedDue !== null || request.decidedAt === null) return {};
+  const due = executionDue(request, Date.parse(request.decidedAt));
+  if (Date.parse(at) <= due) return {};
+  return { executionBreachedDue: new Date(due).toISOString(), executionBreachPostponedAt: at };
 }
 
 /**

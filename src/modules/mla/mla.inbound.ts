@@ -75,6 +75,8 @@ async function receiveRequest(tx: Queryable, message: Message, deps: Deps): Prom
     postponedUntil: null,
     postponementReason: null,
     postponedAt: null,
+    executionBreachedDue: null,
+    executionBreachPostponedAt: null,
     executedAt: null,
     evidenceReturnedAt: null,
     evidenceTransferId: null,
@@ -116,7 +118,7 @@ async function applyUpdate(tx: Queryable, message: Message, deps: Deps): Promise
   };
   const problem = detailsProblem(request, body.action, details);
   if (problem) refuseWith(message, problem.message);
-  await repo.updateRequest(tx, request.id, changeFor(body.action, body.state, body.at, details));
+  await repo.updateRequest(tx, request.id, changeFor(request, body.action, body.state, body.at, details));
   await repo.appendHistory(tx, request.id, {
     action: body.action,
     state: body.state,

@@ -40,6 +40,9 @@ export interface MlaRecord {
   postponedUntil: string | null;
   postponementReason: string | null;
   postponedAt: string | null;
+  /** The execution's first breach that a postponement ended: the due date then, and when it was postponed. */
+  executionBreachedDue: string | null;
+  executionBreachPostponedAt: string | null;
   executedAt: string | null;
   evidenceReturnedAt: string | null;
   evidenceTransferId: string | null;
@@ -81,6 +84,8 @@ const COLUMNS = {
   postponedUntil: 'postponed_until',
   postponementReason: 'postponement_reason',
   postponedAt: 'postponed_at',
+  executionBreachedDue: 'execution_breached_due',
+  executionBreachPostponedAt: 'execution_breach_postponed_at',
   executedAt: 'executed_at',
   evidenceReturnedAt: 'evidence_returned_at',
   evidenceTransferId: 'evidence_transfer_id',
@@ -120,6 +125,8 @@ const toRecord = (r: Row): MlaRecord => ({
   postponedUntil: r.postponed_text,
   postponementReason: r.postponement_reason,
   postponedAt: iso(r.postponed_at),
+  executionBreachedDue: iso(r.execution_breached_due),
+  executionBreachPostponedAt: iso(r.execution_breach_postponed_at),
   executedAt: iso(r.executed_at),
   evidenceReturnedAt: iso(r.evidence_returned_at),
   evidenceTransferId: r.evidence_transfer_id,

@@ -122,6 +122,20 @@ export const MlaClock = Type.Object({
   due: Type.String({ format: 'date-time' }),
   daysLeft: Type.Integer({ description: 'Whole days to the due date (from when it was met, once met); < 0 late' }),
   state: literals(CLOCK_STATES),
+  breach: Type.Union(
+    [
+      Type.Object({
+        at: Type.String({ format: 'date-time', description: 'The due date that passed' }),
+        days: Type.Integer({ minimum: 1, description: 'Whole days late, until `until` or until now' }),
+        until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+          description: 'When the breach ended (step taken late, or due date moved later); null while it lasts',
+        }),
+        dueMoved: Type.Boolean({ description: 'Whether an extension or a postponement came after the breach' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The first breach, kept when the due date is moved later afterwards; null if never late' },
+  ),
 });
 
 const HistoryEntry = Type.Object({

@@ -290,7 +290,7 @@ export class MlaService {
     const at = this.#stamp();
     // The executing node tells the issuing node when the request reached it, which the issuer's clocks count from.
     const extra = action === 'acknowledge' ? { receivedAt: request.receivedAt ?? undefined } : {};
-    await repo.updateRequest(tx, request.id, changeFor(action, next, at, details));
+    await repo.updateRequest(tx, request.id, changeFor(request, action, next, at, details));
     await this.#log(tx, ctx, request, action, next, at, details.reason?.trim() ?? null);
     await this.#messages.enqueue(
       tx,
@@ -373,6 +373,8 @@ function blankDates() {
     postponedUntil: null,
     postponementReason: null,
     postponedAt: null,
+    executionBreachedDue: null,
+    executionBreachPostponedAt: null,
     executedAt: null,
     evidenceReturnedAt: null,
     evidenceTransferId: null,
