@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { loggableError } from '../lib/loggable-error.ts';
 import { AuditRecord, auditRoutes } from '../modules/audit/index.ts';
 import { careRoutes, careSchemas } from '../modules/care/index.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/index.ts';
@@ -34,6 +35,8 @@ import { photosRoutes } from '../modules/survivors/index.ts';
 import { Agency, authRoutes, identityRoutes, RoleGrant, Session, User } from '../modules/user-accounts/index.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
+import { registerInputHygiene } from './input-hygiene.ts';
+import { openApiOptions } from './openapi-document.ts';
 import { ErrorResponse } from './schemas.ts';
 import type { Services } from './services.ts';
 
@@ -74,6 +77,8 @@ const cspHeader = (directives: Record<string, string[]>) =>
 
 export interface AppOptions {
   logger?: boolean;
+  /** Where the log lines go instead of standard output (tests read them back). */
+  logStream?: { write(line: string): void };
   /** Requests per minute and address across the API. */
   rateLimit?: number;
 }
@@ -81,7 +86,16 @@ export interface AppOptions {
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: LOG_REDACTIONS },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: LOG_REDACTIONS,
+            // An error is logged without the values it carries (a database error's query, parameters, detail).
+            serializers: { err: loggableError },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
@@ -123,6 +137,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     hsts: config.publicUrl.startsWith('https:'),
   });
   await app.register(cookie);
+  // After the cookies are parsed, before the authentication hook of the route scope below reads the session.
+  registerInputHygiene(app);
   await app.register(rateLimit, {
     max: options.rateLimit ?? 600,
     timeWindow: '1 minute',
@@ -131,18 +147,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       error: { id: 'rate_limited', message: `Too many requests. Try again in ${context.after}.` },
     }),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Passage API',
-        version: '0.1.0',
-        description: 'API of one Passage node: a federated, survivor-centred case-cooperation platform.',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'passage_session' } } },
-    },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
-  });
+  await app.register(swagger, openApiOptions(config.publicUrl));
   // The reference page gets the same strict policy as the rest of the node, not the plugin's looser default.
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',

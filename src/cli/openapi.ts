@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadConfig } from '../app/config.ts';
+import { ANY_NODE } from '../app/openapi-document.ts';
 import { buildApp } from '../app/server.ts';
 import { createServices } from '../app/services.ts';
 import type { Db } from '../db/client.ts';
@@ -26,7 +27,8 @@ export async function openApiDocument(): Promise<unknown> {
   const keys = { signingKey: privateKey, publicJwk: publicKey.export({ format: 'jwk' }), kek: randomBytes(32) };
   const app = await buildApp(createServices(config, noDatabase, keys), { logger: false });
   await app.ready();
-  const document = app.swagger();
+  // The committed document describes every node, not the throwaway one built here: its server is relative.
+  const document = { ...app.swagger(), servers: ANY_NODE };
   await app.close();
   return document;
 }
