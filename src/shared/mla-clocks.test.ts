@@ -198,7 +198,13 @@ describe('a clock, for any period and any time', () => {
   it('has a breach exactly when it is breached or was met late, when its due date never moved', () => {
     fc.assert(
       fc.property(period, offset, fc.option(offset), (length, elapsed, metAfter) => {
-        const c = clock('decision', start, start + length, metAfter === null ? null : start + metAfter, start + elapsed);
+        const c = clock(
+          'decision',
+          start,
+          start + length,
+          metAfter === null ? null : start + metAfter,
+          start + elapsed,
+        );
         expect(c.breach !== null).toBe(c.state === 'breached' || c.state === 'met_late');
         if (c.breach) expect(c.breach.at).toBe(c.due);
       }),
