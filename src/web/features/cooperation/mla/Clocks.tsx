@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ScrollingTable } from '../../../components/ScrollingTable.tsx';
-import { DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
+import { DATE, DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
 import type { Clock } from './mla-api.ts';
 
 /** How far a clock is from its due date, in words: days left, days overdue, or met. */
@@ -23,11 +23,14 @@ export function useClockText(): (clock: Clock) => string {
 
 /**
  * A clock's standing. A breached or approaching clock says so in words as well as in colour, so that no one has to
- * tell colours apart to see it.
+ * tell colours apart to see it. A due date missed before an extension or a postponement stays on show: the breach is
+ * not undone by moving the date.
  */
 export function ClockStatus({ clock }: { clock: Clock }) {
   const { t } = useTranslation();
   const text = useClockText();
+  const formatDate = useDateFormat(DATE);
+  const missed = clock.breach?.dueMoved ? clock.breach : null;
   const className =
     clock.state === 'breached' ? 'outcome-failure' : clock.state === 'approaching' ? 'warning' : undefined;
   return (
@@ -35,6 +38,13 @@ export function ClockStatus({ clock }: { clock: Clock }) {
       {(clock.state === 'breached' || clock.state === 'approaching') && (
         <>
           <span className="tag">{t(`cooperation.mla.clock.states.${clock.state}`)}</span>{' '}
+        </>
+      )}
+      {missed && (
+        <>
+          <span className="tag outcome-failure">{t('cooperation.mla.clock.states.missed')}</span>{' '}
+          {t('cooperation.mla.clock.breachMoved', { count: missed.days, date: formatDate(missed.at) })}
+          {' · '}
         </>
       )}
       {text(clock)}

@@ -67,11 +67,14 @@ function Alerts() {
 function AlertList({ alerts }: { alerts: MlaAlert[] }) {
   const { t } = useTranslation();
   const breached = alerts.filter((alert) => alert.clock.state === 'breached').length;
+  // Breaches that an extension, a postponement or a late step ended: they stay counted.
+  const missed = alerts.filter((alert) => alert.clock.breach !== null && alert.clock.state !== 'breached').length;
   return (
     <>
-      <p className={breached > 0 ? 'alert' : 'notice'}>
+      <p className={breached + missed > 0 ? 'alert' : 'notice'}>
         {t('cooperation.mla.alerts.breached', { count: breached })}{' '}
-        {t('cooperation.mla.alerts.approaching', { count: alerts.length - breached })}
+        {t('cooperation.mla.alerts.missed', { count: missed })}{' '}
+        {t('cooperation.mla.alerts.approaching', { count: alerts.length - breached - missed })}
       </p>
       <ul>
         {alerts.map((alert) => (
