@@ -55,9 +55,10 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   const keyCustody = new KeyCustody(keys.kek);
   // Cases sit below survivors and care: what a case needs of them is handed to it here.
   const identityVault = identityVaultOpener(db, keys.kek);
-  const access = new CaseAccess(audit, referralSharing);
+  const persons = new PersonRecords(db, identityVault);
+  const access = new CaseAccess(audit, referralSharing, persons);
   const cases = new CasesService(db, audit, {
-    persons: new PersonRecords(db, identityVault),
+    persons,
     sharing: referralSharing,
     access,
   });

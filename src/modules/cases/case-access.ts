@@ -2,9 +2,13 @@ import type { Queryable } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Action, Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseSharing } from './case-persons.ts';
+import type { CasePersons, CaseSharing } from './case-persons.ts';
+import { openFields } from './case-seal.ts';
 import type { CaseRow } from './case-view.ts';
 import * as repo from './cases.repository.ts';
+
+/** The key of a pending closure request's reason in a case's sealed map. */
+export const CLOSURE_REASON = 'closureReason';
 
 /**
  * Who may do what on a case: built once in the composition root and given to every module that acts on cases. The
@@ -14,17 +18,38 @@ import * as repo from './cases.repository.ts';
 export class CaseAccess {
   readonly #audit: AuditService;
   readonly #sharing: CaseSharing;
+  readonly #persons: CasePersons;
 
-  constructor(audit: AuditService, sharing: CaseSharing) {
+  constructor(audit: AuditService, sharing: CaseSharing, persons: CasePersons) {
     this.#audit = audit;
     this.#sharing = sharing;
+    this.#persons = persons;
   }
 
-  /** The case, or a 404; no policy check (the caller checks, or already did). */
+  /**
+   * The case, or a 404; no policy check (the caller checks, or already did). Its sealed fields come opened into
+   * `victim`, `details` and `closureReason`, or named in `erasedFields` once the survivor's data key is gone.
+   */
   async load(q: Queryable, id: string, forUpdate = false): Promise<CaseRow> {
     const found = await repo.findCase(q, id, forUpdate);
     if (!found) throw notFound('The case');
-    return found;
+    if (Object.keys(found.sealed).length === 0) return found;
+    const sealer = await this.#persons.dataSealer(q, found.survivorId);
+    const { fields, erased } = openFields(sealer, found.id, found.sealed);
+    const { [CLOSURE_REASON]: closureReason, ...opened } = fields;
+    const victim = { ...found.victim };
+    const details = { ...found.details };
+    for (const [name, value] of Object.entries(opened)) {
+      if (name.startsWith('vic_')) victim[name] = value;
+      else details[name] = value;
+    }
+    return {
+      ...found,
+      victim,
+      details,
+      closureReason: typeof closureReason === 'string' ? closureReason : found.closureReason,
+      erasedFields: erased.filter((name) => name !== CLOSURE_REASON),
+    };
   }
 
   /**

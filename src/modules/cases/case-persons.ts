@@ -34,10 +34,27 @@ export interface PersonSealer {
   seal(personId: string, identity: FieldMap): SealedPerson;
   sealText(personId: string, wrappedKey: string, field: string, text: string): string;
   openText(personId: string, wrappedKey: string, field: string, sealed: string): string;
+  /** The sealer of a person's data whose wrapped key the caller holds (null once erased). */
+  dataSealer(personId: string, wrappedKey: string | null): DataSealer;
+}
+
+/**
+ * Seals what a record keeps about one survivor (free text, places, reasons) under the survivor's own data key, bound
+ * to the record (`ownerId`) and the field, so that erasing the survivor's identity erases it too.
+ */
+export interface DataSealer {
+  /** The survivor's identity (and with it their data key) was erased: sealed values read as erased. */
+  readonly erased: boolean;
+  /** Fails with 410 identity_erased once the survivor's data key is gone. */
+  seal(ownerId: string, field: string, text: string): string;
+  /** Null once the survivor's data key is gone. */
+  open(ownerId: string, field: string, sealed: string): string | null;
 }
 
 export interface CasePersons {
   sealer(): Promise<PersonSealer>;
+  /** The sealer of one survivor's data; `q` is the caller's transaction, if any. */
+  dataSealer(q: Queryable, personId: string): Promise<DataSealer>;
   insert(q: Queryable, personId: string, agencyId: string, attributes: FieldMap, sealed: SealedPerson): Promise<void>;
   find(q: Queryable, personId: string, forUpdate?: boolean): Promise<CasePerson | null>;
   updateAttributes(q: Queryable, personId: string, attributes: FieldMap): Promise<void>;

@@ -2,6 +2,7 @@
 import type { FieldMap } from '../../shared/case-fields.ts';
 import { htcdsStatus, type Stage, TRANSITIONS } from '../../shared/lifecycle.ts';
 import type { CasePerson } from './case-persons.ts';
+import type { SealedMap } from './case-seal.ts';
 
 export interface CaseRow {
   id: string;
@@ -16,6 +17,10 @@ export interface CaseRow {
   reportedAt: string;
   closureRequestedBy: string | null;
   closureReason: string | null;
+  /** The sealed fields of `victim` and `details` and the closure reason, as stored (CaseAccess opens them). */
+  sealed: SealedMap;
+  /** Sealed fields erased with the survivor's data key (names only). */
+  erasedFields: string[];
   createdAt: string;
   version: number;
 }
@@ -60,6 +65,8 @@ export interface CaseView {
   victim: FieldMap;
   details: FieldMap;
   closureRequest: { requestedBy: string; reason: string } | null;
+  /** Sealed fields of the case, its movements and perpetrators erased with the survivor's identity (names only). */
+  erasedFields: string[];
   nextStages: Stage[];
   movements: { id: string; fields: FieldMap }[];
   perpetrators: { id: string; personId: string; fields: FieldMap }[];
@@ -89,6 +96,7 @@ export function caseView(
   person: CasePerson | null,
   movements: Movement[],
   perpetrators: Perpetrator[],
+  erasedFields: string[] = [],
 ): CaseView {
   return {
     id: found.id,
@@ -108,10 +116,10 @@ export function caseView(
     },
     victim: found.victim,
     details: found.details,
-    closureRequest:
-      found.closureRequestedBy && found.closureReason
-        ? { requestedBy: found.closureRequestedBy, reason: found.closureReason }
-        : null,
+    closureRequest: found.closureRequestedBy
+      ? { requestedBy: found.closureRequestedBy, reason: found.closureReason ?? '' }
+      : null,
+    erasedFields: [...new Set([...found.erasedFields, ...erasedFields])],
     nextStages: [...TRANSITIONS[found.stage]],
     movements,
     perpetrators,

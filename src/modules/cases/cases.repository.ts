@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/client.ts';
 import { day, iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { Stage } from '../../shared/lifecycle.ts';
+import type { SealedMap } from './case-seal.ts';
 import type { CaseEvent, CaseRow, CaseSummary } from './case-view.ts';
 
 const toCase = (r: Row): CaseRow => ({
@@ -16,7 +17,10 @@ const toCase = (r: Row): CaseRow => ({
   ownerId: r.owner_id,
   reportedAt: day(r.reported_at),
   closureRequestedBy: r.closure_requested_by,
+  // Sealed under the survivor's data key since migration 0015 (`sealed.closureReason`); CaseAccess opens it.
   closureReason: r.closure_reason,
+  sealed: r.sealed ?? {},
+  erasedFields: [],
   createdAt: iso(r.created_at) as string,
   version: r.version,
 });
@@ -28,14 +32,14 @@ export async function nextReference(q: Queryable, country: string, year: number)
 
 export async function insertCase(
   q: Queryable,
-  c: Omit<CaseRow, 'stageSince' | 'closureRequestedBy' | 'closureReason' | 'createdAt' | 'version'> & {
+  c: Omit<CaseRow, 'stageSince' | 'closureRequestedBy' | 'closureReason' | 'erasedFields' | 'createdAt' | 'version'> & {
     createdBy: string;
   },
 ): Promise<CaseRow> {
   const rows = await q.query<Row>(
-    `insert into cases (id, reference, agency_id, survivor_id, stage, stage_since, victim, details, owner_id,
+    `insert into cases (id, reference, agency_id, survivor_id, stage, stage_since, victim, details, sealed, owner_id,
                         reported_at, created_by)
-     values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10) returning *`,
+     values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11) returning *`,
     [
       c.id,
       c.reference,
@@ -44,6 +48,7 @@ export async function insertCase(
       c.stage,
       JSON.stringify(c.victim),
       JSON.stringify(c.details),
+      JSON.stringify(c.sealed),
       c.ownerId,
       c.reportedAt,
       c.createdBy,
@@ -65,15 +70,15 @@ export async function findCaseByReference(q: Queryable, reference: string): Prom
 export async function updateCase(
   q: Queryable,
   id: string,
-  changes: Partial<Pick<CaseRow, 'stage' | 'victim' | 'details' | 'ownerId' | 'closureRequestedBy' | 'closureReason'>>,
+  changes: Partial<Pick<CaseRow, 'stage' | 'victim' | 'details' | 'sealed' | 'ownerId' | 'closureRequestedBy'>>,
 ): Promise<CaseRow> {
   const columns: Record<string, unknown> = {
     stage: changes.stage,
     victim: changes.victim && JSON.stringify(changes.victim),
     details: changes.details && JSON.stringify(changes.details),
+    sealed: changes.sealed && JSON.stringify(changes.sealed),
     owner_id: changes.ownerId,
     closure_requested_by: changes.closureRequestedBy,
-    closure_reason: changes.closureReason,
   };
   const set = Object.entries(columns).filter(([, value]) => value !== undefined);
   const assignments = set.map(([column], i) => `${column} = $${i + 2}`);
@@ -158,43 +163,51 @@ export async function caseEvents(q: Queryable, caseId: string, type?: string): P
   return rows.map((r) => ({ seq: Number(r.seq), at: iso(r.at) as string, actor: r.actor, type: r.type, data: r.data }));
 }
 
-export async function insertMovement(q: Queryable, id: string, caseId: string, fields: FieldMap): Promise<void> {
-  await q.query('insert into movements (id, case_id, fields) values ($1, $2, $3)', [
-    id,
-    caseId,
-    JSON.stringify(fields),
+export interface SealedRecord {
+  id: string;
+  fields: FieldMap;
+  sealed: SealedMap;
+}
+
+export async function insertMovement(
+  q: Queryable,
+  m: { id: string; caseId: string; fields: FieldMap; sealed: SealedMap },
+): Promise<void> {
+  await q.query('insert into movements (id, case_id, fields, sealed) values ($1, $2, $3, $4)', [
+    m.id,
+    m.caseId,
+    JSON.stringify(m.fields),
+    JSON.stringify(m.sealed),
   ]);
 }
 
-export async function movements(q: Queryable, caseId: string): Promise<{ id: string; fields: FieldMap }[]> {
+export async function movements(q: Queryable, caseId: string): Promise<SealedRecord[]> {
   const rows = await q.query<Row>(
-    "select id, fields from movements where case_id = $1 order by fields->>'hte_Date' nulls last, created_at",
+    "select id, fields, sealed from movements where case_id = $1 order by fields->>'hte_Date' nulls last, created_at",
     [caseId],
   );
-  return rows.map((r) => ({ id: r.id, fields: r.fields }));
+  return rows.map((r) => ({ id: r.id, fields: r.fields, sealed: r.sealed }));
 }
 
 export async function insertPerpetrator(
   q: Queryable,
-  p: { id: string; caseId: string; personId: string; fields: FieldMap },
+  p: { id: string; caseId: string; personId: string; fields: FieldMap; sealed: SealedMap },
 ): Promise<void> {
-  await q.query('insert into perpetrators (id, case_id, person_id, fields) values ($1, $2, $3, $4)', [
+  await q.query('insert into perpetrators (id, case_id, person_id, fields, sealed) values ($1, $2, $3, $4, $5)', [
     p.id,
     p.caseId,
     p.personId,
     JSON.stringify(p.fields),
+    JSON.stringify(p.sealed),
   ]);
 }
 
-export async function perpetrators(
-  q: Queryable,
-  caseId: string,
-): Promise<{ id: string; personId: string; fields: FieldMap }[]> {
+export async function perpetrators(q: Queryable, caseId: string): Promise<(SealedRecord & { personId: string })[]> {
   const rows = await q.query<Row>(
-    'select id, person_id, fields from perpetrators where case_id = $1 order by created_at, id',
+    'select id, person_id, fields, sealed from perpetrators where case_id = $1 order by created_at, id',
     [caseId],
   );
-  return rows.map((r) => ({ id: r.id, personId: r.person_id, fields: r.fields }));
+  return rows.map((r) => ({ id: r.id, personId: r.person_id, fields: r.fields, sealed: r.sealed }));
 }
 
 /** The references of cases, by id. */
@@ -225,4 +238,78 @@ export async function caseIdsOfAgency(q: Queryable, agencyId: string): Promise<s
 export async function casesOfPersons(q: Queryable, personIds: string[]): Promise<CaseRow[]> {
   const rows = await q.query<Row>('select * from cases where survivor_id = any($1)', [personIds]);
   return rows.map(toCase);
+}
+
+/**
+ * Wave 1 stored these in clear: the rows of the upgrade step (src/app/seal-at-rest.ts) that still hold a value to seal,
+ * with their survivor. `clear` is whatever of the record's maps (and closure reason) is still in clear.
+ */
+export async function casesWithClearText(q: Queryable, fields: readonly string[]): Promise<CaseRow[]> {
+  const rows = await q.query<Row>(
+    `select * from cases where closure_reason is not null or victim ?| $1 or details ?| $1 order by id for update`,
+    [fields],
+  );
+  return rows.map(toCase);
+}
+
+export async function movementsWithClearText(
+  q: Queryable,
+  fields: readonly string[],
+): Promise<(SealedRecord & { caseId: string })[]> {
+  const rows = await q.query<Row>('select * from movements where fields ?| $1 order by id for update', [fields]);
+  return rows.map((r) => ({ id: r.id, caseId: r.case_id, fields: r.fields, sealed: r.sealed }));
+}
+
+export async function perpetratorsWithClearText(
+  q: Queryable,
+  fields: readonly string[],
+): Promise<(SealedRecord & { caseId: string })[]> {
+  const rows = await q.query<Row>('select * from perpetrators where fields ?| $1 order by id for update', [fields]);
+  return rows.map((r) => ({ id: r.id, caseId: r.case_id, fields: r.fields, sealed: r.sealed }));
+}
+
+export async function resealCase(
+  q: Queryable,
+  id: string,
+  c: Pick<CaseRow, 'victim' | 'details' | 'sealed'>,
+): Promise<void> {
+  await q.query('update cases set victim = $2, details = $3, sealed = $4, closure_reason = null where id = $1', [
+    id,
+    JSON.stringify(c.victim),
+    JSON.stringify(c.details),
+    JSON.stringify(c.sealed),
+  ]);
+}
+
+export async function resealRecord(
+  q: Queryable,
+  table: 'movements' | 'perpetrators',
+  id: string,
+  fields: FieldMap,
+  sealed: SealedMap,
+): Promise<void> {
+  await q.query(`update ${table} set fields = $2, sealed = $3 where id = $1`, [
+    id,
+    JSON.stringify(fields),
+    JSON.stringify(sealed),
+  ]);
+}
+
+/** Case events whose data still holds a reason in clear (wave 1). */
+export async function eventsWithClearReason(q: Queryable): Promise<(CaseEvent & { caseId: string })[]> {
+  const rows = await q.query<Row>(
+    "select seq, case_id, at, actor, type, data from case_events where data ? 'reason' order by seq for update",
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    caseId: r.case_id,
+    at: iso(r.at) as string,
+    actor: r.actor,
+    type: r.type,
+    data: r.data,
+  }));
+}
+
+export async function replaceEventData(q: Queryable, seq: number, data: Record<string, unknown>): Promise<void> {
+  await q.query('update case_events set data = $2 where seq = $1', [seq, JSON.stringify(data)]);
 }

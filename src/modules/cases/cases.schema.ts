@@ -85,6 +85,9 @@ export const Case = Type.Object(
     victim: Fields,
     details: Fields,
     closureRequest: Type.Union([Type.Object({ requestedBy: Type.String(), reason: Type.String() }), Type.Null()]),
+    erasedFields: Type.Array(Type.String(), {
+      description: "Sealed fields erased with the survivor's identity (names only); they are no longer shown",
+    }),
     nextStages: Type.Array(StageName),
     movements: Type.Array(Item),
     perpetrators: Type.Array(Type.Object({ id: Type.String(), personId: Type.String(), fields: Fields })),

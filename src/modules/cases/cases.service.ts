@@ -6,8 +6,9 @@ import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../sha
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
-import type { CaseAccess } from './case-access.ts';
-import type { CasePersons, CaseSharing } from './case-persons.ts';
+import { type CaseAccess, CLOSURE_REASON } from './case-access.ts';
+import type { CasePersons, CaseSharing, DataSealer } from './case-persons.ts';
+import { openFields, type SealedMap, sealFields } from './case-seal.ts';
 import { type CaseQuery, type Finding, listCases, searchCases } from './case-search.ts';
 import {
   type CaseEvent,
@@ -31,6 +32,31 @@ import {
 
 /** The HTCDS field of a case comment, also what binds its ciphertext. */
 const COMMENT = 'cco_CaseComment';
+/** What binds the ciphertext of a reason in a case event to the case. */
+const REASON = 'reason';
+
+/** A case's field maps and pending closure reason as stored: the sealed fields moved into `sealed`. */
+function sealCase(
+  sealer: DataSealer,
+  caseId: string,
+  victim: FieldMap,
+  details: FieldMap,
+  closureReason: string | null,
+) {
+  const v = sealFields(sealer, caseId, victim);
+  const d = sealFields(sealer, caseId, details);
+  const sealed: SealedMap = { ...v.sealed, ...d.sealed };
+  if (closureReason) sealed[CLOSURE_REASON] = sealer.seal(caseId, CLOSURE_REASON, JSON.stringify(closureReason));
+  return { victim: v.clear, details: d.clear, sealed };
+}
+
+const splitFields = ({ clear, sealed }: { clear: FieldMap; sealed: SealedMap }) => ({ fields: clear, sealed });
+
+/** A movement's or perpetrator's fields with the sealed ones opened, and the names of those erased. */
+function openRecord(sealer: DataSealer, record: { id: string; fields: FieldMap; sealed: SealedMap }) {
+  const { fields, erased } = openFields(sealer, record.id, record.sealed);
+  return { id: record.id, fields: { ...record.fields, ...fields }, erased };
+}
 const REASON_MAX = 2000;
 
 function requireReason(reason: string | undefined, what = 'a reason'): string {
@@ -86,6 +112,7 @@ export class CasesService {
     const vault = await this.#persons.sealer();
     const survivorId = ulid();
     const sealedIdentity = vault.seal(survivorId, valid.identity);
+    const sealer = vault.dataSealer(survivorId, sealedIdentity.wrappedKey);
     const perpetrators = valid.perpetrators.map((p) => {
       const personId = ulid();
       return { ...p, personId, sealed: vault.seal(personId, p.identity) };
@@ -103,8 +130,7 @@ export class CasesService {
         agencyId,
         survivorId,
         stage: 'reported',
-        victim: valid.victim,
-        details: valid.details,
+        ...sealCase(sealer, caseId, valid.victim, valid.details, null),
         ownerId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
         reportedAt: valid.reportedAt,
         createdBy: actor,
@@ -115,12 +141,15 @@ export class CasesService {
         await repo.appendEvent(tx, caseId, actor, 'comment', { sealed });
       }
       for (const fields of valid.movements) {
-        await repo.insertMovement(tx, ulid(), caseId, fields);
+        const id = ulid();
+        await repo.insertMovement(tx, { id, caseId, ...splitFields(sealFields(sealer, id, fields)) });
         await repo.appendEvent(tx, caseId, actor, 'movement_added', { hte_Type: fields.hte_Type });
       }
       for (const p of perpetrators) {
         await this.#persons.insert(tx, p.personId, agencyId, p.attributes, p.sealed);
-        await repo.insertPerpetrator(tx, { id: ulid(), caseId, personId: p.personId, fields: p.fields });
+        const id = ulid();
+        const fields = splitFields(sealFields(sealer, id, p.fields));
+        await repo.insertPerpetrator(tx, { id, caseId, personId: p.personId, ...fields });
         await repo.appendEvent(tx, caseId, actor, 'perpetrator_added', {});
       }
       await this.#audit.record(tx, ctx, { action: 'case.create', resource: `case:${caseId}`, outcome: 'success' });
@@ -137,10 +166,27 @@ export class CasesService {
   async #view(found: CaseRow): Promise<CaseView> {
     const [person, movements, perpetrators] = await Promise.all([
       this.#persons.find(this.#db, found.survivorId),
-      repo.movements(this.#db, found.id),
-      repo.perpetrators(this.#db, found.id),
+      this.#movements(this.#db, found),
+      this.#perpetrators(this.#db, found.id),
     ]);
-    return caseView(found, person, movements, perpetrators);
+    const erased = [...movements, ...perpetrators].flatMap((record) => record.erased);
+    const strip = <T extends { erased: string[] }>({ erased: _, ...record }: T) => record;
+    return caseView(found, person, movements.map(strip), perpetrators.map(strip), erased);
+  }
+
+  /** A case's movements with their sealed places opened (or named as erased). */
+  async #movements(q: Queryable, found: CaseRow) {
+    const rows = await repo.movements(q, found.id);
+    const sealer = await this.#persons.dataSealer(q, found.survivorId);
+    return rows.map((m) => openRecord(sealer, m));
+  }
+
+  async #perpetrators(q: Queryable, caseId: string) {
+    const rows = await repo.perpetrators(q, caseId);
+    if (rows.length === 0) return [];
+    const found = await this.#access.load(q, caseId);
+    const sealer = await this.#persons.dataSealer(q, found.survivorId);
+    return rows.map((p) => ({ ...openRecord(sealer, p), personId: p.personId }));
   }
 
   async list(
@@ -191,7 +237,8 @@ export class CasesService {
       const details = merge('case', 'details', found.details, changes.details);
       if (errors.length > 0) throw fieldErrors(errors);
       await this.#persons.updateAttributes(tx, found.survivorId, attributes);
-      await repo.updateCase(tx, id, { victim, details });
+      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+      await repo.updateCase(tx, id, sealCase(sealer, id, victim, details, found.closureReason));
       const fields = [changes.survivor, changes.victim, changes.details].flatMap((c) => Object.keys(c ?? {}));
       const actor = actorRef(ctx.actor);
       await repo.appendEvent(tx, id, actor, 'updated', { fields });
@@ -225,8 +272,14 @@ export class CasesService {
     const parsed = parseGroup('movement', input);
     if (parsed.errors.length > 0) throw fieldErrors(parsed.errors);
     if (!parsed.value.hte_Type) throw fieldErrors([{ field: 'hte_Type', reason: 'a movement needs its type' }]);
-    await this.#write(ctx, id, 'case.update', async (tx, actor) => {
-      await repo.insertMovement(tx, ulid(), id, parsed.value);
+    await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
+      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+      const movementId = ulid();
+      await repo.insertMovement(tx, {
+        id: movementId,
+        caseId: id,
+        ...splitFields(sealFields(sealer, movementId, parsed.value)),
+      });
       await repo.appendEvent(tx, id, actor, 'movement_added', { hte_Type: parsed.value.hte_Type });
     });
   }
@@ -240,7 +293,10 @@ export class CasesService {
     const sealed = (await this.#persons.sealer()).seal(personId, p.identity);
     await this.#write(ctx, id, 'case.update', async (tx, actor, found) => {
       await this.#persons.insert(tx, personId, found.agencyId, p.attributes, sealed);
-      await repo.insertPerpetrator(tx, { id: ulid(), caseId: id, personId, fields: p.fields });
+      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+      const perpetratorId = ulid();
+      const fields = splitFields(sealFields(sealer, perpetratorId, p.fields));
+      await repo.insertPerpetrator(tx, { id: perpetratorId, caseId: id, personId, ...fields });
       await repo.appendEvent(tx, id, actor, 'perpetrator_added', {});
     });
   }
@@ -264,37 +320,55 @@ export class CasesService {
       if (to === 'closed') {
         if (found.closureRequestedBy)
           throw new AppError('closure_pending', 409, 'A closure request is already waiting.');
-        await repo.updateCase(tx, id, { closureRequestedBy: actor, closureReason: why });
-        await repo.appendEvent(tx, id, actor, 'closure_requested', { reason: why });
+        const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+        const sealed = sealCase(sealer, id, found.victim, found.details, why);
+        await repo.updateCase(tx, id, { ...sealed, closureRequestedBy: actor });
+        await this.recordEvent(tx, id, actor, 'closure_requested', { reason: why });
         return;
       }
-      await repo.updateCase(tx, id, { stage: to, closureRequestedBy: null, closureReason: null });
-      await repo.appendEvent(tx, id, actor, 'stage_changed', { from: found.stage, to, reason: why });
+      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+      await repo.updateCase(tx, id, {
+        ...sealCase(sealer, id, found.victim, found.details, null),
+        stage: to,
+        closureRequestedBy: null,
+      });
+      await this.recordEvent(tx, id, actor, 'stage_changed', { from: found.stage, to, reason: why });
     });
     return this.get(ctx, id);
   }
 
   async decideClosure(ctx: RequestContext, id: string, approve: boolean, reason?: string): Promise<CaseView> {
     await this.#write(ctx, id, 'case.approve_closure', async (tx, actor, found) => {
-      if (!found.closureRequestedBy || !found.closureReason) {
+      if (!found.closureRequestedBy) {
         throw new AppError('no_closure_request', 409, 'No closure request is waiting for this case.');
       }
       if (found.closureRequestedBy === actor) {
         throw new AppError('same_person', 409, 'Another supervisor must approve a closure you requested.');
       }
+      // The request's reason is gone when the survivor's data was erased since: the closure is decided without it.
+      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
       if (approve) {
-        const details = { ...found.details, cas_ReasonForCaseClosure: found.closureReason };
-        await repo.updateCase(tx, id, { stage: 'closed', details, closureRequestedBy: null, closureReason: null });
-        await repo.appendEvent(tx, id, actor, 'stage_changed', {
+        const details = found.closureReason
+          ? { ...found.details, cas_ReasonForCaseClosure: found.closureReason }
+          : found.details;
+        await repo.updateCase(tx, id, {
+          ...sealCase(sealer, id, found.victim, details, null),
+          stage: 'closed',
+          closureRequestedBy: null,
+        });
+        await this.recordEvent(tx, id, actor, 'stage_changed', {
           from: found.stage,
           to: 'closed',
-          reason: found.closureReason,
+          ...(found.closureReason ? { reason: found.closureReason } : {}),
           requestedBy: found.closureRequestedBy,
         });
       } else {
         const why = requireReason(reason, 'a reason for rejecting the closure');
-        await repo.updateCase(tx, id, { closureRequestedBy: null, closureReason: null });
-        await repo.appendEvent(tx, id, actor, 'closure_rejected', { reason: why });
+        await repo.updateCase(tx, id, {
+          ...sealCase(sealer, id, found.victim, found.details, null),
+          closureRequestedBy: null,
+        });
+        await this.recordEvent(tx, id, actor, 'closure_rejected', { reason: why });
       }
     });
     return this.get(ctx, id);
@@ -309,21 +383,33 @@ export class CasesService {
       const mine = ctx.actor.kind === 'user' ? ctx.actor.memberships.map((m) => m.agencyId) : [];
       events = events.filter((e) => !e.type.startsWith('referral_') || mine.includes(e.data.toAgencyId as string));
     }
-    return this.openComments(found.survivorId, events);
+    return this.openComments(found, events);
   }
 
-  async openComments(survivorId: string, events: CaseEvent[]): Promise<CaseEvent[]> {
-    if (!events.some((e) => e.type === 'comment')) return events;
+  /** Comments and reasons opened, or marked erased once the survivor's data key is gone. */
+  async openComments({ id: caseId, survivorId }: CaseRow, events: CaseEvent[]): Promise<CaseEvent[]> {
+    const sealedReason = (e: CaseEvent) => typeof e.data.reasonSealed === 'string';
+    if (!events.some((e) => e.type === 'comment' || sealedReason(e))) return events;
     const person = await this.#persons.find(this.#db, survivorId);
     const vault = await this.#persons.sealer();
+    const sealer = vault.dataSealer(survivorId, person?.wrappedKey ?? null);
     return events.map((e) => {
+      if (sealedReason(e)) {
+        const { reasonSealed, ...data } = e.data;
+        const reason = sealer.open(caseId, REASON, reasonSealed as string);
+        return { ...e, data: reason === null ? { ...data, reasonErased: true } : { ...data, reason } };
+      }
       if (e.type !== 'comment' || typeof e.data.sealed !== 'string') return e;
       if (!person?.wrappedKey) return { ...e, data: { erased: true } };
       return { ...e, data: { cco_CaseComment: vault.openText(person.id, person.wrappedKey, COMMENT, e.data.sealed) } };
     });
   }
 
-  /** Adds an event to the case's timeline in the caller's transaction (modules acting on a case record theirs). */
+  /**
+   * Adds an event to the case's timeline in the caller's transaction (modules acting on a case record theirs). A
+   * `reason` is free text that may name people: it is sealed under the survivor's data key, bound to the case. Once
+   * that key is gone (the event that records the erasure itself) there is nothing to seal it under, and it is kept.
+   */
   async recordEvent(
     tx: Queryable,
     caseId: string,
@@ -331,11 +417,17 @@ export class CasesService {
     type: string,
     data: Record<string, unknown> = {},
   ): Promise<void> {
-    await repo.appendEvent(tx, caseId, actor, type, data);
+    const { reason, ...rest } = data;
+    if (typeof reason !== 'string') return repo.appendEvent(tx, caseId, actor, type, data);
+    const found = await repo.findCase(tx, caseId);
+    const sealer = found ? await this.#persons.dataSealer(tx, found.survivorId) : null;
+    if (!sealer || sealer.erased) return repo.appendEvent(tx, caseId, actor, type, data);
+    await repo.appendEvent(tx, caseId, actor, type, { ...rest, reasonSealed: sealer.seal(caseId, REASON, reason) });
   }
 
+  /** A case's perpetrators with their sealed fields opened (omitted once erased). */
   async perpetrators(q: Queryable, caseId: string): Promise<{ id: string; personId: string; fields: FieldMap }[]> {
-    return repo.perpetrators(q, caseId);
+    return (await this.#perpetrators(q, caseId)).map(({ erased: _, ...p }) => p);
   }
 
   /**
@@ -345,11 +437,10 @@ export class CasesService {
   async recordsOfAgency(agencyId: string): Promise<CaseRecord[]> {
     const records: CaseRecord[] = [];
     for (const id of await repo.caseIdsOfAgency(this.#db, agencyId)) {
-      const found = await repo.findCase(this.#db, id);
-      if (!found) continue;
-      const [movement] = await repo.movements(this.#db, id);
-      const [perpetrator] = await repo.perpetrators(this.#db, id);
-      const [comment] = await this.openComments(found.survivorId, await repo.caseEvents(this.#db, id, 'comment'));
+      const found = await this.#access.load(this.#db, id);
+      const [movement] = (await this.#movements(this.#db, found)).map(({ erased: _, ...m }) => m);
+      const [perpetrator] = await this.perpetrators(this.#db, id);
+      const [comment] = await this.openComments(found, await repo.caseEvents(this.#db, id, 'comment'));
       const text = comment?.data.cco_CaseComment;
       records.push({ found, movement, perpetrator, comment: typeof text === 'string' ? text : undefined });
     }
@@ -360,8 +451,9 @@ export class CasesService {
   async closeImported(tx: Queryable, caseId: string, actor: string, closureReason: string): Promise<void> {
     const found = await this.#access.load(tx, caseId);
     const details = { ...found.details, cas_ReasonForCaseClosure: closureReason };
-    await repo.updateCase(tx, caseId, { stage: 'closed', details });
-    await repo.appendEvent(tx, caseId, actor, 'stage_changed', {
+    const sealer = await this.#persons.dataSealer(tx, found.survivorId);
+    await repo.updateCase(tx, caseId, { ...sealCase(sealer, caseId, found.victim, details, null), stage: 'closed' });
+    await this.recordEvent(tx, caseId, actor, 'stage_changed', {
       from: 'reported',
       to: 'closed',
       reason: 'Imported as a closed case',

@@ -4,6 +4,7 @@ export type {
   CasePerson,
   CasePersons,
   CaseSharing,
+  DataSealer,
   PersonQuery,
   PersonSealer,
   SealedPerson,

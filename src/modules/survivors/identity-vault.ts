@@ -16,8 +16,10 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../../lib/data-keys.ts';
+import { AppError } from '../../lib/errors.ts';
 import { normaliseBirthDate, normaliseDocument, normalisePhone } from '../../lib/normalise.ts';
 import { type FieldMap, type FieldValue, type IdentityField, isIdentityField } from '../../shared/case-fields.ts';
+import type { DataSealer } from '../cases/index.ts';
 import { NodeSecretKey } from '../key-custody/index.ts';
 import { openPhotoBytes, sealPhotoBytes } from './photo-seal.ts';
 
@@ -115,6 +117,29 @@ export class IdentityVault {
     } finally {
       dataKey.fill(0);
     }
+  }
+
+  /**
+   * Seals and opens what other records keep about the person (a safety plan, a case's free text, a reason) under their
+   * data key, each ciphertext bound to the record that holds it and the field: erasing the person erases it too.
+   */
+  dataSealer(personId: string, wrappedKey: string | null): DataSealer {
+    const withKey = <T>(use: (dataKey: Buffer) => T): T => {
+      if (!wrappedKey)
+        throw new AppError('identity_erased', 410, "The survivor's data was erased; nothing more is kept.");
+      const dataKey = unwrapDataKey(this.#kek, wrappedKey, personId);
+      try {
+        return use(dataKey);
+      } finally {
+        dataKey.fill(0);
+      }
+    };
+    return {
+      erased: wrappedKey === null,
+      seal: (ownerId, field, text) => withKey((key) => encryptField(key, text, { ownerId, field })),
+      open: (ownerId, field, sealed) =>
+        wrappedKey === null ? null : withKey((key) => decryptField(key, sealed, { ownerId, field })),
+    };
   }
 
   /** Encrypts a photo of the person under their data key, bound to the person and the photo id. */

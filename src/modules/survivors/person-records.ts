@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { invalid } from '../../lib/errors.ts';
 import { InvalidIdentifierError } from '../../lib/normalise.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
-import type { CasePerson, CasePersons, PersonQuery, PersonSealer, SealedPerson } from '../cases/index.ts';
+import type { CasePerson, CasePersons, DataSealer, PersonQuery, PersonSealer, SealedPerson } from '../cases/index.ts';
 import type { SealedIdentity } from './identity-vault.ts';
 import * as repo from './survivors.repository.ts';
 import type { VaultOpener } from './vault-opener.ts';
@@ -22,6 +22,12 @@ export class PersonRecords implements CasePersons {
 
   sealer(): Promise<PersonSealer> {
     return this.#vault();
+  }
+
+  async dataSealer(q: Queryable, personId: string): Promise<DataSealer> {
+    const vault = await this.#vault(q);
+    const person = await repo.findPerson(q, personId);
+    return vault.dataSealer(personId, person?.wrappedKey ?? null);
   }
 
   async insert(

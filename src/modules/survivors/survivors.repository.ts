@@ -122,7 +122,10 @@ export async function searchPersons(
   return rows.map((r) => ({ personId: r.person_id, score: Number(r.score) }));
 }
 
-const toConsent = (r: Row): ConsentRecord => ({
+/** A consent record as stored: a withdrawal reason is sealed under the survivor's data key. */
+export type StoredConsent = ConsentRecord & { withdrawalReasonSealed?: string };
+
+const toConsent = (r: Row): StoredConsent => ({
   id: r.id,
   purpose: r.purpose,
   decision: r.decision,
@@ -135,10 +138,12 @@ const toConsent = (r: Row): ConsentRecord => ({
   recordedAt: iso(r.recorded_at) as string,
   withdrawnAt: iso(r.withdrawn_at),
   withdrawnBy: r.withdrawn_by,
+  // Sealed under the survivor's data key since migration 0015 (the service opens it); a clear reason is wave 1's.
   withdrawalReason: r.withdrawal_reason,
+  ...(r.withdrawal_reason_sealed ? { withdrawalReasonSealed: r.withdrawal_reason_sealed } : {}),
 });
 
-export async function consents(q: Queryable, personId: string): Promise<ConsentRecord[]> {
+export async function consents(q: Queryable, personId: string): Promise<StoredConsent[]> {
   const rows = await q.query<Row>('select * from consents where person_id = $1 order by recorded_at, id', [personId]);
   return rows.map(toConsent);
 }
@@ -173,12 +178,12 @@ export async function withdrawConsent(
   personId: string,
   id: string,
   actor: string,
-  reason: string,
+  sealedReason: string,
 ): Promise<ConsentRecord | null> {
   const rows = await q.query<Row>(
-    `update consents set withdrawn_at = now(), withdrawn_by = $3, withdrawal_reason = $4
+    `update consents set withdrawn_at = now(), withdrawn_by = $3, withdrawal_reason_sealed = $4
      where id = $1 and person_id = $2 and withdrawn_at is null returning *`,
-    [id, personId, actor, reason],
+    [id, personId, actor, sealedReason],
   );
   return rows[0] ? toConsent(rows[0]) : null;
 }

@@ -26,7 +26,7 @@ import {
 import { isCountryCode } from '../../shared/countries.ts';
 import { actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseRow, CasesService } from '../cases/index.ts';
+import type { CaseRow, CasesService, DataSealer } from '../cases/index.ts';
 import { type CaseAccess, fieldErrors } from '../cases/index.ts';
 import { deletePersonPhotos } from './photos.repository.ts';
 import { PhotosService } from './photos.service.ts';
@@ -56,6 +56,8 @@ export interface IdentityDisclosure {
 }
 
 const LEGAL_BASIS_MIN = 10;
+/** Binds a sealed withdrawal reason to its consent record. */
+const WITHDRAWAL_REASON = 'withdrawal_reason';
 
 /** How a survivor's consent for a purpose changed. */
 export type ConsentChange = 'recorded' | 'overridden' | 'withdrawn';
@@ -138,6 +140,15 @@ export class SurvivorsService {
     d: Omit<repo.Disclosure, 'seq' | 'at'> & { personId: string; requestId: string | null },
   ): Promise<void> {
     await repo.insertDisclosure(q, d);
+  }
+
+  /**
+   * The sealer of what another module keeps about the survivor (a safety plan, a reason, a service plan's text): under
+   * the survivor's data key, so that erasing the identity erases it too. `q` is the caller's transaction, if any.
+   */
+  async dataSealer(q: Queryable, personId: string): Promise<DataSealer> {
+    const vault = await this.#vault(q);
+    return vault.dataSealer(personId, (await repo.findPerson(q, personId))?.wrappedKey ?? null);
   }
 
   /** Whether the person's identity is still on record (not erased). */
@@ -277,7 +288,13 @@ export class SurvivorsService {
 
   async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
     const found = await this.#access.readable(this.#db, ctx, caseId, 'consent.read');
-    return repo.consents(this.#db, found.survivorId);
+    const sealer = await this.dataSealer(this.#db, found.survivorId);
+    return (await repo.consents(this.#db, found.survivorId)).map(({ withdrawalReasonSealed, ...record }) => ({
+      ...record,
+      withdrawalReason: withdrawalReasonSealed
+        ? sealer.open(record.id, WITHDRAWAL_REASON, withdrawalReasonSealed)
+        : record.withdrawalReason,
+    }));
   }
 
   /** Whether the survivor's consent covers a use; the policy layer asks this before sharing. */
@@ -377,8 +394,12 @@ export class SurvivorsService {
     await this.#access.authorize(this.#db, ctx, 'consent.record', found);
     return this.#db.transaction(async (tx) => {
       const actor = actorRef(ctx.actor);
-      const record = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, reason.trim());
-      if (!record) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
+      const sealer = await this.dataSealer(tx, found.survivorId);
+      const sealed = sealer.seal(consentId, WITHDRAWAL_REASON, reason.trim());
+      const stored = await repo.withdrawConsent(tx, found.survivorId, consentId, actor, sealed);
+      if (!stored) throw new AppError('not_found', 404, 'No standing consent record with that id on this case.');
+      const { withdrawalReasonSealed: _, ...withdrawn } = stored as repo.StoredConsent;
+      const record = { ...withdrawn, withdrawalReason: reason.trim() };
       await this.#cases.recordEvent(tx, caseId, actor, 'consent_withdrawn', { consentId, purpose: record.purpose });
       await this.#consentChanged(tx, record.purpose, found, actor, 'withdrawn');
       await this.#audit.record(tx, ctx, {
