@@ -55,9 +55,12 @@ describe('passage peer', slow, () => {
     const result = await passage(['peer', 'add', ro.url, '--fingerprint', wrong]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `passage: The node at ${ro.url} (node-ro) has no key with the fingerprint ${wrong}; it published ` +
-        `${ro.services.peers.fingerprint}. Check the fingerprint with its administrator; nothing was added.\n`,
+      `passage: The node at ${ro.url} (node-ro) has no key with the fingerprint ${wrong}. Nothing was added. ` +
+        "Check the fingerprint with that node's administrator out of band (in person or by telephone, not through " +
+        'this address): someone else may be answering at it.\n',
     );
+    // The fingerprint the node publishes is printed nowhere, for the administrator to copy.
+    expect(result.stdout + result.stderr).not.toContain(ro.services.peers.fingerprint);
     const list = await passage(['peer', 'list', '--json']);
     expect(JSON.parse(list.stdout).peers).toEqual([]);
   });

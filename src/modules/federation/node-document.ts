@@ -195,7 +195,8 @@ export function parseSigningJwk(value: unknown, index: number): SigningJwk {
   } catch {
     throw problem('is not a valid Ed25519 public key');
   }
-  if (kid !== fingerprint) throw problem(`has a kid that is not its fingerprint (${fingerprint})`);
+  // The fingerprint computed here is not shown: an administrator adding the peer must not be handed one to copy.
+  if (kid !== fingerprint) throw problem('has a kid that is not its fingerprint');
   const { exp } = value;
   if (exp !== undefined && !(Number.isSafeInteger(exp) && (exp as number) > 0)) {
     throw problem('has an exp that is not a positive whole number of seconds');

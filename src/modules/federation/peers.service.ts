@@ -161,11 +161,14 @@ export class PeersService {
       await this.#db.transaction((tx) =>
         this.#audit.record(tx, ctx, { action: 'peer.add', resource: `peer:${document.nodeId}`, outcome: 'failure' }),
       );
+      // The keys the node published are not named: an administrator shown them would be tempted to copy one, which
+      // trusts whoever answers at the URL and defeats the check. Only the administrator of the other node can say.
       throw new AppError(
         'peer_fingerprint_mismatch',
         400,
-        `The node at ${baseUrl} (${document.nodeId}) has no key with the fingerprint ${fingerprint}; it published ` +
-          `${document.keys.map((key) => key.kid).join(', ')}. Check the fingerprint with its administrator; nothing was added.`,
+        `The node at ${baseUrl} (${document.nodeId}) has no key with the fingerprint ${fingerprint}. Nothing was ` +
+          "added. Check the fingerprint with that node's administrator out of band (in person or by telephone, not " +
+          'through this address): someone else may be answering at it.',
       );
     }
     const checked = document.keys.find((key) => key.kid === fingerprint) as SigningJwk;

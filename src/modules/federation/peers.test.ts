@@ -182,9 +182,13 @@ describe('the node document', () => {
 describe('adding a peer', () => {
   it('refuses a key fingerprint the node does not have, stores nothing and records the attempt', async () => {
     const wrong = nodeIt.services.peers.fingerprint;
-    const message = expectError(await addPeer(ro.url, wrong), 400, 'peer_fingerprint_mismatch');
+    const res = await addPeer(ro.url, wrong);
+    const message = expectError(res, 400, 'peer_fingerprint_mismatch');
     expect(message).toContain(wrong);
-    expect(message).toContain(roFingerprint());
+    expect(message).toMatch(/administrator out of band/);
+    // The fingerprint the node publishes is nowhere in the answer: the administrator must not be handed it to copy.
+    expect(res.body).not.toContain(roFingerprint());
+    expect(res.body).not.toContain(roFingerprint().slice('SHA256:'.length));
     expect((await api('GET', '/api/peers')).json()).toEqual([]);
     expect(await nodeIt.services.peers.find('node-ro')).toBeNull();
     expect(await peerAudit('peer.add')).toEqual([{ actor: `user:${adminId}`, outcome: 'failure' }]);
@@ -238,6 +242,8 @@ describe('adding a peer', () => {
     for (const [path, why] of cases) {
       const message = expectError(await addPeer(`${junkUrl}${path}`, roFingerprint()), 502, 'peer_document_invalid');
       expect(message).toContain(why);
+      // No fingerprint is computed into the message either, for the administrator to copy.
+      expect(message).not.toMatch(/SHA256:/);
     }
   });
 
