@@ -24,10 +24,23 @@ export const PURPOSES = [
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/**
+ * How far a membership scoped to an agency reaches on the resources of that agency (after Primero's permission
+ * levels): `agency`, all of them (the default, and the meaning of every grant made before reaches existed); `team`,
+ * those assigned to a member of the membership's team, and the holder's own; `own`, only those assigned to the
+ * holder (her own cases). Narrower reaches decide only rules of scope `agency`.
+ */
+export const REACHES = ['agency', 'team', 'own'] as const;
+export type Reach = (typeof REACHES)[number];
+
 export interface Membership {
   role: Role;
   /** null: the role holds for the whole node. */
   agencyId: string | null;
+  /** Absent or `agency`: the whole agency. Only with an agency. */
+  reach?: Reach;
+  /** With reach `team`: the team (of the membership's agency) whose members' resources it reaches. */
+  teamId?: string | null;
 }
 
 export type Actor =
@@ -42,11 +55,15 @@ export interface Resource {
   agencyId?: string | null;
   /** Other agencies working on it, e.g. the receiver of an accepted referral; `Rule.shared` says what they may do. */
   sharedWith?: readonly string[];
+  /** The user it is assigned to (a case's case worker), for memberships that reach only own cases or a team. */
+  assignedTo?: string | null;
+  /** The teams of the user it is assigned to, for memberships that reach a team. */
+  assignedTeams?: readonly string[];
 }
 
 /**
  * `any`: any membership with the role; `node`: only node-wide memberships; `agency`: node-wide memberships, or
- * memberships scoped to the resource's agency.
+ * memberships scoped to the resource's agency as far as their reach goes (see `Reach`).
  */
 type Scope = 'any' | 'node' | 'agency';
 
@@ -209,16 +226,30 @@ export function can(actor: Actor, action: Action, resource: Resource = {}, purpo
   if (actor.kind === 'operator' && rule.console) return checkPurpose(rule, purpose);
   const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
   if (withRole.length === 0) return { allowed: false, reason: 'role' };
+  const userId = actor.kind === 'user' ? actor.userId : null;
   const inScope = withRole.some(
     (m) =>
       rule.scope === 'any' ||
       m.agencyId === null ||
       (rule.scope === 'agency' &&
-        ((resource.agencyId != null && m.agencyId === resource.agencyId) ||
-          (rule.shared === true && resource.sharedWith?.includes(m.agencyId) === true))),
+        ((resource.agencyId != null && m.agencyId === resource.agencyId && reaches(m, resource, userId)) ||
+          // Sharing is between agencies: a membership narrowed to a team or to own cases does not reach what its
+          // agency received.
+          (rule.shared === true && reachOf(m) === 'agency' && resource.sharedWith?.includes(m.agencyId) === true))),
   );
   if (!inScope) return { allowed: false, reason: 'scope' };
   return checkPurpose(rule, purpose);
+}
+
+export const reachOf = (m: Membership): Reach => m.reach ?? 'agency';
+
+/** Whether a membership of the resource's agency reaches it: the whole agency, the team's, or the holder's own. */
+function reaches(m: Membership, resource: Resource, userId: string | null): boolean {
+  const reach = reachOf(m);
+  if (reach === 'agency') return true;
+  const own = userId !== null && resource.assignedTo === userId;
+  if (reach === 'own') return own;
+  return own || (m.teamId != null && resource.assignedTeams?.includes(m.teamId) === true);
 }
 
 function checkPurpose(rule: Rule, purpose: Purpose | undefined): Decision {
@@ -231,12 +262,34 @@ function checkPurpose(rule: Rule, purpose: Purpose | undefined): Decision {
  * everywhere, an empty list when nowhere. For listing and searching, where there is no single resource to ask about.
  */
 export function agenciesFor(actor: Actor, action: Action): string[] | null {
+  const reach = reachFor(actor, action);
+  return reach === null ? null : reach.agencies;
+}
+
+/**
+ * Where `actor` may do `action`, for listing: null when everywhere, else the agencies reached whole, the teams reached
+ * (by agency) and the agencies where only own resources are. An agency reached whole is not repeated in the others.
+ */
+export interface ActionReach {
+  agencies: string[];
+  teams: { agencyId: string; teamId: string }[];
+  /** Agencies where the actor reaches her own resources (also true of every team membership). */
+  own: string[];
+}
+
+export function reachFor(actor: Actor, action: Action): ActionReach | null {
   const rule: Rule = RULES[action];
   if (actor.kind === 'operator' && rule.console) return null;
   const withRole = memberships(actor).filter((m) => rule.roles.includes(m.role));
   if (withRole.some((m) => m.agencyId === null || rule.scope === 'any')) return null;
-  if (rule.scope === 'node') return [];
-  return [...new Set(withRole.map((m) => m.agencyId as string))];
+  if (rule.scope === 'node') return { agencies: [], teams: [], own: [] };
+  const scoped = withRole.filter((m): m is Membership & { agencyId: string } => m.agencyId !== null);
+  const agencies = [...new Set(scoped.filter((m) => reachOf(m) === 'agency').map((m) => m.agencyId))];
+  const narrow = scoped.filter((m) => reachOf(m) !== 'agency' && !agencies.includes(m.agencyId));
+  const teams = narrow
+    .filter((m) => reachOf(m) === 'team' && m.teamId != null)
+    .map((m) => ({ agencyId: m.agencyId, teamId: m.teamId as string }));
+  return { agencies, teams, own: [...new Set(narrow.map((m) => m.agencyId))] };
 }
 
 export function assertCan(actor: Actor, action: Action, resource?: Resource, purpose?: Purpose): void {
