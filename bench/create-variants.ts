@@ -82,9 +82,11 @@ export class UnserialisedAudit extends AuditService {
       actor: fields[2],
       action: entry.action,
       resource: fields[4],
+      resources: null,
       purpose: fields[5],
       outcome: entry.outcome,
       requestId: ctx.requestId,
+      omitted: null,
       prevHash: GENESIS_HASH,
       hash,
     };

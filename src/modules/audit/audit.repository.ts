@@ -8,9 +8,11 @@ interface Row {
   actor: string;
   action: string;
   resource: string | null;
+  resources: string[] | null;
   purpose: string | null;
   outcome: Outcome;
   request_id: string | null;
+  omitted: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -18,7 +20,11 @@ interface Row {
 const LOCK_KEY = 7302;
 
 function hashedFields(r: Omit<AuditRecord, 'prevHash' | 'hash'>) {
-  return [r.seq, r.at, r.actor, r.action, r.resource, r.purpose, r.outcome, r.requestId] as const;
+  const base = [r.seq, r.at, r.actor, r.action, r.resource, r.purpose, r.outcome, r.requestId] as const;
+  // The two later fields join the hash only when set, so records written before them verify unchanged. Ids hold no
+  // space, so the list joined by spaces is unambiguous.
+  if (r.resources === null && r.omitted === null) return base;
+  return [...base, r.resources?.join(' ') ?? null, r.omitted] as const;
 }
 
 function toRecord(row: Row): AuditRecord {
@@ -28,9 +34,11 @@ function toRecord(row: Row): AuditRecord {
     actor: row.actor,
     action: row.action,
     resource: row.resource,
+    resources: row.resources,
     purpose: row.purpose,
     outcome: row.outcome,
     requestId: row.request_id,
+    omitted: row.omitted,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -53,24 +61,29 @@ export async function appendAudit(tx: Queryable, entry: AuditEntry, now = new Da
     actor: entry.actor,
     action: entry.action,
     resource: entry.resource ?? null,
+    resources: entry.resources ? [...entry.resources] : null,
     purpose: entry.purpose ?? null,
     outcome: entry.outcome,
     requestId: entry.requestId ?? null,
+    omitted: entry.omitted ?? null,
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   const hash = chainHash(prevHash, hashedFields(base));
   await tx.query(
-    `insert into audit_log (seq, at, actor, action, resource, purpose, outcome, request_id, prev_hash, hash)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `insert into audit_log
+       (seq, at, actor, action, resource, resources, purpose, outcome, request_id, omitted, prev_hash, hash)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       base.seq,
       base.at,
       base.actor,
       base.action,
       base.resource,
+      base.resources,
       base.purpose,
       base.outcome,
       base.requestId,
+      base.omitted,
       prevHash,
       hash,
     ],
@@ -86,18 +99,29 @@ export async function listAudit(db: Queryable, filter: AuditFilter): Promise<Aud
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (filter.actor) add('actor = ?', filter.actor);
-  if (filter.action) add('action = ?', filter.action);
-  if (filter.resource) add('resource = ?', filter.resource);
+  // `case.*` names a family of actions; LIKE's own wildcards in the name are escaped (backslash is its escape).
+  if (filter.action?.endsWith('.*')) add('action like ?', `${escapeLike(filter.action.slice(0, -1))}%`);
+  else if (filter.action) add('action = ?', filter.action);
+  if (filter.resource) {
+    params.push(filter.resource);
+    where.push(`(resource = $${params.length} or $${params.length} = any(resources))`);
+  }
+  if (filter.outcome) add('outcome = ?', filter.outcome);
+  if (filter.requestId) add('request_id = ?', filter.requestId);
   if (filter.from) add('at >= ?', filter.from);
   if (filter.to) add('at < ?', filter.to);
   if (filter.afterSeq !== undefined) add('seq > ?', filter.afterSeq);
   params.push(filter.limit);
   const rows = await db.query<Row>(
-    `select * from audit_log ${where.length ? `where ${where.join(' and ')}` : ''} order by seq limit $${params.length}`,
+    `select seq, at, actor, action, resource, resources, purpose, outcome, request_id, omitted, prev_hash, hash
+     from audit_log ${where.length ? `where ${where.join(' and ')}` : ''}
+     order by seq ${filter.newestFirst ? 'desc' : 'asc'} limit $${params.length}`,
     params,
   );
   return rows.map(toRecord);
 }
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Yields every record in order, a page at a time, so verifying a long trail needs little memory. */
 export async function* allAudit(db: Queryable, pageSize = 2000): AsyncGenerator<AuditRecord> {

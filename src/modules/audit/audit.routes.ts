@@ -19,8 +19,8 @@ export const auditRoutes =
         },
       },
       async (request) => {
-        const { purpose, ...filter } = request.query;
-        return audit.query(request.ctx, filter, purpose);
+        const { purpose, order, ...filter } = request.query;
+        return audit.query(request.ctx, { ...filter, newestFirst: order === 'newest' }, purpose);
       },
     );
     app.get(

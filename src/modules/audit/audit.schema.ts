@@ -2,6 +2,8 @@ import { type Static, Type } from 'typebox';
 import type { ChainBreak } from '../../lib/hash-chain.ts';
 import { PURPOSES, type Purpose } from '../../shared/policy.ts';
 
+const Outcome = Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')]);
+
 export const AuditRecord = Type.Object(
   {
     seq: Type.Integer(),
@@ -9,9 +11,17 @@ export const AuditRecord = Type.Object(
     actor: Type.String({ description: 'user:<id>, operator:<name> or anonymous' }),
     action: Type.String(),
     resource: Type.Union([Type.String(), Type.Null()]),
+    resources: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description:
+        'The records a list read showed (one record per list request), or the ids a refused request asked for',
+    }),
     purpose: Type.Union([Type.String(), Type.Null()]),
-    outcome: Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')]),
+    outcome: Outcome,
     requestId: Type.Union([Type.String(), Type.Null()]),
+    omitted: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      description:
+        'On a summary of refusals: how many more refusals of this kind and source were counted but not recorded one by one',
+    }),
     prevHash: Type.String(),
     hash: Type.String(),
   },
@@ -28,12 +38,20 @@ export const AuditQuery = Type.Object(
         { description: 'Why you read the trail' },
       ),
     ),
-    actor: Type.Optional(Type.String()),
-    action: Type.Optional(Type.String()),
-    resource: Type.Optional(Type.String()),
+    actor: Type.Optional(Type.String({ description: 'user:<id>, operator:<name> or anonymous' })),
+    action: Type.Optional(Type.String({ description: 'An action, or a family of actions: `case.*`' })),
+    resource: Type.Optional(
+      Type.String({ description: "A record's id (`case:<id>`): also found among the records a list read showed" }),
+    ),
+    outcome: Type.Optional(Outcome),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     afterSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+    order: Type.Optional(
+      Type.Union([Type.Literal('oldest'), Type.Literal('newest')], {
+        description: 'Oldest first (the default, pages with afterSeq) or newest first (the last records)',
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   },
   { additionalProperties: false },

@@ -9,6 +9,21 @@ export interface RequestContext {
   requestId: string | null;
 }
 
+/** A read as a service records it: what was done, why, and which records it showed. */
+export interface ReadEntry {
+  action: string;
+  resource?: string | null;
+  resources?: readonly string[];
+  purpose?: string | null;
+}
+
+/** Ids hold no space (the hash joins them with one) and stay short: they name records, they never describe them. */
+function checkIds(ids: readonly string[]): void {
+  for (const id of ids) {
+    if (!/^[\w.:@-]{1,200}$/.test(id)) throw new Error('An audit record names records by their ids only.');
+  }
+}
+
 export interface VerifyResult {
   ok: boolean;
   records: number;
@@ -32,7 +47,38 @@ export class AuditService {
     return this.#db.transaction((tx) => this.record(tx, ctx, { action, resource, purpose, outcome: 'denied' }));
   }
 
-  async query(ctx: RequestContext, filter: AuditFilter, purpose: Purpose | undefined): Promise<AuditRecord[]> {
+  /**
+   * Records a read of protected data after the policy allowed it: one record per request, which for a list names
+   * every record it showed in `resources` (ids such as `case:<id>`, never contents). One insert, whatever the length.
+   */
+  recordRead(ctx: RequestContext, read: ReadEntry): Promise<AuditRecord> {
+    checkIds(read.resources ?? []);
+    return this.#db.transaction((tx) => this.record(tx, ctx, { ...read, outcome: 'success' }));
+  }
+
+  /**
+   * Records a refusal that no policy decision recorded (a missing CSRF token, a dead session, an id that is not
+   * here), or a summary of `omitted` more of them. The caller limits how many it records: see src/app/refusal-audit.ts.
+   */
+  recordRefusal(
+    ctx: RequestContext,
+    refusal: { action: string; resource?: string | null; resources?: readonly string[]; omitted?: number },
+  ): Promise<AuditRecord> {
+    checkIds(refusal.resources ?? []);
+    return this.#db.transaction((tx) => this.record(tx, ctx, { ...refusal, outcome: 'denied' }));
+  }
+
+  /** Whether a refusal of this request is in the trail already (the policy layer records the ones it decides). */
+  async refusalRecorded(requestId: string): Promise<boolean> {
+    const found = await listAudit(this.#db, { requestId, outcome: 'denied', limit: 1 });
+    return found.length > 0;
+  }
+
+  async query(
+    ctx: RequestContext,
+    filter: Omit<AuditFilter, 'requestId'>,
+    purpose: Purpose | undefined,
+  ): Promise<AuditRecord[]> {
     await this.authorize(ctx, 'audit.read', { purpose });
     return this.#db.transaction(async (tx) => {
       await this.record(tx, ctx, { action: 'audit.read', purpose, outcome: 'success' });
