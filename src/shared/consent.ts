@@ -1,3 +1,5 @@
+import { XB_PURPOSES, type XbPurpose } from './cross-border.ts';
+
 /**
  * Consent decides what Passage may do with a survivor's data beyond the agency that collected it. The latest
  * standing decision (granted or refused) for a purpose counts; a withdrawn record no longer counts. An override,
@@ -13,6 +15,27 @@ export const CONSENT_PURPOSES = [
 ] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
+/** The consents that let a survivor's data go to another agency or country: each names the uses it covers. */
+export const SHARING_CONSENTS = [
+  'sharing_in_country',
+  'sharing_cross_border',
+] as const satisfies readonly ConsentPurpose[];
+export const isSharingConsent = (purpose: string) => (SHARING_CONSENTS as readonly string[]).includes(purpose);
+
+/**
+ * What a share is for: a referral (in the country or across a border) names one, and the survivor's consent to sharing
+ * must name it too. The same four as a cross-border referral's purposes.
+ */
+export const SHARING_PURPOSES = XB_PURPOSES;
+export type SharingPurpose = XbPurpose;
+
+/**
+ * What the disclosure log records: a view, share or export of the survivor's identity, and the end of a share: its
+ * withdrawal by the sender, its erasure by the receiver, and the receiving node's signed confirmation of the erasure.
+ */
+export const DISCLOSURE_KINDS = ['view', 'share', 'export', 'withdrawal', 'erasure', 'erasure_confirmed'] as const;
+export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
+
 export const CONSENT_METHODS = ['verbal_with_interpreter', 'verbal', 'written', 'digital'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
@@ -26,6 +49,11 @@ export interface ConsentScope {
    * apart from the target (`uncoveredFields`), since a refusal must name the fields.
    */
   fields?: string[];
+  /**
+   * For consent to sharing: the uses it covers (SHARING_PURPOSES). Required when consent to sharing is recorded; a
+   * record without it covers no use (records from before purposes existed were given theirs by migration 0016).
+   */
+  purposes?: SharingPurpose[];
 }
 
 export interface ConsentRecord {
@@ -47,6 +75,8 @@ export interface ConsentRecord {
 export interface ConsentTarget {
   agencyId?: string;
   country?: string;
+  /** What the share is for: only a record that names it covers the share. */
+  use?: SharingPurpose;
 }
 
 export type Coverage = { covered: true; basis: 'consent' | 'override'; recordId: string } | { covered: false };
@@ -56,6 +86,7 @@ function inScope(scope: ConsentScope, target: ConsentTarget): boolean {
   const countries = scope.countries ?? [];
   if (agencies.length > 0 && (!target.agencyId || !agencies.includes(target.agencyId))) return false;
   if (countries.length > 0 && (!target.country || !countries.includes(target.country))) return false;
+  if (target.use !== undefined && !(scope.purposes ?? []).includes(target.use)) return false;
   return true;
 }
 
@@ -81,4 +112,17 @@ export function uncoveredFields(records: readonly ConsentRecord[], coverage: Cov
   if (!coverage.covered) return [...fields];
   const allowed = records.find((r) => r.id === coverage.recordId)?.scope.fields ?? [];
   return allowed.length === 0 ? [] : fields.filter((field) => !allowed.includes(field));
+}
+
+/**
+ * Why a share is not covered, for a refusal that says what to do: `purpose` when a standing record covers the agency
+ * or country but not the use (the survivor agreed to sharing, for other purposes), `consent` otherwise.
+ */
+export function missingCoverage(
+  records: readonly ConsentRecord[],
+  purpose: ConsentPurpose,
+  target: ConsentTarget,
+): 'purpose' | 'consent' {
+  const { use: _use, ...elsewhere } = target;
+  return target.use !== undefined && consentCovers(records, purpose, elsewhere).covered ? 'purpose' : 'consent';
 }

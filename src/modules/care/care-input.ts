@@ -2,6 +2,7 @@
 import { AppError, invalid } from '../../lib/errors.ts';
 import type { ServiceStatus } from '../../shared/care.ts';
 import { type FieldError, type FieldMap, isIsoDate, isLanguageCode, parseGroup } from '../../shared/case-fields.ts';
+import type { SharingPurpose } from '../../shared/consent.ts';
 import type { Actor } from '../../shared/policy.ts';
 import type { RiskChange } from '../../shared/risk.ts';
 import type { RiskAssessmentRow } from './care.repository.ts';
@@ -52,9 +53,21 @@ export interface NewReferral {
   /** Service types the receiving agency is asked to provide. */
   services: string[];
   reason: string;
+  /** What the referral is for (the survivor's consent must name it); defaults to services. */
+  purpose?: SharingPurpose;
   /** Identity fields the receiving agency may read once it accepts; defaults to names and mobile phone. */
   sharedFields?: string[];
 }
+
+/** The survivor agreed to sharing with the agency, but not for what the referral is for. */
+export const purposeNotCovered = (purpose: string, when: string) =>
+  new AppError(
+    'consent_purpose_not_covered',
+    409,
+    `The survivor's consent to sharing their case with this agency does not cover the purpose "${purpose}"${when}. ` +
+      "Record the survivor's consent for that purpose, or an override on a legal basis, first.",
+    { purpose },
+  );
 
 export const consentRequired = (when: string) =>
   new AppError(

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/client.ts';
 import { iso, type Row } from '../../db/rows.ts';
 import type { ReferralStatus, ServiceStatus } from '../../shared/care.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
+import type { SharingPurpose } from '../../shared/consent.ts';
 import type { RiskLevel, RiskReason } from '../../shared/risk.ts';
 
 export interface RiskAssessmentRow {
@@ -39,6 +40,8 @@ export interface ReferralRecord {
   toAgencyId: string;
   status: ReferralStatus;
   services: string[];
+  /** What the referral is for: the survivor's consent to in-country sharing must name it. */
+  purpose: SharingPurpose;
   sharedFields: string[];
   reason: string;
   offeredBy: string;
@@ -167,6 +170,7 @@ const toReferral = (r: Row): ReferralRecord => ({
   toAgencyId: r.to_agency_id,
   status: r.status,
   services: r.services,
+  purpose: r.purpose,
   sharedFields: r.shared_fields,
   reason: r.reason,
   offeredBy: r.offered_by,
@@ -180,14 +184,14 @@ export async function insertReferral(
   q: Queryable,
   r: Pick<
     ReferralRow,
-    'id' | 'caseId' | 'fromAgencyId' | 'toAgencyId' | 'services' | 'sharedFields' | 'reason' | 'offeredBy'
+    'id' | 'caseId' | 'fromAgencyId' | 'toAgencyId' | 'services' | 'purpose' | 'sharedFields' | 'reason' | 'offeredBy'
   >,
 ): Promise<void> {
   await q.query(
     `insert into referrals (id, case_id, from_agency_id, to_agency_id, status, services, shared_fields, reason,
-                            offered_by)
-     values ($1, $2, $3, $4, 'offered', $5, $6, $7, $8)`,
-    [r.id, r.caseId, r.fromAgencyId, r.toAgencyId, r.services, r.sharedFields, r.reason, r.offeredBy],
+                            offered_by, purpose)
+     values ($1, $2, $3, $4, 'offered', $5, $6, $7, $8, $9)`,
+    [r.id, r.caseId, r.fromAgencyId, r.toAgencyId, r.services, r.sharedFields, r.reason, r.offeredBy, r.purpose],
   );
 }
 

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DEFAULT_SHARED_FIELDS, REFERRAL_STATUSES, SERVICE_STATUSES, SERVICE_TYPES } from '../../shared/care.ts';
+import { SHARING_PURPOSES } from '../../shared/consent.ts';
 import { RISK_LEVELS } from '../../shared/risk.ts';
 import { Fields, FieldValue } from '../cases/index.ts';
 
@@ -92,6 +93,9 @@ export const RiskAssessment = Type.Object(
     level: Level,
     reasons: Type.Array(Reason, { description: 'The answers that raised the score, most points first' }),
     safetyPlan: Type.Union([Type.String(), Type.Null()]),
+    erasedFields: Type.Optional(
+      Type.Array(Type.String(), { description: "['safety_plan'] once it was erased with the survivor's identity" }),
+    ),
     assessedBy: Type.String(),
     assessedAt: Type.String({ format: 'date-time' }),
     change: Type.Union([RiskChange, Type.Null()], {
@@ -145,6 +149,9 @@ export const SupportPlan = Type.Object(
     createdBy: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    erasedFields: Type.Array(Type.String(), {
+      description: "Sealed fields (spl_Objectives, spl_ActionPlan) erased with the survivor's identity",
+    }),
   },
   { $id: 'SupportPlan' },
 );
@@ -155,6 +162,12 @@ export const NewReferral = Type.Object(
     toAgencyId: Type.String({ minLength: 1, description: 'Another agency of this node' }),
     services: Type.Array(Type.String({ maxLength: 60, description: serviceType }), { minItems: 1, maxItems: 20 }),
     reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    purpose: Type.Optional(
+      literals(SHARING_PURPOSES, {
+        description:
+          "What the referral is for; default services. The survivor's consent to in-country sharing must name it",
+      }),
+    ),
     sharedFields: Type.Optional(
       Type.Array(Type.String({ maxLength: 60 }), {
         maxItems: 30,
@@ -175,8 +188,9 @@ export const Referral = Type.Object(
     toAgencyId: Type.String(),
     status: ReferralStatus,
     services: Type.Array(Type.String()),
+    purpose: literals(SHARING_PURPOSES),
     sharedFields: Type.Array(Type.String()),
-    reason: Type.String(),
+    reason: Type.Union([Type.String(), Type.Null()], { description: "Null once erased with the survivor's identity" }),
     offeredBy: Type.String(),
     offeredAt: Type.String({ format: 'date-time' }),
     statusChangedBy: Type.Union([Type.String(), Type.Null()], {

@@ -7,14 +7,35 @@ import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { DEFAULT_SHARED_FIELDS, REFERRAL_STATUSES, type ReferralStatus, SERVICE_TYPES } from '../../shared/care.ts';
 import { type FieldError, isIdentityField } from '../../shared/case-fields.ts';
-import { consentCovers } from '../../shared/consent.ts';
+import { type ConsentRecord, consentCovers, missingCoverage, type SharingPurpose } from '../../shared/consent.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { type CaseAccess, type CaseRow, CasesService, caseReferences, fieldErrors } from '../cases/index.ts';
+import {
+  type CaseAccess,
+  type CaseRow,
+  CasesService,
+  caseReferences,
+  type DataSealer,
+  fieldErrors,
+} from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import * as care from './care.repository.ts';
-import { consentRequired, memberAgencies, type NewReferral, requireReason } from './care-input.ts';
+import { consentRequired, memberAgencies, type NewReferral, purposeNotCovered, requireReason } from './care-input.ts';
+
+/** Why a referral's consent check failed: the agency is not covered, or the purpose is not. */
+function notCovered(records: ConsentRecord[], agencyId: string, use: SharingPurpose, when: string) {
+  return missingCoverage(records, 'sharing_in_country', { agencyId, use }) === 'purpose'
+    ? purposeNotCovered(use, when)
+    : consentRequired(when);
+}
+
+/** The refusals for want of consent, audited as denials of their own. */
+const CONSENT_REFUSALS = ['consent_required', 'consent_purpose_not_covered'];
+
+/** What binds a referral's sealed reasons to it. */
+const REASON = 'reason';
+const STATUS_REASON = 'status_reason';
 
 export class ReferralsService {
   readonly #db: Db;
@@ -45,6 +66,7 @@ export class ReferralsService {
     for (const type of services.filter((s) => !SERVICE_TYPES.includes(s))) {
       errors.push({ field: 'services', reason: `"${type.slice(0, 40)}" is not a service type` });
     }
+    const purpose = input.purpose ?? 'services';
     const sharedFields = [...new Set(input.sharedFields ?? DEFAULT_SHARED_FIELDS)];
     for (const name of sharedFields.filter((f) => !isIdentityField(f))) {
       errors.push({ field: 'sharedFields', reason: `"${name.slice(0, 40)}" is not an identity field` });
@@ -72,24 +94,25 @@ export class ReferralsService {
           'The case is already offered to or shared with that agency. Revoke that referral first.',
         );
       }
-      const consent = consentCovers(await this.#survivors.consentsWithin(tx, found.survivorId), 'sharing_in_country', {
-        agencyId: toAgencyId,
-      });
-      if (!consent.covered) throw consentRequired('');
+      const records = await this.#survivors.consentsWithin(tx, found.survivorId);
+      const consent = consentCovers(records, 'sharing_in_country', { agencyId: toAgencyId, use: purpose });
+      if (!consent.covered) throw notCovered(records, toAgencyId, purpose, '');
       await care.insertReferral(tx, {
         id,
         caseId,
         fromAgencyId: found.agencyId,
         toAgencyId,
         services,
+        purpose,
         sharedFields,
-        reason,
+        reason: await this.#sealReason(tx, caseId, id, REASON, reason),
         offeredBy: actor,
       });
       await this.#cases.recordEvent(tx, caseId, actor, 'referral_offered', {
         referralId: id,
         toAgencyId,
         services,
+        purpose,
         sharedFields,
         consent: consent.basis,
         consentId: consent.recordId,
@@ -108,10 +131,12 @@ export class ReferralsService {
     await this.#consentGuarded(ctx, 'referral.accept', `referral:${id}`, async (tx) => {
       const referral = await this.#offered(tx, id, 'accepted');
       const found = await this.#access.load(tx, referral.caseId);
-      const consent = consentCovers(await this.#survivors.consentsWithin(tx, found.survivorId), 'sharing_in_country', {
-        agencyId: referral.toAgencyId,
-      });
-      if (!consent.covered) throw consentRequired(' any more; the referring agency must renew it or revoke the offer');
+      const records = await this.#survivors.consentsWithin(tx, found.survivorId);
+      const target = { agencyId: referral.toAgencyId, use: referral.purpose };
+      if (!consentCovers(records, 'sharing_in_country', target).covered) {
+        const when = ' any more; the referring agency must renew it or revoke the offer';
+        throw notCovered(records, referral.toAgencyId, referral.purpose, when);
+      }
       const actor = actorRef(ctx.actor);
       await care.changeReferralStatus(tx, id, 'accepted', actor, null);
       await this.#cases.recordEvent(tx, referral.caseId, actor, 'referral_accepted', {
@@ -129,6 +154,7 @@ export class ReferralsService {
           fields: referral.sharedFields,
           recipient: `agency:${referral.toAgencyId}`,
           requestId: ctx.requestId,
+          reference: `referral:${id}`,
         });
       }
       await this.#audit.record(tx, ctx, { action: 'referral.accept', resource: `referral:${id}`, outcome: 'success' });
@@ -142,7 +168,8 @@ export class ReferralsService {
     await this.#db.transaction(async (tx) => {
       const referral = await this.#offered(tx, id, 'declined');
       const actor = actorRef(ctx.actor);
-      await care.changeReferralStatus(tx, id, 'declined', actor, why);
+      const sealed = await this.#sealReason(tx, referral.caseId, id, STATUS_REASON, why);
+      await care.changeReferralStatus(tx, id, 'declined', actor, sealed);
       await this.#cases.recordEvent(tx, referral.caseId, actor, 'referral_declined', {
         referralId: id,
         toAgencyId: referral.toAgencyId,
@@ -165,13 +192,15 @@ export class ReferralsService {
         throw new AppError('referral_closed', 409, `The referral was ${current.status}; there is nothing to revoke.`);
       }
       const actor = actorRef(ctx.actor);
-      await care.changeReferralStatus(tx, id, 'revoked', actor, why);
+      const sealed = await this.#sealReason(tx, current.caseId, id, STATUS_REASON, why);
+      await care.changeReferralStatus(tx, id, 'revoked', actor, sealed);
       await this.#cases.recordEvent(tx, current.caseId, actor, 'referral_revoked', {
         referralId: id,
         toAgencyId: current.toAgencyId,
         previousStatus: current.status,
         reason: why,
       });
+      await this.#shareEnded(tx, current, actor, ctx.requestId);
       await this.#audit.record(tx, ctx, { action: 'referral.revoke', resource: `referral:${id}`, outcome: 'success' });
     });
     return this.#referral(id);
@@ -218,16 +247,37 @@ export class ReferralsService {
     const { referrals } = await care.listReferrals(tx, { caseId: found.id });
     for (const referral of referrals) {
       if (referral.status !== 'offered' && referral.status !== 'accepted') continue;
-      if (consentCovers(standing, 'sharing_in_country', { agencyId: referral.toAgencyId }).covered) continue;
+      const target = { agencyId: referral.toAgencyId, use: referral.purpose };
+      if (consentCovers(standing, 'sharing_in_country', target).covered) continue;
       const reason = 'The survivor withdrew consent to sharing in the country.';
-      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, reason);
+      const sealed = await this.#sealReason(tx, found.id, referral.id, STATUS_REASON, reason);
+      await care.changeReferralStatus(tx, referral.id, 'revoked', actor, sealed);
       await this.#cases.recordEvent(tx, found.id, actor, 'referral_revoked', {
         referralId: referral.id,
         toAgencyId: referral.toAgencyId,
         previousStatus: referral.status,
         reason,
       });
+      await this.#shareEnded(tx, referral, actor, null);
     }
+  }
+
+  /**
+   * The survivor's disclosure log records the end of an accepted referral's sharing: from now the agency reads
+   * nothing more of the survivor. An offer never accepted had shared nothing.
+   */
+  async #shareEnded(tx: Queryable, r: care.ReferralRecord, actor: string, requestId: string | null): Promise<void> {
+    if (r.status !== 'accepted' || r.sharedFields.length === 0) return;
+    await this.#survivors.recordCaseDisclosure(tx, r.caseId, {
+      actor,
+      agencyId: r.fromAgencyId,
+      kind: 'withdrawal',
+      purpose: 'case_management',
+      fields: r.sharedFields,
+      recipient: `agency:${r.toAgencyId}`,
+      requestId,
+      reference: `referral:${r.id}`,
+    });
   }
 
   async #referral(id: string): Promise<care.ReferralRow> {
@@ -239,8 +289,28 @@ export class ReferralsService {
 
   /** Referrals as the API shows them, with their cases' references. */
   async #withReferences(records: care.ReferralRecord[]): Promise<care.ReferralRow[]> {
-    const references = await caseReferences(this.#db, [...new Set(records.map((r) => r.caseId))]);
-    return records.map((r) => ({ ...r, caseReference: references.get(r.caseId) ?? '' }));
+    const caseIds = [...new Set(records.map((r) => r.caseId))];
+    const references = await caseReferences(this.#db, caseIds);
+    const sealers = new Map<string, DataSealer>();
+    for (const caseId of caseIds) {
+      const found = await this.#access.load(this.#db, caseId);
+      sealers.set(caseId, await this.#survivors.dataSealer(this.#db, found.survivorId));
+    }
+    return records.map(({ reasonSealed, statusReasonSealed, ...r }) => {
+      const sealer = sealers.get(r.caseId) as DataSealer;
+      return {
+        ...r,
+        reason: reasonSealed ? sealer.open(r.id, REASON, reasonSealed) : r.reason,
+        statusReason: statusReasonSealed ? sealer.open(r.id, STATUS_REASON, statusReasonSealed) : r.statusReason,
+        caseReference: references.get(r.caseId) ?? '',
+      };
+    });
+  }
+
+  /** A referral's reason sealed under the survivor's data key, bound to the referral: it is erased with her identity. */
+  async #sealReason(tx: Queryable, caseId: string, referralId: string, field: string, text: string): Promise<string> {
+    const found = await this.#access.load(tx, caseId);
+    return (await this.#survivors.dataSealer(tx, found.survivorId)).seal(referralId, field, text);
   }
 
   /** Only the receiving agency answers an offer. */
@@ -274,7 +344,7 @@ export class ReferralsService {
     try {
       await this.#db.transaction(change);
     } catch (error) {
-      if (error instanceof AppError && error.id === 'consent_required') {
+      if (error instanceof AppError && CONSENT_REFUSALS.includes(error.id)) {
         await this.#audit.recordDenied(ctx, action, ref);
       }
       throw error;

@@ -162,6 +162,7 @@ describe('care', () => {
             referralId: referral.id,
             toAgencyId: c.receiver.agencyId,
             services: ['Shelter', 'Interpreter'],
+            purpose: 'services',
             sharedFields: referral.sharedFields,
             consent: 'consent',
             consentId: expect.any(String),

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CONSENT_METHODS, CONSENT_PURPOSES } from '../../shared/consent.ts';
+import { CONSENT_METHODS, CONSENT_PURPOSES, DISCLOSURE_KINDS, SHARING_PURPOSES } from '../../shared/consent.ts';
 import { STAGES } from '../../shared/lifecycle.ts';
 import { PURPOSES } from '../../shared/policy.ts';
 
@@ -199,6 +199,14 @@ const Scope = Type.Object(
         description: 'HTCDS fields the survivor agreed to share (cross-border); absent or empty: any field',
       }),
     ),
+    purposes: Type.Optional(
+      Type.Array(literals(SHARING_PURPOSES), {
+        maxItems: SHARING_PURPOSES.length,
+        description:
+          'Consent to sharing: what a share may be for. Required for cross-border sharing; in-country sharing ' +
+          'defaults to services. A referral whose purpose is not named is refused (consent_purpose_not_covered)',
+      }),
+    ),
   },
   strict,
 );
@@ -249,10 +257,18 @@ export const Disclosure = Type.Object({
   at: Type.String({ format: 'date-time' }),
   actor: Type.String(),
   agencyId: Type.Union([Type.String(), Type.Null()]),
-  kind: literals(['view', 'share', 'export']),
+  kind: literals(DISCLOSURE_KINDS, {
+    description:
+      'view, share, export; withdrawal (the sender ended a share), erasure (what was received was erased here), ' +
+      'erasure_confirmed (the receiving node confirmed the erasure in a signed message)',
+  }),
   purpose: Type.String(),
   fields: Type.Array(Type.String()),
   recipient: Type.Union([Type.String(), Type.Null()]),
+  reference: Type.Union([Type.String(), Type.Null()], { description: 'The share it is about, e.g. xb-referral:<id>' }),
+  confirmation: Type.Union([Type.String(), Type.Null()], {
+    description: 'erasure_confirmed: the id of the signed federation message that confirms it',
+  }),
 });
 export type Disclosure = Static<typeof Disclosure>;
 

@@ -294,14 +294,14 @@ describe('cases', () => {
     const grant = await call(as.worker, 'POST', `/cases/${id}/consents`, {
       purpose: 'sharing_cross_border',
       decision: 'granted',
-      scope: { countries: ['md'] },
+      scope: { countries: ['md'], purposes: ['protection'] },
       method: 'verbal_with_interpreter',
       language: 'ro',
     });
     expect(grant.statusCode, grant.body).toBe(201);
     expect(grant.json()).toMatchObject({
       interpreter: true,
-      scope: { countries: ['MD'] },
+      scope: { countries: ['MD'], purposes: ['protection'] },
       recordedBy: `user:${worker.id}`,
     });
     await call(as.worker, 'POST', `/cases/${id}/consents`, {
@@ -340,6 +340,7 @@ describe('cases', () => {
 
     const overrideByWorker = await call(as.worker, 'POST', `/cases/${id}/consents/overrides`, {
       purpose: 'sharing_cross_border',
+      scope: { purposes: ['prosecution'] },
       legalBasis: 'Court order 123/2026, art. 5',
     });
     expect(overrideByWorker.statusCode).toBe(403);
@@ -350,7 +351,7 @@ describe('cases', () => {
     expect(noBasis.statusCode).toBe(400);
     const override = await call(as.supervisor, 'POST', `/cases/${id}/consents/overrides`, {
       purpose: 'sharing_cross_border',
-      scope: { countries: ['MD'] },
+      scope: { countries: ['MD'], purposes: ['prosecution'] },
       legalBasis: 'Court order 123/2026, art. 5',
     });
     expect(override.statusCode, override.body).toBe(201);

@@ -5,6 +5,7 @@
  */
 import { decodeProtectedHeader } from 'jose';
 import type { Queryable } from '../../db/client.ts';
+import { handlingOf } from '../../shared/handling.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CasesService } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
@@ -101,6 +102,8 @@ export class Inbound {
       agencyId: null,
       remoteCaseReference: body.caseReference,
       fields: body.fields,
+      // Kept as the sender set them: this node respects them (H2: not referred on) and shows them.
+      ...handlingOf(body),
       sealed: body.sealed,
       consentBasis: null,
       consentId: null,
@@ -194,7 +197,25 @@ export class Inbound {
     if (r.direction !== 'in') refuse(message, 'This node sent that referral.');
     const actor = nodeActor(message.from);
     if (r.caseId) {
-      await this.#survivors.eraseWithin(tx, r.caseId, actor, 'The survivor withdrew consent on the referring node.');
+      const erased = await this.#survivors.eraseWithin(
+        tx,
+        r.caseId,
+        actor,
+        'The survivor withdrew consent on the referring node.',
+      );
+      if (erased) {
+        await this.#survivors.recordDisclosure(tx, {
+          personId: erased,
+          actor,
+          agencyId: r.agencyId,
+          kind: 'erasure',
+          purpose: `cross_border_${r.purpose}`,
+          fields: r.fields,
+          recipient: null,
+          requestId: null,
+          reference: `xb-referral:${r.id}`,
+        });
+      }
     }
     await repo.eraseUpdates(tx, r.id);
     await this.dropReceived(tx, r);
@@ -216,6 +237,18 @@ export class Inbound {
     const r = await this.#referralOf(tx, message, body.referralId);
     if (r.direction !== 'out') refuse(message, 'This node did not send that referral.');
     await repo.updateReferral(tx, r.id, { status: 'erased', erasedAt: body.erasedAt });
+    // The message itself, kept by the message layer with its signature, is the confirmation the log points to.
+    await this.#survivors.recordCaseDisclosure(tx, r.caseId as string, {
+      actor: nodeActor(message.from),
+      agencyId: r.agencyId,
+      kind: 'erasure_confirmed',
+      purpose: `cross_border_${r.purpose}`,
+      fields: r.fields,
+      recipient: `node:${message.from}`,
+      requestId: null,
+      reference: `xb-referral:${r.id}`,
+      confirmation: message.id,
+    });
     await this.#cases.recordEvent(tx, r.caseId as string, nodeActor(message.from), 'referral_cross_border_erased', {
       referralId: r.id,
       from: message.from,

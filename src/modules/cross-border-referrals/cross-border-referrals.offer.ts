@@ -1,6 +1,6 @@
 /**
  * Sending a cross-border referral: in one transaction, under the case's lock, the survivor's consent is checked for
- * the receiver's country and for every field picked, the fields are sealed to the receiver's key, and the referral,
+ * the receiver's country, the referral's purpose and every field picked, the fields are sealed to the receiver's key, and the referral,
  * its timeline event, the disclosure record, the audit entry and the outgoing message are written together.
  */
 
@@ -9,8 +9,9 @@ import type { Db } from '../../db/client.ts';
 import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import { AppError } from '../../lib/errors.ts';
 import { fieldDefinition, isIdentityField } from '../../shared/case-fields.ts';
-import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
+import { consentCovers, missingCoverage, uncoveredFields } from '../../shared/consent.ts';
 import type { XbKind, XbPurpose, XbStatus } from '../../shared/cross-border.ts';
+import { barsOnwardSharing, type Handling } from '../../shared/handling.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess, CasesService } from '../cases/index.ts';
@@ -40,7 +41,11 @@ export interface Offer {
   purpose: XbPurpose;
   fields: string[];
   note: string | null;
+  handling: Handling;
 }
+
+/** The refusals for want of consent, audited as denials of their own. */
+export const CONSENT_REFUSALS = ['consent_required', 'consent_purpose_not_covered', 'fields_not_covered'];
 
 /** Sends the offer; returns the referral's id. A refusal for want of consent is audited as a denial of its own. */
 export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): Promise<string> {
@@ -62,8 +67,27 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
           `The case is already referred to ${peer.nodeId}. Revoke that first.`,
         );
       }
+      const received = (await repo.receivedInto(tx, caseId)).find((r) => barsOnwardSharing(r.handlingCode));
+      if (received) {
+        throw new AppError(
+          'handling_no_forwarding',
+          403,
+          `The case came from ${received.peer} under handling code ${received.handlingCode}: it may not be passed on ` +
+            'to another node.',
+        );
+      }
       const consents = await deps.survivors.consentsWithin(tx, locked.survivorId);
-      const coverage = consentCovers(consents, 'sharing_cross_border', { country: peer.country });
+      const target = { country: peer.country, use: offer.purpose };
+      const coverage = consentCovers(consents, 'sharing_cross_border', target);
+      if (!coverage.covered && missingCoverage(consents, 'sharing_cross_border', target) === 'purpose') {
+        throw new AppError(
+          'consent_purpose_not_covered',
+          403,
+          `The survivor's consent to sharing with ${peer.country} does not cover the purpose "${offer.purpose}". ` +
+            "Record the survivor's consent for that purpose, or an override on a legal basis, first. Nothing was sent.",
+          { purpose: offer.purpose },
+        );
+      }
       if (!coverage.covered) {
         throw new AppError(
           'consent_required',
@@ -102,6 +126,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
         agencyId: locked.agencyId,
         remoteCaseReference: null,
         fields,
+        ...offer.handling,
         sealed: null,
         consentBasis: coverage.basis,
         consentId: coverage.recordId,
@@ -114,6 +139,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
         kind: offer.kind,
         purpose: offer.purpose,
         fields,
+        handlingCode: offer.handling.handlingCode,
         consent: coverage.basis,
         consentId: coverage.recordId,
       });
@@ -126,6 +152,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
         fields,
         recipient: `node:${peer.nodeId}`,
         requestId: ctx.requestId,
+        reference: `xb-referral:${id}`,
       });
       await deps.messages.enqueue(
         tx,
@@ -139,6 +166,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
           caseReference: locked.reference,
           offeredAt,
           sealed,
+          ...offer.handling,
         },
         { conversationId: id },
       );
@@ -149,7 +177,7 @@ export async function sendOffer(deps: Deps, ctx: RequestContext, offer: Offer): 
       });
     });
   } catch (error) {
-    if (error instanceof AppError && (error.id === 'consent_required' || error.id === 'fields_not_covered')) {
+    if (error instanceof AppError && CONSENT_REFUSALS.includes(error.id)) {
       await deps.audit.recordDenied(ctx, 'referral.cross_border_offer', `case:${caseId}`);
     }
     throw error;

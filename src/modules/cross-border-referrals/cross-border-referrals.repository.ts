@@ -1,8 +1,9 @@
 /** SQL of cross-border referrals and their status notes (migration 0009). */
 import type { Queryable } from '../../db/client.ts';
 import type { XbDirection, XbKind, XbPurpose, XbStatus } from '../../shared/cross-border.ts';
+import type { Handling } from '../../shared/handling.ts';
 
-export interface XbReferralRow {
+export interface XbReferralRow extends Handling {
   id: string;
   direction: XbDirection;
   peer: string;
@@ -54,6 +55,9 @@ const toReferral = (r: Row): XbReferralRow => ({
   agencyId: r.agency_id,
   remoteCaseReference: r.remote_case_reference,
   fields: r.fields,
+  handlingCode: r.handling_code,
+  sourceReliability: r.source_reliability,
+  informationAccuracy: r.information_accuracy,
   sealed: r.sealed,
   consentBasis: r.consent_basis,
   consentId: r.consent_id,
@@ -74,8 +78,9 @@ export async function insertReferral(
   const rows = await q.query(
     `insert into cross_border_referrals
        (id, direction, peer, peer_country, kind, purpose, status, case_id, agency_id, remote_case_reference, fields,
-        sealed, consent_basis, consent_id, offered_by, offered_at, case_reference)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        sealed, consent_basis, consent_id, offered_by, offered_at, case_reference, handling_code, source_reliability,
+        information_accuracy)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      on conflict (id) do nothing
      returning id`,
     [
@@ -96,6 +101,9 @@ export async function insertReferral(
       r.offeredBy,
       r.offeredAt,
       r.caseReference,
+      r.handlingCode,
+      r.sourceReliability,
+      r.informationAccuracy,
     ],
   );
   return rows.length === 1;
@@ -200,6 +208,14 @@ export async function updates(q: Queryable, referralId: string): Promise<XbUpdat
 /** Crypto-shredding of the status notes: their ciphertexts go, the fact that they were written stays. */
 export async function eraseUpdates(q: Queryable, referralId: string): Promise<void> {
   await q.query('update cross_border_referral_updates set text_sealed = null where referral_id = $1', [referralId]);
+}
+
+/** The referrals received into a case (direction in): what they allow to be passed on depends on their handling. */
+export async function receivedInto(q: Queryable, caseId: string): Promise<XbReferralRow[]> {
+  const rows = await q.query<Row>("select * from cross_border_referrals where case_id = $1 and direction = 'in'", [
+    caseId,
+  ]);
+  return rows.map(toReferral);
 }
 
 /** The conversations of a case's referrals and transfers, sent or received: each referral's id is its conversation. */

@@ -1,6 +1,7 @@
 /** The API contract of cross-border referrals, and the bodies of the `passage.referral.*` messages. */
 import { type Static, type TSchema, Type } from 'typebox';
 import { XB_KINDS, XB_PURPOSES, XB_STATUSES } from '../../shared/cross-border.ts';
+import { type Handling, handlingInput, handlingView } from '../../shared/handling.ts';
 
 // Unsafe names the union's values for Static<> (a mapped array of literals would type as never); the JSON is the same.
 const literals = <T extends string>(values: readonly T[], options = {}) =>
@@ -34,6 +35,8 @@ export const ReferralOfferMessage = Type.Object(
     caseReference: Type.String({ minLength: 1, maxLength: 100 }),
     offeredAt: Instant,
     sealed: Sealed,
+    // Absent from a node of before handling codes travelled: the receiver applies the default (H0).
+    ...handlingInput,
   },
   strict,
 );
@@ -45,7 +48,7 @@ export type ReferralOfferMessage = {
   caseReference: string;
   offeredAt: string;
   sealed: string;
-};
+} & Partial<Handling>;
 
 export const ReferralStatusMessage = Type.Object(
   {
@@ -90,6 +93,7 @@ export const NewCrossBorderReferral = Type.Object(
       description: 'HTCDS fields of the survivor, victim and case to send (prs_, psg_, vic_, con_, cas_)',
     }),
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'For the receiver; sent encrypted' })),
+    ...handlingInput,
   },
   strict,
 );
@@ -99,7 +103,7 @@ export type NewCrossBorderReferral = {
   purpose: (typeof XB_PURPOSES)[number];
   fields: string[];
   note?: string;
-};
+} & Partial<Handling>;
 
 export const CrossBorderReferral = Type.Object(
   {
@@ -115,6 +119,7 @@ export const CrossBorderReferral = Type.Object(
     agencyId: nullable(Type.String()),
     remoteCaseReference: nullable(Type.String({ description: "The other node's reference of the case" })),
     fields: Type.Array(Type.String(), { description: 'The names of the fields sent, never their values' }),
+    ...handlingView,
     statusReason: nullable(Type.String()),
     offeredBy: Type.String(),
     offeredAt: Type.String({ format: 'date-time' }),

@@ -13,6 +13,7 @@ import { deriveEncryptionKey, type EncryptionJwk, encryptionJwk } from '../../li
 import { AppError, notFound } from '../../lib/errors.ts';
 import { consentCovers, uncoveredFields } from '../../shared/consent.ts';
 import type { XbDirection, XbStatus } from '../../shared/cross-border.ts';
+import { handlingOf } from '../../shared/handling.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
@@ -105,7 +106,15 @@ export class CrossBorderService {
       survivors: this.#survivors,
       messages: this.#messages,
     };
-    const id = await sendOffer(deps, ctx, { caseId, peer, ...input, fields, note: input.note?.trim() || null });
+    const id = await sendOffer(deps, ctx, {
+      caseId,
+      peer,
+      kind: input.kind,
+      purpose: input.purpose,
+      fields,
+      note: input.note?.trim() || null,
+      handling: handlingOf(input),
+    });
     return presentReferral(await this.#find(id));
   }
 
@@ -139,6 +148,7 @@ export class CrossBorderService {
       });
       const body = { referralId: id, status: 'revoked', caseReference: null, reason: reason.trim(), at };
       await this.#messages.enqueue(tx, current.peer, REFERRAL_STATUS, body, { conversationId: id });
+      await this.#shareEnded(tx, current, actor, ctx.requestId);
       await this.#audit.record(tx, ctx, {
         action: 'referral.cross_border_revoke',
         resource: `xb-referral:${id}`,
@@ -309,7 +319,7 @@ export class CrossBorderService {
     const consents = await this.#survivors.consentsWithin(tx, found.survivorId);
     const { referrals } = await repo.listReferrals(tx, { caseId: found.id, direction: 'out', limit: 200, offset: 0 });
     for (const r of referrals.filter((r) => OPEN.includes(r.status))) {
-      const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry });
+      const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry, use: r.purpose });
       if (coverage.covered && uncoveredFields(consents, coverage, r.fields).length === 0) continue;
       const reason = 'The survivor withdrew consent to sharing their case across borders.';
       await repo.updateReferral(tx, r.id, { status: 'withdrawn', statusReason: reason });
@@ -317,6 +327,7 @@ export class CrossBorderService {
         referralId: r.id,
         to: r.peer,
       });
+      await this.#shareEnded(tx, r, actor, null);
       await this.#messages.enqueue(
         tx,
         r.peer,
@@ -325,6 +336,20 @@ export class CrossBorderService {
         { conversationId: r.id },
       );
     }
+  }
+
+  /** The survivor's disclosure log records that a share sent to a peer was withdrawn (revoked, or consent ended). */
+  async #shareEnded(tx: Queryable, r: repo.XbReferralRow, actor: string, requestId: string | null): Promise<void> {
+    await this.#survivors.recordCaseDisclosure(tx, r.caseId as string, {
+      actor,
+      agencyId: r.agencyId,
+      kind: 'withdrawal',
+      purpose: `cross_border_${r.purpose}`,
+      fields: r.fields,
+      recipient: `node:${r.peer}`,
+      requestId,
+      reference: `xb-referral:${r.id}`,
+    });
   }
 
   async #find(id: string): Promise<repo.XbReferralRow> {

@@ -52,11 +52,12 @@ async function newCase(): Promise<string> {
   return res.json().id;
 }
 
+/** Consent to sharing across borders; for protection unless the scope names other purposes. */
 async function consent(caseId: string, scope: object): Promise<string> {
   const res = await sender('POST', `/cases/${caseId}/consents`, {
     purpose: 'sharing_cross_border',
     decision: 'granted',
-    scope,
+    scope: { purposes: ['protection'], ...scope },
     method: 'written',
     language: 'ro',
   });
@@ -182,7 +183,7 @@ describe('cross-border referrals between two nodes', () => {
 
   it('refuses fields the consent does not cover, naming them, and sends nothing', async () => {
     const caseId = await newCase();
-    await consent(caseId, { countries: ['MD'], fields: SHARED });
+    await consent(caseId, { countries: ['MD'], fields: SHARED, purposes: ['services'] });
     const before = await it_.services.db.query("select 1 from federation_messages where direction = 'out'");
     const res = await sender('POST', `/cases/${caseId}/cross-border-referrals`, {
       to: 'node-md',

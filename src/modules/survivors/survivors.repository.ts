@@ -2,7 +2,7 @@
 import type { Queryable } from '../../db/client.ts';
 import { iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
-import type { ConsentRecord } from '../../shared/consent.ts';
+import type { ConsentRecord, DisclosureKind } from '../../shared/consent.ts';
 import type { Token } from './identity-vault.ts';
 
 export interface PersonRow {
@@ -216,20 +216,40 @@ export interface Disclosure {
   at: string;
   actor: string;
   agencyId: string | null;
-  kind: 'view' | 'share' | 'export';
+  kind: DisclosureKind;
   purpose: string;
   fields: string[];
   recipient: string | null;
+  /** The share an entry is about (xb-referral:<id>, referral:<id>); null for a view. */
+  reference: string | null;
+  /** erasure_confirmed: the id of the receiving node's signed message. */
+  confirmation: string | null;
 }
 
-export async function insertDisclosure(
-  q: Queryable,
-  d: Omit<Disclosure, 'seq' | 'at'> & { personId: string; requestId: string | null },
-): Promise<void> {
+export type NewDisclosure = Omit<Disclosure, 'seq' | 'at' | 'reference' | 'confirmation'> & {
+  personId: string;
+  requestId: string | null;
+  reference?: string | null;
+  confirmation?: string | null;
+};
+
+export async function insertDisclosure(q: Queryable, d: NewDisclosure): Promise<void> {
   await q.query(
-    `insert into disclosures (person_id, actor, agency_id, kind, purpose, fields, recipient, request_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [d.personId, d.actor, d.agencyId, d.kind, d.purpose, d.fields, d.recipient, d.requestId],
+    `insert into disclosures (person_id, actor, agency_id, kind, purpose, fields, recipient, request_id, reference,
+                              confirmation)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      d.personId,
+      d.actor,
+      d.agencyId,
+      d.kind,
+      d.purpose,
+      d.fields,
+      d.recipient,
+      d.requestId,
+      d.reference ?? null,
+      d.confirmation ?? null,
+    ],
   );
 }
 
@@ -244,6 +264,8 @@ export async function disclosures(q: Queryable, personId: string): Promise<Discl
     purpose: r.purpose,
     fields: r.fields,
     recipient: r.recipient,
+    reference: r.reference,
+    confirmation: r.confirmation,
   }));
 }
 

@@ -22,12 +22,16 @@ import {
   type ConsentTarget,
   type Coverage,
   consentCovers,
+  isSharingConsent,
+  SHARING_PURPOSES,
+  type SharingPurpose,
 } from '../../shared/consent.ts';
 import { isCountryCode } from '../../shared/countries.ts';
 import { actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService, DataSealer } from '../cases/index.ts';
 import { type CaseAccess, fieldErrors } from '../cases/index.ts';
+import type { DestroyedKeys } from '../key-custody/index.ts';
 import { deletePersonPhotos } from './photos.repository.ts';
 import { PhotosService } from './photos.service.ts';
 import * as repo from './survivors.repository.ts';
@@ -91,6 +95,7 @@ export class SurvivorsService {
   readonly #cases: CasesService;
   readonly #access: CaseAccess;
   readonly #sharedFields: SharedFields;
+  readonly #destroyedKeys: DestroyedKeys | null;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
   readonly #consentHooks = new Map<ConsentPurpose, ConsentHook[]>();
@@ -99,7 +104,7 @@ export class SurvivorsService {
     db: Db,
     audit: AuditService,
     vault: VaultOpener,
-    deps: { cases: CasesService; access: CaseAccess; sharedFields: SharedFields },
+    deps: { cases: CasesService; access: CaseAccess; sharedFields: SharedFields; destroyedKeys?: DestroyedKeys },
   ) {
     this.#db = db;
     this.#audit = audit;
@@ -107,6 +112,7 @@ export class SurvivorsService {
     this.#cases = deps.cases;
     this.#access = deps.access;
     this.#sharedFields = deps.sharedFields;
+    this.#destroyedKeys = deps.destroyedKeys ?? null;
     this.photos = new PhotosService(db, audit, vault, deps);
   }
 
@@ -134,12 +140,18 @@ export class SurvivorsService {
     return repo.consents(q, survivorId);
   }
 
-  /** Records a share or export of the person's identity decided by another module, in its transaction. */
-  async recordDisclosure(
-    q: Queryable,
-    d: Omit<repo.Disclosure, 'seq' | 'at'> & { personId: string; requestId: string | null },
-  ): Promise<void> {
+  /**
+   * Records, in another module's transaction, a share or export of the person's identity it decided, or the end of a
+   * share (its withdrawal, its erasure by the receiver, the receiver's signed confirmation of the erasure).
+   */
+  async recordDisclosure(q: Queryable, d: repo.NewDisclosure): Promise<void> {
     await repo.insertDisclosure(q, d);
+  }
+
+  /** `recordDisclosure` for the survivor of a case, for a module that knows the case rather than the person. */
+  async recordCaseDisclosure(q: Queryable, caseId: string, d: Omit<repo.NewDisclosure, 'personId'>): Promise<void> {
+    const found = await this.#access.load(q, caseId);
+    await repo.insertDisclosure(q, { ...d, personId: found.survivorId });
   }
 
   /**
@@ -282,6 +294,10 @@ export class SurvivorsService {
     if (!person || person.erasedAt) return null;
     await deletePersonPhotos(tx, person.id);
     await repo.erasePerson(tx, person.id, actor);
+    // On the list of destroyed keys (outside the database and its backups) before the erasure commits: no crash can
+    // leave an erasure that a restored backup would undo. If the transaction then fails, the erasure is completed at
+    // the next start (reapplyErasures): it was decided, and a peer's withdrawal is delivered again anyway.
+    this.#destroyedKeys?.record([`person:${person.id}`]);
     await this.#cases.recordEvent(tx, caseId, actor, 'identity_erased', { reason });
     return person.id;
   }
@@ -317,7 +333,7 @@ export class SurvivorsService {
     return this.#record(ctx, caseId, 'consent.record', 'consent_recorded', {
       purpose,
       decision: input.decision,
-      scope: checkScope(input.scope),
+      scope: checkScope(purpose, input.scope, input.decision === 'granted'),
       method: input.method as ConsentMethod,
       language,
       interpreter,
@@ -338,7 +354,7 @@ export class SurvivorsService {
     return this.#record(ctx, caseId, 'consent.override', 'consent_overridden', {
       purpose,
       decision: 'override',
-      scope: checkScope(input.scope),
+      scope: checkScope(purpose, input.scope, true),
       method: null,
       language: null,
       interpreter: false,
@@ -431,7 +447,12 @@ function checkPurpose(purpose: string): ConsentPurpose {
   return purpose as ConsentPurpose;
 }
 
-function checkScope(scope: ConsentScope | undefined): ConsentScope {
+/**
+ * The scope checked. Consent to sharing that lets something go names the uses it covers: in-country sharing, when it
+ * names none, covers services (what an in-country referral was for before referrals named a purpose); cross-border
+ * sharing must name them, since the receiving country may prosecute as well as protect.
+ */
+function checkScope(purpose: ConsentPurpose, scope: ConsentScope | undefined, lets: boolean): ConsentScope {
   const countries = (scope?.countries ?? []).map((c) => c.toUpperCase());
   const bad = countries.find((c) => !isCountryCode(c));
   if (bad) throw invalid('Consent scope countries must be ISO 3166-1 alpha-2 codes.');
@@ -440,5 +461,28 @@ function checkScope(scope: ConsentScope | undefined): ConsentScope {
   if (unknown.length > 0) {
     throw invalid(`Consent scope fields must be HTCDS field names; not: ${unknown.join(', ').slice(0, 300)}.`);
   }
-  return { agencies: scope?.agencies ?? [], countries, ...(fields.length > 0 ? { fields } : {}) };
+  const purposes = [...new Set(scope?.purposes ?? [])];
+  const wrong = purposes.filter((p) => !(SHARING_PURPOSES as readonly string[]).includes(p));
+  if (wrong.length > 0) {
+    throw invalid(
+      `Consent scope purposes are among ${SHARING_PURPOSES.join(', ')}; not: ${wrong.join(', ').slice(0, 200)}.`,
+    );
+  }
+  if (purposes.length > 0 && !isSharingConsent(purpose)) {
+    throw invalid('Only consent to sharing (in the country or across borders) names the purposes of a share.');
+  }
+  if (lets && purposes.length === 0 && purpose === 'sharing_in_country') purposes.push('services');
+  if (lets && purposes.length === 0 && purpose === 'sharing_cross_border') {
+    throw new AppError(
+      'consent_purposes_required',
+      400,
+      `Consent to sharing across borders names what the sharing is for (scope.purposes: ${SHARING_PURPOSES.join(', ')}).`,
+    );
+  }
+  return {
+    agencies: scope?.agencies ?? [],
+    countries,
+    ...(fields.length > 0 ? { fields } : {}),
+    ...(purposes.length > 0 ? { purposes: purposes as SharingPurpose[] } : {}),
+  };
 }
