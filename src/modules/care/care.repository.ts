@@ -14,6 +14,10 @@ export interface RiskAssessmentRow {
   level: RiskLevel;
   reasons: RiskReason[];
   safetyPlan: string | null;
+  /** The safety plan sealed under the survivor's data key (it may say where she is); the service opens it. */
+  safetyPlanSealed: string | null;
+  /** ['safety_plan'] when the sealed plan was erased with the survivor's identity. */
+  erasedFields?: string[];
   assessedBy: string;
   assessedAt: string;
 }
@@ -22,8 +26,10 @@ export interface SupportPlanRow {
   id: string;
   caseId: string;
   type: string;
-  /** spl_ fields. */
+  /** spl_ fields, but for the sealed ones. */
   fields: FieldMap;
+  /** spl_Objectives and spl_ActionPlan, sealed under the survivor's data key; the service opens them. */
+  sealed: Record<string, string>;
   /** ISO 639 code, for interpreting. */
   language: string | null;
   providerAgencyId: string | null;
@@ -43,13 +49,17 @@ export interface ReferralRecord {
   /** What the referral is for: the survivor's consent to in-country sharing must name it. */
   purpose: SharingPurpose;
   sharedFields: string[];
-  reason: string;
+  /** Null once the survivor's data was erased (the service opens `reasonSealed`). */
+  reason: string | null;
   offeredBy: string;
   offeredAt: string;
   /** The last change after the offer (accept, decline or revoke); the case timeline keeps every step. */
   statusChangedBy: string | null;
   statusChangedAt: string | null;
   statusReason: string | null;
+  /** The reasons sealed under the survivor's data key; a clear reason is wave 1's. */
+  reasonSealed?: string | null;
+  statusReasonSealed?: string | null;
 }
 
 /** A referral as the API shows it, with its case's reference. */
@@ -70,13 +80,18 @@ const toAssessment = (r: Row): RiskAssessmentRow => ({
   level: r.level,
   reasons: r.reasons,
   safetyPlan: r.safety_plan,
+  safetyPlanSealed: r.safety_plan_sealed,
   assessedBy: r.assessed_by,
   assessedAt: iso(r.assessed_at) as string,
 });
 
-export async function insertRiskAssessment(q: Queryable, a: Omit<RiskAssessmentRow, 'assessedAt'>): Promise<void> {
+export async function insertRiskAssessment(
+  q: Queryable,
+  a: Omit<RiskAssessmentRow, 'assessedAt' | 'safetyPlan'>,
+): Promise<void> {
   await q.query(
-    `insert into risk_assessments (id, case_id, instrument, answers, score, level, reasons, safety_plan, assessed_by)
+    `insert into risk_assessments (id, case_id, instrument, answers, score, level, reasons, safety_plan_sealed,
+                                  assessed_by)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       a.id,
@@ -86,7 +101,7 @@ export async function insertRiskAssessment(q: Queryable, a: Omit<RiskAssessmentR
       a.score,
       a.level,
       JSON.stringify(a.reasons),
-      a.safetyPlan,
+      a.safetyPlanSealed,
       a.assessedBy,
     ],
   );
@@ -108,6 +123,7 @@ const toSupportPlan = (r: Row): SupportPlanRow => {
     caseId: r.case_id,
     type: r.service_type,
     fields,
+    sealed: r.sealed ?? {},
     language: typeof language === 'string' ? language : null,
     providerAgencyId: r.provider_agency_id,
     status: r.status,
@@ -125,9 +141,9 @@ export async function insertSupportPlan(
   p: Omit<SupportPlanRow, 'createdAt' | 'updatedAt'>,
 ): Promise<SupportPlanRow> {
   const rows = await q.query<Row>(
-    `insert into support_plans (id, case_id, service_type, fields, provider_agency_id, status, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-    [p.id, p.caseId, p.type, storedFields(p), p.providerAgencyId, p.status, p.createdBy],
+    `insert into support_plans (id, case_id, service_type, fields, sealed, provider_agency_id, status, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+    [p.id, p.caseId, p.type, storedFields(p), JSON.stringify(p.sealed), p.providerAgencyId, p.status, p.createdBy],
   );
   return toSupportPlan(rows[0] as Row);
 }
@@ -148,12 +164,12 @@ export async function findSupportPlan(
 export async function updateSupportPlan(
   q: Queryable,
   id: string,
-  p: Pick<SupportPlanRow, 'fields' | 'language' | 'providerAgencyId' | 'status'>,
+  p: Pick<SupportPlanRow, 'fields' | 'sealed' | 'language' | 'providerAgencyId' | 'status'>,
 ): Promise<SupportPlanRow> {
   const rows = await q.query<Row>(
-    `update support_plans set fields = $2, provider_agency_id = $3, status = $4, updated_at = now()
+    `update support_plans set fields = $2, sealed = $5, provider_agency_id = $3, status = $4, updated_at = now()
      where id = $1 returning *`,
-    [id, storedFields(p), p.providerAgencyId, p.status],
+    [id, storedFields(p), p.providerAgencyId, p.status, JSON.stringify(p.sealed)],
   );
   return toSupportPlan(rows[0] as Row);
 }
@@ -178,6 +194,8 @@ const toReferral = (r: Row): ReferralRecord => ({
   statusChangedBy: r.responded_by,
   statusChangedAt: iso(r.responded_at),
   statusReason: r.response_reason,
+  reasonSealed: r.reason_sealed,
+  statusReasonSealed: r.response_reason_sealed,
 });
 
 export async function insertReferral(
@@ -188,7 +206,7 @@ export async function insertReferral(
   >,
 ): Promise<void> {
   await q.query(
-    `insert into referrals (id, case_id, from_agency_id, to_agency_id, status, services, shared_fields, reason,
+    `insert into referrals (id, case_id, from_agency_id, to_agency_id, status, services, shared_fields, reason_sealed,
                             offered_by, purpose)
      values ($1, $2, $3, $4, 'offered', $5, $6, $7, $8, $9)`,
     [r.id, r.caseId, r.fromAgencyId, r.toAgencyId, r.services, r.sharedFields, r.reason, r.offeredBy, r.purpose],
@@ -217,7 +235,8 @@ export async function changeReferralStatus(
   reason: string | null,
 ): Promise<void> {
   await q.query(
-    'update referrals set status = $2, responded_by = $3, responded_at = now(), response_reason = $4 where id = $1',
+    `update referrals set status = $2, responded_by = $3, responded_at = now(), response_reason_sealed = $4
+     where id = $1`,
     [id, status, actor, reason],
   );
 }

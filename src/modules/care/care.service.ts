@@ -6,7 +6,7 @@ import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { SERVICE_STATUSES, SERVICE_TYPES, type ServiceStatus } from '../../shared/care.ts';
-import { type FieldError, today } from '../../shared/case-fields.ts';
+import { type FieldError, type FieldMap, today } from '../../shared/case-fields.ts';
 import { actorRef } from '../../shared/policy.ts';
 import {
   assessRisk,
@@ -16,7 +16,15 @@ import {
   riskChange,
 } from '../../shared/risk.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { type CaseAccess, type CasesService, fieldErrors } from '../cases/index.ts';
+import {
+  type CaseAccess,
+  type CaseRow,
+  type CasesService,
+  type DataSealer,
+  fieldErrors,
+  openFields,
+  sealFields,
+} from '../cases/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import * as care from './care.repository.ts';
@@ -30,6 +38,35 @@ import {
   SERVICE_TRANSITIONS,
   type ServiceChanges,
 } from './care-input.ts';
+
+/** What binds a sealed safety plan to its assessment. */
+const SAFETY_PLAN = 'safety_plan';
+
+/** A service plan as the API shows it: its sealed fields opened, or named in `erasedFields`. */
+export type SupportPlanView = Omit<care.SupportPlanRow, 'sealed'> & { erasedFields: string[] };
+
+function openAssessment(sealer: DataSealer, row: care.RiskAssessmentRow): care.RiskAssessmentRow {
+  const { safetyPlanSealed, ...rest } = row;
+  if (!safetyPlanSealed) return { ...rest, safetyPlanSealed: null };
+  const safetyPlan = sealer.open(row.id, SAFETY_PLAN, safetyPlanSealed);
+  return {
+    ...rest,
+    safetyPlan,
+    safetyPlanSealed: null,
+    ...(safetyPlan === null ? { erasedFields: [SAFETY_PLAN] } : {}),
+  };
+}
+
+function sealPlanFields(sealer: DataSealer, planId: string, all: FieldMap) {
+  const { clear, sealed } = sealFields(sealer, planId, all);
+  return { fields: clear, sealed };
+}
+
+function openPlan(sealer: DataSealer, plan: care.SupportPlanRow): SupportPlanView {
+  const { sealed, ...rest } = plan;
+  const { fields, erased } = openFields(sealer, plan.id, sealed);
+  return { ...rest, fields: { ...plan.fields, ...fields }, erasedFields: erased };
+}
 
 export class CareService {
   readonly #db: Db;
@@ -70,9 +107,12 @@ export class CareService {
         { level: result.level, score: result.score, questions: result.reasons.map((r) => r.question) },
       );
     }
-    return this.#write(ctx, caseId, 'risk.assess', async (tx, actor) => {
+    return this.#write(ctx, caseId, 'risk.assess', async (tx, actor, found) => {
       const [previous] = await care.riskAssessments(tx, caseId);
-      const row = { id: ulid(), caseId, answers: { ...input.answers }, safetyPlan, assessedBy: actor, ...result };
+      const id = ulid();
+      const sealer = await this.#survivors.dataSealer(tx, found.survivorId);
+      const safetyPlanSealed = safetyPlan ? sealer.seal(id, SAFETY_PLAN, safetyPlan) : null;
+      const row = { id, caseId, answers: { ...input.answers }, safetyPlanSealed, assessedBy: actor, ...result };
       await care.insertRiskAssessment(tx, row);
       // The safety plan is never copied into the timeline: it may say where the survivor is.
       await this.#cases.recordEvent(tx, caseId, actor, 'risk_assessed', {
@@ -82,21 +122,23 @@ export class CareService {
         instrument: result.instrument,
       });
       const [stored] = await care.riskAssessments(tx, caseId);
-      return { ...(stored as care.RiskAssessmentRow), change: previous ? riskChange(previous, result) : null };
+      const view = openAssessment(sealer, stored as care.RiskAssessmentRow);
+      return { ...view, change: previous ? riskChange(previous, result) : null };
     });
   }
 
   /** Every assessment of the case, newest first, each compared with the one before it. */
   async riskHistory(ctx: RequestContext, caseId: string): Promise<RiskAssessmentView[]> {
-    await this.#access.readable(this.#db, ctx, caseId);
+    const found = await this.#access.readable(this.#db, ctx, caseId);
     const rows = await care.riskAssessments(this.#db, caseId);
+    const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
     return rows.map((row, i) => {
       const previous = rows[i + 1];
-      return { ...row, change: previous ? riskChange(previous, row) : null };
+      return { ...openAssessment(sealer, row), change: previous ? riskChange(previous, row) : null };
     });
   }
 
-  async planService(ctx: RequestContext, caseId: string, input: NewService): Promise<care.SupportPlanRow> {
+  async planService(ctx: RequestContext, caseId: string, input: NewService): Promise<SupportPlanView> {
     const errors: FieldError[] = [];
     if (!SERVICE_TYPES.includes(input.type)) {
       errors.push({ field: 'type', reason: `is not a service type; use one of ${SERVICE_TYPES.join(', ')}` });
@@ -108,18 +150,21 @@ export class CareService {
     const fields = parsePlanFields(input.fields ?? {}, errors);
     const language = planLanguage(input.type, input.language, errors);
     if (errors.length > 0) throw fieldErrors(errors);
-    return this.#write(ctx, caseId, 'service.plan', async (tx, actor) => {
+    return this.#write(ctx, caseId, 'service.plan', async (tx, actor, found) => {
       await this.#checkProvider(tx, input.providerAgencyId);
-      const plan = await care.insertSupportPlan(tx, {
-        id: ulid(),
+      const id = ulid();
+      const sealer = await this.#survivors.dataSealer(tx, found.survivorId);
+      const stored = await care.insertSupportPlan(tx, {
+        id,
         caseId,
         type: input.type,
-        fields,
+        ...sealPlanFields(sealer, id, fields),
         language,
         providerAgencyId: input.providerAgencyId ?? null,
         status,
         createdBy: actor,
       });
+      const plan = openPlan(sealer, stored);
       await this.#cases.recordEvent(tx, caseId, actor, 'service_planned', {
         serviceId: plan.id,
         type: plan.type,
@@ -136,7 +181,7 @@ export class CareService {
     caseId: string,
     serviceId: string,
     changes: ServiceChanges,
-  ): Promise<care.SupportPlanRow> {
+  ): Promise<SupportPlanView> {
     const fieldInput = changes.fields ?? {};
     if (
       changes.status === undefined &&
@@ -153,9 +198,11 @@ export class CareService {
     }
     const parsed = parsePlanFields(fieldInput, errors);
     if (errors.length > 0) throw fieldErrors(errors);
-    return this.#write(ctx, caseId, 'service.plan', async (tx, actor) => {
-      const plan = await care.findSupportPlan(tx, caseId, serviceId, true);
-      if (!plan) throw notFound('The service');
+    return this.#write(ctx, caseId, 'service.plan', async (tx, actor, found) => {
+      const stored = await care.findSupportPlan(tx, caseId, serviceId, true);
+      if (!stored) throw notFound('The service');
+      const sealer = await this.#survivors.dataSealer(tx, found.survivorId);
+      const plan = openPlan(sealer, stored);
       const language =
         changes.language === undefined ? plan.language : planLanguage(plan.type, changes.language, errors);
       if (errors.length > 0) throw fieldErrors(errors);
@@ -176,7 +223,12 @@ export class CareService {
       if (changes.providerAgencyId) await this.#checkProvider(tx, changes.providerAgencyId);
       const providerAgencyId =
         changes.providerAgencyId === undefined ? plan.providerAgencyId : changes.providerAgencyId || null;
-      const updated = await care.updateSupportPlan(tx, serviceId, { fields, language, providerAgencyId, status: next });
+      const updated = await care.updateSupportPlan(tx, serviceId, {
+        ...sealPlanFields(sealer, serviceId, fields),
+        language,
+        providerAgencyId,
+        status: next,
+      });
       const changed = [...new Set([...Object.keys(plan.fields), ...Object.keys(fields)])].filter(
         (name) => JSON.stringify(plan.fields[name]) !== JSON.stringify(fields[name]),
       );
@@ -192,13 +244,14 @@ export class CareService {
           to: next,
         });
       }
-      return updated;
+      return openPlan(sealer, updated);
     });
   }
 
-  async services(ctx: RequestContext, caseId: string): Promise<care.SupportPlanRow[]> {
-    await this.#access.readable(this.#db, ctx, caseId);
-    return care.supportPlans(this.#db, caseId);
+  async services(ctx: RequestContext, caseId: string): Promise<SupportPlanView[]> {
+    const found = await this.#access.readable(this.#db, ctx, caseId);
+    const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
+    return (await care.supportPlans(this.#db, caseId)).map((plan) => openPlan(sealer, plan));
   }
 
   async #checkProvider(q: Queryable, agencyId: string | undefined): Promise<void> {
@@ -215,12 +268,12 @@ export class CareService {
     ctx: RequestContext,
     caseId: string,
     action: 'risk.assess' | 'service.plan',
-    change: (tx: Queryable, actor: string) => Promise<T>,
+    change: (tx: Queryable, actor: string, found: CaseRow) => Promise<T>,
   ): Promise<T> {
     await this.#access.authorize(this.#db, ctx, action, await this.#access.load(this.#db, caseId));
     return this.#db.transaction(async (tx) => {
-      await this.#access.load(tx, caseId, true);
-      const result = await change(tx, actorRef(ctx.actor));
+      const found = await this.#access.load(tx, caseId, true);
+      const result = await change(tx, actorRef(ctx.actor), found);
       await this.#audit.record(tx, ctx, { action, resource: `case:${caseId}`, outcome: 'success' });
       return result;
     });

@@ -9,6 +9,7 @@ export type {
   PersonSealer,
   SealedPerson,
 } from './case-persons.ts';
+export { openFields, type SealedMap, sealFields } from './case-seal.ts';
 export type { CaseEvent, CaseRecord, CaseRow, CaseSummary, CaseView, SearchHit } from './case-view.ts';
 export { caseSchemas, casesRoutes } from './cases.routes.ts';
 export { CaseParams, Fields, FieldValue, PurposeName, Reason } from './cases.schema.ts';
