@@ -36,6 +36,7 @@ export async function listCases(
     deps.db,
     page.cases.map((c) => c.survivorId),
   );
+  await deps.audit.recordRead(ctx, { action: 'case.list', resources: page.cases.map((c) => `case:${c.id}`) });
   return {
     total: page.total,
     cases: page.cases.map(({ survivorId, ...c }) => ({ ...c, erased: erased.has(survivorId) })),
@@ -72,7 +73,7 @@ export async function searchCases(deps: Finding, ctx: RequestContext, query: Cas
     }))
     .sort((a, b) => b.score - a.score || a.reference.localeCompare(b.reference))
     .slice(0, limit);
-  await deps.db.transaction((tx) => deps.audit.record(tx, ctx, { action: 'case.search', outcome: 'success' }));
+  await deps.audit.recordRead(ctx, { action: 'case.search', resources: hits.map((h) => `case:${h.caseId}`) });
   return hits;
 }
 

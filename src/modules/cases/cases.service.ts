@@ -92,7 +92,7 @@ export class CasesService {
     const parsed = validateNewCase(input);
     if (!parsed.ok) throw fieldErrors(parsed.errors);
     const id = await this.createValid(ctx, parsed.value);
-    return this.get(ctx, id);
+    return this.#current(ctx, id);
   }
 
   /**
@@ -158,9 +158,16 @@ export class CasesService {
     return q ? store(q) : this.#db.transaction(store);
   }
 
+  /** The case's pseudonymous record; the read is audited. */
   async get(ctx: RequestContext, id: string): Promise<CaseView> {
-    const found = await this.#access.readable(this.#db, ctx, id);
-    return this.#view(found);
+    const view = await this.#current(ctx, id);
+    await this.#audit.recordRead(ctx, { action: 'case.read', resource: `case:${view.id}` });
+    return view;
+  }
+
+  /** The case as a change left it, for the answer to that change: the change's own audit record covers it. */
+  async #current(ctx: RequestContext, id: string): Promise<CaseView> {
+    return this.#view(await this.#access.readable(this.#db, ctx, id));
   }
 
   async #view(found: CaseRow): Promise<CaseView> {
@@ -250,7 +257,7 @@ export class CasesService {
       }
       await this.#audit.record(tx, ctx, { action: 'case.update', resource: `case:${id}`, outcome: 'success' });
     });
-    return this.get(ctx, id);
+    return this.#current(ctx, id);
   }
 
   async addComment(ctx: RequestContext, id: string, comment: string): Promise<void> {
@@ -334,7 +341,7 @@ export class CasesService {
       });
       await this.recordEvent(tx, id, actor, 'stage_changed', { from: found.stage, to, reason: why });
     });
-    return this.get(ctx, id);
+    return this.#current(ctx, id);
   }
 
   async decideClosure(ctx: RequestContext, id: string, approve: boolean, reason?: string): Promise<CaseView> {
@@ -371,7 +378,7 @@ export class CasesService {
         await this.recordEvent(tx, id, actor, 'closure_rejected', { reason: why });
       }
     });
-    return this.get(ctx, id);
+    return this.#current(ctx, id);
   }
 
   /** Every event in order; comments decrypted, or marked erased once the survivor's data key is gone. */
@@ -383,7 +390,9 @@ export class CasesService {
       const mine = ctx.actor.kind === 'user' ? ctx.actor.memberships.map((m) => m.agencyId) : [];
       events = events.filter((e) => !e.type.startsWith('referral_') || mine.includes(e.data.toAgencyId as string));
     }
-    return this.openComments(found, events);
+    const opened = await this.openComments(found, events);
+    await this.#audit.recordRead(ctx, { action: 'case.timeline', resource: `case:${id}` });
+    return opened;
   }
 
   /** Comments and reasons opened, or marked erased once the survivor's data key is gone. */
@@ -464,6 +473,7 @@ export class CasesService {
   async stages(ctx: RequestContext, id: string) {
     await this.#access.readable(this.#db, ctx, id);
     const events = await repo.caseEvents(this.#db, id);
+    await this.#audit.recordRead(ctx, { action: 'case.stages', resource: `case:${id}` });
     const changes = events
       .filter((e) => e.type === 'created' || e.type === 'stage_changed')
       .map((e) => ({ stage: (e.type === 'created' ? 'reported' : e.data.to) as Stage, at: new Date(e.at) }));
