@@ -124,7 +124,7 @@ async function italy(it: DemoNode): Promise<string> {
   const ngo = agencyOf(caseWorker);
   await consent('sharing_in_country', 'granted', { agencies: [ngo] });
   await consent('services', 'granted', { countries: ['IT'] });
-  await consent('sharing_cross_border', 'granted', { countries: ['MD'] });
+  await consent('sharing_cross_border', 'granted', { countries: ['MD'], purposes: ['protection'] });
   await consent('linkage', 'granted');
   await consent('research', 'refused');
   const referral = await referrals.offerReferral(inspector, created.id, {

@@ -258,7 +258,7 @@ describe("Ana's passage", () => {
     const consent = (purpose: string, decision: string, scope?: object) =>
       italy.inspector.ok('POST', path, { purpose, decision, scope, method: 'verbal_with_interpreter', language: 'ro' });
     await consent('services', 'granted', { countries: ['IT'] });
-    await consent('sharing_cross_border', 'granted', { countries: ['MD'] });
+    await consent('sharing_cross_border', 'granted', { countries: ['MD'], purposes: ['protection'] });
     await consent('linkage', 'granted');
     await consent('research', 'refused');
 
