@@ -132,10 +132,12 @@ export class CareService {
     const found = await this.#access.readable(this.#db, ctx, caseId);
     const rows = await care.riskAssessments(this.#db, caseId);
     const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
-    return rows.map((row, i) => {
+    const history = rows.map((row, i) => {
       const previous = rows[i + 1];
       return { ...openAssessment(sealer, row), change: previous ? riskChange(previous, row) : null };
     });
+    await this.#audit.recordRead(ctx, { action: 'risk.read', resource: `case:${caseId}` });
+    return history;
   }
 
   async planService(ctx: RequestContext, caseId: string, input: NewService): Promise<SupportPlanView> {
@@ -251,7 +253,9 @@ export class CareService {
   async services(ctx: RequestContext, caseId: string): Promise<SupportPlanView[]> {
     const found = await this.#access.readable(this.#db, ctx, caseId);
     const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
-    return (await care.supportPlans(this.#db, caseId)).map((plan) => openPlan(sealer, plan));
+    const plans = (await care.supportPlans(this.#db, caseId)).map((plan) => openPlan(sealer, plan));
+    await this.#audit.recordRead(ctx, { action: 'service.read', resource: `case:${caseId}` });
+    return plans;
   }
 
   async #checkProvider(q: Queryable, agencyId: string | undefined): Promise<void> {

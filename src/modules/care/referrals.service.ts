@@ -214,6 +214,11 @@ export class ReferralsService {
     const visible = CasesService.ownsCase(ctx.actor, found)
       ? referrals
       : referrals.filter((r) => mine.includes(r.toAgencyId));
+    await this.#audit.recordRead(ctx, {
+      action: 'referral.read',
+      resource: `case:${caseId}`,
+      resources: visible.map((r) => `referral:${r.id}`),
+    });
     return this.#withReferences(visible);
   }
 
@@ -234,6 +239,10 @@ export class ReferralsService {
       direction,
       agencies,
       status: filter.status as ReferralStatus | undefined,
+    });
+    await this.#audit.recordRead(ctx, {
+      action: 'referral.list',
+      resources: page.referrals.map((r) => `referral:${r.id}`),
     });
     return { total: page.total, referrals: await this.#withReferences(page.referrals) };
   }
