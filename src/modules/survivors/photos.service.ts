@@ -75,7 +75,13 @@ export class PhotosService {
     const found = await this.#access.load(this.#db, caseId);
     await this.#authorizeOwnSide(ctx, 'case.read', found);
     const person = await livePerson(this.#db, found.survivorId);
-    return photos.listPhotos(this.#db, person.id);
+    const listed = await photos.listPhotos(this.#db, person.id);
+    await this.#audit.recordRead(ctx, {
+      action: 'photo.list',
+      resource: `case:${caseId}`,
+      resources: listed.map((p) => `photo:${p.id}`),
+    });
+    return listed;
   }
 
   /** Decrypts one photo for a stated purpose and records the disclosure, as reading the identity does. */

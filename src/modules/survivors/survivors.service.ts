@@ -305,12 +305,18 @@ export class SurvivorsService {
   async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
     const found = await this.#access.readable(this.#db, ctx, caseId, 'consent.read');
     const sealer = await this.dataSealer(this.#db, found.survivorId);
-    return (await repo.consents(this.#db, found.survivorId)).map(({ withdrawalReasonSealed, ...record }) => ({
+    const records = (await repo.consents(this.#db, found.survivorId)).map(({ withdrawalReasonSealed, ...record }) => ({
       ...record,
       withdrawalReason: withdrawalReasonSealed
         ? sealer.open(record.id, WITHDRAWAL_REASON, withdrawalReasonSealed)
         : record.withdrawalReason,
     }));
+    await this.#audit.recordRead(ctx, {
+      action: 'consent.read',
+      resource: `case:${caseId}`,
+      resources: records.map((r) => `consent:${r.id}`),
+    });
+    return records;
   }
 
   /** Whether the survivor's consent covers a use; the policy layer asks this before sharing. */
@@ -431,12 +437,16 @@ export class SurvivorsService {
   async disclosures(ctx: RequestContext, caseId: string): Promise<repo.Disclosure[]> {
     const found = await this.#access.load(this.#db, caseId);
     await this.#access.authorize(this.#db, ctx, 'disclosure.read', found);
-    return repo.disclosures(this.#db, found.survivorId);
+    const disclosures = await repo.disclosures(this.#db, found.survivorId);
+    await this.#audit.recordRead(ctx, { action: 'disclosure.read', resource: `case:${caseId}` });
+    return disclosures;
   }
 
   async notices(ctx: RequestContext, caseId: string) {
     const found = await this.#access.readable(this.#db, ctx, caseId, 'consent.read');
-    return repo.notices(this.#db, found.survivorId);
+    const notices = await repo.notices(this.#db, found.survivorId);
+    await this.#audit.recordRead(ctx, { action: 'notice.read', resource: `case:${caseId}` });
+    return notices;
   }
 }
 
