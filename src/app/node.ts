@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type Db, openDb } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadKeys } from '../modules/key-custody/index.ts';
+import { DestroyedKeys, loadKeys } from '../modules/key-custody/index.ts';
+import { reapplyErasures } from '../modules/survivors/index.ts';
 import type { AuthOptions } from '../modules/user-accounts/index.ts';
 import { type AdminChannel, openAdminChannel } from './admin-channel.ts';
 import type { Config } from './config.ts';
@@ -35,7 +36,13 @@ export async function openServices(config: Config, holder: string, options: Node
   try {
     db = options.db ?? (await openDb(config));
     await migrate(db);
-    return { ...createServices(config, db, keys, options.auth), close };
+    const services = createServices(config, db, keys, options.auth);
+    // A database restored from a backup taken before an erasure holds the erased data again: erase it once more.
+    await reapplyErasures(db, services.audit, DestroyedKeys.of(config), {
+      actor: { kind: 'operator', name: holder },
+      requestId: null,
+    });
+    return { ...services, close };
   } catch (error) {
     await close();
     throw error;

@@ -9,7 +9,7 @@ import { TransfersService } from '../modules/evidence-transfers/index.ts';
 import { MessagesService, PeersService } from '../modules/federation/index.ts';
 import { HtcdsExchangeService } from '../modules/htcds/index.ts';
 import { JitService } from '../modules/jit/index.ts';
-import { type KekHolders, KeyCustody, type NodeKeys } from '../modules/key-custody/index.ts';
+import { DestroyedKeys, type KekHolders, KeyCustody, type NodeKeys } from '../modules/key-custody/index.ts';
 import { LinkageService } from '../modules/linkage-network/index.ts';
 import { MlaService } from '../modules/mla/index.ts';
 import { identityVaultOpener, PersonRecords, rewrapPersonKeys, SurvivorsService } from '../modules/survivors/index.ts';
@@ -88,6 +88,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     cases,
     access,
     sharedFields: referralSharing.sharedFields,
+    destroyedKeys: DestroyedKeys.of(config),
   });
   const referrals = new ReferralsService(db, audit, { cases, survivors, access });
   // A withdrawal of consent to sharing in the country ends the referrals it covered, in the same transaction.

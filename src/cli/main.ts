@@ -14,6 +14,7 @@ import { AppError } from '../lib/errors.ts';
 import { ensureKeys } from '../modules/key-custody/index.ts';
 import { ORG_TYPES } from '../shared/org-types.ts';
 import { ROLES } from '../shared/policy.ts';
+import { registerBackupCommands } from './backup-commands.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
@@ -245,6 +246,7 @@ keys
   });
 
 registerCaseCommands(program, dataOption);
+registerBackupCommands(program, dataOption);
 registerEvidenceCommands(program, dataOption);
 registerCustodyCommands(program, dataOption);
 registerPeerCommands(program, dataOption);

@@ -1,3 +1,4 @@
+export { type ReappliedErasures, reapplyErasures } from './erasures.ts';
 export {
   type IdentityQuery,
   IdentityVault,

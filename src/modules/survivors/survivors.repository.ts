@@ -70,10 +70,33 @@ export async function updatePersonAttributes(q: Queryable, personId: string, att
 export async function erasePerson(q: Queryable, personId: string, actor: string): Promise<void> {
   await q.query('delete from person_tokens where person_id = $1', [personId]);
   await q.query(
-    `update persons set wrapped_key = null, identity = null, name_tokens = 0, erased_at = now(), erased_by = $2
+    `update persons set wrapped_key = null, identity = null, name_tokens = 0,
+       erased_at = coalesce(erased_at, now()), erased_by = coalesce(erased_by, $2)
      where id = $1`,
     [personId, actor],
   );
+}
+
+/** Every person whose identity was erased. */
+export async function erasedPersonIds(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('select id from persons where erased_at is not null order by id');
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Which of the persons (erased ones, by the list of destroyed keys) still hold something an erasure removes: a data
+ * key, ciphertexts, tokens or photos. After a restore of a backup taken before their erasure, they all do.
+ */
+export async function personsHoldingErasedData(q: Queryable, personIds: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `select p.id from persons p where p.id = any($1::text[]) and (
+       p.wrapped_key is not null or p.identity is not null or p.erased_at is null
+       or exists (select 1 from person_tokens t where t.person_id = p.id)
+       or exists (select 1 from person_photos f where f.person_id = p.id))
+     order by p.id`,
+    [personIds],
+  );
+  return rows.map((r) => r.id);
 }
 
 export async function findPerson(q: Queryable, id: string, forUpdate = false): Promise<PersonRow | null> {
