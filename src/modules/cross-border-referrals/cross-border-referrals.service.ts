@@ -288,6 +288,7 @@ export class CrossBorderService {
   async get(ctx: RequestContext, id: string): Promise<CrossBorderView> {
     const referral = await this.#find(id);
     await this.#authorizeRead(ctx, referral);
+    await this.#audit.recordRead(ctx, { action: 'referral.cross_border_read', resource: `referral:${referral.id}` });
     return presentReferral(referral);
   }
 
@@ -301,6 +302,10 @@ export class CrossBorderService {
     const agencies = agenciesFor(ctx.actor, action);
     if (agencies?.length === 0) await this.#audit.authorize(ctx, action);
     const found = await repo.listReferrals(this.#db, { ...filter, direction, agencies });
+    await this.#audit.recordRead(ctx, {
+      action: 'referral.cross_border_list',
+      resources: found.referrals.map((r) => `referral:${r.id}`),
+    });
     return { total: found.total, referrals: found.referrals.map(presentReferral) };
   }
 
@@ -308,7 +313,13 @@ export class CrossBorderService {
   async ofCase(ctx: RequestContext, caseId: string): Promise<CrossBorderView[]> {
     const found = await this.#access.load(this.#db, caseId);
     await this.#audit.authorize(ctx, 'case.read', { resource: { agencyId: found.agencyId }, ref: `case:${caseId}` });
-    return (await repo.listReferrals(this.#db, { caseId, limit: 200, offset: 0 })).referrals.map(presentReferral);
+    const { referrals } = await repo.listReferrals(this.#db, { caseId, limit: 200, offset: 0 });
+    await this.#audit.recordRead(ctx, {
+      action: 'referral.cross_border_list',
+      resource: `case:${caseId}`,
+      resources: referrals.map((r) => `referral:${r.id}`),
+    });
+    return referrals.map(presentReferral);
   }
 
   /**

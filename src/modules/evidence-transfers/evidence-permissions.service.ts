@@ -125,7 +125,12 @@ export class EvidencePermissions {
     // Without the role in any agency, the refusal is asked of the policy layer, which records it.
     if (agencies?.length === 0) await this.#audit.authorize(ctx, 'evidence.permission');
     const itemIds = agencies && (await evidenceItems.itemIdsOfCases(this.#db, await caseIdsOf(this.#db, agencies)));
-    return (await repo.listPermissions(this.#db, { ...filter, itemIds })).map(present);
+    const permissions = (await repo.listPermissions(this.#db, { ...filter, itemIds })).map(present);
+    await this.#audit.recordRead(ctx, {
+      action: 'evidence.permission_list',
+      resources: permissions.map((p) => `permission:${p.id}`),
+    });
+    return permissions;
   }
 
   /** The provider's decision on a request about one of its items; the answer goes back to the requester. */

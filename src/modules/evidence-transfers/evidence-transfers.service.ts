@@ -188,7 +188,12 @@ export class TransfersService {
   /** Transfers sent and received, newest first, without what they say of their items. */
   async list(ctx: RequestContext, filter: Parameters<typeof repo.listTransfers>[1] = {}): Promise<TransferView[]> {
     await this.#audit.authorize(ctx, 'evidence.transfer');
-    return (await repo.listTransfers(this.#db, filter)).map(present);
+    const transfers = (await repo.listTransfers(this.#db, filter)).map(present);
+    await this.#audit.recordRead(ctx, {
+      action: 'evidence.transfer_list',
+      resources: transfers.map((t) => `transfer:${t.id}`),
+    });
+    return transfers;
   }
 
   /** A transfer with its items' descriptions and handling notes, read for a purpose the audit trail records. */

@@ -149,12 +149,19 @@ export class EvidenceService {
 
   async list(ctx: RequestContext, caseId: string): Promise<EvidenceItem[]> {
     const found = await this.#authorizedCase(ctx, caseId, 'evidence.read');
-    return (await repo.itemsOfCase(this.#db, found.id)).map(presentItem);
+    const items = (await repo.itemsOfCase(this.#db, found.id)).map(presentItem);
+    await this.#audit.recordRead(ctx, {
+      action: 'evidence.list',
+      resource: `case:${found.id}`,
+      resources: items.map((i) => `evidence:${i.id}`),
+    });
+    return items;
   }
 
   async get(ctx: RequestContext, id: string): Promise<EvidenceItem> {
     const item = await this.#item(id);
     await this.#authorizedCase(ctx, item.caseId, 'evidence.read');
+    await this.#audit.recordRead(ctx, { action: 'evidence.read', resource: `evidence:${item.id}` });
     return presentItem(item);
   }
 
@@ -162,7 +169,9 @@ export class EvidenceService {
   async custodyOf(ctx: RequestContext, id: string): Promise<CustodyEvent[]> {
     const item = await this.#item(id);
     await this.#authorizedCase(ctx, item.caseId, 'evidence.read');
-    return repo.eventsOf(this.#db, [item.id]);
+    const events = await repo.eventsOf(this.#db, [item.id]);
+    await this.#audit.recordRead(ctx, { action: 'evidence.custody_read', resource: `evidence:${item.id}` });
+    return events;
   }
 
   /**

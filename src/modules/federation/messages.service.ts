@@ -131,6 +131,11 @@ export class MessagesService {
     for (const lookup of this.#caseMessages.lookups) conversationIds.push(...(await lookup(caseId)));
     if (conversationIds.length === 0) return [];
     const rows = await repo.listMessages(this.#db, { conversationIds, limit });
+    await this.#audit.recordRead(ctx, {
+      action: 'case.messages',
+      resource: `case:${caseId}`,
+      resources: rows.map((row) => `message:${row.id}`),
+    });
     return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#vault.open(this.#db, row) })));
   }
 

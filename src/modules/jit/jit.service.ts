@@ -187,6 +187,7 @@ export class JitService {
     const reach = actions.map((action) => agenciesFor(ctx.actor, action));
     const agencies = reach.includes(null) ? null : [...new Set(reach.flat() as string[])];
     const jits = await repo.listJits(this.#db, agencies);
+    await this.#audit.recordRead(ctx, { action: 'jit.list', resources: jits.map((jit) => `jit:${jit.id}`) });
     return Promise.all(jits.map((jit) => this.#summary(this.#db, jit)));
   }
 

@@ -32,9 +32,11 @@ export class LinkageAlerts {
     if (!decision.allowed && decision.reason === 'role') await this.#audit.authorize(ctx, 'linkage.alert_read');
     const agencies = agenciesFor(ctx.actor, 'linkage.alert_read');
     return this.#db.transaction(async (tx) => {
-      await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', outcome: 'success' });
       const caseIds = agencies && (await caseIdsOf(tx, agencies));
-      return withReferences(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
+      const alerts = await withReferences(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
+      const resources = alerts.map((a) => `alert:${a.id}`);
+      await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', resources, outcome: 'success' });
+      return alerts;
     });
   }
 

@@ -243,6 +243,7 @@ export class MlaService {
       limit: Math.min(filter.limit ?? 50, 200),
       offset: filter.offset ?? 0,
     });
+    await this.#audit.recordRead(ctx, { action: 'mla.list', resources: page.requests.map((r) => `mla:${r.id}`) });
     return { total: page.total, requests: page.requests.map((r) => present(r, now)) };
   }
 
