@@ -4,6 +4,7 @@
  * `message_refused`, and nothing of it stays.
  */
 import type { Queryable } from '../../db/client.ts';
+import { handlingOf } from '../../shared/handling.ts';
 import { nextState, otherSide } from '../../shared/mla-states.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { MessageHandlers } from '../federation/index.ts';
@@ -60,8 +61,9 @@ async function receiveRequest(tx: Queryable, message: Message, deps: Deps): Prom
     requestedDeadline: body.requestedDeadline,
     issuingAuthority: body.issuingAuthority,
     executingAuthority: body.executingAuthority,
-    measures: body.measures,
-    legalClassification: body.offence.legalClassification,
+    // Kept as the issuing node set them; a node of before they travelled sends none (H0, ungraded).
+    ...handlingOf(body),
+    ...(await deps.vault.sealDetails(tx, body.requestId, body.measures, body.offence.legalClassification)),
     ...sealed,
     sentAt: body.sentAt,
     receivedAt,

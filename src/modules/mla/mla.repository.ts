@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
 import { iso, type Row } from '../../db/rows.ts';
+import type { Handling } from '../../shared/handling.ts';
 import type { MlaState, Side } from '../../shared/mla-states.ts';
 
 export interface Authority {
@@ -13,7 +14,7 @@ export interface MeasureRequested {
 }
 
 /** A request as stored: the persons concerned and the summary of facts as ciphertexts. */
-export interface MlaRecord {
+export interface MlaRecord extends Handling {
   id: string;
   side: Side;
   issuingNode: string;
@@ -24,10 +25,14 @@ export interface MlaRecord {
   requestedDeadline: string | null;
   issuingAuthority: Authority;
   executingAuthority: Authority;
+  /** The measures' types; their descriptions (which may name persons) are in `measuresSealed`. */
   measures: MeasureRequested[];
-  legalClassification: string;
+  /** Wave 1 kept it here in clear; since migration 0015 it is in `classificationSealed` and this is null. */
+  legalClassification: string | null;
   personsSealed: string;
   factsSealed: string;
+  measuresSealed: string | null;
+  classificationSealed: string | null;
   sentAt: string | null;
   receivedAt: string | null;
   acknowledgedAt: string | null;
@@ -72,6 +77,8 @@ const COLUMNS = {
   legalClassification: 'legal_classification',
   personsSealed: 'persons_sealed',
   factsSealed: 'facts_sealed',
+  measuresSealed: 'measures_sealed',
+  classificationSealed: 'classification_sealed',
   sentAt: 'sent_at',
   receivedAt: 'received_at',
   acknowledgedAt: 'acknowledged_at',
@@ -90,6 +97,9 @@ const COLUMNS = {
   evidenceReturnedAt: 'evidence_returned_at',
   evidenceTransferId: 'evidence_transfer_id',
   closedAt: 'closed_at',
+  handlingCode: 'handling_code',
+  sourceReliability: 'source_reliability',
+  informationAccuracy: 'information_accuracy',
 } as const satisfies Partial<Record<keyof MlaRecord, string>>;
 export type MlaChange = Partial<Pick<MlaRecord, keyof typeof COLUMNS>>;
 
@@ -113,6 +123,8 @@ const toRecord = (r: Row): MlaRecord => ({
   legalClassification: r.legal_classification,
   personsSealed: r.persons_sealed,
   factsSealed: r.facts_sealed,
+  measuresSealed: r.measures_sealed,
+  classificationSealed: r.classification_sealed,
   sentAt: iso(r.sent_at),
   receivedAt: iso(r.received_at),
   acknowledgedAt: iso(r.acknowledged_at),
@@ -131,6 +143,9 @@ const toRecord = (r: Row): MlaRecord => ({
   evidenceReturnedAt: iso(r.evidence_returned_at),
   evidenceTransferId: r.evidence_transfer_id,
   closedAt: iso(r.closed_at),
+  handlingCode: r.handling_code,
+  sourceReliability: r.source_reliability,
+  informationAccuracy: r.information_accuracy,
   createdBy: r.created_by,
   createdAt: iso(r.created_at) as string,
 });
@@ -211,4 +226,10 @@ export async function history(q: Queryable, requestId: string): Promise<HistoryE
 export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
   const rows = await q.query<{ id: string }>('select id from mla_requests where case_id = $1', [caseId]);
   return rows.map((row) => row.id);
+}
+
+/** Wave 1 requests whose measures and legal classification are still in clear, for the upgrade step. */
+export async function requestsWithClearText(q: Queryable): Promise<MlaRecord[]> {
+  const rows = await q.query<Row>(`${SELECT} where legal_classification is not null order by id for update`);
+  return rows.map(toRecord);
 }

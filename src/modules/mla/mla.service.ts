@@ -7,6 +7,7 @@
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { handlingOf } from '../../shared/handling.ts';
 import { alerting, endOfDay } from '../../shared/mla-clocks.ts';
 import { type MlaAction, type MlaState, nextState, type Side } from '../../shared/mla-states.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
@@ -43,7 +44,12 @@ export interface MlaOptions {
   now?: () => Date;
 }
 
-export interface MlaView extends Omit<repo.MlaRecord, 'personsSealed' | 'factsSealed' | ExtensionKeys> {
+export interface MlaView
+  extends Omit<
+    repo.MlaRecord,
+    'personsSealed' | 'factsSealed' | 'measuresSealed' | 'classificationSealed' | 'legalClassification' | ExtensionKeys
+  > {
+  legalClassification: string;
   peer: string;
   persons: PersonConcerned[] | null;
   factsSummary: string | null;
@@ -122,10 +128,10 @@ export class MlaService {
         caseId: input.caseId ?? null,
         urgent: input.urgent ?? false,
         requestedDeadline: input.requestedDeadline ?? null,
+        ...handlingOf(input),
         issuingAuthority: input.issuingAuthority,
         executingAuthority: input.executingAuthority,
-        measures: input.measures,
-        legalClassification: input.offence.legalClassification,
+        ...(await this.#vault.sealDetails(tx, id, input.measures, input.offence.legalClassification)),
         ...sealed,
         createdBy: actor,
       });
@@ -151,8 +157,14 @@ export class MlaService {
       if (changes.requestedDeadline !== undefined) change.requestedDeadline = changes.requestedDeadline;
       if (changes.issuingAuthority) change.issuingAuthority = changes.issuingAuthority;
       if (changes.executingAuthority) change.executingAuthority = changes.executingAuthority;
-      if (changes.measures) change.measures = changes.measures;
-      if (changes.offence) change.legalClassification = changes.offence.legalClassification;
+      if (changes.handlingCode !== undefined) change.handlingCode = changes.handlingCode;
+      if (changes.sourceReliability !== undefined) change.sourceReliability = changes.sourceReliability;
+      if (changes.informationAccuracy !== undefined) change.informationAccuracy = changes.informationAccuracy;
+      if (changes.measures || changes.offence) {
+        const measures = changes.measures ?? (await this.#vault.measures(tx, request));
+        const classification = changes.offence?.legalClassification ?? (await this.#vault.classification(tx, request));
+        Object.assign(change, await this.#vault.sealDetails(tx, id, measures, classification));
+      }
       if (changes.persons || changes.offence) {
         const current = await this.#vault.open(tx, request);
         const sealed = await this.#vault.seal(
@@ -191,9 +203,12 @@ export class MlaService {
           requestedDeadline: request.requestedDeadline,
           issuingAuthority: request.issuingAuthority,
           executingAuthority: request.executingAuthority,
-          measures: request.measures,
+          handlingCode: request.handlingCode,
+          sourceReliability: request.sourceReliability,
+          informationAccuracy: request.informationAccuracy,
+          measures: await this.#vault.measures(tx, request),
           persons,
-          offence: { legalClassification: request.legalClassification, summary: factsSummary },
+          offence: { legalClassification: await this.#vault.classification(tx, request), summary: factsSummary },
         },
         { conversationId: id },
       );
@@ -244,7 +259,9 @@ export class MlaService {
       offset: filter.offset ?? 0,
     });
     await this.#audit.recordRead(ctx, { action: 'mla.list', resources: page.requests.map((r) => `mla:${r.id}`) });
-    return { total: page.total, requests: page.requests.map((r) => present(r, now)) };
+    const requests: MlaView[] = [];
+    for (const r of page.requests) requests.push(present(r, now, await this.#vault.classification(this.#db, r)));
+    return { total: page.total, requests };
   }
 
   /**
@@ -257,12 +274,14 @@ export class MlaService {
     if (purpose) await this.#audit.authorize(ctx, 'mla.read_persons', { ref, purpose });
     const request = await this.#load(this.#db, id, false);
     const history = await repo.history(this.#db, id);
-    if (!purpose) return { ...present(request, now), history };
+    const shown = present(request, now, await this.#vault.classification(this.#db, request));
+    if (!purpose) return { ...shown, history };
+    // The measures' descriptions may name persons too: they are shown only with the persons, for a purpose.
     const opened = await this.#db.transaction(async (tx) => {
       await this.#audit.record(tx, ctx, { action: 'mla.read_persons', resource: ref, purpose, outcome: 'success' });
-      return this.#vault.open(tx, request);
+      return { ...(await this.#vault.open(tx, request)), measures: await this.#vault.measures(tx, request) };
     });
-    return { ...present(request, now), ...opened, history };
+    return { ...shown, ...opened, history };
   }
 
   /** The clocks of this node's requests that are approaching their due date or past it, most urgent first. */
@@ -383,11 +402,17 @@ function blankDates() {
   };
 }
 
-/** A request as the API shows it, without what it says about people (see `MlaService.get`). */
-export function present(r: repo.MlaRecord, now: Date): MlaView {
+/**
+ * A request as the API shows it, without what it says about people (see `MlaService.get`): the measures' types
+ * without their descriptions, and the legal classification as opened by the caller.
+ */
+export function present(r: repo.MlaRecord, now: Date, legalClassification: string): MlaView {
   const {
     personsSealed: _p,
     factsSealed: _f,
+    measuresSealed: _m,
+    classificationSealed: _c,
+    measures,
     extensionDays,
     extensionReason,
     extendedAt,
@@ -398,6 +423,8 @@ export function present(r: repo.MlaRecord, now: Date): MlaView {
   } = r;
   return {
     ...rest,
+    measures: measures.map(({ type }) => ({ type })),
+    legalClassification,
     peer: peerOf(r),
     persons: null,
     factsSummary: null,
