@@ -7,6 +7,7 @@ import type { AuthOptions } from '../modules/user-accounts/index.ts';
 import { type AdminChannel, openAdminChannel } from './admin-channel.ts';
 import type { Config } from './config.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { sealClearText } from './seal-at-rest.ts';
 import { type AppOptions, buildApp } from './server.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -42,6 +43,8 @@ export async function openServices(config: Config, holder: string, options: Node
       actor: { kind: 'operator', name: holder },
       requestId: null,
     });
+    // A wave 1 node (or a backup of one) holds free text in clear: seal it (migration 0015's upgrade step).
+    await sealClearText(services);
     return { ...services, close };
   } catch (error) {
     await close();

@@ -307,3 +307,49 @@ export async function sharedCases(q: Queryable, agencies: string[], caseIds?: st
   );
   return rows.map((r) => r.case_id);
 }
+
+/** Wave 1 kept these in clear: the rows the upgrade step (src/app/seal-at-rest.ts) still has to seal. */
+export async function assessmentsWithClearPlan(q: Queryable): Promise<RiskAssessmentRow[]> {
+  const rows = await q.query<Row>(
+    'select * from risk_assessments where safety_plan is not null order by id for update',
+  );
+  return rows.map(toAssessment);
+}
+
+export async function sealSafetyPlan(q: Queryable, id: string, sealed: string | null): Promise<void> {
+  await q.query('update risk_assessments set safety_plan = null, safety_plan_sealed = $2 where id = $1', [id, sealed]);
+}
+
+export async function plansWithClearText(q: Queryable, fields: readonly string[]): Promise<SupportPlanRow[]> {
+  const rows = await q.query<Row>('select * from support_plans where fields ?| $1 order by id for update', [fields]);
+  return rows.map(toSupportPlan);
+}
+
+/** Replaces a plan's fields without counting it as a change (updated_at stays). */
+export async function resealPlan(q: Queryable, id: string, p: Pick<SupportPlanRow, 'fields' | 'sealed' | 'language'>) {
+  await q.query('update support_plans set fields = $2, sealed = $3 where id = $1', [
+    id,
+    storedFields(p),
+    JSON.stringify(p.sealed),
+  ]);
+}
+
+export async function referralsWithClearText(q: Queryable): Promise<ReferralRecord[]> {
+  const rows = await q.query<Row>(
+    'select * from referrals where reason is not null or response_reason is not null order by id for update',
+  );
+  return rows.map(toReferral);
+}
+
+export async function sealReferralReasons(
+  q: Queryable,
+  id: string,
+  sealed: { reason: string | null; statusReason: string | null },
+): Promise<void> {
+  await q.query(
+    `update referrals set reason = null, response_reason = null,
+       reason_sealed = coalesce($2, reason_sealed), response_reason_sealed = coalesce($3, response_reason_sealed)
+     where id = $1`,
+    [id, sealed.reason, sealed.statusReason],
+  );
+}

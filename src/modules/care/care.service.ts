@@ -15,6 +15,7 @@ import {
   type RiskInstrument,
   riskChange,
 } from '../../shared/risk.ts';
+import { isSealedField, SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import {
   type CaseAccess,
@@ -39,8 +40,10 @@ import {
   type ServiceChanges,
 } from './care-input.ts';
 
-/** What binds a sealed safety plan to its assessment. */
+/** What binds a sealed safety plan to its assessment, and a referral's reasons to it (referrals.service.ts). */
 const SAFETY_PLAN = 'safety_plan';
+const REFERRAL_REASON = 'reason';
+const REFERRAL_STATUS_REASON = 'status_reason';
 
 /** A service plan as the API shows it: its sealed fields opened, or named in `erasedFields`. */
 export type SupportPlanView = Omit<care.SupportPlanRow, 'sealed'> & { erasedFields: string[] };
@@ -256,6 +259,57 @@ export class CareService {
     const plans = (await care.supportPlans(this.#db, caseId)).map((plan) => openPlan(sealer, plan));
     await this.#audit.recordRead(ctx, { action: 'service.read', resource: `case:${caseId}` });
     return plans;
+  }
+
+  /**
+   * Seals what a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in its transaction): safety
+   * plans, the sealed fields of service plans, and referral reasons. What belongs to a survivor whose identity was
+   * erased is dropped instead. Returns how many records changed; a second run finds none.
+   */
+  async sealClearText(tx: Queryable): Promise<number> {
+    const sealers = new Map<string, DataSealer>();
+    const sealerOf = async (caseId: string) => {
+      let sealer = sealers.get(caseId);
+      if (!sealer) {
+        const found = await this.#access.load(tx, caseId);
+        sealer = await this.#survivors.dataSealer(tx, found.survivorId);
+        sealers.set(caseId, sealer);
+      }
+      return sealer;
+    };
+    let changed = 0;
+    for (const a of await care.assessmentsWithClearPlan(tx)) {
+      const sealer = await sealerOf(a.caseId);
+      await care.sealSafetyPlan(tx, a.id, sealer.erased ? null : sealer.seal(a.id, SAFETY_PLAN, a.safetyPlan ?? ''));
+      changed++;
+    }
+    for (const plan of await care.plansWithClearText(tx, SEALED_CASE_FIELDS)) {
+      const sealer = await sealerOf(plan.caseId);
+      // A plan of a survivor whose identity was erased loses those fields: they should have gone with her.
+      const next = sealer.erased
+        ? {
+            fields: Object.fromEntries(Object.entries(plan.fields).filter(([name]) => !isSealedField(name))),
+            sealed: {},
+          }
+        : sealPlanFields(sealer, plan.id, plan.fields);
+      await care.resealPlan(tx, plan.id, {
+        ...next,
+        sealed: { ...plan.sealed, ...next.sealed },
+        language: plan.language,
+      });
+      changed++;
+    }
+    for (const r of await care.referralsWithClearText(tx)) {
+      const sealer = await sealerOf(r.caseId);
+      const seal = (field: string, text: string | null) =>
+        text && !sealer.erased ? sealer.seal(r.id, field, text) : null;
+      await care.sealReferralReasons(tx, r.id, {
+        reason: seal(REFERRAL_REASON, r.reason),
+        statusReason: seal(REFERRAL_STATUS_REASON, r.statusReason),
+      });
+      changed++;
+    }
+    return changed;
   }
 
   async #checkProvider(q: Queryable, agencyId: string | undefined): Promise<void> {

@@ -4,6 +4,7 @@ import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
 import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
+import { isSealedField, SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { agencyCountry } from '../user-accounts/index.ts';
 import { type CaseAccess, CLOSURE_REASON } from './case-access.ts';
@@ -49,6 +50,9 @@ function sealCase(
   if (closureReason) sealed[CLOSURE_REASON] = sealer.seal(caseId, CLOSURE_REASON, JSON.stringify(closureReason));
   return { victim: v.clear, details: d.clear, sealed };
 }
+
+const withoutSealed = (fields: FieldMap): FieldMap =>
+  Object.fromEntries(Object.entries(fields).filter(([name]) => !isSealedField(name)));
 
 const splitFields = ({ clear, sealed }: { clear: FieldMap; sealed: SealedMap }) => ({ fields: clear, sealed });
 
@@ -467,6 +471,61 @@ export class CasesService {
       to: 'closed',
       reason: 'Imported as a closed case',
     });
+  }
+
+  /**
+   * Seals what a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in its transaction): the
+   * sealed fields of cases, movements and perpetrators, pending closure reasons and the reasons in case events. What
+   * belongs to a survivor whose identity was erased is dropped instead: it should have gone with her. Returns how
+   * many records changed; a second run finds none.
+   */
+  async sealClearText(tx: Queryable): Promise<number> {
+    const sealers = new Map<string, DataSealer>();
+    const sealerOf = async (caseId: string) => {
+      let sealer = sealers.get(caseId);
+      if (!sealer) {
+        const found = await repo.findCase(tx, caseId);
+        sealer = await this.#persons.dataSealer(tx, found?.survivorId ?? '');
+        sealers.set(caseId, sealer);
+      }
+      return sealer;
+    };
+    let changed = 0;
+    for (const found of await repo.casesWithClearText(tx, SEALED_CASE_FIELDS)) {
+      const sealer = await sealerOf(found.id);
+      const pending = found.closureRequestedBy ? found.closureReason : null;
+      const next = sealer.erased
+        ? { victim: withoutSealed(found.victim), details: withoutSealed(found.details), sealed: {} }
+        : sealCase(sealer, found.id, found.victim, found.details, pending);
+      await repo.resealCase(tx, found.id, { ...next, sealed: { ...found.sealed, ...next.sealed } });
+      changed++;
+    }
+    for (const table of ['movements', 'perpetrators'] as const) {
+      const rows =
+        table === 'movements'
+          ? await repo.movementsWithClearText(tx, SEALED_CASE_FIELDS)
+          : await repo.perpetratorsWithClearText(tx, SEALED_CASE_FIELDS);
+      for (const record of rows) {
+        const sealer = await sealerOf(record.caseId);
+        const { fields, sealed } = sealer.erased
+          ? { fields: withoutSealed(record.fields), sealed: {} }
+          : splitFields(sealFields(sealer, record.id, record.fields));
+        await repo.resealRecord(tx, table, record.id, fields, { ...record.sealed, ...sealed });
+        changed++;
+      }
+    }
+    for (const event of await repo.eventsWithClearReason(tx)) {
+      const sealer = await sealerOf(event.caseId);
+      const { reason, ...data } = event.data;
+      // The erasure's own reason is kept in clear, as recordEvent keeps it (there is no key left to seal it under).
+      if (sealer.erased && event.type === 'identity_erased') continue;
+      const next = sealer.erased
+        ? { ...data, reasonErased: true }
+        : { ...data, reasonSealed: sealer.seal(event.caseId, REASON, String(reason)) };
+      await repo.replaceEventData(tx, event.seq, next);
+      changed++;
+    }
+    return changed;
   }
 
   /** Time spent in each stage, in order, the current stage up to now. */

@@ -284,6 +284,19 @@ export class MlaService {
     return { ...shown, ...opened, history };
   }
 
+  /**
+   * Seals the measures' descriptions and legal classifications a wave 1 node kept in clear (the upgrade step,
+   * src/app/seal-at-rest.ts, in its transaction). Returns how many requests changed; a second run finds none.
+   */
+  async sealClearText(tx: Queryable): Promise<number> {
+    const requests = await repo.requestsWithClearText(tx);
+    for (const r of requests) {
+      const sealed = await this.#vault.sealDetails(tx, r.id, r.measures, r.legalClassification ?? '');
+      await repo.updateRequest(tx, r.id, sealed);
+    }
+    return requests.length;
+  }
+
   /** The clocks of this node's requests that are approaching their due date or past it, most urgent first. */
   async alerts(ctx: RequestContext, now = this.#now()) {
     await this.#audit.authorize(ctx, 'mla.read');

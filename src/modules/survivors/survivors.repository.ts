@@ -146,7 +146,7 @@ export async function searchPersons(
 }
 
 /** A consent record as stored: a withdrawal reason is sealed under the survivor's data key. */
-export type StoredConsent = ConsentRecord & { withdrawalReasonSealed?: string };
+export type StoredConsent = ConsentRecord & { withdrawalReasonSealed?: string; personId?: string };
 
 const toConsent = (r: Row): StoredConsent => ({
   id: r.id,
@@ -299,4 +299,17 @@ export async function erasedAmong(q: Queryable, personIds: string[]): Promise<Se
     personIds,
   ]);
   return new Set(rows.map((r) => r.id));
+}
+
+/** Wave 1 kept withdrawal reasons in clear: the consents the upgrade step (src/app/seal-at-rest.ts) still seals. */
+export async function consentsWithClearReason(q: Queryable): Promise<StoredConsent[]> {
+  const rows = await q.query<Row>('select * from consents where withdrawal_reason is not null order by id for update');
+  return rows.map((r) => ({ ...toConsent(r), personId: r.person_id }));
+}
+
+export async function sealWithdrawalReason(q: Queryable, id: string, sealed: string | null): Promise<void> {
+  await q.query('update consents set withdrawal_reason = null, withdrawal_reason_sealed = $2 where id = $1', [
+    id,
+    sealed,
+  ]);
 }

@@ -163,6 +163,24 @@ export class SurvivorsService {
     return vault.dataSealer(personId, (await repo.findPerson(q, personId))?.wrappedKey ?? null);
   }
 
+  /**
+   * Seals the consent withdrawal reasons a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in
+   * its transaction); those of a survivor whose identity was erased are dropped. Returns how many there were.
+   */
+  async sealClearText(tx: Queryable): Promise<number> {
+    const consents = await repo.consentsWithClearReason(tx);
+    for (const consent of consents) {
+      const sealer = await this.dataSealer(tx, consent.personId ?? '');
+      const reason = consent.withdrawalReason ?? '';
+      await repo.sealWithdrawalReason(
+        tx,
+        consent.id,
+        sealer.erased ? null : sealer.seal(consent.id, WITHDRAWAL_REASON, reason),
+      );
+    }
+    return consents.length;
+  }
+
   /** Whether the person's identity is still on record (not erased). */
   async hasIdentity(q: Queryable, personId: string): Promise<boolean> {
     return Boolean((await repo.findPerson(q, personId))?.wrappedKey);
