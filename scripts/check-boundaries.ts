@@ -22,7 +22,7 @@ export interface Breach {
 
 /** The tables each module owns; a table missing here is a breach too, so a new migration says who owns what. */
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
-  'user-accounts': ['agencies', 'users', 'memberships', 'sessions', 'login_throttle'],
+  'user-accounts': ['agencies', 'users', 'memberships', 'sessions', 'login_throttle', 'teams', 'team_members'],
   audit: ['audit_log'],
   'key-custody': ['node_secrets'],
   cases: ['cases', 'case_events', 'movements', 'perpetrators'],

@@ -100,6 +100,9 @@ export const RULES = {
   'user.disable': { roles: ['node_admin'], scope: 'agency' },
   'user.enable': { roles: ['node_admin'], scope: 'agency' },
   'user.reset_second_factor': { roles: ['node_admin'], scope: 'agency' },
+  /** Teams of an agency, for grants that reach a team: administrators make them, supervisors see them to assign. */
+  'team.read': { roles: ['node_admin', 'supervisor'], scope: 'agency' },
+  'team.manage': { roles: ['node_admin'], scope: 'agency' },
   'audit.read': { roles: ['oversight', 'node_admin'], scope: 'node', purposes: ['oversight', 'administration'] },
   'audit.verify': { roles: ['oversight', 'node_admin'], scope: 'node' },
   /** The node's trust list of other nodes (federation), and this node's key fingerprint to read out to them. */
@@ -128,6 +131,8 @@ export const RULES = {
   'case.update': { roles: FRONTLINE, scope: 'agency' },
   'case.transition': { roles: [...FRONTLINE, 'prosecutor'], scope: 'agency' },
   'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
+  /** Giving a case to another case worker of its agency (its assignee, whom own-case and team grants follow). */
+  'case.assign': { roles: ['supervisor'], scope: 'agency' },
   'consent.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
   'consent.record': { roles: FRONTLINE, scope: 'agency', shared: true },
   'consent.override': { roles: ['supervisor', 'prosecutor'], scope: 'agency' },

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
-import type { Action, Purpose } from '../../shared/policy.ts';
+import type { Action, Actor, Purpose, Resource } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import { teamsOfUser } from '../user-accounts/index.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
 import { openFields } from './case-seal.ts';
 import type { CaseRow } from './case-view.ts';
@@ -54,7 +55,8 @@ export class CaseAccess {
 
   /**
    * Asks the policy layer about an action on a case. Agencies that received the case by an accepted referral are
-   * passed as `sharedWith`; the policy rule says whether that lets them do the action.
+   * passed as `sharedWith`; the policy rule says whether that lets them do the action. The case's assigned case
+   * worker (`ownerId`) and, for callers whose grants reach a team, her teams decide grants narrower than an agency.
    */
   async authorize(
     q: Queryable,
@@ -63,12 +65,20 @@ export class CaseAccess {
     found: CaseRow,
     options: { purpose?: Purpose } = {},
   ): Promise<void> {
-    const sharedWith = await this.#sharing.sharedWith(q, found.id);
     await this.#audit.authorize(ctx, action, {
-      resource: { agencyId: found.agencyId, sharedWith },
+      resource: await this.resourceOf(q, ctx.actor, found),
       ref: `case:${found.id}`,
       purpose: options.purpose,
     });
+  }
+
+  /** What the policy is asked about a case: its agency, the agencies it was shared with, its assignee and her teams. */
+  async resourceOf(q: Queryable, actor: Actor, found: CaseRow): Promise<Resource> {
+    const sharedWith = await this.#sharing.sharedWith(q, found.id);
+    // The assignee's teams matter only to grants that reach a team: others are spared the query.
+    const teamReach = actor.kind === 'user' && actor.memberships.some((m) => m.reach === 'team');
+    const assignedTeams = teamReach && found.ownerId ? await teamsOfUser(q, found.ownerId) : [];
+    return { agencyId: found.agencyId, sharedWith, assignedTo: found.ownerId, assignedTeams };
   }
 
   /** Reads a case the caller may see, or fails with 404/403 (the refusal is audited). */

@@ -2,8 +2,9 @@
 import type { Db } from '../../db/client.ts';
 import { invalid } from '../../lib/errors.ts';
 import { isStage, type Stage } from '../../shared/lifecycle.ts';
-import { agenciesFor } from '../../shared/policy.ts';
+import { reachFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import { membersOfTeams } from '../user-accounts/index.ts';
 import type { CasePersons, CaseSharing, PersonQuery } from './case-persons.ts';
 import type { CaseSummary, SearchHit } from './case-view.ts';
 import * as repo from './cases.repository.ts';
@@ -23,7 +24,7 @@ export async function listCases(
   ctx: RequestContext,
   filter: { stage?: string; reference?: string; limit: number; offset: number },
 ): Promise<{ total: number; cases: CaseSummary[] }> {
-  const agencies = await visibleAgencies(deps, ctx);
+  const { agencies, assigned } = await visibleAgencies(deps, ctx);
   if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
   const shared = agencies ? await deps.sharing.sharedCases(deps.db, agencies) : [];
   const page = await repo.listCases(deps.db, {
@@ -31,6 +32,7 @@ export async function listCases(
     stage: filter.stage as Stage | undefined,
     agencies,
     shared,
+    assigned: [...assigned],
   });
   const erased = await deps.persons.erased(
     deps.db,
@@ -45,7 +47,7 @@ export async function listCases(
 
 /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
 export async function searchCases(deps: Finding, ctx: RequestContext, query: CaseQuery): Promise<SearchHit[]> {
-  const agencies = await visibleAgencies(deps, ctx);
+  const { agencies, assigned } = await visibleAgencies(deps, ctx);
   if (!query.name?.trim() && !query.document && !query.phone && !query.birthDate) {
     throw invalid('Search by name, document number, phone or birth date.');
   }
@@ -63,7 +65,13 @@ export async function searchCases(deps: Finding, ctx: RequestContext, query: Cas
       : [],
   );
   const hits = cases
-    .filter((c) => agencies === null || agencies.includes(c.agencyId) || shared.has(c.id))
+    .filter(
+      (c) =>
+        agencies === null ||
+        agencies.includes(c.agencyId) ||
+        shared.has(c.id) ||
+        (c.ownerId !== null && assigned.has(`${c.agencyId}:${c.ownerId}`)),
+    )
     .map((c) => ({
       caseId: c.id,
       reference: c.reference,
@@ -77,9 +85,21 @@ export async function searchCases(deps: Finding, ctx: RequestContext, query: Cas
   return hits;
 }
 
-/** Agencies whose cases the caller may read; null for node-wide roles. Fails when there are none. */
-async function visibleAgencies(deps: Finding, ctx: RequestContext): Promise<string[] | null> {
-  const agencies = agenciesFor(ctx.actor, 'case.read');
-  if (agencies?.length === 0) await deps.audit.authorize(ctx, 'case.read');
-  return agencies;
+/**
+ * Agencies whose cases the caller may read (null for node-wide roles), and, for grants narrowed to own cases or a
+ * team, the assignees whose cases they reach in an agency (`<agency id>:<user id>`). Fails when there are none.
+ */
+async function visibleAgencies(
+  deps: Finding,
+  ctx: RequestContext,
+): Promise<{ agencies: string[] | null; assigned: Set<string> }> {
+  const reach = reachFor(ctx.actor, 'case.read');
+  if (reach === null) return { agencies: null, assigned: new Set() };
+  const assigned = new Set<string>();
+  if (ctx.actor.kind === 'user') for (const agencyId of reach.own) assigned.add(`${agencyId}:${ctx.actor.userId}`);
+  for (const { agencyId, teamId } of reach.teams) {
+    for (const userId of await membersOfTeams(deps.db, [teamId])) assigned.add(`${agencyId}:${userId}`);
+  }
+  if (reach.agencies.length === 0 && assigned.size === 0) await deps.audit.authorize(ctx, 'case.read');
+  return { agencies: reach.agencies, assigned };
 }

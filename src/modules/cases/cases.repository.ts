@@ -94,6 +94,8 @@ export interface CaseFilter {
   /** Only cases these agencies own, or one of `shared` (received by an accepted referral); null: all. */
   agencies: string[] | null;
   shared?: string[];
+  /** With `agencies`, also the cases assigned to these users in these agencies, as `<agency id>:<user id>`. */
+  assigned?: string[];
   stage?: Stage;
   reference?: string;
   ids?: string[];
@@ -114,7 +116,11 @@ export async function listCases(
   };
   if (f.agencies) {
     const agencies = param(f.agencies);
-    where.push(`(c.agency_id = any(${agencies}) or c.id = any(${param(f.shared ?? [])}))`);
+    const assigned = param(f.assigned ?? []);
+    where.push(
+      `(c.agency_id = any(${agencies}) or c.id = any(${param(f.shared ?? [])})
+        or (c.owner_id is not null and c.agency_id || ':' || c.owner_id = any(${assigned})))`,
+    );
   }
   if (f.stage) where.push(`c.stage = ${param(f.stage)}`);
   if (f.reference) where.push(`c.reference ilike ${param(`%${f.reference}%`)}`);

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { NoContent, responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import {
+  Assignment,
   Case,
   CaseChanges,
   CaseEvent,
@@ -186,6 +187,20 @@ export const casesRoutes =
         },
       },
       (request) => cases.decideClosure(request.ctx, request.params.caseId, request.body.approve, request.body.reason),
+    );
+
+    app.post(
+      '/cases/:caseId/assignment',
+      {
+        schema: {
+          tags,
+          summary: 'Give the case to another worker of its agency (a supervisor); own-case and team grants follow it',
+          params: CaseParams,
+          body: Assignment,
+          response: responses({ 200: caseRef }, 401, 403, 404, 409),
+        },
+      },
+      (request) => cases.assign(request.ctx, request.params.caseId, request.body.userId),
     );
 
     app.get(

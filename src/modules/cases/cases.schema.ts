@@ -172,6 +172,10 @@ export const ClosureDecision = Type.Object(
   { approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) },
   strict,
 );
+export const Assignment = Type.Object(
+  { userId: Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'The case worker the case goes to' }) },
+  strict,
+);
 export const Comment = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 20000 }) }, strict);
 export const Movement = Type.Object({ fields: Fields }, strict);
 export const Perpetrator = Type.Object(

@@ -6,7 +6,7 @@ import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../sha
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import { isSealedField, SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { agencyCountry } from '../user-accounts/index.ts';
+import { agencyCountry, mayBeAssigned } from '../user-accounts/index.ts';
 import { type CaseAccess, CLOSURE_REASON } from './case-access.ts';
 import type { CasePersons, CaseSharing, DataSealer } from './case-persons.ts';
 import { openFields, type SealedMap, sealFields } from './case-seal.ts';
@@ -112,7 +112,14 @@ export class CasesService {
     const agencyId = ownAgency(ctx.actor, valid.agencyId);
     // A caller that passes its own transaction (the import) has authorized the whole operation already: a refusal
     // could not be audited from inside it anyway (the audit would wait on the transaction).
-    if (!q) await this.#audit.authorize(ctx, 'case.create', { resource: { agencyId }, ref: `agency:${agencyId}` });
+    // The reporter becomes the case's assignee: a grant narrowed to own cases may open one.
+    const assignedTo = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
+    if (!q) {
+      await this.#audit.authorize(ctx, 'case.create', {
+        resource: { agencyId, assignedTo },
+        ref: `agency:${agencyId}`,
+      });
+    }
     const vault = await this.#persons.sealer();
     const survivorId = ulid();
     const sealedIdentity = vault.seal(survivorId, valid.identity);
@@ -543,7 +550,7 @@ export class CasesService {
   async #write(
     ctx: RequestContext,
     id: string,
-    action: 'case.update' | 'case.transition' | 'case.approve_closure',
+    action: 'case.update' | 'case.transition' | 'case.approve_closure' | 'case.assign',
     change: (tx: Queryable, actor: string, found: CaseRow) => Promise<void>,
   ): Promise<void> {
     // Authorize before the transaction: a refusal is audited in a transaction of its own. The owning agency of a
@@ -556,8 +563,27 @@ export class CasesService {
     });
   }
 
-  /** Whether `actor` may read the case as its owner (not only through a referral). */
+  /** Whether `actor` may read the case as its owner (not only through a referral): its agency, or her own case. */
   static ownsCase(actor: Actor, found: CaseRow): boolean {
-    return can(actor, 'case.read', { agencyId: found.agencyId }).allowed;
+    return can(actor, 'case.read', { agencyId: found.agencyId, assignedTo: found.ownerId }).allowed;
+  }
+
+  /**
+   * Gives the case to another worker of its agency: its assignee, whom grants narrowed to own cases or to a team
+   * follow. A supervisor's decision, in the case's history and the audit trail.
+   */
+  async assign(ctx: RequestContext, id: string, userId: string): Promise<CaseView> {
+    await this.#write(ctx, id, 'case.assign', async (tx, actor, found) => {
+      if (!(await mayBeAssigned(tx, userId, found.agencyId))) {
+        throw new AppError('not_assignable', 409, 'A case goes only to an enabled user with a role in its agency.');
+      }
+      if (found.ownerId === userId) return;
+      await repo.updateCase(tx, id, { ownerId: userId });
+      await this.recordEvent(tx, id, actor, 'assigned', {
+        from: found.ownerId ? `user:${found.ownerId}` : null,
+        to: `user:${userId}`,
+      });
+    });
+    return this.#current(ctx, id);
   }
 }

@@ -10,7 +10,7 @@ import {
   parseGroup,
   today,
 } from '../../shared/case-fields.ts';
-import { type Actor, agenciesFor } from '../../shared/policy.ts';
+import { type Actor, reachFor } from '../../shared/policy.ts';
 
 export type Input = Record<string, unknown>;
 
@@ -120,7 +120,9 @@ export function validateNewCase(input: NewCase): Parsed<ValidCase> {
 /** The agency a first report belongs to: the one it names, else the reporter's only agency. */
 export function ownAgency(actor: Actor, requested: string | undefined): string {
   if (requested) return requested;
-  const agencies = agenciesFor(actor, 'case.create');
+  const reach = reachFor(actor, 'case.create');
+  // A grant narrowed to own cases or a team may open cases in its agency too (the reporter is the assignee).
+  const agencies = reach && [...reach.agencies, ...reach.own];
   if (agencies?.length === 1 && agencies[0]) return agencies[0];
   throw invalid('Say which agency the case belongs to (agencyId).');
 }

@@ -3,6 +3,7 @@
  * has one open): names to show and file things under, never accounts, roles or secrets.
  */
 import type { Queryable } from '../../db/client.ts';
+import { assignable, membersOf, teamsOf } from './teams.repository.ts';
 import { agencyById, userDisplayName } from './user-accounts.repository.ts';
 
 /** The country of an agency (a case reference starts with it), or null when there is no such agency. */
@@ -13,6 +14,21 @@ export async function agencyCountry(q: Queryable, agencyId: string): Promise<str
 /** The name of an agency, or null when there is no such agency. */
 export async function agencyName(q: Queryable, agencyId: string): Promise<string | null> {
   return (await agencyById(q, agencyId))?.name ?? null;
+}
+
+/** The ids of the teams a user is a member of: what grants with reach `team` follow to her cases. */
+export function teamsOfUser(q: Queryable, userId: string): Promise<string[]> {
+  return teamsOf(q, userId);
+}
+
+/** The ids of the members of these teams. */
+export function membersOfTeams(q: Queryable, teamIds: readonly string[]): Promise<string[]> {
+  return membersOf(q, teamIds);
+}
+
+/** Whether a case of the agency may be assigned to the user: enabled, with a role there or node-wide. */
+export function mayBeAssigned(q: Queryable, userId: string, agencyId: string): Promise<boolean> {
+  return assignable(q, userId, agencyId);
 }
 
 /** The name a user is shown by, or null when there is no such user. */

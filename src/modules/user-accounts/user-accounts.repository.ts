@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.ts';
-import type { Membership, Role } from '../../shared/policy.ts';
+import type { Membership, Reach, Role } from '../../shared/policy.ts';
 
 export interface Agency {
   id: string;
@@ -20,7 +20,12 @@ export interface UserRecord {
   oidcSubject: string | null;
   createdAt: string;
   disabledAt: string | null;
-  memberships: (Membership & { agencyName: string | null })[];
+  memberships: (Membership & {
+    agencyName: string | null;
+    reach: Reach;
+    teamId: string | null;
+    teamName: string | null;
+  })[];
 }
 
 interface UserRow {
@@ -33,7 +38,16 @@ interface UserRow {
   oidc_subject: string | null;
   created_at: Date;
   disabled_at: Date | null;
-  memberships: { role: Role; agency_id: string | null; agency_name: string | null }[] | null;
+  memberships:
+    | {
+        role: Role;
+        agency_id: string | null;
+        agency_name: string | null;
+        reach: Reach;
+        team_id: string | null;
+        team_name: string | null;
+      }[]
+    | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -57,15 +71,23 @@ function toUser(r: UserRow): UserRecord {
     oidcSubject: r.oidc_subject,
     createdAt: r.created_at.toISOString(),
     disabledAt: iso(r.disabled_at),
-    memberships: (r.memberships ?? []).map((m) => ({ role: m.role, agencyId: m.agency_id, agencyName: m.agency_name })),
+    memberships: (r.memberships ?? []).map((m) => ({
+      role: m.role,
+      agencyId: m.agency_id,
+      agencyName: m.agency_name,
+      reach: m.reach,
+      teamId: m.team_id,
+      teamName: m.team_name,
+    })),
   };
 }
 
 const USER_SELECT = `
   select u.*, (
-    select json_agg(json_build_object('role', m.role, 'agency_id', m.agency_id, 'agency_name', a.name)
-                    order by m.role, a.name)
-    from memberships m left join agencies a on a.id = m.agency_id
+    select json_agg(json_build_object('role', m.role, 'agency_id', m.agency_id, 'agency_name', a.name,
+                                      'reach', m.reach, 'team_id', m.team_id, 'team_name', t.name)
+                    order by m.role, a.name, t.name)
+    from memberships m left join agencies a on a.id = m.agency_id left join teams t on t.id = m.team_id
     where m.user_id = u.id
   ) as memberships
   from users u`;
@@ -121,10 +143,12 @@ export async function insertUser(
     [user.id, user.email, user.displayName, user.passwordHash, user.totpSecretSealed],
   );
   for (const m of memberships) {
-    await q.query('insert into memberships (user_id, role, agency_id) values ($1, $2, $3)', [
+    await q.query('insert into memberships (user_id, role, agency_id, reach, team_id) values ($1, $2, $3, $4, $5)', [
       user.id,
       m.role,
       m.agencyId,
+      m.reach ?? 'agency',
+      m.teamId ?? null,
     ]);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { NewTeam, NewTeamMember, Team, TeamMemberParams, TeamParams } from './teams.schema.ts';
 import { presentCreated, presentUser } from './user-accounts.presenters.ts';
 import { CreatedUser, NewAgency, NewUser, UserParams } from './user-accounts.schema.ts';
 
@@ -33,6 +34,58 @@ export const identityRoutes =
         },
       },
       async (request, reply) => reply.status(201).send(await users.createAgency(request.ctx, request.body)),
+    );
+
+    app.get(
+      '/teams',
+      {
+        schema: {
+          tags,
+          summary: "List the teams of the agencies you may see teams of (every agency's for node-wide roles)",
+          response: responses({ 200: Type.Array(Team) }, 401, 403),
+        },
+      },
+      (request) => users.teams.list(request.ctx),
+    );
+
+    app.post(
+      '/teams',
+      {
+        schema: {
+          tags,
+          summary: "Add a team to an agency, for role grants that reach the team's cases",
+          body: NewTeam,
+          response: responses({ 201: Team }, 401, 403, 404, 409),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await users.teams.create(request.ctx, request.body)),
+    );
+
+    app.post(
+      '/teams/:teamId/members',
+      {
+        schema: {
+          tags,
+          summary: "Add a user who holds a role in the team's agency to the team",
+          params: TeamParams,
+          body: NewTeamMember,
+          response: responses({ 200: Team }, 401, 403, 404, 409),
+        },
+      },
+      (request) => users.teams.addMember(request.ctx, request.params.teamId, request.body.user),
+    );
+
+    app.delete(
+      '/teams/:teamId/members/:userId',
+      {
+        schema: {
+          tags,
+          summary: 'Remove a member from a team',
+          params: TeamMemberParams,
+          response: responses({ 200: Team }, 401, 403, 404),
+        },
+      },
+      (request) => users.teams.removeMember(request.ctx, request.params.teamId, request.params.userId),
     );
 
     app.get(

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { ORG_TYPES, type OrgType } from '../../shared/org-types.ts';
-import { ROLES, type Role } from '../../shared/policy.ts';
+import { REACHES, type Reach, ROLES, type Role } from '../../shared/policy.ts';
 
 const strict = { additionalProperties: false } as const;
 
@@ -9,6 +9,17 @@ export const RoleName = Type.Unsafe<Role>(
   Type.Union(
     ROLES.map((r) => Type.Literal(r)),
     { description: 'Role' },
+  ),
+);
+
+export const ReachName = Type.Unsafe<Reach>(
+  Type.Union(
+    REACHES.map((r) => Type.Literal(r)),
+    {
+      description:
+        'How far a grant for an agency reaches: the whole agency, the cases of a team' +
+        " (and the holder's own), or only the holder's own cases (those assigned to her)",
+    },
   ),
 );
 
@@ -39,6 +50,9 @@ export const RoleGrant = Type.Object(
     role: RoleName,
     agencyId: Type.Union([Type.String(), Type.Null()], { description: 'null: the role holds for the whole node' }),
     agencyName: Type.Union([Type.String(), Type.Null()]),
+    reach: ReachName,
+    teamId: Type.Union([Type.String(), Type.Null()], { description: 'With reach team: the team' }),
+    teamName: Type.Union([Type.String(), Type.Null()]),
   },
   { $id: 'RoleGrant' },
 );
@@ -69,6 +83,14 @@ export const NewUser = Type.Object(
         {
           role: RoleName,
           agency: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Agency id or name' })),
+          reach: Type.Optional(ReachName),
+          team: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'With reach team: team id, or name in the agency',
+            }),
+          ),
         },
         strict,
       ),

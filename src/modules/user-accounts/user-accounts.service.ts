@@ -6,8 +6,10 @@ import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { seal, unseal } from '../../lib/seal.ts';
 import { isCountryCode } from '../../shared/countries.ts';
 import { ORG_TYPES } from '../../shared/org-types.ts';
-import { type Action, can, type Membership, ROLES, type Role } from '../../shared/policy.ts';
+import { type Action, can, type Membership, REACHES, type Reach, ROLES, type Role } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import * as teams from './teams.repository.ts';
+import { TeamsService } from './teams.service.ts';
 import { totpContext } from './totp-secrets.ts';
 import * as repo from './user-accounts.repository.ts';
 
@@ -27,7 +29,8 @@ export interface NewUser {
   displayName: string;
   /** Omitted for users who sign in only through the node's OIDC provider. */
   password?: string;
-  roles: { role: string; agency?: string | null }[];
+  /** `reach` (default `agency`) narrows a role for an agency to a team (`team`: id or name) or to own cases. */
+  roles: { role: string; agency?: string | null; reach?: Reach; team?: string }[];
 }
 
 export interface CreatedUser {
@@ -45,11 +48,14 @@ export class UsersService {
   readonly #audit: AuditService;
   readonly #kek: Buffer;
   readonly #issuer: string;
+  /** The teams of agencies, which grants with reach `team` name. */
+  readonly teams: TeamsService;
   constructor(db: Db, audit: AuditService, kek: Buffer, issuer: string) {
     this.#db = db;
     this.#audit = audit;
     this.#kek = kek;
     this.#issuer = issuer;
+    this.teams = new TeamsService(db, audit);
   }
 
   async createAgency(ctx: RequestContext, input: NewAgency): Promise<repo.Agency> {
@@ -196,7 +202,7 @@ export class UsersService {
 
   async #resolveMemberships(roles: NewUser['roles']): Promise<Membership[]> {
     const result: Membership[] = [];
-    for (const { role, agency } of roles) {
+    for (const { role, agency, reach = 'agency', team } of roles) {
       if (!(ROLES as readonly string[]).includes(role)) {
         throw invalid(`"${role}" is not a role. Use one of: ${ROLES.join(', ')}.`);
       }
@@ -206,8 +212,23 @@ export class UsersService {
         if (!found) throw notFound(`The agency "${agency}"`);
         agencyId = found.id;
       }
-      result.push({ role: role as Role, agencyId });
+      result.push({ role: role as Role, agencyId, ...(await this.#reach(agencyId, reach, team)) });
     }
     return result;
+  }
+
+  /** A reach narrower than the agency needs an agency, and reach `team` a team of that agency. */
+  async #reach(agencyId: string | null, reach: Reach, team: string | undefined): Promise<Partial<Membership>> {
+    if (!(REACHES as readonly string[]).includes(reach)) {
+      throw invalid(`"${reach}" is not a reach. Use one of: ${REACHES.join(', ')}.`);
+    }
+    if (reach !== 'team' && team !== undefined) throw invalid('Name a team only for a role that reaches a team.');
+    if (reach === 'agency') return {};
+    if (agencyId === null) throw invalid('Only a role for an agency can be narrowed to a team or to own cases.');
+    if (reach === 'own') return { reach };
+    if (!team) throw invalid('Name the team the role reaches.');
+    const found = await teams.findTeam(this.#db, team, agencyId);
+    if (!found || found.agencyId !== agencyId) throw notFound(`The team "${team}" of this agency`);
+    return { reach, teamId: found.id };
   }
 }
