@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { handlingInput } from '../../shared/handling.ts';
 
 const strict = { additionalProperties: false } as const;
 const ULID = '^[0-9A-HJKMNP-TV-Z]{26}$';
@@ -44,6 +45,9 @@ const ItemFields = {
   sha256: Type.String({ pattern: SHA256 }),
   handlingCode: HandlingCode,
   handlingNote: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
+  // The provider's grading travels with the item; a node of before it did sends none.
+  sourceReliability: handlingInput.sourceReliability,
+  informationAccuracy: handlingInput.informationAccuracy,
   description: Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]),
 };
 

@@ -369,8 +369,9 @@ export class TransfersService {
       source: `${transfer.peer}, transfer ${transfer.id}`,
       device: null,
       type: null,
-      sourceReliability: null,
-      informationAccuracy: null,
+      // The provider's grading is kept as it came: the receiver judges the item by it.
+      sourceReliability: sent.sourceReliability ?? null,
+      informationAccuracy: sent.informationAccuracy ?? null,
       parentId: null,
       parentSha256: null,
       transformation: null,

@@ -75,6 +75,27 @@ const custodyOf = async (node: TestNode, itemId: string) =>
   )) as { event: string; reason: string }[];
 
 describe('evidence transfers between nodes', () => {
+  it("keeps the provider's grading on receipt, as it keeps the handling code", async () => {
+    const fields = {
+      title: 'Ledger',
+      handlingCode: 'H1',
+      sourceReliability: 'B',
+      informationAccuracy: '2',
+      fileName: 'ledger.bin',
+      mediaType: 'application/octet-stream',
+    };
+    const item = await md.services.evidence.add(ctxOf(mdUser), mdCase, fields, Readable.from([randomBytes(500)]));
+    const transferId = await send([item.id]);
+    const detail = (
+      await call(ro, roHeaders, 'GET', `/api/evidence/transfers/${transferId}?purpose=investigation`)
+    ).json();
+    expect(detail.items[0]).toMatchObject({ handlingCode: 'H1', sourceReliability: 'B', informationAccuracy: 2 });
+    const accepted = await accept(transferId);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const received = await ro.services.evidence.get(ctxOf(roUser), accepted.json().items[0].acceptedAs);
+    expect(received).toMatchObject({ handlingCode: 'H1', sourceReliability: 'B', informationAccuracy: 2 });
+  });
+
   it('hands items over with their custody; the receiver verifies and accepts them, and the sender learns it', async () => {
     const content = Buffer.from('Bank statement of the recruiter, March 2026\n');
     const item = await addItem('H0', content, 'Statement');

@@ -43,6 +43,8 @@ export async function buildTransferBody(
       sha256: item.sha256,
       handlingCode: item.handlingCode,
       handlingNote: item.handlingNote ?? null,
+      sourceReliability: item.sourceReliability ?? null,
+      informationAccuracy: item.informationAccuracy ?? null,
       description: item.description ?? null,
       content: (await contentOf(from.store, item)).toString('base64'),
       custody,

@@ -9,6 +9,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { parseCheckpoint } from '../../lib/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../../lib/merkle.ts';
 import { openNote, parseVerifierKey, vkeyString } from '../../lib/signed-note.ts';
+import type { InformationAccuracy, SourceReliability } from '../../shared/evidence.ts';
 import { custodyOrigin } from '../custody/index.ts';
 import { type BagCustodyEvent, formatEventLine, parseCustodyEntry, parseEventLine } from '../evidence/index.ts';
 import type { VerificationProblem } from './evidence-transfers.schema.ts';
@@ -30,6 +31,9 @@ export interface TransferItemMeta {
   sha256: string;
   handlingCode: 'H0' | 'H1' | 'H2' | 'H3';
   handlingNote: string | null;
+  /** The provider's SIENA grading; absent from a node that did not send it yet. */
+  sourceReliability?: SourceReliability | null;
+  informationAccuracy?: InformationAccuracy | null;
   description: string | null;
   custody: TravellingEvent[];
 }

@@ -4,6 +4,7 @@
  * fit is refused with `message_refused`, and nothing of it stays.
  */
 import type { Queryable } from '../../db/client.ts';
+import { handlingOf } from '../../shared/handling.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
@@ -83,7 +84,12 @@ async function store(tx: Queryable, message: Message, jitId: string, entry: JitE
   if (entry.node !== message.from) refuseWith(message, 'A party sends only the entries it wrote.');
   if (Date.parse(entry.at) > deps.now().getTime() + MAX_AHEAD_MS) refuseWith(message, 'The entry is dated ahead.');
   const { data, ...rest } = entry;
-  const stored = await repo.insertEntry(tx, { ...rest, jitId, dataSealed: await deps.vault.seal(tx, entry.id, data) });
+  const stored = await repo.insertEntry(tx, {
+    ...rest,
+    ...handlingOf(rest),
+    jitId,
+    dataSealed: await deps.vault.seal(tx, entry.id, data),
+  });
   if (!stored) refuseWith(message, 'An entry with this id is already here.');
 }
 

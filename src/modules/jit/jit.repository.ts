@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/client.ts';
 import { iso, type Row } from '../../db/rows.ts';
+import type { Handling } from '../../shared/handling.ts';
 
 export const ENTRY_KINDS = ['message', 'task', 'task_done', 'member', 'evidence'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -25,8 +26,8 @@ export interface Author {
   agency: string | null;
 }
 
-/** A timeline entry with its data still sealed. */
-export interface SealedEntry {
+/** A timeline entry with its data still sealed; its handling code and grading in clear, as they travelled. */
+export interface SealedEntry extends Handling {
   id: string;
   jitId: string;
   node: string;
@@ -61,6 +62,9 @@ const toEntry = (r: Row): SealedEntry => ({
   author: { name: r.author_name, agency: r.author_agency },
   at: iso(r.at) as string,
   kind: r.kind,
+  handlingCode: r.handling_code,
+  sourceReliability: r.source_reliability,
+  informationAccuracy: r.information_accuracy,
   dataSealed: r.data_sealed,
 });
 
@@ -110,9 +114,22 @@ export async function addAgency(q: Queryable, jitId: string, agencyId: string, a
 /** False when an entry with this id is already here. */
 export async function insertEntry(q: Queryable, entry: SealedEntry): Promise<boolean> {
   const rows = await q.query(
-    `insert into jit_entries (id, jit_id, node, author_name, author_agency, at, kind, data_sealed)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning id`,
-    [entry.id, entry.jitId, entry.node, entry.author.name, entry.author.agency, entry.at, entry.kind, entry.dataSealed],
+    `insert into jit_entries (id, jit_id, node, author_name, author_agency, at, kind, data_sealed, handling_code,
+                              source_reliability, information_accuracy)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (id) do nothing returning id`,
+    [
+      entry.id,
+      entry.jitId,
+      entry.node,
+      entry.author.name,
+      entry.author.agency,
+      entry.at,
+      entry.kind,
+      entry.dataSealed,
+      entry.handlingCode,
+      entry.sourceReliability,
+      entry.informationAccuracy,
+    ],
   );
   return rows.length > 0;
 }

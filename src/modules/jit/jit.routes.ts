@@ -93,7 +93,8 @@ export const jitRoutes =
           response: responses({ 201: entry }, 401, 403, 404, 409),
         },
       },
-      async (req, reply) => reply.status(201).send(await jits.postMessage(req.ctx, req.params.jitId, req.body.text)),
+      async (req, reply) =>
+        reply.status(201).send(await jits.postMessage(req.ctx, req.params.jitId, req.body.text, req.body)),
     );
 
     app.post(

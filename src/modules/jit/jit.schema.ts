@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { handlingInput } from '../../shared/handling.ts';
 
 const strict = { additionalProperties: false } as const;
 const ULID = '^[0-9A-HJKMNP-TV-Z]{26}$';
@@ -55,6 +56,9 @@ const entryOf = <K extends string, D extends TSchema>(kind: K, data: D) =>
       at: Type.String({ pattern: INSTANT }),
       kind: Type.Literal(kind),
       data,
+      // The writer's handling code and grading; every party keeps them. A party of before they travelled sends none,
+      // and its entries are H0 ungraded.
+      ...handlingInput,
     },
     strict,
   );
@@ -120,12 +124,17 @@ export const NewJit = Type.Object(
 export type NewJit = Static<typeof NewJit>;
 
 export const AgencyBody = Type.Object({ agencyId: Type.String({ minLength: 1 }) }, strict);
-export const MessageBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: TEXT_MAX }) }, strict);
+export const MessageBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: TEXT_MAX }), ...handlingInput },
+  strict,
+);
+export type MessageBody = Static<typeof MessageBody>;
 export const NewTask = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: TITLE_MAX }),
     assignedNode: Type.Optional(NodeId('The party asked to do it')),
     due: Type.Optional(Day('When it is due (YYYY-MM-DD)')),
+    ...handlingInput,
   },
   strict,
 );

@@ -7,6 +7,7 @@
 import { monotonicFactory } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import { type Handling, handlingOf } from '../../shared/handling.ts';
 import { type Action, actorRef, agenciesFor, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { evidenceItems } from '../evidence/index.ts';
@@ -17,6 +18,10 @@ import { endOf, JIT_AGREEMENT, JIT_ENTRY, jitMessageHandlers } from './jit.inbou
 import * as repo from './jit.repository.ts';
 import type { EntryData, JitEntry, NewJit, NewTask } from './jit.schema.ts';
 import { JitVault } from './jit-vault.ts';
+
+/** What an entry says, with the handling code and grading its writer gave it (H0 ungraded when none). */
+type EntryContent = Pick<JitEntry, 'kind' | 'data'> & Partial<Handling>;
+
 import { type JitSpace, type JitView, present, presentSpace } from './jit-views.ts';
 
 /** Evidence transfers between nodes (exchange module): how evidence is shared in a JIT. */
@@ -127,10 +132,15 @@ export class JitService {
     return this.#summary(this.#db, await this.#load(this.#db, jitId));
   }
 
-  async postMessage(ctx: RequestContext, jitId: string, text: string): Promise<JitEntry> {
+  /** `handling`: the handling code and grading the writer gives the message (H0 ungraded when absent). */
+  async postMessage(ctx: RequestContext, jitId: string, text: string, handling?: Partial<Handling>): Promise<JitEntry> {
     const trimmed = text.trim();
     if (!trimmed) throw invalid('The message is empty.');
-    return this.#write(ctx, jitId, 'jit.message', async () => ({ kind: 'message', data: { text: trimmed } }));
+    return this.#write(ctx, jitId, 'jit.message', async () => ({
+      kind: 'message',
+      data: { text: trimmed },
+      ...handlingOf(handling),
+    }));
   }
 
   async addTask(ctx: RequestContext, jitId: string, input: NewTask): Promise<JitEntry> {
@@ -139,7 +149,8 @@ export class JitService {
     if (input.due !== undefined && !isDay(input.due)) throw invalid('The due date is not a date (YYYY-MM-DD).');
     return this.#write(ctx, jitId, 'jit.task', async (_tx, jit) => {
       if (input.assignedNode && !jit.parties.includes(input.assignedNode)) throw notAParty(input.assignedNode);
-      return { kind: 'task', data: { title, assignedNode: input.assignedNode ?? null, due: input.due ?? null } };
+      const data = { title, assignedNode: input.assignedNode ?? null, due: input.due ?? null };
+      return { kind: 'task', data, ...handlingOf(input) };
     });
   }
 
@@ -206,7 +217,7 @@ export class JitService {
     ctx: RequestContext,
     jitId: string,
     action: string,
-    build: (tx: Queryable, jit: repo.JitRecord) => Promise<Pick<JitEntry, 'kind' | 'data'>>,
+    build: (tx: Queryable, jit: repo.JitRecord) => Promise<EntryContent>,
   ): Promise<JitEntry> {
     await this.#authorized(ctx, 'jit.write', jitId);
     return this.#db.transaction(async (tx) => {
@@ -222,7 +233,7 @@ export class JitService {
     tx: Queryable,
     ctx: RequestContext,
     jit: repo.JitRecord,
-    content: Pick<JitEntry, 'kind' | 'data'>,
+    content: EntryContent,
     broadcast: boolean,
   ): Promise<JitEntry> {
     const entry = {
@@ -230,10 +241,17 @@ export class JitService {
       node: this.#nodeId,
       author: await this.#author(tx, ctx, jit),
       at: this.#now().toISOString(),
-      ...content,
+      kind: content.kind,
+      data: content.data,
+      ...handlingOf(content),
     } as JitEntry;
     const { data, ...rest } = entry;
-    await repo.insertEntry(tx, { ...rest, jitId: jit.id, dataSealed: await this.#vault.seal(tx, entry.id, data) });
+    await repo.insertEntry(tx, {
+      ...rest,
+      ...handlingOf(rest),
+      jitId: jit.id,
+      dataSealed: await this.#vault.seal(tx, entry.id, data),
+    });
     if (broadcast) {
       for (const party of jit.parties.filter((p) => p !== this.#nodeId)) {
         await this.#messages.enqueue(tx, party, JIT_ENTRY, { jitId: jit.id, entry }, { conversationId: jit.id });

@@ -115,6 +115,37 @@ describe('joint investigation teams across three nodes', () => {
     expect(seen.members.map((m: { node: string }) => m.node)).toEqual(['node-md', 'node-ro']);
   });
 
+  it('carries the handling code and grading of an entry to every party, H0 ungraded by default', async () => {
+    const { id: jitId } = await newJit({ name: 'Operation Ledger' });
+    await call(ro, roCoordinator, 'POST', `/api/jits/${jitId}/agencies`, { agencyId: roAgency });
+    const graded = await call(md, mdInvestigator, 'POST', `/api/jits/${jitId}/messages`, {
+      text: 'An informant names the driver; not for court yet.',
+      handlingCode: 'H1',
+      sourceReliability: 'C',
+      informationAccuracy: 3,
+    });
+    expect(graded.statusCode, graded.body).toBe(201);
+    const task = await call(md, mdInvestigator, 'POST', `/api/jits/${jitId}/tasks`, { title: 'Check the informant' });
+    await exchange();
+    const there = (await call(ro, roInvestigator, 'GET', `/api/jits/${jitId}?purpose=investigation`)).json();
+    const byId = (id: string) => there.timeline.find((e: { id: string }) => e.id === id);
+    expect(byId(graded.json().id)).toMatchObject({
+      handlingCode: 'H1',
+      sourceReliability: 'C',
+      informationAccuracy: 3,
+    });
+    expect(byId(task.json().id)).toMatchObject({
+      handlingCode: 'H0',
+      sourceReliability: null,
+      informationAccuracy: null,
+    });
+    const wrong = await call(md, mdInvestigator, 'POST', `/api/jits/${jitId}/messages`, {
+      text: 'x',
+      handlingCode: 'H9',
+    });
+    expect(wrong.statusCode).toBe(400);
+  });
+
   it('shows the same timeline, tasks and authors on both parties', async () => {
     const post = async (node: TestNode, headers: Headers, path: string, payload?: object) => {
       const response = await call(node, headers, 'POST', `/api/jits/${jitId}${path}`, payload);
