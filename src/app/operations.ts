@@ -12,7 +12,7 @@ import type { RowError } from '../modules/htcds/index.ts';
 import { readCaseSheet } from '../modules/htcds/index.ts';
 import { type AgencyRecord as Agency, presentCreated, presentUser } from '../modules/user-accounts/index.ts';
 import type { MlaState, Side } from '../shared/mla-states.ts';
-import type { Purpose } from '../shared/policy.ts';
+import type { Purpose, Reach } from '../shared/policy.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -26,7 +26,12 @@ export const operations = {
   'user.add': async (
     s: Services,
     ctx: RequestContext,
-    args: { email: string; displayName: string; password?: string; roles: { role: string; agency?: string | null }[] },
+    args: {
+      email: string;
+      displayName: string;
+      password?: string;
+      roles: { role: string; agency?: string | null; reach?: Reach; team?: string }[];
+    },
   ) => presentCreated(await s.users.createUser(ctx, args)),
   'user.list': async (s: Services, ctx: RequestContext) => (await s.users.listUsers(ctx)).map(presentUser),
   'user.disable': async (s: Services, ctx: RequestContext, args: { user: string }) =>
@@ -35,6 +40,13 @@ export const operations = {
     presentUser(await s.users.enableUser(ctx, args.user)),
   'user.reset-totp': async (s: Services, ctx: RequestContext, args: { user: string }) =>
     presentCreated(await s.users.resetSecondFactor(ctx, args.user)),
+  'team.add': (s: Services, ctx: RequestContext, args: { agency: string; name: string }) =>
+    s.users.teams.create(ctx, args),
+  'team.list': (s: Services, ctx: RequestContext) => s.users.teams.list(ctx),
+  'team.member-add': (s: Services, ctx: RequestContext, args: { team: string; user: string }) =>
+    s.users.teams.addMember(ctx, args.team, args.user),
+  'team.member-remove': (s: Services, ctx: RequestContext, args: { team: string; user: string }) =>
+    s.users.teams.removeMember(ctx, args.team, args.user),
   'audit.verify': (s: Services, ctx: RequestContext) => s.audit.verify(ctx),
   'custody.checkpoint': (s: Services, ctx: RequestContext) => s.custody.readCheckpoint(ctx),
   /** With `index`: an inclusion proof (in the tree of `size`); with `old`: a consistency proof (up to `new`). */

@@ -13,7 +13,7 @@ import {
 import { AppError } from '../lib/errors.ts';
 import { ensureKeys } from '../modules/key-custody/index.ts';
 import { ORG_TYPES } from '../shared/org-types.ts';
-import { ROLES } from '../shared/policy.ts';
+import { type Reach, ROLES } from '../shared/policy.ts';
 import { registerBackupCommands } from './backup-commands.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
@@ -25,6 +25,7 @@ import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } f
 import { registerPeerCommands } from './peer-commands.ts';
 import { readSecret } from './prompt.ts';
 import { registerVerifyCommand } from './verify-command.ts';
+import { registerTeamCommands } from './team-commands.ts';
 
 const dataOption = () =>
   new Option('--data <dir>', `data directory of the node (default: $PASSAGE_DATA or ./${DEFAULT_DATA_DIR})`);
@@ -35,12 +36,23 @@ const port = (value: string) => {
 };
 
 /** `role` or `role@agency` (agency id or name). */
-const roleGrant = (value: string, previous: { role: string; agency: string | null }[] = []) => {
-  const [role = '', agency] = value.split('@');
+type Grant = { role: string; agency: string | null; reach?: Reach; team?: string };
+
+/** `role[@agency[:own|:team=<team>]]`: a role for the node, for an agency, or for a team of it or own cases only. */
+const roleGrant = (value: string, previous: Grant[] = []): Grant[] => {
+  const [role = '', scope = ''] = value.split('@');
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new InvalidArgumentError(`"${role}" is not a role; use one of ${ROLES.join(', ')}`);
   }
-  return [...previous, { role, agency: agency || null }];
+  const colon = scope.lastIndexOf(':');
+  const reachText = colon < 0 ? '' : scope.slice(colon + 1);
+  const agency = (colon < 0 ? scope : scope.slice(0, colon)) || null;
+  if (!reachText) return [...previous, { role, agency }];
+  if (reachText === 'own') return [...previous, { role, agency, reach: 'own' }];
+  if (reachText.startsWith('team=') && reachText.length > 5) {
+    return [...previous, { role, agency, reach: 'team', team: reachText.slice(5) }];
+  }
+  throw new InvalidArgumentError(`"${reachText}" is not a reach; write role@agency:own or role@agency:team=<team>`);
 };
 
 const program = new Command('passage')
@@ -113,28 +125,21 @@ user
   .requiredOption('--name <name>', 'display name')
   .requiredOption(
     '--role <role[@agency]>',
-    `role, optionally scoped to an agency (repeatable): ${ROLES.join(', ')}`,
+    `role, optionally scoped to an agency, and narrowed to its own cases (:own) or a team's (:team=<team>), ` +
+      `as role[@agency[:own|:team=<team>]] (repeatable): ${ROLES.join(', ')}`,
     roleGrant,
   )
   .option('--no-password', 'the user signs in only through the OIDC provider')
-  .action(
-    async (opts: {
-      data?: string;
-      email: string;
-      name: string;
-      role: { role: string; agency: string | null }[];
-      password: boolean;
-    }) => {
-      const password = opts.password ? await readSecret('Password (at least 12 characters): ') : undefined;
-      const result = await runCommand(overrides(opts), 'user.add', {
-        email: opts.email,
-        displayName: opts.name,
-        password,
-        roles: opts.role,
-      });
-      printCreatedUser(result as Parameters<typeof printCreatedUser>[0]);
-    },
-  );
+  .action(async (opts: { data?: string; email: string; name: string; role: Grant[]; password: boolean }) => {
+    const password = opts.password ? await readSecret('Password (at least 12 characters): ') : undefined;
+    const result = await runCommand(overrides(opts), 'user.add', {
+      email: opts.email,
+      displayName: opts.name,
+      password,
+      roles: opts.role,
+    });
+    printCreatedUser(result as Parameters<typeof printCreatedUser>[0]);
+  });
 user
   .command('list')
   .description('list users and their roles')
@@ -252,6 +257,7 @@ registerCustodyCommands(program, dataOption);
 registerPeerCommands(program, dataOption);
 registerMlaCommands(program, dataOption);
 // Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
+registerTeamCommands(program, dataOption);
 registerVerifyCommand(program);
 registerLinkCommands(program);
 
