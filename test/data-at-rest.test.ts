@@ -1,0 +1,307 @@
+/**
+ * Everything that can identify a person is sealed at rest (issue 14 item 3, docs/data-at-rest.md): a case with every
+ * free-text field filled, its care, consent withdrawn with a reason, a referral, an MLA request with measures and a
+ * legal classification, each with a distinctive value; then every file of the embedded database's data directory
+ * (tables, indexes, write-ahead log) is scanned for each value. After a crypto-shred of the survivor, her fields read
+ * as erased. And the upgrade step seals what a wave 1 node kept in clear.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealClearText } from '../src/app/seal-at-rest.ts';
+import { buildApp } from '../src/app/server.ts';
+import { createServices, type Services } from '../src/app/services.ts';
+import { type Db, openPglite } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { loadKeys } from '../src/modules/key-custody/index.ts';
+import { CALM } from './care-node.ts';
+import { contextOf } from './factories.ts';
+import { listen, peerAllWays } from './federation.ts';
+import { buildUser, createTestNode, type TestNode, tempDir, testConfig } from './helpers.ts';
+
+/** The distinctive values entered, by where they went: none may be found in the database files. */
+const ENTERED = {
+  vulnerabilities: 'Quillowen debt to the recruiter',
+  recruitment: 'Bar Zephyrine in Balti',
+  incomingReferral: 'Referred by Father Ostrakov',
+  street: 'Strada Vindeluce 44',
+  city: 'Porto Sibillino',
+  movementDescription: 'Crossed at dawn hidden in the Marculescu van',
+  roleDetails: 'Drives the Fenwick minibus every Tuesday',
+  comment: 'Spoke with her sister Ileana Brandusa',
+  stageReason: 'Identified by inspector Calloway-Ruiz',
+  closureReason: 'Moved to the Gelsomini safe house',
+  safetyPlan: 'Stays at Via Orsolina 12 with code word tamarind',
+  objectives: 'Rebuild contact with her son Tudorel',
+  actionPlan: 'Meet lawyer Pervinca on Mondays',
+  referralReason: 'Needs the Casa Lucerna bed in Rome',
+  revokeReason: 'The Lucerna director Amabile refused',
+  withdrawalReason: 'She fears her cousin Varvara reads the file',
+  measure: 'Accounts of Agro Quintessa SRL held by Dorin Vlasceanu',
+  classification: 'art. 601 c.p. (Nebbiolo-Strauss ring)',
+};
+
+function* files(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+const dir = tempDir();
+const dbDir = join(dir.path, 'db');
+let db: Db;
+let dbOpen = false;
+let services: Services;
+let peer: TestNode;
+let node: { close(): Promise<void> };
+let caseId: string;
+let mlaId: string;
+let people: {
+  worker: ReturnType<typeof contextOf>;
+  supervisor: ReturnType<typeof contextOf>;
+  prosecutor: ReturnType<typeof contextOf>;
+  receiverAgency: string;
+};
+
+async function open(): Promise<void> {
+  db = await openPglite(dbDir);
+  dbOpen = true;
+  await migrate(db);
+  const config = testConfig(dir.path, { PASSAGE_NODE_ID: 'node-rest', PASSAGE_COUNTRY: 'IT' });
+  services = createServices(config, db, loadKeys(config), { failureDelayMs: 1 });
+}
+
+beforeAll(async () => {
+  await open();
+  const app = await buildApp(services, { logger: false });
+  peer = await createTestNode({ PASSAGE_NODE_ID: 'node-peer', PASSAGE_COUNTRY: 'MD' });
+  const [url, peerUrl] = [await listen({ app, services, close: async () => {} }), await listen(peer)];
+  await peerAllWays([
+    { url, services },
+    { url: peerUrl, services: peer.services },
+  ]);
+  node = { close: () => app.close() };
+  const worker = await buildUser(services, 'case_worker');
+  const supervisor = await buildUser(services, 'supervisor', { agency: worker.agencyId });
+  const prosecutor = await buildUser(services, 'prosecutor');
+  const receiver = await buildUser(services, 'case_worker');
+  people = {
+    worker: contextOf(worker, 'case_worker'),
+    supervisor: contextOf(supervisor, 'supervisor'),
+    prosecutor: contextOf(prosecutor, 'prosecutor'),
+    receiverAgency: receiver.agencyId,
+  };
+}, 300_000);
+
+afterAll(async () => {
+  await node?.close();
+  await peer?.close();
+  if (dbOpen) await db.close();
+  dir.remove();
+});
+
+describe('data at rest', () => {
+  it('keeps every value entered out of the database files, and shows it to those who may read it', {
+    timeout: 300_000,
+  }, async () => {
+    const { worker, prosecutor } = people;
+    const created = await services.cases.create(worker, {
+      survivor: { prs_Gender: 'Feminine', prs_FirstName: 'Marisol' },
+      victim: {
+        vic_TraffickingStatus: 'PossibleVictimOfTrafficking',
+        vic_DetailsOfVulnerabilities: ENTERED.vulnerabilities,
+        vic_LocationOfRecruitment: ENTERED.recruitment,
+      },
+      details: { cas_IncomingReferralDetails: ENTERED.incomingReferral },
+      movements: [
+        {
+          hte_Type: 'Transit',
+          hte_Country: 'RO',
+          hte_Street: ENTERED.street,
+          hte_City: ENTERED.city,
+          hte_Description: ENTERED.movementDescription,
+        },
+      ],
+      perpetrators: [{ person: { prs_Gender: 'Masculine' }, fields: { per_RoleDetails: ENTERED.roleDetails } }],
+      comment: ENTERED.comment,
+    });
+    caseId = created.id;
+    await services.cases.transition(worker, caseId, 'identification', ENTERED.stageReason);
+    await services.cases.transition(worker, caseId, 'closed', ENTERED.closureReason);
+    await services.care.assessRisk(worker, caseId, { answers: CALM, safetyPlan: ENTERED.safetyPlan });
+    await services.care.planService(worker, caseId, {
+      type: 'Shelter',
+      fields: { spl_Objectives: ENTERED.objectives, spl_ActionPlan: ENTERED.actionPlan },
+    });
+    const consent = await services.survivors.recordConsent(worker, caseId, {
+      purpose: 'sharing_in_country',
+      decision: 'granted',
+      scope: { agencies: [people.receiverAgency], purposes: ['services'] },
+      method: 'written',
+      language: 'ro',
+    });
+    const referral = await services.referrals.offerReferral(worker, caseId, {
+      toAgencyId: people.receiverAgency,
+      services: ['Shelter'],
+      purpose: 'services',
+      reason: ENTERED.referralReason,
+    });
+    await services.referrals.revokeReferral(worker, referral.id, ENTERED.revokeReason);
+    await services.survivors.withdrawConsent(worker, caseId, consent.id, ENTERED.withdrawalReason);
+    const request = await services.mla.create(prosecutor, {
+      executingNode: 'node-peer',
+      issuingAuthority: { name: 'Procura della Repubblica di Latina', country: 'IT' },
+      executingAuthority: { name: 'Procuratura Generală', country: 'MD' },
+      measures: [{ type: 'bank_records', description: ENTERED.measure }],
+      persons: [{ name: 'Ion Rusu', role: 'suspect' }],
+      offence: { legalClassification: ENTERED.classification, summary: 'Recruitment by deception.' },
+    });
+    mlaId = request.id;
+
+    // Those who may read it see it opened.
+    const view = await services.cases.get(worker, caseId);
+    expect(view.victim).toMatchObject({ vic_DetailsOfVulnerabilities: ENTERED.vulnerabilities });
+    expect(view.details).toMatchObject({ cas_IncomingReferralDetails: ENTERED.incomingReferral });
+    expect(view.movements[0]?.fields).toMatchObject({ hte_City: ENTERED.city, hte_Country: 'RO' });
+    expect(view.perpetrators[0]?.fields).toEqual({ per_RoleDetails: ENTERED.roleDetails });
+    expect(view.closureRequest?.reason).toBe(ENTERED.closureReason);
+    expect(view.erasedFields).toEqual([]);
+    const timeline = await services.cases.timeline(worker, caseId);
+    expect(timeline.map((e) => e.data.reason).filter(Boolean)).toEqual(
+      expect.arrayContaining([ENTERED.stageReason, ENTERED.closureReason, ENTERED.revokeReason]),
+    );
+    const [assessment] = await services.care.riskHistory(worker, caseId);
+    expect(assessment?.safetyPlan).toBe(ENTERED.safetyPlan);
+    const [plan] = await services.care.services(worker, caseId);
+    expect(plan?.fields).toMatchObject({ spl_Objectives: ENTERED.objectives, spl_ActionPlan: ENTERED.actionPlan });
+    const [shown] = await services.referrals.caseReferrals(worker, caseId);
+    expect(shown).toMatchObject({ reason: ENTERED.referralReason, statusReason: ENTERED.revokeReason });
+    const [withdrawn] = await services.survivors.consents(worker, caseId);
+    expect(withdrawn?.withdrawalReason).toBe(ENTERED.withdrawalReason);
+
+    // An MLA list, or a read without a purpose, never shows the measures' descriptions; a purpose does.
+    const listed = await services.mla.list(prosecutor);
+    expect(listed.requests[0]).toMatchObject({
+      measures: [{ type: 'bank_records' }],
+      legalClassification: ENTERED.classification,
+    });
+    expect(JSON.stringify(listed)).not.toContain(ENTERED.measure);
+    expect(JSON.stringify(await services.mla.get(prosecutor, mlaId))).not.toContain(ENTERED.measure);
+    const withPurpose = await services.mla.get(prosecutor, mlaId, 'investigation');
+    expect(withPurpose.measures).toEqual([{ type: 'bank_records', description: ENTERED.measure }]);
+
+    await db.query('checkpoint');
+    await node.close();
+    await db.close();
+    dbOpen = false;
+
+    const needles = Object.values(ENTERED).flatMap((value) => [
+      Buffer.from(value, 'utf8'),
+      Buffer.from(value.toLowerCase(), 'utf8'),
+    ]);
+    let scanned = 0;
+    for (const file of files(dbDir)) {
+      const bytes = readFileSync(file);
+      scanned += bytes.length;
+      for (const needle of needles) expect(bytes.includes(needle), `"${needle}" in ${file}`).toBe(false);
+    }
+    expect(scanned).toBeGreaterThan(10_000_000);
+    // The scan can find what is stored in clear: the case's picklist value is there.
+    const all = Buffer.concat([...files(dbDir)].map((file) => readFileSync(file)));
+    expect(all.includes(Buffer.from('PossibleVictimOfTrafficking'))).toBe(true);
+  });
+
+  it("reads the survivor's sealed fields as erased once her identity is shredded", { timeout: 300_000 }, async () => {
+    await open();
+    const { worker, supervisor } = people;
+    await services.survivors.erase(supervisor, caseId, 'The survivor asked');
+
+    const view = await services.cases.get(worker, caseId);
+    expect(view.victim).toEqual({ vic_TraffickingStatus: 'PossibleVictimOfTrafficking' });
+    expect(view.details).toEqual({});
+    expect(view.movements[0]?.fields).toEqual({ hte_Type: 'Transit', hte_Country: 'RO' });
+    expect(view.perpetrators[0]?.fields).toEqual({});
+    expect(view.erasedFields).toEqual(
+      expect.arrayContaining([
+        'vic_DetailsOfVulnerabilities',
+        'vic_LocationOfRecruitment',
+        'cas_IncomingReferralDetails',
+        'hte_Street',
+        'hte_City',
+        'hte_Description',
+        'per_RoleDetails',
+      ]),
+    );
+    expect(view.closureRequest).toEqual({ requestedBy: expect.any(String), reason: '' });
+    const timeline = await services.cases.timeline(worker, caseId);
+    const reasons = timeline.filter((e) => e.type !== 'identity_erased' && ('reason' in e.data || e.data.reasonErased));
+    expect(reasons.length).toBeGreaterThanOrEqual(3);
+    for (const event of reasons) expect(event.data).toMatchObject({ reasonErased: true });
+    expect(timeline.find((e) => e.type === 'comment')?.data).toEqual({ erased: true });
+    const [assessment] = await services.care.riskHistory(worker, caseId);
+    expect(assessment).toMatchObject({ safetyPlan: null, erasedFields: ['safety_plan'] });
+    const [plan] = await services.care.services(worker, caseId);
+    expect(plan?.fields).toEqual({});
+    expect(plan?.erasedFields.sort()).toEqual(['spl_ActionPlan', 'spl_Objectives']);
+    const [referral] = await services.referrals.caseReferrals(worker, caseId);
+    expect(referral).toMatchObject({ reason: null, statusReason: null });
+    const [consent] = await services.survivors.consents(worker, caseId);
+    expect(consent?.withdrawalReason).toBeNull();
+    // A new free-text field cannot be sealed under a key that is gone.
+    await expect(
+      services.cases.update(worker, caseId, { victim: { vic_DetailsOfVulnerabilities: 'new text' } }),
+    ).rejects.toMatchObject({ id: 'identity_erased', status: 410 });
+    await db.close();
+    dbOpen = false;
+  });
+
+  it('seals on upgrade what a wave 1 node kept in clear, once', { timeout: 300_000 }, async () => {
+    await open();
+    const { worker, prosecutor } = people;
+    const other = await services.cases.create(worker, { survivor: { prs_Gender: 'Feminine' } });
+    await services.care.assessRisk(worker, other.id, { answers: CALM });
+    const [assessment] = await services.care.riskHistory(worker, other.id);
+    // What wave 1 wrote: the same columns, in clear.
+    await db.query(
+      `update cases set victim = victim || '{"vic_DetailsOfVulnerabilities": "wave one debt"}',
+         closure_requested_by = 'user:someone', closure_reason = 'wave one closure' where id = $1`,
+      [other.id],
+    );
+    await db.query(`insert into case_events (case_id, actor, type, data) values ($1, 'user:x', 'stage_changed', $2)`, [
+      other.id,
+      JSON.stringify({ from: 'reported', to: 'identification', reason: 'wave one reason' }),
+    ]);
+    await db.query('update risk_assessments set safety_plan = $2 where id = $1', [assessment?.id, 'wave one plan']);
+    await db.query(
+      `update mla_requests set measures = $2, legal_classification = 'wave one art.', measures_sealed = null,
+         classification_sealed = null where id = $1`,
+      [mlaId, JSON.stringify([{ type: 'bank_records', description: 'wave one measure' }])],
+    );
+
+    expect(await sealClearText(services)).toBe(4);
+    expect(await sealClearText(services)).toBe(0);
+
+    const view = await services.cases.get(worker, other.id);
+    expect(view.victim).toMatchObject({ vic_DetailsOfVulnerabilities: 'wave one debt' });
+    expect(view.closureRequest?.reason).toBe('wave one closure');
+    const timeline = await services.cases.timeline(worker, other.id);
+    expect(timeline.map((e) => e.data.reason)).toContain('wave one reason');
+    expect((await services.care.riskHistory(worker, other.id))[0]?.safetyPlan).toBe('wave one plan');
+    const request = await services.mla.get(prosecutor, mlaId, 'investigation');
+    expect(request).toMatchObject({
+      measures: [{ type: 'bank_records', description: 'wave one measure' }],
+      legalClassification: 'wave one art.',
+    });
+    // The clear columns are empty.
+    const [row] = await db.query<{ clear: string }>(
+      `select concat(c.victim::text, c.closure_reason, r.safety_plan, m.measures::text, m.legal_classification) as clear
+       from cases c, risk_assessments r, mla_requests m where c.id = $1 and r.case_id = c.id and m.id = $2`,
+      [other.id, mlaId],
+    );
+    expect(row?.clear).not.toMatch(/wave one/);
+    const events = await db.query<{ data: object }>('select data from case_events where case_id = $1', [other.id]);
+    expect(JSON.stringify(events)).not.toContain('wave one');
+  });
+});
