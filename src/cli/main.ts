@@ -24,8 +24,8 @@ import { registerMlaCommands } from './mla-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
 import { registerPeerCommands } from './peer-commands.ts';
 import { readSecret } from './prompt.ts';
-import { registerVerifyCommand } from './verify-command.ts';
 import { registerTeamCommands } from './team-commands.ts';
+import { registerVerifyCommand } from './verify-command.ts';
 
 const dataOption = () =>
   new Option('--data <dir>', `data directory of the node (default: $PASSAGE_DATA or ./${DEFAULT_DATA_DIR})`);
@@ -255,9 +255,9 @@ registerBackupCommands(program, dataOption);
 registerEvidenceCommands(program, dataOption);
 registerCustodyCommands(program, dataOption);
 registerPeerCommands(program, dataOption);
+registerTeamCommands(program, dataOption);
 registerMlaCommands(program, dataOption);
 // Offline: it opens no data directory, database or key, so it runs on any machine holding a bag.
-registerTeamCommands(program, dataOption);
 registerVerifyCommand(program);
 registerLinkCommands(program);
 
