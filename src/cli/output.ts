@@ -18,7 +18,13 @@ export function table(headers: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-const roles = (user: User) => user.roles.map((r) => (r.agencyName ? `${r.role}@${r.agencyName}` : r.role)).join(', ');
+/** A grant as `passage user add --role` takes it: role[@agency[:own|:team=<team>]]. */
+const grant = (r: User['roles'][number]) => {
+  if (!r.agencyName) return r.role;
+  const reach = r.reach === 'own' ? ':own' : r.reach === 'team' ? `:team=${r.teamName}` : '';
+  return `${r.role}@${r.agencyName}${reach}`;
+};
+const roles = (user: User) => user.roles.map(grant).join(', ');
 
 export function printAgencies(agencies: Agency[]): void {
   table(
