@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { generate } from 'otplib';
 import { AppError, notFound } from '../lib/errors.ts';
-import type { RequestContext } from '../modules/audit/index.ts';
+import type { AuditFilter, RequestContext } from '../modules/audit/index.ts';
 import type { CaseSummary } from '../modules/cases/index.ts';
 import type { IntegrityCheck } from '../modules/custody/index.ts';
 import { type EvidenceFields, mediaTypeForName, writeBagZip } from '../modules/evidence/index.ts';
@@ -48,6 +48,9 @@ export const operations = {
   'team.member-remove': (s: Services, ctx: RequestContext, args: { team: string; user: string }) =>
     s.users.teams.removeMember(ctx, args.team, args.user),
   'audit.verify': (s: Services, ctx: RequestContext) => s.audit.verify(ctx),
+  /** The audit trail, filtered; the read is itself recorded with the purpose the operator states. */
+  'audit.list': (s: Services, ctx: RequestContext, args: { purpose: Purpose; filter: AuditQueryFilter }) =>
+    s.audit.query(ctx, args.filter, args.purpose),
   'custody.checkpoint': (s: Services, ctx: RequestContext) => s.custody.readCheckpoint(ctx),
   /** With `index`: an inclusion proof (in the tree of `size`); with `old`: a consistency proof (up to `new`). */
   'custody.prove': (
@@ -305,6 +308,9 @@ function pickAgency(agencies: readonly Agency[], idOrName: string): Agency {
   if (!agency) throw notFound(`The agency "${idOrName}"`);
   return agency;
 }
+
+/** What `audit.list` may filter on: the request id of a record is the node's own concern. */
+type AuditQueryFilter = Omit<AuditFilter, 'requestId'>;
 
 export type OperationName = keyof typeof operations;
 export type OperationArgs<N extends OperationName> = Parameters<(typeof operations)[N]>[2];

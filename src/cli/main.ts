@@ -14,6 +14,7 @@ import { AppError } from '../lib/errors.ts';
 import { ensureKeys } from '../modules/key-custody/index.ts';
 import { ORG_TYPES } from '../shared/org-types.ts';
 import { type Reach, ROLES } from '../shared/policy.ts';
+import { registerAuditCommands } from './audit-commands.ts';
 import { registerBackupCommands } from './backup-commands.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
@@ -207,6 +208,7 @@ audit
     printVerify(result);
     if (!result.ok) process.exitCode = 3;
   });
+registerAuditCommands(audit, dataOption);
 
 const keys = program.command('keys').description("the node's keys");
 keys
