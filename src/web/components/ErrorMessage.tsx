@@ -27,6 +27,8 @@ const SERVER_ERRORS = [
   'risk_assessment_invalid',
   'service_transition_not_allowed',
   'consent_required',
+  'consent_purpose_not_covered',
+  'consent_purposes_required',
   'referral_exists',
   'referral_to_own_agency',
   'referral_not_offered',

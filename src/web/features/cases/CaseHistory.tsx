@@ -152,6 +152,9 @@ export function DisclosureLog({ caseId, revision, actorName, agencyName }: Discl
                           <bdi>{entry.recipient}</bdi>
                         </>
                       )}
+                      {entry.confirmation && (
+                        <span className="hint block">{t('sharing.confirmedBy', { id: entry.confirmation })}</span>
+                      )}
                     </td>
                     <td>{purposeLabel(t, entry.purpose)}</td>
                     <td>{list(entry.fields.map(label))}</td>

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isSharingConsent, SHARING_PURPOSES, type SharingPurpose } from '../../../shared/consent.ts';
 import { isCountryCode } from '../../../shared/countries.ts';
 import type { Agency } from '../../api.ts';
 import { ChoiceField, SelectField, TextAreaField, TextField } from '../../components/Field.tsx';
@@ -17,13 +18,18 @@ import {
 /** The server's minimum for a legal basis: the law, article and decision it rests on. */
 const LEGAL_BASIS_MIN = 10;
 
-/** The scope the form's fields give: countries, agencies, and for cross-border sharing the fields it covers. */
+/**
+ * The scope the form's fields give: countries, agencies, for cross-border sharing the fields it covers, and for
+ * consent to sharing the uses it covers.
+ */
 function scopeFrom(data: FormData) {
   const fields = data.getAll('fields').map(String);
+  const purposes = data.getAll('uses').map(String) as SharingPurpose[];
   return {
     countries: countriesFrom(data),
     agencies: data.getAll('agencies').map(String),
     ...(fields.length > 0 ? { fields } : {}),
+    ...(purposes.length > 0 ? { purposes } : {}),
   };
 }
 
@@ -67,6 +73,15 @@ function ScopeFields({ agencies, purpose, shareable, errorId }: ScopeFieldsProps
           name="agencies"
           type="checkbox"
           options={agencies.map((agency) => ({ value: agency.id, label: agency.name }))}
+        />
+      )}
+      {isSharingConsent(purpose) && (
+        <ChoiceField
+          label={t('sharing.uses')}
+          hint={t('sharing.usesHint')}
+          name="uses"
+          type="checkbox"
+          options={SHARING_PURPOSES.map((use) => ({ value: use, label: t(`cooperation.referrals.purposes.${use}`) }))}
         />
       )}
       {purpose === 'sharing_cross_border' && shareable.length > 0 && (

@@ -67,7 +67,11 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
     const countries = record.scope.countries ?? [];
     const scoped = record.scope.agencies ?? [];
     const fields = record.scope.fields ?? [];
+    const uses = record.scope.purposes ?? [];
     return [
+      ...(uses.length > 0
+        ? [t('sharing.forUses', { list: list(uses.map((use) => t(`cooperation.referrals.purposes.${use}`))) })]
+        : []),
       countries.length > 0 ? t('consent.inCountries', { list: list(countries.map(country)) }) : t('consent.anyCountry'),
       scoped.length > 0 ? t('consent.forAgencies', { list: list(scoped.map(agencyName)) }) : t('consent.anyAgency'),
       ...(fields.length > 0 ? [t('consent.onlyFields', { list: list(fields.map(fieldLabel)) })] : []),

@@ -115,6 +115,7 @@ export function ReferralTable({
             )}
             <td>
               {list(referral.services.map(typeLabel))}
+              <span className="hint block">{t(`cooperation.referrals.purposes.${referral.purpose}`)}</span>
               <blockquote>{referral.reason}</blockquote>
             </td>
             <td>{referral.sharedFields.length > 0 ? list(referral.sharedFields.map(fieldLabel)) : '—'}</td>

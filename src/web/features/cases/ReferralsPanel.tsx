@@ -1,5 +1,6 @@
 import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SHARING_PURPOSES, type SharingPurpose } from '../../../shared/consent.ts';
 import type { Agency, SessionUser } from '../../api.ts';
 import { ChoiceField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';
@@ -105,7 +106,7 @@ export function ReferralsPanel({ found, user, agencies, revision, actorName, onC
   );
 }
 
-const CONTROLS = ['toAgencyId', 'services', 'sharedFields', 'reason'] as const;
+const CONTROLS = ['toAgencyId', 'purpose', 'services', 'sharedFields', 'reason'] as const;
 
 function ReferralForm({ found, agencies, onOffered }: { found: Case; agencies: Agency[]; onOffered(): void }) {
   const { t } = useTranslation();
@@ -120,6 +121,7 @@ function ReferralForm({ found, agencies, onOffered }: { found: Case; agencies: A
       const toAgencyId = fieldText(data, 'toAgencyId');
       const services = data.getAll('services').map(String);
       const reason = fieldText(data, 'reason');
+      const purpose = fieldText(data, 'purpose') as SharingPurpose;
       if (!toAgencyId) throw new FormProblem('missing_fields', 'toAgencyId');
       if (services.length === 0) throw new FormProblem('missing_fields', 'services');
       if (!reason) throw new FormProblem('reason_missing', 'reason');
@@ -128,6 +130,7 @@ function ReferralForm({ found, agencies, onOffered }: { found: Case; agencies: A
           toAgencyId,
           services,
           reason,
+          purpose,
           sharedFields: data.getAll('sharedFields').map(String),
         });
       } catch (error) {
@@ -137,7 +140,7 @@ function ReferralForm({ found, agencies, onOffered }: { found: Case; agencies: A
       element.reset();
       onOffered();
     },
-    { consent_required: 'toAgencyId', referral_exists: 'toAgencyId' },
+    { consent_required: 'toAgencyId', consent_purpose_not_covered: 'purpose', referral_exists: 'toAgencyId' },
   );
   return (
     <form className="form subsection" noValidate aria-labelledby={`${ids}-title`} onSubmit={form.onSubmit}>
@@ -158,6 +161,18 @@ function ReferralForm({ found, agencies, onOffered }: { found: Case; agencies: A
         {agencies.map((agency) => (
           <option key={agency.id} value={agency.id}>
             {agency.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label={t('sharing.referralPurpose')}
+        name="purpose"
+        defaultValue="services"
+        errorId={form.errorFor('purpose')}
+      >
+        {SHARING_PURPOSES.map((use) => (
+          <option key={use} value={use}>
+            {t(`cooperation.referrals.purposes.${use}`)}
           </option>
         ))}
       </SelectField>

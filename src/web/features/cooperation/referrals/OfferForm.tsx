@@ -1,7 +1,8 @@
 import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ConsentRecord, consentCovers } from '../../../../shared/consent.ts';
+import { type ConsentRecord, consentCovers, type SharingPurpose } from '../../../../shared/consent.ts';
 import { ChoiceField, SelectField, TextAreaField } from '../../../components/Field.tsx';
+import { HandlingFields, handlingFrom } from '../../../components/Handling.tsx';
 import { fieldText } from '../../../components/useForm.tsx';
 import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { useCountryName, useListFormat } from '../../../i18n/format.ts';
@@ -38,6 +39,7 @@ export function OfferForm({ found, revision, onOffered }: OfferFormProps) {
   const fieldLabel = useFieldLabel();
   const list = useListFormat();
   const [to, setTo] = useState('');
+  const [purpose, setPurpose] = useState<ReferralPurpose | ''>('');
   const [sent, setSent] = useState<string | null>(null);
   const [notCovered, setNotCovered] = useState<string[] | null>(null);
   const { identity, details } = sendableFields(found);
@@ -56,14 +58,24 @@ export function OfferForm({ found, revision, onOffered }: OfferFormProps) {
       if (!kind) throw new ReferralProblem('kind_missing', 'kind');
       if (!purpose) throw new ReferralProblem('purpose_missing', 'purpose');
       if (fields.length === 0) throw new ReferralProblem('fields_missing', 'fields');
-      await xbApi.offer(found.id, { to: node, kind, purpose, fields, ...(note ? { note } : {}) });
+      await xbApi.offer(found.id, {
+        to: node,
+        kind,
+        purpose,
+        fields,
+        ...(note ? { note } : {}),
+        ...handlingFrom(data),
+      });
       setSent(t(`cooperation.referrals.offer.sent.${kind}`, { peer: node }));
       element.reset();
       setTo('');
+      setPurpose('');
       onOffered();
     },
     {
       consent_required: 'to',
+      consent_purpose_not_covered: 'purpose',
+      handling_no_forwarding: 'to',
       peer_unknown: 'to',
       peer_suspended: 'to',
       peer_encryption_key_missing: 'to',
@@ -102,7 +114,13 @@ export function OfferForm({ found, revision, onOffered }: OfferFormProps) {
         }
       </Loaded>
       {peer && consents.data && (
-        <Coverage consents={consents.data} country={peer.country} fieldName={fieldLabel} list={list} />
+        <Coverage
+          consents={consents.data}
+          country={peer.country}
+          purpose={purpose}
+          fieldName={fieldLabel}
+          list={list}
+        />
       )}
       <ChoiceField
         label={t('cooperation.referrals.kind')}
@@ -122,6 +140,7 @@ export function OfferForm({ found, revision, onOffered }: OfferFormProps) {
         required
         defaultValue=""
         errorId={form.errorFor('purpose')}
+        onChange={(event) => setPurpose(event.target.value as ReferralPurpose | '')}
       >
         <option value="">{t('admin.choose')}</option>
         {REFERRAL_PURPOSES.map((purpose) => (
@@ -151,6 +170,7 @@ export function OfferForm({ found, revision, onOffered }: OfferFormProps) {
           options={details.map((name) => ({ value: name, label: fieldLabel(name) }))}
         />
       )}
+      <HandlingFields />
       <TextAreaField
         label={t('cooperation.referrals.offer.note')}
         hint={t('cooperation.referrals.offer.noteHint')}
@@ -196,12 +216,14 @@ function NodeField({ nodes, value, onChange, errorId }: NodeFieldProps) {
 interface CoverageProps {
   consents: ConsentRecord[];
   country: string;
+  /** The purpose chosen so far: the consent must name it too. */
+  purpose: ReferralPurpose | '';
   fieldName(name: string): string;
   list(items: string[]): string;
 }
 
 /** What the survivor's cross-border consent lets be sent to the chosen node's country, as the node will check it. */
-function Coverage({ consents, country, fieldName, list }: CoverageProps) {
+function Coverage({ consents, country, purpose, fieldName, list }: CoverageProps) {
   const { t } = useTranslation();
   const countryName = useCountryName();
   const coverage = consentCovers(consents, 'sharing_cross_border', { country });
@@ -212,14 +234,21 @@ function Coverage({ consents, country, fieldName, list }: CoverageProps) {
   const basis = consents.find((record) => record.id === coverage.recordId);
   // A consent that names no fields covers every field (consent.ts uncoveredFields).
   const allowed = basis?.scope.fields ?? [];
+  const uses = basis?.scope.purposes ?? [];
+  const usable = !purpose || consentCovers(consents, 'sharing_cross_border', { country, use: purpose }).covered;
+  const purposeName = (use: SharingPurpose) => t(`cooperation.referrals.purposes.${use}`);
   return (
-    <p className="hint">
-      {allowed.length === 0
-        ? t(`cooperation.referrals.coverage.any.${coverage.basis}`, { country: name })
-        : t(`cooperation.referrals.coverage.only.${coverage.basis}`, {
-            country: name,
-            fields: list(allowed.map(fieldName)),
-          })}
-    </p>
+    <>
+      <p className="hint">
+        {allowed.length === 0
+          ? t(`cooperation.referrals.coverage.any.${coverage.basis}`, { country: name })
+          : t(`cooperation.referrals.coverage.only.${coverage.basis}`, {
+              country: name,
+              fields: list(allowed.map(fieldName)),
+            })}{' '}
+        {uses.length > 0 && t('sharing.forUses', { list: list(uses.map(purposeName)) })}
+      </p>
+      {!usable && <p className="notice">{t('sharing.notForPurpose', { purpose: purposeName(purpose) })}</p>}
+    </>
   );
 }

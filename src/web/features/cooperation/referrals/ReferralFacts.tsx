@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HandlingSummary } from '../../../components/Handling.tsx';
 import { DATE_TIME, useCountryName, useDateFormat } from '../../../i18n/format.ts';
 import { Link } from '../../../router.tsx';
 import { useFieldLabel } from '../../cases/FieldValues.tsx';
@@ -32,6 +33,12 @@ export function ReferralFacts({ referral }: { referral: CrossBorderReferral }) {
       <div>
         <dt>{t('cooperation.referrals.purpose')}</dt>
         <dd>{t(`cooperation.referrals.purposes.${referral.purpose}`)}</dd>
+      </div>
+      <div>
+        <dt>{t('sharing.handling.label')}</dt>
+        <dd>
+          <HandlingSummary handling={referral} />
+        </dd>
       </div>
       {referral.caseId && (
         <div>

@@ -4,6 +4,8 @@ import type { ErrorId } from '../../../components/ErrorMessage.tsx';
 /** The node's cross-border referral errors that the pages explain in their own words. */
 const SERVER_ERRORS = [
   'consent_required',
+  'consent_purpose_not_covered',
+  'handling_no_forwarding',
   'fields_not_covered',
   'fields_invalid',
   'peer_unknown',
