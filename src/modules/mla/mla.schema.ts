@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { handlingInput, handlingView } from '../../shared/handling.ts';
 import { CLOCK_NAMES, CLOCK_STATES, MAX_EXTENSION_DAYS } from '../../shared/mla-clocks.ts';
 import { MEASURES, MLA_ACTIONS, MLA_STATES, PERSON_ROLES, SIDES } from '../../shared/mla-states.ts';
 
@@ -70,6 +71,7 @@ export const NewMlaRequest = Type.Object(
     executingNode: Type.String({ pattern: NODE_ID, description: 'The peer node asked to execute it' }),
     caseId: Type.Optional(Type.String({ description: 'A case of this node the request serves' })),
     ...requestFields,
+    ...handlingInput,
   },
   strict,
 );
@@ -161,6 +163,7 @@ export const MlaRequest = Type.Object(
     executingAuthority: Authority,
     measures: Type.Array(Measure),
     legalClassification: Type.String(),
+    ...handlingView,
     persons: Type.Union([Type.Array(PersonConcerned), Type.Null()], { description: 'Only with a purpose' }),
     factsSummary: Type.Union([Type.String(), Type.Null()], { description: 'Only with a purpose' }),
     sentAt: Stamp,
@@ -217,6 +220,8 @@ export const MlaRequestMessage = Type.Object(
     measures: requestFields.measures,
     persons: requestFields.persons,
     offence: Offence,
+    // Absent from a node of before handling codes travelled: the receiver applies the default (H0).
+    ...handlingInput,
   },
   strict,
 );

@@ -79,6 +79,16 @@ describe('MLA requests between two nodes', () => {
     expect((await issuer('GET', `/api/mla/${draft.id}?purpose=prosecution`)).json().persons).toEqual([]);
   });
 
+  it('sends the handling code and grading the issuer set, and the executing node keeps them', async () => {
+    const id = await sentRequest({ handlingCode: 'H2', sourceReliability: 'A', informationAccuracy: 1 });
+    const graded = { handlingCode: 'H2', sourceReliability: 'A', informationAccuracy: 1 };
+    expect((await issuer('GET', `/api/mla/${id}`)).json()).toMatchObject(graded);
+    expect((await executor('GET', `/api/mla/${id}`)).json()).toMatchObject(graded);
+    const plain = await sentRequest();
+    const ungraded = { handlingCode: 'H0', sourceReliability: null, informationAccuracy: null };
+    expect((await executor('GET', `/api/mla/${plain}`)).json()).toMatchObject(ungraded);
+  });
+
   it('refuses a request to a node that is not a peer, and users without an MLA role', async () => {
     const unknown = await issuer('POST', '/api/mla', { ...DRAFT, executingNode: 'node-ro' });
     expect(unknown.json().error.id).toBe('peer_unknown');
