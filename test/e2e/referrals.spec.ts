@@ -86,6 +86,7 @@ test('a case worker refers a case to another country within the survivor’s con
   await record.getByLabel('Purpose').selectOption({ label: 'Sharing with other countries' });
   await record.getByLabel('The survivor gives consent').check();
   await record.getByLabel('Countries').fill('md');
+  await record.getByRole('group', { name: 'What the sharing may be used for' }).getByLabel('Protection').check();
   const covered = record.getByRole('group', { name: 'Fields that may be sent to another country' });
   for (const name of ['First name', 'Last name', 'Gender']) await covered.getByLabel(name, { exact: true }).check();
   await record.getByLabel('How the survivor was informed and answered').selectOption({ label: 'Written' });
