@@ -6,6 +6,7 @@ import type {
   VerifyResult,
 } from '../modules/audit/audit.schema.ts';
 import type { NodeInfo } from '../modules/ops/ops.schema.ts';
+import type { Team } from '../modules/user-accounts/teams.schema.ts';
 import type {
   Agency as AgencySchema,
   AuthOptions,
@@ -17,11 +18,11 @@ import type {
   User,
 } from '../modules/user-accounts/user-accounts.schema.ts';
 import type { OrgType } from '../shared/org-types.ts';
-import { type Purpose, type Role as RoleId, RULES } from '../shared/policy.ts';
+import { type Purpose, type Reach, type Role as RoleId, RULES } from '../shared/policy.ts';
 
 // Roles and purposes come from the policy itself, so the app cannot drift from what the server enforces.
-export { type Purpose, ROLES, type Role as RoleId } from '../shared/policy.ts';
-export type { AuthOptions, CreatedUser, NodeInfo, OrgType, RoleGrant, Session, User };
+export { type Purpose, REACHES, type Reach, ROLES, type Role as RoleId } from '../shared/policy.ts';
+export type { AuthOptions, CreatedUser, NodeInfo, OrgType, RoleGrant, Session, Team, User };
 
 export type SessionUser = Session['user'];
 
@@ -30,7 +31,8 @@ export type Agency = Omit<AgencySchema, 'orgType'> & { orgType: OrgType };
 
 /** A new account as the app creates it: with a password, and `agency` as the agency's id (null: the whole node). */
 export type NewUser = Required<Pick<NewUserSchema, 'email' | 'displayName' | 'password'>> & {
-  roles: { role: RoleId; agency: string | null }[];
+  /** `reach` narrows a role for an agency to a team (`team`, its id) or to the person's own cases. */
+  roles: { role: RoleId; agency: string | null; reach?: Reach; team?: string }[];
 };
 
 /** The purposes for which the audit trail itself may be read. */
@@ -193,6 +195,12 @@ export const api = {
   agencies: () => request<Agency[]>('GET', '/api/agencies'),
   createAgency: (agency: NewAgency) => request<Agency>('POST', '/api/agencies', agency),
   users: () => request<User[]>('GET', '/api/users'),
+  teams: () => request<Team[]>('GET', '/api/teams'),
+  createTeam: (team: { agency: string; name: string }) => request<Team>('POST', '/api/teams', team),
+  addTeamMember: (teamId: string, user: string) =>
+    request<Team>('POST', `/api/teams/${encodeURIComponent(teamId)}/members`, { user }),
+  removeTeamMember: (teamId: string, userId: string) =>
+    request<Team>('DELETE', `/api/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
   createUser: (user: NewUser) => request<CreatedUser>('POST', '/api/users', user),
   disableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/disable`),
   enableUser: (id: string) => request<User>('POST', `/api/users/${encodeURIComponent(id)}/enable`),

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Agency, api, type SessionUser, type User } from '../../api.ts';
+import { type Agency, api, type SessionUser, type Team, type User } from '../../api.ts';
 import { type ErrorId, ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { administersNode } from '../shell/modules.ts';
 import { AgenciesSection } from './AgenciesSection.tsx';
+import { TeamsSection } from './TeamsSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 
 interface Directory {
   agencies: Agency[];
   users: User[];
+  teams: Team[];
 }
 
 // The server's order, kept when an agency is added.
@@ -24,8 +26,8 @@ export function AdminPage({ country, user }: { country: string; user: SessionUse
   const load = useCallback(async () => {
     setError(null);
     try {
-      const [agencies, users] = await Promise.all([api.agencies(), api.users()]);
-      setDirectory({ agencies, users });
+      const [agencies, users, teams] = await Promise.all([api.agencies(), api.users(), api.teams()]);
+      setDirectory({ agencies, users, teams });
     } catch (failure) {
       setError(errorIdOf(failure));
     }
@@ -61,9 +63,23 @@ export function AdminPage({ country, user }: { country: string; user: SessionUse
               update((current) => ({ ...current, agencies: [...current.agencies, agency].sort(byCountryAndName) }))
             }
           />
+          <TeamsSection
+            teams={directory.teams}
+            agencies={directory.agencies}
+            users={directory.users}
+            onChanged={(team) =>
+              update((current) => ({
+                ...current,
+                teams: [...current.teams.filter((other) => other.id !== team.id), team].sort(
+                  (a, b) => a.agencyId.localeCompare(b.agencyId) || a.name.localeCompare(b.name),
+                ),
+              }))
+            }
+          />
           <UsersSection
             users={directory.users}
             agencies={directory.agencies}
+            teams={directory.teams}
             currentUserId={user.id}
             onChanged={(changed) =>
               update((current) => ({

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Agency, api, type CreatedUser, ROLES, type RoleId } from '../../api.ts';
+import { type Agency, api, type CreatedUser, REACHES, type Reach, ROLES, type RoleId, type Team } from '../../api.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';
 
@@ -9,12 +9,13 @@ const PASSWORD_MIN_LENGTH = 12;
 
 interface UserFormProps {
   agencies: Agency[];
+  teams: Team[];
   /** Set when the form comes back after a key was handed over, so that the keyboard user is not left nowhere. */
   focusTitle: boolean;
   onCreated(created: CreatedUser): void;
 }
 
-export function UserForm({ agencies, focusTitle, onCreated }: UserFormProps) {
+export function UserForm({ agencies, teams, focusTitle, onCreated }: UserFormProps) {
   const { t } = useTranslation();
   const ids = useId();
   const title = useRef<HTMLHeadingElement>(null);
@@ -33,12 +34,18 @@ export function UserForm({ agencies, focusTitle, onCreated }: UserFormProps) {
       if ([...password].length < PASSWORD_MIN_LENGTH) throw new FormProblem('password_short', 'password');
       const role = value('role') as RoleId;
       const agency = value('agency') || null;
+      // A narrower reach than the agency needs the agency, and a team's reach the team (of that agency).
+      const reach = (value('reach') || 'agency') as Reach;
+      const team = value('team');
+      if (reach !== 'agency' && !agency) throw new FormProblem('missing_fields', 'agency');
+      if (reach === 'team' && !team) throw new FormProblem('missing_fields', 'team');
+      const narrowed = reach === 'agency' ? {} : reach === 'own' ? { reach } : { reach, team };
       onCreated(
         await api.createUser({
           email: value('email'),
           displayName: value('displayName'),
           password,
-          roles: [{ role, agency }],
+          roles: [{ role, agency, ...narrowed }],
         }),
       );
     },
@@ -90,6 +97,21 @@ export function UserForm({ agencies, focusTitle, onCreated }: UserFormProps) {
         {agencies.map((agency) => (
           <option key={agency.id} value={agency.id}>
             {agency.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label={t('users.reach')} hint={t('users.reachHint')} name="reach">
+        {REACHES.map((reach) => (
+          <option key={reach} value={reach}>
+            {t(`users.reaches.${reach}`)}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label={t('users.team')} hint={t('users.teamHint')} name="team" errorId={form.errorFor('team')}>
+        <option value="">{t('users.noTeam')}</option>
+        {teams.map((team) => (
+          <option key={team.id} value={team.id}>
+            {t('teams.option', { name: team.name, agency: agencies.find((a) => a.id === team.agencyId)?.name ?? '' })}
           </option>
         ))}
       </SelectField>

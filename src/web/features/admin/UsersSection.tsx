@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Agency, api, type CreatedUser, type User } from '../../api.ts';
+import { type Agency, api, type CreatedUser, type Team, type User } from '../../api.ts';
 import { type ErrorId, ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { DATE, useDateFormat } from '../../i18n/format.ts';
@@ -12,6 +12,8 @@ import { UserForm } from './UserForm.tsx';
 interface UsersSectionProps {
   users: User[];
   agencies: Agency[];
+  /** For grants narrowed to a team. */
+  teams: Team[];
   /** The signed-in administrator, who is not offered to disable their own account or replace their own key. */
   currentUserId: string;
   onChanged(user: User): void;
@@ -29,7 +31,7 @@ interface IssuedKey {
   reason: 'created' | 'reset';
 }
 
-export function UsersSection({ users, agencies, currentUserId, onChanged }: UsersSectionProps) {
+export function UsersSection({ users, agencies, teams, currentUserId, onChanged }: UsersSectionProps) {
   const { t } = useTranslation();
   const ids = useId();
   const formatDate = useDateFormat(DATE);
@@ -102,9 +104,16 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
               <td>
                 <ul className="plain">
                   {user.roles.map((grant) => (
-                    <li key={`${grant.role}:${grant.agencyId ?? ''}`}>
+                    <li key={`${grant.role}:${grant.agencyId ?? ''}:${grant.reach}:${grant.teamId ?? ''}`}>
                       {t(`roles.${grant.role}`)} ·{' '}
                       {grant.agencyName ? <bdi>{grant.agencyName}</bdi> : t('user.wholeNode')}
+                      {grant.reach === 'own' && <> · {t('users.reaches.own')}</>}
+                      {grant.reach === 'team' && (
+                        <>
+                          {' · '}
+                          {t('users.teamReach', { team: grant.teamName ?? '' })}
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -179,6 +188,7 @@ export function UsersSection({ users, agencies, currentUserId, onChanged }: User
       ) : (
         <UserForm
           agencies={agencies}
+          teams={teams}
           focusTitle={formAgain}
           onCreated={(issued) => {
             setKey({ issued, reason: 'created' });
