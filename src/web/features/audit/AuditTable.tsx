@@ -33,12 +33,36 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
             <td className="identifier">
               <bdi>{record.action}</bdi>
             </td>
-            <td className="identifier">{record.resource ? <bdi>{record.resource}</bdi> : '—'}</td>
+            <td className="identifier">
+              {record.resource ? <bdi>{record.resource}</bdi> : '—'}
+              <ShownRecords ids={record.resources} />
+            </td>
             <td>{record.purpose ? t(`purposes.${record.purpose}`) : '—'}</td>
-            <td className={`outcome-${record.outcome}`}>{t(`outcomes.${record.outcome}`)}</td>
+            <td className={`outcome-${record.outcome}`}>
+              {t(`outcomes.${record.outcome}`)}
+              {record.omitted ? ` ${t('audit.omitted', { count: record.omitted })}` : null}
+            </td>
           </tr>
         ))}
       </tbody>
     </ScrollingTable>
+  );
+}
+
+/** The records a list read showed (or the ids a refusal asked for), folded: a list can name hundreds. */
+function ShownRecords({ ids }: { ids: string[] | null }) {
+  const { t } = useTranslation();
+  if (!ids || ids.length === 0) return null;
+  return (
+    <details>
+      <summary>{t('audit.recordsShown', { count: ids.length })}</summary>
+      <ul>
+        {ids.map((id) => (
+          <li key={id}>
+            <bdi>{id}</bdi>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
