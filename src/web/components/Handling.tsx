@@ -30,22 +30,30 @@ export function handlingFrom(data: FormData): Partial<Handling> {
   };
 }
 
-/** The three choices, H0 and ungraded preselected. */
-export function HandlingFields() {
+/** The three choices: `current` preselected (a draft's), else H0 and ungraded. */
+export function HandlingFields({ current }: { current?: Partial<Handling> | null }) {
   const { t } = useTranslation();
   const codeLabel = (code: string, meaning: string) => t('evidence.codeLabel', { code, meaning });
   return (
     <fieldset className="form-section">
       <legend>{t('sharing.handling.legend')}</legend>
       <p className="hint">{t('sharing.handling.hint')}</p>
-      <SelectField label={t('evidence.fields.handlingCode')} name="handlingCode" defaultValue={DEFAULT_HANDLING_CODE}>
+      <SelectField
+        label={t('evidence.fields.handlingCode')}
+        name="handlingCode"
+        defaultValue={current?.handlingCode ?? DEFAULT_HANDLING_CODE}
+      >
         {HANDLING_CODES.map((code) => (
           <option key={code} value={code}>
             {codeLabel(code, t(`evidence.handling.${code}`))}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('evidence.fields.sourceReliability')} name="sourceReliability" defaultValue="">
+      <SelectField
+        label={t('evidence.fields.sourceReliability')}
+        name="sourceReliability"
+        defaultValue={current?.sourceReliability ?? ''}
+      >
         <option value="">{t('evidence.notStated')}</option>
         {SOURCE_RELIABILITY.map((code) => (
           <option key={code} value={code}>
@@ -53,7 +61,11 @@ export function HandlingFields() {
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('evidence.fields.informationAccuracy')} name="informationAccuracy" defaultValue="">
+      <SelectField
+        label={t('evidence.fields.informationAccuracy')}
+        name="informationAccuracy"
+        defaultValue={current?.informationAccuracy ?? ''}
+      >
         <option value="">{t('evidence.notStated')}</option>
         {INFORMATION_ACCURACY.map((code) => (
           <option key={code} value={code}>

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HandlingSummary } from '../../../components/Handling.tsx';
 import { DATE_TIME, useDateFormat, useListFormat } from '../../../i18n/format.ts';
 import { isolate } from '../../../i18n/i18n.ts';
 import { Day, NodeId } from './JitFacts.tsx';
@@ -31,7 +32,8 @@ export function JitTimeline({ space, ownNode }: { space: JitSpace; ownNode: stri
                   </>
                 )}{' '}
                 · <NodeId id={entry.node} />
-                {entry.node === ownNode && <span className="hint"> {t('cooperation.jit.thisNode')}</span>}
+                {entry.node === ownNode && <span className="hint"> {t('cooperation.jit.thisNode')}</span>} ·{' '}
+                <HandlingSummary handling={entry} />
               </p>
               <EntryText entry={entry} space={space} />
             </li>

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../api.ts';
 import { TextAreaField } from '../../../components/Field.tsx';
+import { HandlingFields, handlingFrom } from '../../../components/Handling.tsx';
 import { fieldText } from '../../../components/useForm.tsx';
 import { EvidenceForm } from './EvidenceForm.tsx';
 import { JitTimeline } from './JitTimeline.tsx';
@@ -42,7 +43,7 @@ function MessageForm({ jitId, onPosted }: { jitId: string; onPosted(entry: JitEn
       setSent(null);
       const text = fieldText(data, 'text');
       if (!text) throw new JitProblem('text_missing', 'text');
-      onPosted(await jitApi.postMessage(jitId, text));
+      onPosted(await jitApi.postMessage(jitId, text, handlingFrom(data)));
       element.reset();
       setSent(t('cooperation.jit.message.sent'));
     },
@@ -64,6 +65,7 @@ function MessageForm({ jitId, onPosted }: { jitId: string; onPosted(entry: JitEn
         rows={4}
         errorId={form.errorFor('text')}
       />
+      <HandlingFields />
       <button type="submit" className="button" aria-disabled={form.pending}>
         {form.pending ? t('cooperation.jit.working') : t('cooperation.jit.message.submit')}
       </button>

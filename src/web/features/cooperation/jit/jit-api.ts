@@ -4,6 +4,7 @@
  * accepts.
  */
 import type { Jit, JitEntry, JitSpace, JitTask, NewJit, NewTask } from '../../../../modules/jit/jit.schema.ts';
+import type { Handling } from '../../../../shared/handling.ts';
 import { type Action, type Actor, can, RULES } from '../../../../shared/policy.ts';
 import { type Purpose, request, type SessionUser } from '../../../api.ts';
 
@@ -21,7 +22,8 @@ export const jitApi = {
   create: (jit: NewJit) => request<Jit>('POST', '/api/jits', jit),
   get: (id: string, purpose: Purpose) => request<JitSpace>('GET', `${path(id)}?${new URLSearchParams({ purpose })}`),
   addAgency: (id: string, agencyId: string) => request<Jit>('POST', path(id, '/agencies'), { agencyId }),
-  postMessage: (id: string, text: string) => request<JitEntry>('POST', path(id, '/messages'), { text }),
+  postMessage: (id: string, text: string, handling: Partial<Handling> = {}) =>
+    request<JitEntry>('POST', path(id, '/messages'), { text, ...handling }),
   addTask: (id: string, task: NewTask) => request<JitEntry>('POST', path(id, '/tasks'), task),
   completeTask: (id: string, taskId: string) =>
     request<JitEntry>('POST', path(id, `/tasks/${encodeURIComponent(taskId)}/done`)),

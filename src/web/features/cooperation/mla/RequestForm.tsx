@@ -2,6 +2,7 @@ import { useCallback, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api.ts';
 import { TextAreaField, TextField } from '../../../components/Field.tsx';
+import { HandlingFields, handlingFrom } from '../../../components/Handling.tsx';
 import { fieldText } from '../../../components/useForm.tsx';
 import { useResource } from '../../../components/useResource.tsx';
 import { casesApi } from '../../cases/cases-api.ts';
@@ -177,6 +178,7 @@ export function RequestForm({ draft, caseReference, onSaved }: RequestFormProps)
           errorId={form.errorFor('offence.summary')}
         />
       </fieldset>
+      <HandlingFields current={draft} />
       <TextField
         label={t('cooperation.mla.fields.case')}
         hint={t(draft?.caseId ? 'cooperation.mla.form.caseKeptHint' : 'cooperation.mla.form.caseHint')}
@@ -269,6 +271,7 @@ function readForm(data: FormData, persons: PersonRow[], measures: Set<Measure>):
     }),
     persons: people,
     offence: { legalClassification, summary },
+    ...handlingFrom(data),
   };
 }
 

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../api.ts';
+import { HandlingSummary } from '../../../components/Handling.tsx';
 import { PageHeading } from '../../../components/PageHeading.tsx';
 import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { DATE_TIME, DAY, useCountryName, useDateFormat } from '../../../i18n/format.ts';
@@ -145,6 +146,12 @@ function RequestFacts({ request }: { request: MlaRequest }) {
         <dt>{t('cooperation.mla.fields.legalClassification')}</dt>
         <dd>
           <bdi>{request.legalClassification}</bdi>
+        </dd>
+      </div>
+      <div>
+        <dt>{t('sharing.handling.label')}</dt>
+        <dd>
+          <HandlingSummary handling={request} />
         </dd>
       </div>
       <div>
