@@ -47,7 +47,11 @@ export interface JitOptions {
 /** Increasing within the process, so that entries made in the same millisecond keep their order. */
 const nextId = monotonicFactory();
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (value: string) => DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+// A day that does not exist (2026-02-30, 0000-00-00) makes an invalid Date, whose toISOString throws.
+const isDay = (value: string) => {
+  const date = new Date(`${value}T00:00:00Z`);
+  return DAY.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
 
 const ended = (jit: repo.JitRecord) =>
   new AppError('jit_ended', 409, `The JIT ended on ${jit.endsOn}: nothing more can be added to it.`);
