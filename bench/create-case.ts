@@ -317,10 +317,11 @@ await runBench(
     runs.push(await drive(`audit append alone (chain lock), pool ${CLIENTS}`, CLIENTS, SECONDS, append));
     runs.push(await drive('Passage create, one client', SHIPPED_POOL, SECONDS / 2, create(services.cases), 1));
     const unserialisedAudit = new UnserialisedAudit(wide);
+    const persons = new PersonRecords(wide, identityVaultOpener(wide, services.keys.kek));
     const unserialised = new CasesService(wide, unserialisedAudit, {
-      persons: new PersonRecords(wide, identityVaultOpener(wide, services.keys.kek)),
+      persons,
       sharing: referralSharing,
-      access: new CaseAccess(unserialisedAudit, referralSharing),
+      access: new CaseAccess(unserialisedAudit, referralSharing, persons),
     });
     runs.push(
       await drive(`Passage create, pool ${CLIENTS}, audit unserialised`, CLIENTS, SECONDS, create(unserialised)),
