@@ -126,6 +126,10 @@ describe('a case worker limited to her own cases', () => {
     const outsider = await buildUser(node.services, 'case_worker');
     const wrong = await assign(supervisor.headers, outsider.id);
     expect([wrong.statusCode, wrong.json().error.id]).toEqual([409, 'not_assignable']);
+    const assignees = await requestAs(node, supervisor.headers, 'GET', `/api/cases/${theirs}/assignees`);
+    expect(assignees.json().map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([own.id, colleague.id]));
+    expect(assignees.json().map((a: { id: string }) => a.id)).not.toContain(outsider.id);
+    expect((await requestAs(node, colleague.headers, 'GET', `/api/cases/${theirs}/assignees`)).statusCode).toBe(403);
     const moved = await assign(supervisor.headers, own.id);
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().ownerId).toBe(own.id);

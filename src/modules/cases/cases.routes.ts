@@ -189,6 +189,24 @@ export const casesRoutes =
       (request) => cases.decideClosure(request.ctx, request.params.caseId, request.body.approve, request.body.reason),
     );
 
+    app.get(
+      '/cases/:caseId/assignees',
+      {
+        schema: {
+          tags,
+          summary: "Whom a supervisor may give the case to: the enabled users with a role in the case's agency",
+          params: CaseParams,
+          response: responses(
+            { 200: Type.Array(Type.Object({ id: Type.String(), displayName: Type.String() })) },
+            401,
+            403,
+            404,
+          ),
+        },
+      },
+      (request) => cases.assignees(request.ctx, request.params.caseId),
+    );
+
     app.post(
       '/cases/:caseId/assignment',
       {

@@ -6,7 +6,7 @@ import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../sha
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import { isSealedField, SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { agencyCountry, mayBeAssigned } from '../user-accounts/index.ts';
+import { agencyCountry, assigneesOf, mayBeAssigned } from '../user-accounts/index.ts';
 import { type CaseAccess, CLOSURE_REASON } from './case-access.ts';
 import type { CasePersons, CaseSharing, DataSealer } from './case-persons.ts';
 import { openFields, type SealedMap, sealFields } from './case-seal.ts';
@@ -572,6 +572,13 @@ export class CasesService {
    * Gives the case to another worker of its agency: its assignee, whom grants narrowed to own cases or to a team
    * follow. A supervisor's decision, in the case's history and the audit trail.
    */
+  /** Whom the caller may give the case to: the enabled users with a role in its agency. */
+  async assignees(ctx: RequestContext, id: string): Promise<{ id: string; displayName: string }[]> {
+    const found = await this.#access.load(this.#db, id);
+    await this.#access.authorize(this.#db, ctx, 'case.assign', found);
+    return assigneesOf(this.#db, found.agencyId);
+  }
+
   async assign(ctx: RequestContext, id: string, userId: string): Promise<CaseView> {
     await this.#write(ctx, id, 'case.assign', async (tx, actor, found) => {
       if (!(await mayBeAssigned(tx, userId, found.agencyId))) {

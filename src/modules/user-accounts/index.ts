@@ -1,4 +1,12 @@
-export { agencyCountry, agencyName, mayBeAssigned, membersOfTeams, teamsOfUser, userName } from './lookups.ts';
+export {
+  agencyCountry,
+  agencyName,
+  assigneesOf,
+  mayBeAssigned,
+  membersOfTeams,
+  teamsOfUser,
+  userName,
+} from './lookups.ts';
 export { authRoutes } from './sign-in.routes.ts';
 export { type AuthOptions, AuthService, type SessionView } from './sign-in.service.ts';
 export type { TeamRecord, TeamsService } from './teams.service.ts';

@@ -3,7 +3,7 @@
  * has one open): names to show and file things under, never accounts, roles or secrets.
  */
 import type { Queryable } from '../../db/client.ts';
-import { assignable, membersOf, teamsOf } from './teams.repository.ts';
+import { assignable, assignableUsers, membersOf, teamsOf } from './teams.repository.ts';
 import { agencyById, userDisplayName } from './user-accounts.repository.ts';
 
 /** The country of an agency (a case reference starts with it), or null when there is no such agency. */
@@ -29,6 +29,11 @@ export function membersOfTeams(q: Queryable, teamIds: readonly string[]): Promis
 /** Whether a case of the agency may be assigned to the user: enabled, with a role there or node-wide. */
 export function mayBeAssigned(q: Queryable, userId: string, agencyId: string): Promise<boolean> {
   return assignable(q, userId, agencyId);
+}
+
+/** The people a case of the agency may be assigned to: ids and names to choose from, nothing else. */
+export function assigneesOf(q: Queryable, agencyId: string): Promise<{ id: string; displayName: string }[]> {
+  return assignableUsers(q, agencyId);
 }
 
 /** The name a user is shown by, or null when there is no such user. */

@@ -94,3 +94,13 @@ export async function assignable(q: Queryable, userId: string, agencyId: string)
   );
   return rows.length > 0;
 }
+
+/** The enabled users with a role in the agency (or node-wide) whom a case of it may go to, by name. */
+export async function assignableUsers(q: Queryable, agencyId: string): Promise<{ id: string; displayName: string }[]> {
+  const rows = await q.query<{ id: string; display_name: string }>(
+    `select distinct u.id, u.display_name from users u join memberships m on m.user_id = u.id
+     where u.disabled_at is null and (m.agency_id = $1 or m.agency_id is null) order by u.display_name, u.id`,
+    [agencyId],
+  );
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}

@@ -10,6 +10,7 @@ import { CrossBorderPanel } from '../cooperation/referrals/CrossBorderPanel.tsx'
 import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
 import { CaseLinkageAlerts } from '../linkage/CaseLinkageAlerts.tsx';
 import { CaseMessages } from '../peers/CaseMessages.tsx';
+import { AssignmentPanel } from './AssignmentPanel.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
 import { ConsentPanel } from './ConsentPanel.tsx';
@@ -78,6 +79,7 @@ export function CasePage({ caseId, user, agencies, justCreated }: CasePageProps)
               </ul>
             </nav>
             <StageBar found={current} spans={spans.data} user={user} actorName={actorName} onChanged={changed} />
+            <AssignmentPanel found={current} user={user} onChanged={changed} />
             <IdentityPanel found={current} user={user} onRevealed={bump} onChanged={changed} />
             <CaseFacts found={current} user={user} onChanged={changed} />
             <ConsentPanel

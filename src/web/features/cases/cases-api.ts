@@ -34,6 +34,11 @@ export type SearchHit = SearchHitSchema;
 export type SearchQuery = SearchQuerySchema;
 export type StageSpan = Span;
 export type Stage = LifecycleStage;
+/** Someone a case may be assigned to. */
+export interface Assignee {
+  id: string;
+  displayName: string;
+}
 
 export type { NewConsent, NewOverride };
 export type CaseFilter = CaseQuery;
@@ -80,6 +85,8 @@ export const casesApi = {
     request<Case>('POST', path(caseId, '/transitions'), { to, reason }),
   decideClosure: (caseId: string, approve: boolean, reason?: string) =>
     request<Case>('POST', path(caseId, '/closure'), { approve, ...(reason ? { reason } : {}) }),
+  assignees: (caseId: string) => request<Assignee[]>('GET', path(caseId, '/assignees')),
+  assign: (caseId: string, userId: string) => request<Case>('POST', path(caseId, '/assignment'), { userId }),
   timeline: (caseId: string) => request<CaseEvent[]>('GET', path(caseId, '/timeline')),
   stages: (caseId: string) => request<StageSpan[]>('GET', path(caseId, '/stages')),
   readIdentity: (caseId: string, purpose: Purpose) =>

@@ -197,11 +197,13 @@ export function allows(user: SessionUser, action: Action, agencyId: string | nul
 export function allowsOnCase(
   user: SessionUser,
   action: Action,
-  found: { agencyId: string },
+  found: { agencyId: string; ownerId?: string | null },
   purpose?: Purpose,
 ): boolean {
   const sharedWith = user.roles.flatMap((grant) => (grant.agencyId ? [grant.agencyId] : []));
-  return can(actorOf(user), action, { agencyId: found.agencyId, sharedWith }, purpose).allowed;
+  // The assignee decides for grants narrowed to own cases; a team's reach is the server's to check (it knows the teams).
+  const resource = { agencyId: found.agencyId, sharedWith, assignedTo: found.ownerId ?? null };
+  return can(actorOf(user), action, resource, purpose).allowed;
 }
 
 /** The agencies in which the user may do `action`: null when a node-wide role allows it in all of them. */
