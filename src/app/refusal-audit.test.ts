@@ -247,7 +247,9 @@ describe('the limit on refusal records', () => {
     expect((await kindOf('test.spread')).map((r) => r.omitted)).toEqual([null, null, null, 3]);
   });
 
-  it('limits a flood of replayed cookies over HTTP and summarises the rest when the node stops', async () => {
+  it('limits a flood of replayed cookies over HTTP and summarises the rest when the node stops', {
+    timeout: 120_000,
+  }, async () => {
     const user = await buildUser(services, 'case_worker');
     const session = await signIn(app, user);
     await app.inject({ method: 'POST', url: '/api/auth/logout', headers: session.headers });
