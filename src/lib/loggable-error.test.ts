@@ -19,12 +19,12 @@ describe('loggableError', () => {
   it('keeps the kind, code, message and frames of a database error and drops its detail, query and params', () => {
     const logged = loggableError(databaseError('duplicate key value violates unique constraint "agencies_name_key"'));
     expect(logged).toMatchObject({
-      code: '23505',
+      errorCode: '23505',
       message: 'duplicate key value violates unique constraint "agencies_name_key"',
     });
     expect(logged.stack).toMatch(/^Error: duplicate key[^\n]*\n\s+at /);
     expect(JSON.stringify(logged)).not.toContain('Maria');
-    expect(Object.keys(logged).sort()).toEqual(['code', 'message', 'stack', 'type']);
+    expect(Object.keys(logged).sort()).toEqual(['errorCode', 'message', 'stack', 'type']);
   });
 
   it('takes the values out of a database message, in the stack too', () => {

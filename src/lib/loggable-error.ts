@@ -12,7 +12,8 @@ export type LoggableError = {
   message: string;
   id?: string;
   status?: number;
-  code?: string;
+  /** The error's code (a SQLSTATE, a Node errno name); not `code`, which the log redacts as a sign-in code. */
+  errorCode?: string;
   stack: string;
   cause?: LoggableError;
 };
@@ -57,7 +58,7 @@ export function loggableError(error: unknown, depth = 0): LoggableError {
     type: error.constructor?.name ?? name,
     message,
     ...(error instanceof AppError ? { id: error.id, status: error.status } : {}),
-    ...(code ? { code } : {}),
+    ...(code ? { errorCode: code } : {}),
     stack: [`${name}: ${message}`, ...frames].join('\n'),
     ...(cause !== undefined && depth < MAX_CAUSES ? { cause: loggableError(cause, depth + 1) } : {}),
   };
