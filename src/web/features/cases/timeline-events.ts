@@ -58,6 +58,8 @@ export function useEventDescription(agencyName: (id: string) => string): (event:
           return { text: t('timeline.stageChanged', { from: stage(data.from), to: stage(data.to) }), quote: reason };
         case 'closure_requested':
           return { text: t('timeline.closureRequested'), quote: reason };
+        case 'assigned':
+          return { text: t('timeline.assigned') };
         case 'closure_rejected':
           return { text: t('timeline.closureRejected'), quote: reason };
         case 'trafficking_status': {
