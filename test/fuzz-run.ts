@@ -110,13 +110,17 @@ async function fuzzNode(db: Db) {
     roles: [{ role: spareRole, agency: agency.id }],
   });
 
+  let signIns = 0;
   const sessionOf = async (email: string, totpSecret?: string): Promise<Record<string, string>> => {
     for (let attempt = 0; ; attempt++) {
+      // Addresses of their own, a new one each time: the fuzz's failed sign-ins from other addresses never throttle
+      // them, and the sign-in route's own rate limit per address is never reached.
+      signIns++;
+      const remoteAddress = `172.16.${(signIns >> 8) & 255}.${signIns & 255}`;
       const login = await app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        // An address of its own: the fuzz's failed sign-ins from other addresses never throttle this one.
-        remoteAddress: '192.0.2.1',
+        remoteAddress,
         payload: { email, password: PASSWORD },
       });
       if (login.statusCode !== 200) throw new Error(`${email} cannot sign in: ${login.body}`);
@@ -126,7 +130,7 @@ async function fuzzNode(db: Db) {
       const second = await app.inject({
         method: 'POST',
         url: '/api/auth/second-factor',
-        remoteAddress: '192.0.2.1',
+        remoteAddress,
         headers: { cookie, 'x-csrf-token': session.csrfToken },
         payload: { code: await generate({ secret: totpSecret }) },
       });

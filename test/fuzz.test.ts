@@ -7,7 +7,7 @@ import { testDb } from './helpers.ts';
  * Every operation of the served OpenAPI document, fed generated bad inputs (test/fuzz-inputs.ts) as a user who may
  * call it: no answer may be 5xx. `npm run bench:fuzz` runs the same at 100 000 inputs.
  */
-const RUNS_PER_OPERATION = Number(process.env.PASSAGE_FUZZ_RUNS ?? 12);
+const RUNS_PER_OPERATION = Number(process.env.PASSAGE_FUZZ_RUNS ?? 3);
 
 describe('fuzz over the OpenAPI document', () => {
   let db: Db;
