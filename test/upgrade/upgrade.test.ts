@@ -15,6 +15,8 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zstdDecompressSync } from 'node:zlib';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { generate } from 'otplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +119,27 @@ async function restoreDump(adminUrl: string): Promise<string> {
   return target.href;
 }
 
+/**
+ * The fixture's case holds no free text, which wave 1 kept in clear: put one value where wave 1 stored it (the case's
+ * victim map), as its API would have, so that the test sees today's code seal it on upgrade and read it back.
+ */
+const WAVE1_FREE_TEXT = 'Owes the recruiter for the journey (wave 1, in clear)';
+async function addWave1FreeText(): Promise<void> {
+  const sql = `update cases set victim = victim || jsonb_build_object('vic_DetailsOfVulnerabilities', $2::text)
+    where id = $1`;
+  const params = [expected.case.id, WAVE1_FREE_TEXT];
+  if (env.DATABASE_URL) {
+    await withClient(env.DATABASE_URL, (c) => c.query(sql, params));
+    return;
+  }
+  const lite = await PGlite.create({ dataDir: join(dataDir, 'db'), extensions: { pg_trgm } });
+  try {
+    await lite.query(sql, params);
+  } finally {
+    await lite.close();
+  }
+}
+
 function startNode(): Promise<string> {
   const child = spawn(process.execPath, [PASSAGE, 'start', '--data', dataDir, '--port', '0'], {
     env,
@@ -179,6 +202,7 @@ beforeAll(async () => {
   copyFixture();
   if (DATABASE_URL) env.DATABASE_URL = await restoreDump(DATABASE_URL);
   else unpackEmbeddedDatabase();
+  await addWave1FreeText();
   url = await startNode();
   api = await signIn();
 }, 180_000);
@@ -228,6 +252,28 @@ describe(`a data directory written at 593109f, opened by today's code (${VARIANT
     expect(identity.body.personId).toBe(expected.identity.personId);
     expect(identity.body.fields).toEqual(expected.identity.fields);
     expect(identity.body.fields).toMatchObject({ prs_FirstName: 'Ana', prs_SecondName: 'Rusu' });
+  });
+
+  it('seals the free text wave 1 kept in clear, and reads it back', async () => {
+    const read = await api<{ victim: Record<string, unknown>; erasedFields: string[] }>(
+      'GET',
+      `/cases/${expected.case.id}`,
+    );
+    expect(read.status).toBe(200);
+    expect(read.body.victim).toEqual({ ...expected.case.victim, vic_DetailsOfVulnerabilities: WAVE1_FREE_TEXT });
+    expect(read.body.erasedFields).toEqual([]);
+    // On PostgreSQL the database can be read beside the running node: the value is in the sealed map only.
+    if (env.DATABASE_URL) {
+      const [row] = await withClient(env.DATABASE_URL, async (c) => {
+        const result = await c.query(
+          `select victim ? 'vic_DetailsOfVulnerabilities' as clear, sealed ? 'vic_DetailsOfVulnerabilities' as sealed
+           from cases where id = $1`,
+          [expected.case.id],
+        );
+        return result.rows;
+      });
+      expect(row).toEqual({ clear: false, sealed: true });
+    }
   });
 
   it("finds the case by the survivor's name (the blind indexes still match)", async () => {
