@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app/server.ts';
 import { createServices } from '../src/app/services.ts';
 import type { Db, Queryable } from '../src/db/client.ts';
 import { isCleanText } from '../src/lib/text-hygiene.ts';
+import { readCaseSheet } from '../src/modules/htcds/index.ts';
 import { loadKeys } from '../src/modules/key-custody/index.ts';
 import { type OpenApiDocument, SchemaValues } from './fuzz-inputs.ts';
 import { buildUser, signIn, type TestNode, tempDir, testConfig, testDb } from './helpers.ts';
@@ -192,5 +195,30 @@ describe('a NUL or another refused character gives 400 invalid_characters before
       payload: { comment: 'First line\r\nSecond line\twith a tab' },
     });
     expect(res.statusCode, res.body).toBeLessThan(300);
+  });
+});
+
+describe('the same rule in what arrives otherwise', () => {
+  it('refuses a spreadsheet cell with a control character, naming the row and column, before any import', async () => {
+    // (C0 controls near the start of a CSV file already make it "not a spreadsheet"; a C1 control does not.)
+    const dir = tempDir();
+    try {
+      const path = join(dir.path, 'cases.csv');
+      writeFileSync(path, 'prs_FirstName,prs_Gender\nAna,Feminine\nMaria\u0085,Feminine\n');
+      const refused = await readCaseSheet(path).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({
+        id: 'invalid_characters',
+        status: 400,
+        details: [{ in: 'file', path: 'row 3, column A' }],
+      });
+      expect((refused as Error).message).not.toContain('Maria');
+      writeFileSync(path, 'prs_FirstName,prs_Gender\n"Ana\nMaria",Feminine\n');
+      expect((await readCaseSheet(path)).rows).toHaveLength(1);
+    } finally {
+      dir.remove();
+    }
   });
 });

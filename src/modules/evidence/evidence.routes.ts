@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
+import { invalidCharacters, isCleanText } from '../../lib/text-hygiene.ts';
 import { DESCRIPTION_MAX } from '../../shared/evidence.ts';
 import { writeBagZipStream } from './bag-writer.ts';
 import {
@@ -290,9 +291,13 @@ async function readFields(request: FastifyRequest): Promise<Upload> {
       if (next.done) break;
       const part = next.value;
       if (part.type === 'file') {
+        // The input rule (src/lib/text-hygiene.ts) for what a multipart body carries, as the JSON bodies have it.
+        if (!isCleanText(part.filename, 'line')) throw invalidCharacters({ in: 'body', path: 'file (its name)' });
         upload.file = part;
         break;
       }
+      if (!isCleanText(part.fieldname, 'line')) throw invalidCharacters({ in: 'body', path: '?' });
+      if (!isCleanText(String(part.value))) throw invalidCharacters({ in: 'body', path: part.fieldname });
       if (part.valueTruncated || part.fieldnameTruncated) {
         throw new AppError('malformed_upload', 400, `The field ${part.fieldname} is too long.`);
       }

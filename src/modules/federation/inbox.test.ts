@@ -133,6 +133,7 @@ describe('the federation inbox', () => {
       ],
       ['unknown type', await signMessage(message({ type: 'passage.gossip' }), md.signer), 400, 'type_unknown'],
       ['bad body', await signMessage(message({ body: { note: 7 } }), md.signer), 422, 'body_invalid'],
+      ['a NUL', await signMessage(message({ body: { note: 'a\u0000b' } }), md.signer), 400, 'message_malformed'],
     ];
     for (const [what, jws, status, reason] of cases) {
       const answer = await post(jws);

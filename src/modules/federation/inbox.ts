@@ -3,6 +3,7 @@
  * signature verified, applied when accepted, and answered with a signed receipt either way.
  */
 import type { Db } from '../../db/client.ts';
+import { findBadText, isCleanText } from '../../lib/text-hygiene.ts';
 import type { MessageTypes } from './message-types.ts';
 import type { MessageVault } from './message-vault.ts';
 import * as repo from './messages.repository.ts';
@@ -59,6 +60,15 @@ export class Inbox {
     let message: Message | undefined;
     try {
       const { payload, kid } = peek(jws, MESSAGE_TYP);
+      // The input rule (src/lib/text-hygiene.ts) for all a peer sends, before the database is asked anything. The
+      // message is not recorded: what it would write is what the rule keeps out.
+      if (findBadText(payload) !== null || !isCleanText(kid, 'line')) {
+        throw new MessageRejected(
+          'message_malformed',
+          'The message holds a character that is not allowed (a control character or a broken Unicode character).',
+          payload,
+        );
+      }
       const from = typeof payload.from === 'string' ? payload.from : null;
       let peer = from && NODE_ID.test(from) ? await this.#peers.find(from, now) : null;
       if (!peer) throw new MessageRejected('sender_unknown', 'The sender is not a peer of this node.', payload);

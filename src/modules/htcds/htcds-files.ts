@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../lib/errors.ts';
+import { invalidCharacters, isCleanText } from '../../lib/text-hygiene.ts';
 import { fieldDefinition } from '../../shared/case-fields.ts';
 import { HTCDS_FIELDS, HTCDS_PREFIXES, type HtcdsField, isMultiSelect } from '../../shared/htcds.ts';
 
@@ -224,6 +225,13 @@ class SheetParser {
   }
 
   add(rowNumber: number, cells: readonly unknown[]): void {
+    // The input rule (src/lib/text-hygiene.ts) for every cell, header rows included, before anything is imported.
+    for (let index = 0; index < cells.length; index++) {
+      const value = cellValue(cells[index], this.fromCsv);
+      if (typeof value === 'string' && !isCleanText(value)) {
+        throw invalidCharacters({ in: 'file', path: `row ${rowNumber}, column ${columnLetter(index)}` });
+      }
+    }
     if (this.columns) {
       this.addData(rowNumber, cells);
       return;

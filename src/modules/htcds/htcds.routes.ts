@@ -10,6 +10,7 @@ import { Type } from 'typebox';
 import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
+import { invalidCharacters, isCleanText } from '../../lib/text-hygiene.ts';
 import { ExportQuery, ImportQuery, ImportResult, ImportUpload } from './htcds.schema.ts';
 import { readCaseSheet } from './htcds-files.ts';
 import { writeCaseSheet } from './htcds-sheet-writer.ts';
@@ -136,6 +137,7 @@ async function receiveUpload(request: FastifyRequest): Promise<string> {
   try {
     const part = await request.file();
     if (!part) throw new AppError('file_missing', 400, 'Attach the spreadsheet in a field named "file".');
+    if (!isCleanText(part.filename, 'line')) throw invalidCharacters({ in: 'body', path: 'file (its name)' });
     const path = join(upload.dir, 'upload');
     await pipeline(part.file, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
     // The parser cuts a file at the limit and says so only here.
