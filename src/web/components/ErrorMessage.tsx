@@ -10,6 +10,7 @@ const SERVER_ERRORS = [
   'not_signed_in',
   'csrf_invalid',
   'invalid_request',
+  'invalid_characters',
   'forbidden',
   'purpose_required',
   'not_found',
