@@ -5,6 +5,7 @@
 import { monotonicFactory } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { loggableMessage } from '../../lib/loggable-error.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { MessageVault } from './message-vault.ts';
 import * as repo from './messages.repository.ts';
@@ -282,5 +283,6 @@ export class Outbox {
 }
 
 function log(message: string, error?: unknown): void {
-  console.error(`passage: federation: ${message}${error instanceof Error ? `: ${error.message}` : ''}`);
+  // A database error's message may quote a value: loggableMessage takes it out.
+  console.error(`passage: federation: ${message}${error instanceof Error ? `: ${loggableMessage(error)}` : ''}`);
 }

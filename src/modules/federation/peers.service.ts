@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../../db/client.ts';
 import type { EncryptionJwk } from '../../lib/encryption-key.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { isKeyFingerprint, keyFingerprint } from '../../lib/key-fingerprint.ts';
+import { loggableMessage } from '../../lib/loggable-error.ts';
 import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { isLive, toKey, trustDocumentKeys } from './key-endorsement.ts';
@@ -367,7 +368,7 @@ const pickContact = ({ nodeId, name, country, status, encryptionKey }: repo.Peer
 /** Who refreshes a peer's keys: the node itself, on a message or receipt signed with a key it does not know. */
 const SYSTEM: RequestContext = { actor: { kind: 'operator', name: 'federation' }, requestId: null };
 
-const describeError = (error: unknown) => (error instanceof Error ? error.message : 'unknown error');
+const describeError = (error: unknown) => (error instanceof Error ? loggableMessage(error) : 'unknown error');
 
 const unknownPeer = (nodeId: string) =>
   NODE_ID_PATTERN.test(nodeId) ? notFound(`The peer ${nodeId}`) : notFound('The peer');
