@@ -26,6 +26,7 @@ try {
     ...(process.env.FUZZ_TRACE
       ? { onOperation: (key: string, ms: number) => console.log(`${Math.round(ms)} ms; ${key}`) }
       : {}),
+    onFailure: (failure) => console.log(`\nFAILED ${failure.operation}\n${failure.report}\n`),
     onProgress: (done, total, s) => {
       operations = s.operations;
       if (done % 5000 === 0) {
@@ -39,7 +40,6 @@ try {
   );
   console.log(`  ${Math.round(summary.sent / (summary.ms / 1000))} inputs/s`);
   for (const [statusClass, count] of Object.entries(summary.byClass).sort()) console.log(`  ${statusClass}: ${count}`);
-  for (const failure of summary.failures) console.log(`\nFAILED ${failure.operation}\n${failure.report}`);
   process.exitCode = summary.failures.length > 0 || (summary.byClass['5xx'] ?? 0) > 0 ? 1 : 0;
 } finally {
   await db.close();

@@ -49,6 +49,8 @@ export interface FuzzOptions {
   runsPerOperation: number;
   seed?: number;
   onProgress?: (done: number, total: number, summary: FuzzSummary) => void;
+  /** Called as soon as an operation has failed, with its shrunk input. */
+  onFailure?: (failure: FuzzFailure) => void;
   /** Called as each operation's turn starts, with the time the one before took. */
   onOperation?: (key: string, previousMs: number) => void;
 }
@@ -257,7 +259,9 @@ async function fuzzNode(db: Db) {
           includeErrorInReport: true,
         });
         if (result.failed) {
-          summary.failures.push({ operation: op.key, report: fc.defaultReportMessage(result) ?? 'failed' });
+          const failure = { operation: op.key, report: fc.defaultReportMessage(result) ?? 'failed' };
+          summary.failures.push(failure);
+          options.onFailure?.(failure);
         }
       }
     }
