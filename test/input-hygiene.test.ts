@@ -222,3 +222,13 @@ describe('the same rule in what arrives otherwise', () => {
     }
   });
 });
+
+describe('defects the fuzz run found', () => {
+  it('an offset beyond the database integer types is a 400, not a 500', async () => {
+    for (const url of ['/api/referrals', '/api/cases', '/api/mla', '/api/cross-border-referrals']) {
+      const res = await node.app.inject({ method: 'GET', url: `${url}?offset=9223372036854775808`, headers });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.body, url).toContain('offset');
+    }
+  });
+});

@@ -208,7 +208,7 @@ export const ReferralQuery = Type.Object(
     direction: Type.Optional(literals(['incoming', 'outgoing'], { description: 'Defaults to incoming' })),
     status: Type.Optional(ReferralStatus),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   },
   strict,
 );

@@ -116,7 +116,7 @@ export const CaseQuery = Type.Object(
     stage: Type.Optional(StageName),
     reference: Type.Optional(Type.String({ maxLength: 40 })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   },
   strict,
 );

@@ -145,7 +145,7 @@ export const CrossBorderReferralQuery = Type.Object({
   direction: Type.Optional(literals(['in', 'out'])),
   status: Type.Optional(literals(XB_STATUSES)),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
 });
 export const AcceptBody = Type.Object(
   { agencyId: Type.String({ minLength: 1, maxLength: 40, description: 'The agency of this node taking the case' }) },

@@ -86,7 +86,7 @@ export const MlaQuery = Type.Object(
     side: Type.Optional(Side),
     state: Type.Optional(MlaState),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   },
   strict,
 );
