@@ -16,7 +16,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { loadKeys } from '../src/modules/key-custody/index.ts';
 import { CALM } from './care-node.ts';
 import { contextOf } from './factories.ts';
-import { listen, peerAllWays } from './federation.ts';
+import { listen, peerAllWays, soon } from './federation.ts';
 import { buildUser, createTestNode, type TestNode, tempDir, testConfig } from './helpers.ts';
 
 /** The distinctive values entered, by where they went: none may be found in the database files. */
@@ -39,6 +39,9 @@ const ENTERED = {
   withdrawalReason: 'She fears her cousin Varvara reads the file',
   measure: 'Accounts of Agro Quintessa SRL held by Dorin Vlasceanu',
   classification: 'art. 601 c.p. (Nebbiolo-Strauss ring)',
+  extensionReason: 'Awaiting the Trandafir Bank archive in Soroca',
+  postponementReason: 'Witness Evdochia Munteanu is in hospital',
+  refusalReason: 'Dual criminality fails for Cornelius Abernathy-Lisle',
 };
 
 function* files(dir: string): Generator<string> {
@@ -159,6 +162,40 @@ describe('data at rest', () => {
       offence: { legalClassification: ENTERED.classification, summary: 'Recruitment by deception.' },
     });
     mlaId = request.id;
+    // Its procedure: the peer executes it, extending the decision period and postponing the execution with reasons,
+    // which reach this node as updates (the inbound path); a request the peer sends here is refused with grounds by
+    // this node (the local path). Each reason is sealed here, in the request and in its history.
+    const executor = contextOf(await buildUser(peer.services, 'investigator'), 'investigator');
+    const exchange = async () => {
+      await services.messages.deliverDue(soon());
+      await peer.services.messages.deliverDue(soon());
+    };
+    await services.mla.send(prosecutor, mlaId);
+    await exchange();
+    const steps: [Parameters<Services['mla']['act']>[2], Parameters<Services['mla']['act']>[3]][] = [
+      ['acknowledge', {}],
+      ['extend', { extensionDays: 10, reason: ENTERED.extensionReason }],
+      ['recognise', {}],
+      ['start_execution', {}],
+      ['postpone', { postponedUntil: '2099-01-31', reason: ENTERED.postponementReason }],
+    ];
+    for (const [action, details] of steps) {
+      await peer.services.mla.act(executor, mlaId, action, details);
+      await exchange();
+    }
+    const peerProsecutor = contextOf(await buildUser(peer.services, 'prosecutor'), 'prosecutor');
+    const incoming = await peer.services.mla.create(peerProsecutor, {
+      executingNode: 'node-rest',
+      issuingAuthority: { name: 'Procuratura Generală', country: 'MD' },
+      executingAuthority: { name: 'Procura della Repubblica di Latina', country: 'IT' },
+      measures: [{ type: 'witness_hearing' }],
+      persons: [{ name: 'Vasile Ceban', role: 'witness' }],
+      offence: { legalClassification: 'art. 165 CP', summary: 'Recruitment for forced labour.' },
+    });
+    await peer.services.mla.send(peerProsecutor, incoming.id);
+    await exchange();
+    await services.mla.act(prosecutor, incoming.id, 'acknowledge');
+    await services.mla.act(prosecutor, incoming.id, 'refuse', { reason: ENTERED.refusalReason });
 
     // Those who may read it see it opened.
     const view = await services.cases.get(worker, caseId);
@@ -183,7 +220,7 @@ describe('data at rest', () => {
 
     // An MLA list, or a read without a purpose, never shows the measures' descriptions; a purpose does.
     const listed = await services.mla.list(prosecutor);
-    expect(listed.requests[0]).toMatchObject({
+    expect(listed.requests.find((r) => r.id === mlaId)).toMatchObject({
       measures: [{ type: 'bank_records' }],
       legalClassification: ENTERED.classification,
     });
@@ -191,6 +228,19 @@ describe('data at rest', () => {
     expect(JSON.stringify(await services.mla.get(prosecutor, mlaId))).not.toContain(ENTERED.measure);
     const withPurpose = await services.mla.get(prosecutor, mlaId, 'investigation');
     expect(withPurpose.measures).toEqual([{ type: 'bank_records', description: ENTERED.measure }]);
+    // The reasons of its procedure are shown to those who read the request, opened, in the request and its history.
+    const executed = await services.mla.get(prosecutor, mlaId);
+    expect(executed.extension?.reason).toBe(ENTERED.extensionReason);
+    expect(executed.postponement?.reason).toBe(ENTERED.postponementReason);
+    expect(executed.history?.map((h) => h.reason)).toEqual(
+      expect.arrayContaining([ENTERED.extensionReason, ENTERED.postponementReason]),
+    );
+    expect((await services.mla.list(prosecutor)).requests.find((r) => r.id === mlaId)?.extension?.reason).toBe(
+      ENTERED.extensionReason,
+    );
+    const refused = await services.mla.get(prosecutor, incoming.id);
+    expect(refused.state).toBe('refused');
+    expect(refused.history?.map((h) => h.reason)).toContain(ENTERED.refusalReason);
 
     await db.query('checkpoint');
     await node.close();
@@ -280,7 +330,19 @@ describe('data at rest', () => {
       [mlaId, JSON.stringify([{ type: 'bank_records', description: 'wave one measure' }])],
     );
 
-    expect(await sealClearText(services)).toBe(4);
+    await db.query(
+      `update mla_requests set extension_reason = 'wave one extension', extension_reason_sealed = null,
+         postponement_reason = 'wave one postponement', postponement_reason_sealed = null where id = $1`,
+      [mlaId],
+    );
+    await db.query(
+      `update mla_history set reason = 'wave one step', reason_sealed = null
+       where request_id = $1 and seq = (select max(seq) from mla_history where request_id = $1)`,
+      [mlaId],
+    );
+
+    // Four rows of wave 1's free text, the request's reasons and one history entry.
+    expect(await sealClearText(services)).toBe(6);
     expect(await sealClearText(services)).toBe(0);
 
     const view = await services.cases.get(worker, other.id);
@@ -293,7 +355,10 @@ describe('data at rest', () => {
     expect(request).toMatchObject({
       measures: [{ type: 'bank_records', description: 'wave one measure' }],
       legalClassification: 'wave one art.',
+      extension: { reason: 'wave one extension' },
+      postponement: { reason: 'wave one postponement' },
     });
+    expect(request.history?.at(-1)?.reason).toBe('wave one step');
     // The clear columns are empty.
     const [row] = await db.query<{ clear: string }>(
       `select concat(c.victim::text, c.closure_reason, r.safety_plan, m.measures::text, m.legal_classification) as clear
@@ -301,6 +366,13 @@ describe('data at rest', () => {
       [other.id, mlaId],
     );
     expect(row?.clear).not.toMatch(/wave one/);
+    const [mla] = await db.query<{ clear: string }>(
+      `select concat(m.extension_reason, m.postponement_reason, string_agg(h.reason, ' ')) as clear
+       from mla_requests m join mla_history h on h.request_id = m.id where m.id = $1
+       group by m.extension_reason, m.postponement_reason`,
+      [mlaId],
+    );
+    expect(mla?.clear).toBe('');
     const events = await db.query<{ data: object }>('select data from case_events where case_id = $1', [other.id]);
     expect(JSON.stringify(events)).not.toContain('wave one');
   });

@@ -1,5 +1,5 @@
 /**
- * The upgrade step of migration 0015 (docs/data-at-rest.md): a node written by wave 1 holds free text and places in
+ * The upgrade step of migrations 0015 and 0019 (docs/data-at-rest.md): a node written by wave 1 holds free text and places in
  * clear; each module that owns such columns seals its rows under the key of what they belong to and empties the clear
  * columns. It runs at every start after the migrations, in one transaction (all or nothing), and finds nothing to do
  * once it has run.

@@ -120,14 +120,16 @@ async function applyUpdate(tx: Queryable, message: Message, deps: Deps): Promise
   };
   const problem = detailsProblem(request, body.action, details);
   if (problem) refuseWith(message, problem.message);
-  await repo.updateRequest(tx, request.id, changeFor(request, body.action, body.state, body.at, details));
-  await repo.appendHistory(tx, request.id, {
+  const change = changeFor(request, body.action, body.state, body.at, details);
+  await repo.updateRequest(tx, request.id, await deps.vault.sealReasons(tx, request.id, change));
+  const entry = {
     action: body.action,
     state: body.state,
     at: body.at,
     actor: nodeActor(message.from),
     reason: body.reason?.trim() ?? null,
-  });
+  };
+  await repo.appendHistory(tx, request.id, await deps.vault.sealHistory(tx, request.id, entry));
   await deps.audit.record(tx, asNode(message.from), {
     action: `mla.${body.action}`,
     resource: `mla:${request.id}`,

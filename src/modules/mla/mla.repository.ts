@@ -39,11 +39,14 @@ export interface MlaRecord extends Handling {
   decidedAt: string | null;
   decision: 'recognised' | 'refused' | null;
   extensionDays: number | null;
+  /** Wave 1 kept the reasons in clear; since migration 0019 they are in the `…Sealed` columns and these are null. */
   extensionReason: string | null;
+  extensionReasonSealed?: string | null;
   extendedAt: string | null;
   executionStartedAt: string | null;
   postponedUntil: string | null;
   postponementReason: string | null;
+  postponementReasonSealed?: string | null;
   postponedAt: string | null;
   /** The execution's first breach that a postponement ended: the due date then, and when it was postponed. */
   executionBreachedDue: string | null;
@@ -61,7 +64,9 @@ export interface HistoryEntry {
   state: MlaState;
   at: string;
   actor: string;
+  /** Wave 1 kept it in clear; since migration 0019 it is written sealed (`reasonSealed`) and this is null. */
   reason: string | null;
+  reasonSealed?: string | null;
 }
 
 /** The columns a change may set, by field name. */
@@ -86,10 +91,12 @@ const COLUMNS = {
   decision: 'decision',
   extensionDays: 'extension_days',
   extensionReason: 'extension_reason',
+  extensionReasonSealed: 'extension_reason_sealed',
   extendedAt: 'extended_at',
   executionStartedAt: 'execution_started_at',
   postponedUntil: 'postponed_until',
   postponementReason: 'postponement_reason',
+  postponementReasonSealed: 'postponement_reason_sealed',
   postponedAt: 'postponed_at',
   executionBreachedDue: 'execution_breached_due',
   executionBreachPostponedAt: 'execution_breach_postponed_at',
@@ -132,10 +139,12 @@ const toRecord = (r: Row): MlaRecord => ({
   decision: r.decision,
   extensionDays: r.extension_days,
   extensionReason: r.extension_reason,
+  extensionReasonSealed: r.extension_reason_sealed,
   extendedAt: iso(r.extended_at),
   executionStartedAt: iso(r.execution_started_at),
   postponedUntil: r.postponed_text,
   postponementReason: r.postponement_reason,
+  postponementReasonSealed: r.postponement_reason_sealed,
   postponedAt: iso(r.postponed_at),
   executionBreachedDue: iso(r.execution_breached_due),
   executionBreachPostponedAt: iso(r.execution_breach_postponed_at),
@@ -155,7 +164,7 @@ const stored = (field: string, value: unknown) => (JSON_COLUMNS.has(field) ? JSO
 export async function insertRequest(q: Queryable, r: Omit<MlaRecord, 'createdAt'>): Promise<void> {
   const fields = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
   const columns = ['id', 'side', 'issuing_node', 'created_by', ...fields.map((f) => COLUMNS[f])];
-  const values = [r.id, r.side, r.issuingNode, r.createdBy, ...fields.map((f) => stored(f, r[f]))];
+  const values = [r.id, r.side, r.issuingNode, r.createdBy, ...fields.map((f) => stored(f, r[f] ?? null))];
   await q.query(
     `insert into mla_requests (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
     values,
@@ -201,16 +210,16 @@ export async function openRequests(q: Queryable): Promise<MlaRecord[]> {
 
 export async function appendHistory(q: Queryable, requestId: string, entry: HistoryEntry): Promise<void> {
   await q.query(
-    `insert into mla_history (request_id, seq, action, state, at, actor, reason)
-     select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6 from mla_history where request_id = $1`,
-    [requestId, entry.action, entry.state, entry.at, entry.actor, entry.reason],
+    `insert into mla_history (request_id, seq, action, state, at, actor, reason, reason_sealed)
+     select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7 from mla_history where request_id = $1`,
+    [requestId, entry.action, entry.state, entry.at, entry.actor, entry.reason, entry.reasonSealed ?? null],
   );
 }
 
 /** Oldest first. */
 export async function history(q: Queryable, requestId: string): Promise<HistoryEntry[]> {
   const rows = await q.query<Row>(
-    'select action, state, at, actor, reason from mla_history where request_id = $1 order by seq',
+    'select action, state, at, actor, reason, reason_sealed from mla_history where request_id = $1 order by seq',
     [requestId],
   );
   return rows.map((r) => ({
@@ -219,6 +228,7 @@ export async function history(q: Queryable, requestId: string): Promise<HistoryE
     at: iso(r.at) as string,
     actor: r.actor,
     reason: r.reason,
+    reasonSealed: r.reason_sealed,
   }));
 }
 
@@ -232,4 +242,30 @@ export async function caseConversations(q: Queryable, caseId: string): Promise<s
 export async function requestsWithClearText(q: Queryable): Promise<MlaRecord[]> {
   const rows = await q.query<Row>(`${SELECT} where legal_classification is not null order by id for update`);
   return rows.map(toRecord);
+}
+
+/** Wave 1 requests whose extension or postponement reason is still in clear, for the upgrade step. */
+export async function requestsWithClearReasons(q: Queryable): Promise<MlaRecord[]> {
+  const rows = await q.query<Row>(
+    `${SELECT} where extension_reason is not null or postponement_reason is not null order by id for update`,
+  );
+  return rows.map(toRecord);
+}
+
+/** Wave 1 history entries whose reason is still in clear, for the upgrade step. */
+export async function historyWithClearReasons(
+  q: Queryable,
+): Promise<{ requestId: string; seq: number; reason: string }[]> {
+  const rows = await q.query<{ request_id: string; seq: number; reason: string }>(
+    'select request_id, seq, reason from mla_history where reason is not null order by request_id, seq for update',
+  );
+  return rows.map((r) => ({ requestId: r.request_id, seq: r.seq, reason: r.reason }));
+}
+
+export async function sealHistoryReason(q: Queryable, requestId: string, seq: number, sealed: string): Promise<void> {
+  await q.query('update mla_history set reason = null, reason_sealed = $3 where request_id = $1 and seq = $2', [
+    requestId,
+    seq,
+    sealed,
+  ]);
 }

@@ -260,7 +260,10 @@ export class MlaService {
     });
     await this.#audit.recordRead(ctx, { action: 'mla.list', resources: page.requests.map((r) => `mla:${r.id}`) });
     const requests: MlaView[] = [];
-    for (const r of page.requests) requests.push(present(r, now, await this.#vault.classification(this.#db, r)));
+    for (const r of page.requests) {
+      const opened = await this.#vault.openReasons(this.#db, r);
+      requests.push(present(opened, now, await this.#vault.classification(this.#db, r)));
+    }
     return { total: page.total, requests };
   }
 
@@ -273,8 +276,9 @@ export class MlaService {
     await this.#audit.authorize(ctx, 'mla.read', { ref });
     if (purpose) await this.#audit.authorize(ctx, 'mla.read_persons', { ref, purpose });
     const request = await this.#load(this.#db, id, false);
-    const history = await repo.history(this.#db, id);
-    const shown = present(request, now, await this.#vault.classification(this.#db, request));
+    const history = await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id));
+    const withReasons = await this.#vault.openReasons(this.#db, request);
+    const shown = present(withReasons, now, await this.#vault.classification(this.#db, request));
     if (!purpose) return { ...shown, history };
     // The measures' descriptions may name persons too: they are shown only with the persons, for a purpose.
     const opened = await this.#db.transaction(async (tx) => {
@@ -294,7 +298,22 @@ export class MlaService {
       const sealed = await this.#vault.sealDetails(tx, r.id, r.measures, r.legalClassification ?? '');
       await repo.updateRequest(tx, r.id, sealed);
     }
-    return requests.length;
+    // The extension, postponement and history reasons (migration 0019).
+    const withReasons = await repo.requestsWithClearReasons(tx);
+    for (const r of withReasons) {
+      const change = { extensionReason: r.extensionReason, postponementReason: r.postponementReason };
+      await repo.updateRequest(tx, r.id, await this.#vault.sealReasons(tx, r.id, change));
+    }
+    const entries = await repo.historyWithClearReasons(tx);
+    for (const e of entries) {
+      await repo.sealHistoryReason(
+        tx,
+        e.requestId,
+        e.seq,
+        await this.#vault.sealHistoryReason(tx, e.requestId, e.reason),
+      );
+    }
+    return requests.length + withReasons.length + entries.length;
   }
 
   /** The clocks of this node's requests that are approaching their due date or past it, most urgent first. */
@@ -323,7 +342,8 @@ export class MlaService {
     const at = this.#stamp();
     // The executing node tells the issuing node when the request reached it, which the issuer's clocks count from.
     const extra = action === 'acknowledge' ? { receivedAt: request.receivedAt ?? undefined } : {};
-    await repo.updateRequest(tx, request.id, changeFor(request, action, next, at, details));
+    const change = changeFor(request, action, next, at, details);
+    await repo.updateRequest(tx, request.id, await this.#vault.sealReasons(tx, request.id, change));
     await this.#log(tx, ctx, request, action, next, at, details.reason?.trim() ?? null);
     await this.#messages.enqueue(
       tx,
@@ -353,7 +373,8 @@ export class MlaService {
     at: string,
     reason: string | null,
   ) {
-    await repo.appendHistory(tx, request.id, { action, state, at, actor: actorRef(ctx.actor), reason });
+    const entry = { action, state, at, actor: actorRef(ctx.actor), reason };
+    await repo.appendHistory(tx, request.id, await this.#vault.sealHistory(tx, request.id, entry));
     await this.#audit.record(tx, ctx, { action: `mla.${action}`, resource: `mla:${request.id}`, outcome: 'success' });
   }
 
@@ -425,6 +446,8 @@ export function present(r: repo.MlaRecord, now: Date, legalClassification: strin
     factsSealed: _f,
     measuresSealed: _m,
     classificationSealed: _c,
+    extensionReasonSealed: _es,
+    postponementReasonSealed: _ps,
     measures,
     extensionDays,
     extensionReason,
