@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../api.ts';
 import { ScrollingTable } from '../../../components/ScrollingTable.tsx';
 import { DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
-import { type HistoryEntry, isPersonRole, MLA_ACTIONS, type MlaRequest, mlaApi } from './mla-api.ts';
+import { type HistoryEntry, isMeasure, isPersonRole, MLA_ACTIONS, type MlaRequest, mlaApi } from './mla-api.ts';
 import { PurposeForm, personsPurposes } from './PurposeForm.tsx';
 
 /**
@@ -55,6 +55,16 @@ export function PersonsPanel({ request, user }: { request: MlaRequest; user: Ses
           )}
           <h3>{t('cooperation.mla.fields.factsSummary')}</h3>
           <p>{shown.request.factsSummary}</p>
+          {/* What each measure asks for exactly may name persons too: it comes with them, for the same purpose. */}
+          <h3>{t('cooperation.mla.fields.measures')}</h3>
+          <ul className="plain">
+            {shown.request.measures.map((measure) => (
+              <li key={measure.type}>
+                {isMeasure(measure.type) ? t(`cooperation.mla.measures.${measure.type}`) : measure.type}
+                {measure.description && <span className="hint"> — {measure.description}</span>}
+              </li>
+            ))}
+          </ul>
           <button type="button" className="button secondary" onClick={() => setShown(null)}>
             {t('cooperation.mla.persons.hide')}
           </button>
