@@ -21,142 +21,40 @@ import {
   existsSync,
   fsyncSync,
   openSync,
-  readFileSync,
   renameSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command, Option } from 'commander';
-import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { adminSocketPath, isAnswering } from '../app/admin-client.ts';
 import { type Config, loadConfig, resolveDataDir, SETTINGS_FILE } from '../app/config.ts';
 import { acquireDataLock } from '../app/data-lock.ts';
-import {
-  appliedVersions,
-  clearSeededRows,
-  countRows,
-  dumpTable,
-  insertRows,
-  type SequenceValue,
-  sequenceValues,
-  setSequences,
-  tablesInOrder,
-  tablesWithData,
-} from '../db/backup.ts';
+import { appliedVersions, countRows, dumpTable, sequenceValues, tablesInOrder } from '../db/backup.ts';
 import { type Db, openDb } from '../db/client.ts';
-import { listMigrations, migrate } from '../db/migrate.ts';
-import { AppError } from '../lib/errors.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { FileBlobStore } from '../modules/evidence/index.ts';
 import { DestroyedKeys } from '../modules/key-custody/index.ts';
 import { reapplyErasures } from '../modules/survivors/index.ts';
 
-export const BACKUP_FORMAT = 'passage-backup';
-const FORMAT_VERSION = 1;
-const BATCH = 500;
-/** Settings that are secrets or name a server with its password: never in a backup. */
-const SECRET_SETTINGS = ['databaseUrl', 'oidcClientSecret', 'kek', 'signingKey'];
-
-export interface BackupPart {
-  name: string;
-  sha256: string;
-  bytes: number;
-  /** Rows of a table part. */
-  rows?: number;
-}
-
-export interface BackupManifest {
-  format: typeof BACKUP_FORMAT;
-  version: number;
-  createdAt: string;
-  nodeId: string;
-  database: 'pglite' | 'postgres';
-  /** The schema the rows fit: the migrations applied when the backup was taken. */
-  migrations: number[];
-  /** Tables in the order they are restored (each after those it refers to). */
-  tables: string[];
-  sequences: SequenceValue[];
-  parts: BackupPart[];
-  /** What the backup leaves out, and why (read by people). */
-  notIncluded: string[];
-}
-
-export interface BackupResult {
-  file: string;
-  tables: number;
-  rows: number;
-  evidenceFiles: number;
-  bytes: number;
-  sha256: string;
-}
-
-export interface RestoreResult {
-  tables: number;
-  rows: number;
-  evidenceFiles: number;
-  erasedAgain: number;
-}
-
-const tablePart = (index: number, table: string) => `database/${String(index).padStart(3, '0')}-${table}.jsonl`;
-const evidencePart = (sha256: string) => `evidence/${sha256}`;
-
-const refuse = (id: string, message: string) => new AppError(id, 1, message);
-
-async function refuseWhileRunning(config: Config): Promise<void> {
-  if (await isAnswering(adminSocketPath(config.dataDir))) {
-    throw refuse('node_running', `The node is running on ${config.dataDir}; stop it first (backups need it stopped).`);
-  }
-}
-
-/** A progress bar on a terminal; a line per phase elsewhere (logs, tests). */
-function progress(label: string, total: number) {
-  if (!process.stderr.isTTY) {
-    console.error(`${label}: ${total}`);
-    return { increment: (_n = 1) => undefined, stop: () => undefined };
-  }
-  const bar = new SingleBar(
-    { format: `${label} {bar} {value}/{total}`, stream: process.stderr, hideCursor: true },
-    Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return { increment: (n = 1) => bar.increment(n), stop: () => bar.stop() };
-}
-
-/** Passes bytes through while counting and hashing them, and records the part once it ends. */
-function hashed(
-  name: string,
-  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
-  parts: BackupPart[],
-  rows?: number,
-): Readable {
-  return Readable.from(
-    (async function* () {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      for await (const chunk of source) {
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        hash.update(buffer);
-        bytes += buffer.length;
-        yield buffer;
-      }
-      parts.push({ name, sha256: hash.digest('hex'), bytes, ...(rows === undefined ? {} : { rows }) });
-    })(),
-  );
-}
-
-function settingsWithoutSecrets(dataDir: string): string | null {
-  const file = join(dataDir, SETTINGS_FILE);
-  if (!existsSync(file)) return null;
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  for (const key of SECRET_SETTINGS) delete settings[key];
-  return `${JSON.stringify(settings, null, 2)}\n`;
-}
+import {
+  BACKUP_FORMAT,
+  BATCH,
+  type BackupManifest,
+  type BackupPart,
+  type BackupResult,
+  evidencePart,
+  FORMAT_VERSION,
+  hashed,
+  progress,
+  refuse,
+  refuseWhileRunning,
+  settingsWithoutSecrets,
+  tablePart,
+  verifyBackupFile,
+} from './backup-file.ts';
+import { restore } from './restore.ts';
 
 export async function backup(dataDir: string, out: string): Promise<BackupResult> {
   const config = loadConfig({ dataDir });
@@ -278,241 +176,6 @@ async function writeBackup(
 }
 
 // --- reading a backup
-
-interface OpenBackup {
-  manifest: BackupManifest;
-  /** A part's bytes, checked against the manifest as they are read: the stream fails at its end on a mismatch. */
-  read(name: string): Promise<Readable>;
-  close(): void;
-}
-
-async function openBackup(path: string): Promise<OpenBackup> {
-  if (!existsSync(path)) throw refuse('backup_missing', `There is no backup at ${path}.`);
-  const zip = await new Promise<yauzl.ZipFile>((ok, fail) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, z) => (error ? fail(error) : ok(z))),
-  ).catch(() => {
-    throw refuse('backup_unreadable', `${path} is not a Passage backup (not a ZIP file).`);
-  });
-  const entries = new Map<string, yauzl.Entry>();
-  await new Promise<void>((ok, fail) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      entries.set(entry.fileName, entry);
-      zip.readEntry();
-    });
-    zip.on('end', ok);
-    zip.on('error', fail);
-    zip.readEntry();
-  });
-  const raw = (entry: yauzl.Entry) =>
-    new Promise<Readable>((ok, fail) => zip.openReadStream(entry, (error, s) => (error ? fail(error) : ok(s))));
-  const manifestEntry = entries.get('manifest.json');
-  if (!manifestEntry) throw refuse('backup_unreadable', `${path} has no manifest: it is not a Passage backup.`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of await raw(manifestEntry)) chunks.push(chunk as Buffer);
-  let manifest: BackupManifest;
-  try {
-    manifest = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw refuse('backup_unreadable', `The manifest of ${path} is not JSON.`);
-  }
-  if (manifest.format !== BACKUP_FORMAT || manifest.version !== FORMAT_VERSION) {
-    throw refuse('backup_unreadable', `${path} is not a Passage backup of a format this version reads.`);
-  }
-  const expected = new Map(manifest.parts.map((p) => [p.name, p]));
-  const unexpected = [...entries.keys()].find((name) => name !== 'manifest.json' && !expected.has(name));
-  if (unexpected) throw refuse('backup_altered', `The backup holds a part its manifest does not name (${unexpected}).`);
-  return {
-    manifest,
-    async read(name) {
-      const part = expected.get(name);
-      const entry = entries.get(name);
-      if (!part || !entry) throw refuse('backup_altered', `The backup lacks the part ${name} that its manifest names.`);
-      const source = await raw(entry);
-      return Readable.from(
-        (async function* () {
-          const hash = createHash('sha256');
-          let bytes = 0;
-          for await (const chunk of source) {
-            hash.update(chunk as Buffer);
-            bytes += (chunk as Buffer).length;
-            yield chunk as Buffer;
-          }
-          if (bytes !== part.bytes || hash.digest('hex') !== part.sha256) {
-            throw refuse('backup_altered', `The part ${name} of the backup does not match its manifest (altered?).`);
-          }
-        })(),
-      );
-    },
-    close: () => zip.close(),
-  };
-}
-
-/** Reads every part once, checking it against the manifest, before anything is written. */
-async function verifyBackup(backupFile: OpenBackup): Promise<void> {
-  const bar = progress('Checking the backup', backupFile.manifest.parts.length);
-  for (const part of backupFile.manifest.parts) {
-    for await (const _ of await backupFile.read(part.name)) {
-      // reading is the check
-    }
-    bar.increment();
-  }
-  bar.stop();
-}
-
-export async function verifyBackupFile(path: string): Promise<BackupManifest> {
-  const opened = await openBackup(resolve(path));
-  try {
-    await verifyBackup(opened);
-    return opened.manifest;
-  } finally {
-    opened.close();
-  }
-}
-
-export async function restore(dataDir: string, from: string): Promise<RestoreResult> {
-  const opened = await openBackup(resolve(from));
-  try {
-    await verifyBackup(opened);
-    return await restoreInto(resolveDataDir({ dataDir }), opened);
-  } finally {
-    opened.close();
-  }
-}
-
-async function restoreInto(dataDir: string, backupFile: OpenBackup): Promise<RestoreResult> {
-  const { manifest } = backupFile;
-  const settingsFile = join(dataDir, SETTINGS_FILE);
-  if (existsSync(settingsFile)) {
-    const current = loadConfig({ dataDir });
-    if (current.nodeId !== manifest.nodeId) {
-      throw refuse(
-        'backup_other_node',
-        `The backup is of node ${manifest.nodeId}; ${dataDir} is set up for node ${current.nodeId}.`,
-      );
-    }
-  }
-  const config = loadConfig({ dataDir, nodeId: manifest.nodeId });
-  await refuseWhileRunning(config);
-  // The keys come back first, from where the operator keeps them apart: without the key-encryption key the data
-  // cannot be read, and without the list of destroyed keys an erasure made after the backup would be undone.
-  if (!config.kek && !existsSync(config.kekFile)) {
-    throw refuse(
-      'restore_keys_missing',
-      `Put the keys back first (${dirname(config.kekFile)}: the key-encryption key and the list of destroyed keys, ` +
-        'from your key backup), then restore.',
-    );
-  }
-  const code = new Set(listMigrations().map((m) => m.version));
-  const newer = manifest.migrations.filter((v) => !code.has(v));
-  if (newer.length > 0) {
-    throw refuse('backup_newer', 'The backup was made by a newer version of Passage; restore it with that version.');
-  }
-  const lock = config.databaseUrl ? null : acquireDataLock(config.dataDir, 'passage restore');
-  let db: Db | null = null;
-  try {
-    db = await openDb(config);
-    const applied = await appliedVersions(db);
-    const backupVersions = new Set(manifest.migrations);
-    if (applied.some((v) => !backupVersions.has(v))) {
-      throw refuse(
-        'restore_not_empty',
-        'The database already has a newer schema than the backup; restore into a new, empty database.',
-      );
-    }
-    // The schema the backup's rows fit; the migrations after it run once the rows are in.
-    for (const migration of listMigrations().filter(
-      (m) => backupVersions.has(m.version) && !applied.includes(m.version),
-    )) {
-      await db.transaction(async (tx) => {
-        await tx.exec(migration.sql);
-        await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
-      });
-    }
-    const full = await tablesWithData(db);
-    if (full.length > 0) {
-      throw refuse(
-        'restore_not_empty',
-        `The database already holds data (${full.slice(0, 3).join(', ')}…); restore only into an empty one ` +
-          '(embedded: move the db directory aside; PostgreSQL: create a new database).',
-      );
-    }
-    if (!existsSync(settingsFile)) {
-      const part = manifest.parts.find((p) => p.name === SETTINGS_FILE);
-      if (part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of await backupFile.read(SETTINGS_FILE)) chunks.push(chunk as Buffer);
-        writeFileSync(settingsFile, Buffer.concat(chunks), { mode: 0o600 });
-      }
-    }
-    const evidenceFiles = await restoreEvidence(config, backupFile);
-    const rows = await restoreDatabase(db, backupFile);
-    await migrate(db);
-    const ctx = { actor: { kind: 'operator' as const, name: 'passage restore' }, requestId: null };
-    const audit = new AuditService(db);
-    const { erasedAgain } = await reapplyErasures(db, audit, DestroyedKeys.of(config), ctx);
-    await db.transaction((tx) =>
-      audit.record(tx, ctx, { action: 'node.restore', resource: `backup:${manifest.createdAt}`, outcome: 'success' }),
-    );
-    return { tables: manifest.tables.length, rows, evidenceFiles, erasedAgain: erasedAgain.length };
-  } finally {
-    await db?.close();
-    lock?.release();
-  }
-}
-
-async function restoreEvidence(config: Config, backupFile: OpenBackup): Promise<number> {
-  const store = new FileBlobStore(config.evidenceDir);
-  const parts = backupFile.manifest.parts.filter((p) => p.name.startsWith('evidence/'));
-  const bar = progress('Restoring evidence files', parts.length);
-  for (const part of parts) {
-    const sha256 = part.name.slice('evidence/'.length);
-    if ((await store.size(sha256)) !== part.bytes) {
-      const pending = await store.receive(await backupFile.read(part.name), { maxBytes: part.bytes });
-      if (pending.sha256 !== sha256) {
-        await store.discard(pending);
-        throw refuse('backup_altered', `The evidence file ${sha256} in the backup does not match its name.`);
-      }
-      await store.commit(pending);
-    }
-    bar.increment();
-  }
-  bar.stop();
-  return parts.length;
-}
-
-async function restoreDatabase(db: Db, backupFile: OpenBackup): Promise<number> {
-  const { manifest } = backupFile;
-  const total = manifest.parts.reduce((sum, p) => sum + (p.rows ?? 0), 0);
-  const bar = progress('Restoring rows', total);
-  const rows = await db.transaction(async (tx) => {
-    let count = 0;
-    for (const [i, table] of manifest.tables.entries()) {
-      if ((await countRows(tx, table)) > 0) await clearSeededRows(tx, table);
-      const lines = createInterface({ input: await backupFile.read(tablePart(i, table)), crlfDelay: Infinity });
-      let batch: string[] = [];
-      for await (const line of lines) {
-        if (!line) continue;
-        batch.push(line);
-        if (batch.length >= BATCH) {
-          await insertRows(tx, table, batch);
-          bar.increment(batch.length);
-          count += batch.length;
-          batch = [];
-        }
-      }
-      await insertRows(tx, table, batch);
-      bar.increment(batch.length);
-      count += batch.length;
-    }
-    await setSequences(tx, manifest.sequences);
-    return count;
-  });
-  bar.stop();
-  return rows;
-}
 
 export function registerBackupCommands(program: Command, dataOption: () => Option): void {
   program
