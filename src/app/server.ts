@@ -40,7 +40,8 @@ import { openApiOptions } from './openapi-document.ts';
 import { ErrorResponse } from './schemas.ts';
 import type { Services } from './services.ts';
 
-export const WEB_ROOT = join(import.meta.dirname, '../../dist/web');
+// PASSAGE_WEB_DIST lets parallel browser-test runs each build and serve their own copy of the web app.
+export const WEB_ROOT = process.env.PASSAGE_WEB_DIST ?? join(import.meta.dirname, '../../dist/web');
 
 /** Fields that may carry secrets or personal data: pino replaces them before a log line is written. */
 export const LOG_REDACTIONS = [

@@ -8,7 +8,7 @@ export default defineConfig({
   root: webRoot,
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    outDir: process.env.PASSAGE_WEB_DIST ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
     // The server's CSP allows images from data: URLs but fonts and scripts only from 'self'; never inline assets.
     assetsInlineLimit: 0,

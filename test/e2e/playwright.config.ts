@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { BASE_URL } from './environment.ts';
+import { BASE_URL, PORT } from './environment.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Specs that start nodes of their own and add them to the demo node's peers. */
@@ -14,7 +14,7 @@ export default defineConfig({
     // These specs peer the demo node with nodes of their own, and the Peers page lists them all: one at a time.
     { name: 'federation', testMatch: FEDERATION, workers: 1 },
   ],
-  outputDir: `${repoRoot}/test-results/e2e`,
+  outputDir: `${repoRoot}/test-results/e2e-${PORT}`,
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? 'line' : 'list',
