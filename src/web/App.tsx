@@ -4,6 +4,7 @@ import { type AuthOptions, api, type NodeInfo, type Session } from './api.ts';
 import { ErrorMessage, errorIdOf } from './components/ErrorMessage.tsx';
 import { Frame } from './components/Frame.tsx';
 import { PageHeading } from './components/PageHeading.tsx';
+import { queryClient } from './components/queries.ts';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { Shell } from './features/shell/Shell.tsx';
 import { useRouter } from './router.tsx';
@@ -46,6 +47,8 @@ export function App() {
 
   const signOut = async () => {
     await api.logout();
+    // What one person's session loaded must not be shown, even for an instant, to the next person signing in here.
+    queryClient.clear();
     setSession(null);
     setSignedOut(true);
     navigate('/');

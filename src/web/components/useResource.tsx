@@ -1,6 +1,8 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ErrorId, ErrorMessage, errorIdOf } from './ErrorMessage.tsx';
+import { LIVE_INTERVAL_MS } from './queries.ts';
 
 export interface Resource<T> {
   data: T | null;
@@ -10,34 +12,61 @@ export interface Resource<T> {
   set(data: T): void;
 }
 
+export interface ResourceOptions {
+  /**
+   * Names the data in the shared cache, so that other components can read or invalidate it and a page shown again
+   * starts from what it showed last. It must name everything `load` reads. Without it, `load` itself is the key.
+   */
+  key?: QueryKey;
+  /** An inbox-like list that others change: asked again every few seconds while it is on screen. */
+  live?: boolean;
+}
+
+// Each `load` function gets a number of its own; a new function (useCallback with new inputs) is a new query.
+const loadIds = new WeakMap<() => Promise<unknown>, number>();
+let nextLoadId = 0;
+function loadKey(load: () => Promise<unknown>): QueryKey {
+  let id = loadIds.get(load);
+  if (id === undefined) {
+    id = nextLoadId++;
+    loadIds.set(load, id);
+  }
+  return ['resource', id];
+}
+
 /**
- * Loads data when the component appears and whenever `load` changes (memoise it with useCallback on what it reads).
- * An answer that arrives after a newer request started is dropped, so a slow response never overwrites a newer one.
+ * Loads data when the component appears and whenever `load` changes (memoise it with useCallback on what it reads),
+ * through the app's query cache (TanStack Query): the data is asked for again when the window gets the focus back,
+ * after any change the server accepted (see `afterChange`), and every few seconds for `live` lists. While a new `load`
+ * runs the previous data stays on screen; an answer that arrives after a newer request started is dropped.
  */
-export function useResource<T>(load: () => Promise<T>): Resource<T> {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ErrorId | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is how reload() asks for the same data again.
-  useEffect(() => {
-    let current = true;
-    setError(null);
-    load().then(
-      (loaded) => {
-        if (current) setData(loaded);
-      },
-      (failure) => {
-        if (current) setError(errorIdOf(failure));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [load, attempt]);
-
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { data, error, reload, set: setData };
+export function useResource<T>(load: () => Promise<T>, options: ResourceOptions = {}): Resource<T> {
+  const client = useQueryClient();
+  const queryKey = options.key ?? loadKey(load);
+  const query = useQuery({
+    queryKey,
+    queryFn: load,
+    placeholderData: keepPreviousData,
+    refetchInterval: options.live ? LIVE_INTERVAL_MS : false,
+  });
+  // A background refresh that fails leaves what is shown in place; a failure the user asked for (or a first load) shows.
+  const asked = useRef(false);
+  const failed = query.status === 'error' && !query.isFetching && (query.data === undefined || asked.current);
+  const { refetch } = query;
+  const reload = useCallback(() => {
+    asked.current = true;
+    void refetch().then(() => {
+      asked.current = false;
+    });
+  }, [refetch]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key's contents, not its identity, name the data.
+  const set = useCallback((data: T) => client.setQueryData(queryKey, data), [client, JSON.stringify(queryKey)]);
+  return {
+    data: query.data === undefined ? null : query.data,
+    error: failed ? errorIdOf(query.error) : null,
+    reload,
+    set,
+  };
 }
 
 /** What to show while a resource loads or when it failed; `children` once it is there. */

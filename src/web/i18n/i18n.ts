@@ -1,14 +1,7 @@
 import i18next from 'i18next';
 import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
-import ar from './locales/ar.json' with { type: 'json' };
-import en from './locales/en.json' with { type: 'json' };
-import es from './locales/es.json' with { type: 'json' };
-import fr from './locales/fr.json' with { type: 'json' };
-import it from './locales/it.json' with { type: 'json' };
-import pt from './locales/pt.json' with { type: 'json' };
-import ro from './locales/ro.json' with { type: 'json' };
-import ru from './locales/ru.json' with { type: 'json' };
+import type en from './locales/en.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -29,6 +22,29 @@ export const LANGUAGES = [
 ] as const;
 
 export type Language = (typeof LANGUAGES)[number]['code'];
+
+type Translations = typeof en;
+
+/**
+ * Each language's translations are a file of their own that the browser fetches only when that language is chosen:
+ * eight languages in the first download would be most of its weight.
+ */
+const LOADERS: Record<Language, () => Promise<{ default: unknown }>> = {
+  en: () => import('./locales/en.json'),
+  fr: () => import('./locales/fr.json'),
+  es: () => import('./locales/es.json'),
+  ar: () => import('./locales/ar.json'),
+  ro: () => import('./locales/ro.json'),
+  it: () => import('./locales/it.json'),
+  ru: () => import('./locales/ru.json'),
+  pt: () => import('./locales/pt.json'),
+};
+
+async function loadLanguage(code: Language): Promise<void> {
+  if (i18next.hasResourceBundle(code, 'translation')) return;
+  const { default: translations } = await LOADERS[code]();
+  i18next.addResourceBundle(code, 'translation', translations as Translations);
+}
 
 const STORAGE_KEY = 'passage.language';
 
@@ -63,6 +79,7 @@ export const isolate = (value: string) => `\u2068${value}\u2069`;
 
 export async function setLanguage(code: string): Promise<void> {
   if (!isLanguage(code)) return;
+  await loadLanguage(code);
   await i18next.changeLanguage(code);
   try {
     window.localStorage.setItem(STORAGE_KEY, code);
@@ -71,30 +88,26 @@ export async function setLanguage(code: string): Promise<void> {
   }
 }
 
-export function initI18n(): void {
+/** Loads the preferred language's translations and starts i18next with them; the app renders once this resolves. */
+export async function initI18n(): Promise<void> {
   // Screen readers pick their voice from `lang`; `dir` mirrors the whole layout for Arabic.
   i18next.on('languageChanged', (code) => {
     document.documentElement.lang = code;
     document.documentElement.dir = i18next.dir(code);
   });
-  void i18next
+  const language = preferredLanguage();
+  const { default: translations } = await LOADERS[language]();
+  await i18next
     .use(ICU)
     .use(initReactI18next)
     .init({
-      resources: {
-        en: { translation: en },
-        fr: { translation: fr },
-        es: { translation: es },
-        ar: { translation: ar },
-        ro: { translation: ro },
-        it: { translation: it },
-        ru: { translation: ru },
-        pt: { translation: pt },
-      },
-      lng: preferredLanguage(),
-      supportedLngs: LANGUAGES.map((language) => language.code),
+      resources: { [language]: { translation: translations as Translations } },
+      lng: language,
+      supportedLngs: LANGUAGES.map((entry) => entry.code),
       // A missing translation must show up as its key in review, never as silent English.
       fallbackLng: false,
+      // Other languages are added by setLanguage when chosen; i18next must not try to fetch them itself.
+      partialBundledLanguages: true,
       initAsync: false,
     });
 }

@@ -1,14 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { NodeInfo, Session, SessionUser } from '../../api.ts';
+import { AdminPage, AuditPage, CasesArea, CooperationArea, LinkageArea, PeersPage } from '../../areas.tsx';
 import { Frame } from '../../components/Frame.tsx';
 import { Link, useRouter } from '../../router.tsx';
-import { AdminPage } from '../admin/AdminPage.tsx';
-import { AuditPage } from '../audit/AuditPage.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
-import { CasesArea } from '../cases/CasesArea.tsx';
-import { CooperationArea } from '../cooperation/CooperationArea.tsx';
-import { LinkageArea } from '../linkage/LinkageArea.tsx';
-import { PeersPage } from '../peers/PeersPage.tsx';
 import { type PageId, pageAt, pagePath, pagesFor } from './modules.ts';
 import { HomePage, ModulePage, NotFoundPage } from './pages.tsx';
 
