@@ -4,12 +4,9 @@ import type { Action, Actor, Purpose, Resource } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { teamsOfUser } from '../user-accounts/index.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
-import { openFields } from './case-seal.ts';
+import { CLOSURE_REASON, openFields } from './case-seal.ts';
 import type { CaseRow } from './case-view.ts';
 import * as repo from './cases.repository.ts';
-
-/** The key of a pending closure request's reason in a case's sealed map. */
-export const CLOSURE_REASON = 'closureReason';
 
 /**
  * Who may do what on a case: built once in the composition root and given to every module that acts on cases. The

@@ -6,6 +6,12 @@ import type { FieldMap, FieldValue } from '../../shared/case-fields.ts';
 import { isSealedField } from '../../shared/sealed-fields.ts';
 import type { DataSealer } from './case-persons.ts';
 
+/** The key of a pending closure request's reason in a case's sealed map. */
+export const CLOSURE_REASON = 'closureReason';
+
+/** What binds the ciphertext of a reason in a case event to the case. */
+export const REASON = 'reason';
+
 /** Field name → ciphertext of its JSON value. */
 export type SealedMap = Record<string, string>;
 
@@ -41,4 +47,30 @@ export function openFields(
     else fields[name] = JSON.parse(text) as FieldValue;
   }
   return { fields, erased };
+}
+
+/** A case's field maps and pending closure reason as stored: the sealed fields moved into `sealed`. */
+export function sealCase(
+  sealer: DataSealer,
+  caseId: string,
+  victim: FieldMap,
+  details: FieldMap,
+  closureReason: string | null,
+) {
+  const v = sealFields(sealer, caseId, victim);
+  const d = sealFields(sealer, caseId, details);
+  const sealed: SealedMap = { ...v.sealed, ...d.sealed };
+  if (closureReason) sealed[CLOSURE_REASON] = sealer.seal(caseId, CLOSURE_REASON, JSON.stringify(closureReason));
+  return { victim: v.clear, details: d.clear, sealed };
+}
+
+export const withoutSealed = (fields: FieldMap): FieldMap =>
+  Object.fromEntries(Object.entries(fields).filter(([name]) => !isSealedField(name)));
+
+export const splitFields = ({ clear, sealed }: { clear: FieldMap; sealed: SealedMap }) => ({ fields: clear, sealed });
+
+/** A movement's or perpetrator's fields with the sealed ones opened, and the names of those erased. */
+export function openRecord(sealer: DataSealer, record: { id: string; fields: FieldMap; sealed: SealedMap }) {
+  const { fields, erased } = openFields(sealer, record.id, record.sealed);
+  return { id: record.id, fields: { ...record.fields, ...fields }, erased };
 }

@@ -2,14 +2,16 @@ import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
-import { canMove, isStage, type Stage, stageSpans, TRANSITIONS } from '../../shared/lifecycle.ts';
+import { type Stage, stageSpans } from '../../shared/lifecycle.ts';
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
-import { isSealedField, SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { agencyCountry, assigneesOf, mayBeAssigned } from '../user-accounts/index.ts';
-import { type CaseAccess, CLOSURE_REASON } from './case-access.ts';
-import type { CasePersons, CaseSharing, DataSealer } from './case-persons.ts';
-import { openFields, type SealedMap, sealFields } from './case-seal.ts';
+import { agencyCountry, assigneesOf } from '../user-accounts/index.ts';
+import type { CaseAccess } from './case-access.ts';
+import { assignCase } from './case-assignment.ts';
+import { type CaseWriting, closeImported, decideClosure, transitionCase, type WriteAction } from './case-lifecycle.ts';
+import type { CasePersons, CaseSharing } from './case-persons.ts';
+import { sealClearText } from './case-reseal.ts';
+import { openRecord, REASON, sealCase, sealFields, splitFields } from './case-seal.ts';
 import { type CaseQuery, type Finding, listCases, searchCases } from './case-search.ts';
 import {
   type CaseEvent,
@@ -33,42 +35,6 @@ import {
 
 /** The HTCDS field of a case comment, also what binds its ciphertext. */
 const COMMENT = 'cco_CaseComment';
-/** What binds the ciphertext of a reason in a case event to the case. */
-const REASON = 'reason';
-
-/** A case's field maps and pending closure reason as stored: the sealed fields moved into `sealed`. */
-function sealCase(
-  sealer: DataSealer,
-  caseId: string,
-  victim: FieldMap,
-  details: FieldMap,
-  closureReason: string | null,
-) {
-  const v = sealFields(sealer, caseId, victim);
-  const d = sealFields(sealer, caseId, details);
-  const sealed: SealedMap = { ...v.sealed, ...d.sealed };
-  if (closureReason) sealed[CLOSURE_REASON] = sealer.seal(caseId, CLOSURE_REASON, JSON.stringify(closureReason));
-  return { victim: v.clear, details: d.clear, sealed };
-}
-
-const withoutSealed = (fields: FieldMap): FieldMap =>
-  Object.fromEntries(Object.entries(fields).filter(([name]) => !isSealedField(name)));
-
-const splitFields = ({ clear, sealed }: { clear: FieldMap; sealed: SealedMap }) => ({ fields: clear, sealed });
-
-/** A movement's or perpetrator's fields with the sealed ones opened, and the names of those erased. */
-function openRecord(sealer: DataSealer, record: { id: string; fields: FieldMap; sealed: SealedMap }) {
-  const { fields, erased } = openFields(sealer, record.id, record.sealed);
-  return { id: record.id, fields: { ...record.fields, ...fields }, erased };
-}
-const REASON_MAX = 2000;
-
-function requireReason(reason: string | undefined, what = 'a reason'): string {
-  const text = reason?.trim() ?? '';
-  if (!text) throw invalid(`Give ${what}.`);
-  if (text.length > REASON_MAX) throw invalid(`The reason is longer than ${REASON_MAX} characters.`);
-  return text;
-}
 
 /** What the case service uses of the modules above it, given by the composition root. */
 export interface CaseDependencies {
@@ -83,6 +49,7 @@ export class CasesService {
   readonly #persons: CasePersons;
   readonly #access: CaseAccess;
   readonly #finding: Finding;
+  readonly #writing: CaseWriting;
 
   constructor(db: Db, audit: AuditService, deps: CaseDependencies) {
     this.#db = db;
@@ -90,6 +57,12 @@ export class CasesService {
     this.#persons = deps.persons;
     this.#access = deps.access;
     this.#finding = { db, audit, ...deps };
+    this.#writing = {
+      access: deps.access,
+      persons: deps.persons,
+      write: (ctx, id, action, change) => this.#write(ctx, id, action, change),
+      recordEvent: (tx, caseId, actor, type, data) => this.recordEvent(tx, caseId, actor, type, data),
+    };
   }
 
   async create(ctx: RequestContext, input: NewCase): Promise<CaseView> {
@@ -324,71 +297,12 @@ export class CasesService {
    * requester approves or rejects it (decideClosure).
    */
   async transition(ctx: RequestContext, id: string, to: string, reason: string): Promise<CaseView> {
-    if (!isStage(to)) throw invalid(`"${to}" is not a case stage.`);
-    const why = requireReason(reason, 'a reason for the change');
-    await this.#write(ctx, id, 'case.transition', async (tx, actor, found) => {
-      if (!canMove(found.stage, to)) {
-        const allowed = TRANSITIONS[found.stage].join(', ');
-        throw new AppError(
-          'transition_not_allowed',
-          409,
-          `A case in stage "${found.stage}" cannot move to "${to}". It can move to: ${allowed}.`,
-        );
-      }
-      if (to === 'closed') {
-        if (found.closureRequestedBy)
-          throw new AppError('closure_pending', 409, 'A closure request is already waiting.');
-        const sealer = await this.#persons.dataSealer(tx, found.survivorId);
-        const sealed = sealCase(sealer, id, found.victim, found.details, why);
-        await repo.updateCase(tx, id, { ...sealed, closureRequestedBy: actor });
-        await this.recordEvent(tx, id, actor, 'closure_requested', { reason: why });
-        return;
-      }
-      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
-      await repo.updateCase(tx, id, {
-        ...sealCase(sealer, id, found.victim, found.details, null),
-        stage: to,
-        closureRequestedBy: null,
-      });
-      await this.recordEvent(tx, id, actor, 'stage_changed', { from: found.stage, to, reason: why });
-    });
+    await transitionCase(this.#writing, ctx, id, to, reason);
     return this.#current(ctx, id);
   }
 
   async decideClosure(ctx: RequestContext, id: string, approve: boolean, reason?: string): Promise<CaseView> {
-    await this.#write(ctx, id, 'case.approve_closure', async (tx, actor, found) => {
-      if (!found.closureRequestedBy) {
-        throw new AppError('no_closure_request', 409, 'No closure request is waiting for this case.');
-      }
-      if (found.closureRequestedBy === actor) {
-        throw new AppError('same_person', 409, 'Another supervisor must approve a closure you requested.');
-      }
-      // The request's reason is gone when the survivor's data was erased since: the closure is decided without it.
-      const sealer = await this.#persons.dataSealer(tx, found.survivorId);
-      if (approve) {
-        const details = found.closureReason
-          ? { ...found.details, cas_ReasonForCaseClosure: found.closureReason }
-          : found.details;
-        await repo.updateCase(tx, id, {
-          ...sealCase(sealer, id, found.victim, details, null),
-          stage: 'closed',
-          closureRequestedBy: null,
-        });
-        await this.recordEvent(tx, id, actor, 'stage_changed', {
-          from: found.stage,
-          to: 'closed',
-          ...(found.closureReason ? { reason: found.closureReason } : {}),
-          requestedBy: found.closureRequestedBy,
-        });
-      } else {
-        const why = requireReason(reason, 'a reason for rejecting the closure');
-        await repo.updateCase(tx, id, {
-          ...sealCase(sealer, id, found.victim, found.details, null),
-          closureRequestedBy: null,
-        });
-        await this.recordEvent(tx, id, actor, 'closure_rejected', { reason: why });
-      }
-    });
+    await decideClosure(this.#writing, ctx, id, approve, reason);
     return this.#current(ctx, id);
   }
 
@@ -468,71 +382,16 @@ export class CasesService {
   }
 
   /** Closes a case an import brought in as closed, in the import's transaction. */
-  async closeImported(tx: Queryable, caseId: string, actor: string, closureReason: string): Promise<void> {
-    const found = await this.#access.load(tx, caseId);
-    const details = { ...found.details, cas_ReasonForCaseClosure: closureReason };
-    const sealer = await this.#persons.dataSealer(tx, found.survivorId);
-    await repo.updateCase(tx, caseId, { ...sealCase(sealer, caseId, found.victim, details, null), stage: 'closed' });
-    await this.recordEvent(tx, caseId, actor, 'stage_changed', {
-      from: 'reported',
-      to: 'closed',
-      reason: 'Imported as a closed case',
-    });
+  closeImported(tx: Queryable, caseId: string, actor: string, closureReason: string): Promise<void> {
+    return closeImported(this.#writing, tx, caseId, actor, closureReason);
   }
 
   /**
-   * Seals what a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in its transaction): the
-   * sealed fields of cases, movements and perpetrators, pending closure reasons and the reasons in case events. What
-   * belongs to a survivor whose identity was erased is dropped instead: it should have gone with her. Returns how
-   * many records changed; a second run finds none.
+   * Seals what a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in its transaction); returns
+   * how many records changed.
    */
-  async sealClearText(tx: Queryable): Promise<number> {
-    const sealers = new Map<string, DataSealer>();
-    const sealerOf = async (caseId: string) => {
-      let sealer = sealers.get(caseId);
-      if (!sealer) {
-        const found = await repo.findCase(tx, caseId);
-        sealer = await this.#persons.dataSealer(tx, found?.survivorId ?? '');
-        sealers.set(caseId, sealer);
-      }
-      return sealer;
-    };
-    let changed = 0;
-    for (const found of await repo.casesWithClearText(tx, SEALED_CASE_FIELDS)) {
-      const sealer = await sealerOf(found.id);
-      const pending = found.closureRequestedBy ? found.closureReason : null;
-      const next = sealer.erased
-        ? { victim: withoutSealed(found.victim), details: withoutSealed(found.details), sealed: {} }
-        : sealCase(sealer, found.id, found.victim, found.details, pending);
-      await repo.resealCase(tx, found.id, { ...next, sealed: { ...found.sealed, ...next.sealed } });
-      changed++;
-    }
-    for (const table of ['movements', 'perpetrators'] as const) {
-      const rows =
-        table === 'movements'
-          ? await repo.movementsWithClearText(tx, SEALED_CASE_FIELDS)
-          : await repo.perpetratorsWithClearText(tx, SEALED_CASE_FIELDS);
-      for (const record of rows) {
-        const sealer = await sealerOf(record.caseId);
-        const { fields, sealed } = sealer.erased
-          ? { fields: withoutSealed(record.fields), sealed: {} }
-          : splitFields(sealFields(sealer, record.id, record.fields));
-        await repo.resealRecord(tx, table, record.id, fields, { ...record.sealed, ...sealed });
-        changed++;
-      }
-    }
-    for (const event of await repo.eventsWithClearReason(tx)) {
-      const sealer = await sealerOf(event.caseId);
-      const { reason, ...data } = event.data;
-      // The erasure's own reason is kept in clear, as recordEvent keeps it (there is no key left to seal it under).
-      if (sealer.erased && event.type === 'identity_erased') continue;
-      const next = sealer.erased
-        ? { ...data, reasonErased: true }
-        : { ...data, reasonSealed: sealer.seal(event.caseId, REASON, String(reason)) };
-      await repo.replaceEventData(tx, event.seq, next);
-      changed++;
-    }
-    return changed;
+  sealClearText(tx: Queryable): Promise<number> {
+    return sealClearText(tx, this.#persons);
   }
 
   /** Time spent in each stage, in order, the current stage up to now. */
@@ -550,7 +409,7 @@ export class CasesService {
   async #write(
     ctx: RequestContext,
     id: string,
-    action: 'case.update' | 'case.transition' | 'case.approve_closure' | 'case.assign',
+    action: WriteAction,
     change: (tx: Queryable, actor: string, found: CaseRow) => Promise<void>,
   ): Promise<void> {
     // Authorize before the transaction: a refusal is audited in a transaction of its own. The owning agency of a
@@ -568,10 +427,6 @@ export class CasesService {
     return can(actor, 'case.read', { agencyId: found.agencyId, assignedTo: found.ownerId }).allowed;
   }
 
-  /**
-   * Gives the case to another worker of its agency: its assignee, whom grants narrowed to own cases or to a team
-   * follow. A supervisor's decision, in the case's history and the audit trail.
-   */
   /** Whom the caller may give the case to: the enabled users with a role in its agency. */
   async assignees(ctx: RequestContext, id: string): Promise<{ id: string; displayName: string }[]> {
     const found = await this.#access.load(this.#db, id);
@@ -579,18 +434,9 @@ export class CasesService {
     return assigneesOf(this.#db, found.agencyId);
   }
 
+  /** Gives the case to another worker of its agency (case-assignment.ts). */
   async assign(ctx: RequestContext, id: string, userId: string): Promise<CaseView> {
-    await this.#write(ctx, id, 'case.assign', async (tx, actor, found) => {
-      if (!(await mayBeAssigned(tx, userId, found.agencyId))) {
-        throw new AppError('not_assignable', 409, 'A case goes only to an enabled user with a role in its agency.');
-      }
-      if (found.ownerId === userId) return;
-      await repo.updateCase(tx, id, { ownerId: userId });
-      await this.recordEvent(tx, id, actor, 'assigned', {
-        from: found.ownerId ? `user:${found.ownerId}` : null,
-        to: `user:${userId}`,
-      });
-    });
+    await assignCase(this.#writing, ctx, id, userId);
     return this.#current(ctx, id);
   }
 }
