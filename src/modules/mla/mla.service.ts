@@ -16,10 +16,11 @@ import type { CaseAccess } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import { MLA_REQUEST, MLA_UPDATE, mlaMessageHandlers } from './mla.inbound.ts';
+import { ACTION_PAST, blankDates, type MlaView, peerOf, present, wrongState } from './mla.presenters.ts';
 import * as repo from './mla.repository.ts';
 import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
 import { type ActionDetails, changeFor, clocksOf, detailsProblem, isDay } from './mla-changes.ts';
-import { MlaVault, type PersonConcerned } from './mla-vault.ts';
+import { MlaVault } from './mla-vault.ts';
 
 /** Evidence transfers between nodes (exchange module): how the executing node returns the evidence. */
 export interface EvidenceTransfers {
@@ -43,37 +44,6 @@ export interface MlaOptions {
   /** The time the clocks are read at, by default the system's. */
   now?: () => Date;
 }
-
-export interface MlaView
-  extends Omit<
-    repo.MlaRecord,
-    'personsSealed' | 'factsSealed' | 'measuresSealed' | 'classificationSealed' | 'legalClassification' | ExtensionKeys
-  > {
-  legalClassification: string;
-  peer: string;
-  persons: PersonConcerned[] | null;
-  factsSummary: string | null;
-  extension: { days: number; reason: string; at: string } | null;
-  postponement: { until: string; reason: string; at: string } | null;
-  clocks: ReturnType<typeof clocksOf>;
-  history?: repo.HistoryEntry[];
-}
-type ExtensionKeys =
-  | 'extensionDays'
-  | 'extensionReason'
-  | 'extendedAt'
-  | 'postponedUntil'
-  | 'postponementReason'
-  | 'postponedAt';
-
-const wrongState = (request: repo.MlaRecord, action: string) =>
-  new AppError(
-    'mla_wrong_state',
-    409,
-    `The request is ${request.state.replace('_', ' ')} on the ${request.side} side: it cannot be ${action} now.`,
-  );
-
-const peerOf = (r: repo.MlaRecord) => (r.side === 'issuing' ? r.executingNode : r.issuingNode);
 
 export class MlaService {
   readonly #db: Db;
@@ -138,7 +108,7 @@ export class MlaService {
       await repo.appendHistory(tx, id, { action: 'create', state: 'draft', at: this.#stamp(), actor, reason: null });
       await this.#audit.record(tx, ctx, { action: 'mla.create', resource: `mla:${id}`, outcome: 'success' });
     });
-    return this.get(ctx, id);
+    return this.#view(id);
   }
 
   /** Changes a draft (issuing side only); what is given replaces what was there. */
@@ -178,7 +148,7 @@ export class MlaService {
       await repo.updateRequest(tx, id, change);
       await this.#audit.record(tx, ctx, { action: 'mla.update', resource: `mla:${id}`, outcome: 'success' });
     });
-    return this.get(ctx, id);
+    return this.#view(id);
   }
 
   /** Sends the draft to the executing node as `passage.mla.request`, in the transaction that marks it sent. */
@@ -213,7 +183,7 @@ export class MlaService {
         { conversationId: id },
       );
     });
-    return this.get(ctx, id);
+    return this.#view(id);
   }
 
   /** Takes one step of the procedure on this node and tells the other node (`passage.mla.update`). */
@@ -221,7 +191,7 @@ export class MlaService {
     if (action === 'return_evidence') throw invalid('Evidence is returned with its items: use returnEvidence.');
     await this.#audit.authorize(ctx, 'mla.manage', { ref: `mla:${id}` });
     await this.#db.transaction(async (tx) => this.#step(tx, ctx, await this.#load(tx, id), action, details));
-    return this.get(ctx, id);
+    return this.#view(id);
   }
 
   /**
@@ -243,7 +213,7 @@ export class MlaService {
         await this.#step(tx, ctx, await this.#load(tx, id), 'return_evidence', { transferId });
       },
     );
-    return this.get(ctx, id);
+    return this.#view(id);
   }
 
   /** The requests on this node with their clocks, newest first; without the persons concerned. */
@@ -268,24 +238,36 @@ export class MlaService {
   }
 
   /**
-   * One request with its clocks and history. With a purpose, also the persons concerned and the summary of facts:
-   * a read of personal data, recorded in the audit trail with its purpose.
+   * One request with its clocks and history, a read recorded in the audit trail. With a purpose, also the persons
+   * concerned and the summary of facts: a read of personal data, recorded with its purpose.
    */
   async get(ctx: RequestContext, id: string, purpose?: Purpose, now = this.#now()): Promise<MlaView> {
     const ref = `mla:${id}`;
     await this.#audit.authorize(ctx, 'mla.read', { ref });
     if (purpose) await this.#audit.authorize(ctx, 'mla.read_persons', { ref, purpose });
     const request = await this.#load(this.#db, id, false);
-    const history = await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id));
-    const withReasons = await this.#vault.openReasons(this.#db, request);
-    const shown = present(withReasons, now, await this.#vault.classification(this.#db, request));
-    if (!purpose) return { ...shown, history };
+    const shown = await this.#view(id, now, request);
+    if (!purpose) {
+      await this.#audit.recordRead(ctx, { action: 'mla.read', resource: ref });
+      return shown;
+    }
     // The measures' descriptions may name persons too: they are shown only with the persons, for a purpose.
     const opened = await this.#db.transaction(async (tx) => {
       await this.#audit.record(tx, ctx, { action: 'mla.read_persons', resource: ref, purpose, outcome: 'success' });
       return { ...(await this.#vault.open(tx, request)), measures: await this.#vault.measures(tx, request) };
     });
-    return { ...shown, ...opened, history };
+    return { ...shown, ...opened };
+  }
+
+  /**
+   * A request as the answer to a change shows it, without a read record (the change has its own) and without
+   * what it says about people.
+   */
+  async #view(id: string, now = this.#now(), loaded?: repo.MlaRecord): Promise<MlaView> {
+    const request = loaded ?? (await this.#load(this.#db, id, false));
+    const history = await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id));
+    const withReasons = await this.#vault.openReasons(this.#db, request);
+    return { ...present(withReasons, now, await this.#vault.classification(this.#db, request)), history };
   }
 
   /**
@@ -399,75 +381,4 @@ export class MlaService {
   #stamp(): string {
     return this.#now().toISOString();
   }
-}
-
-const ACTION_PAST: Record<MlaAction, string> = {
-  acknowledge: 'acknowledged',
-  recognise: 'recognised',
-  refuse: 'refused',
-  extend: 'extended',
-  start_execution: 'put into execution',
-  postpone: 'postponed',
-  executed: 'marked executed',
-  return_evidence: 'given its evidence',
-  close: 'closed',
-};
-
-function blankDates() {
-  return {
-    sentAt: null,
-    receivedAt: null,
-    acknowledgedAt: null,
-    decidedAt: null,
-    decision: null,
-    extensionDays: null,
-    extensionReason: null,
-    extendedAt: null,
-    executionStartedAt: null,
-    postponedUntil: null,
-    postponementReason: null,
-    postponedAt: null,
-    executionBreachedDue: null,
-    executionBreachPostponedAt: null,
-    executedAt: null,
-    evidenceReturnedAt: null,
-    evidenceTransferId: null,
-    closedAt: null,
-  };
-}
-
-/**
- * A request as the API shows it, without what it says about people (see `MlaService.get`): the measures' types
- * without their descriptions, and the legal classification as opened by the caller.
- */
-export function present(r: repo.MlaRecord, now: Date, legalClassification: string): MlaView {
-  const {
-    personsSealed: _p,
-    factsSealed: _f,
-    measuresSealed: _m,
-    classificationSealed: _c,
-    extensionReasonSealed: _es,
-    postponementReasonSealed: _ps,
-    measures,
-    extensionDays,
-    extensionReason,
-    extendedAt,
-    postponedUntil,
-    postponementReason,
-    postponedAt,
-    ...rest
-  } = r;
-  return {
-    ...rest,
-    measures: measures.map(({ type }) => ({ type })),
-    legalClassification,
-    peer: peerOf(r),
-    persons: null,
-    factsSummary: null,
-    extension: extensionDays ? { days: extensionDays, reason: extensionReason ?? '', at: extendedAt ?? '' } : null,
-    postponement: postponedUntil
-      ? { until: postponedUntil, reason: postponementReason ?? '', at: postponedAt ?? '' }
-      : null,
-    clocks: clocksOf(r, now),
-  };
 }

@@ -1,8 +1,9 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadEvidence } from '../../../test/factories.ts';
-import { createPeeredNodes, deliverQueued, soon, urlOf } from '../../../test/federation.ts';
+import { deliverQueued, soon, urlOf } from '../../../test/federation.ts';
 import { buildUser, requestAs, signIn, type TestNode } from '../../../test/helpers.ts';
+import { type ItalyAndMoldova, italyAndMoldova } from '../../../test/setups.ts';
 import { operatorContext, runOperation } from '../../app/operations.ts';
 import { DAY_MS } from '../../shared/mla-clocks.ts';
 import { MLA_UPDATE } from './mla.inbound.ts';
@@ -13,16 +14,14 @@ let md: TestNode;
 let itHeaders: Record<string, string>;
 let mdHeaders: Record<string, string>;
 
+let nodes: ItalyAndMoldova | undefined;
+
 beforeAll(async () => {
-  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
-  itHeaders = (await signIn(it_.app, await buildUser(it_.services, 'prosecutor'))).headers;
-  mdHeaders = (await signIn(md.app, await buildUser(md.services, 'investigator'))).headers;
+  nodes = await italyAndMoldova({ it: 'prosecutor', md: 'investigator' });
+  ({ it_, md, itHeaders, mdHeaders } = nodes);
 });
 
-afterAll(async () => {
-  await it_?.close();
-  await md?.close();
-});
+afterAll(() => nodes?.close());
 
 const DRAFT = {
   executingNode: 'node-md',
@@ -63,6 +62,8 @@ describe('MLA requests between two nodes', () => {
     expect(JSON.stringify(row)).not.toContain('Rusu');
     expect(JSON.stringify(row)).not.toContain('deception');
 
+    // Read without a purpose (no persons), then with one: each read leaves its record (issue 14, item 4).
+    expect((await issuer('GET', `/api/mla/${draft.id}`)).json()).toMatchObject({ persons: null });
     const read = await issuer('GET', `/api/mla/${draft.id}?purpose=investigation`);
     expect(read.json()).toMatchObject({ persons: DRAFT.persons, factsSummary: DRAFT.offence.summary });
     const audit = await it_.services.db.query<{ action: string; purpose: string }>(
@@ -71,6 +72,7 @@ describe('MLA requests between two nodes', () => {
     );
     expect(audit).toEqual([
       { action: 'mla.create', purpose: null },
+      { action: 'mla.read', purpose: null },
       { action: 'mla.read_persons', purpose: 'investigation' },
     ]);
 
