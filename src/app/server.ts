@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { loggableError } from '../lib/loggable-error.ts';
 import { AuditRecord, auditRoutes } from '../modules/audit/index.ts';
 import { careRoutes, careSchemas } from '../modules/care/index.ts';
+import { caseOverviewRoutes, caseOverviewSchemas } from '../modules/case-overview/index.ts';
 import { caseSchemas, casesRoutes } from '../modules/cases/index.ts';
 import { crossBorderRoutes, crossBorderSchemas } from '../modules/cross-border-referrals/index.ts';
 import { custodyRoutes, custodySchemas } from '../modules/custody/index.ts';
@@ -119,6 +120,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     Session,
     AuditRecord,
     ...caseSchemas,
+    ...caseOverviewSchemas,
     ...careSchemas,
     ...custodySchemas,
     ...evidenceSchemas,
@@ -166,6 +168,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(identityRoutes(services), { prefix: '/api' });
     await scope.register(auditRoutes(services), { prefix: '/api' });
     await scope.register(casesRoutes(services), { prefix: '/api' });
+    await scope.register(caseOverviewRoutes(services), { prefix: '/api' });
     await scope.register(htcdsRoutes(services), { prefix: '/api' });
     await scope.register(photosRoutes(services), { prefix: '/api' });
     await scope.register(careRoutes(services), { prefix: '/api' });

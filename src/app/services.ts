@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { CareService, ReferralsService, referralSharing } from '../modules/care/index.ts';
+import { CaseOverviewService } from '../modules/case-overview/index.ts';
 import { CaseAccess, CasesService } from '../modules/cases/index.ts';
 import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
 import { CustodyLogService } from '../modules/custody/index.ts';
@@ -45,6 +46,8 @@ export interface Services {
   transfers: TransfersService;
   /** Cross-border referrals and transfers of cases (docs/federation.md passage.referral.*). */
   crossBorder: CrossBorderService;
+  /** A case page in one request, composed of the other modules' reads. */
+  caseOverview: CaseOverviewService;
 }
 
 /** What the modules keep under the key-encryption key, for key custody's rotation (`passage keys rotate`). */
@@ -101,7 +104,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     { messages, evidence, custody, peers, access },
     { nodeId: config.nodeId },
   );
-  const services: Services = {
+  const built: Omit<Services, 'caseOverview'> = {
     config,
     db,
     keys,
@@ -143,6 +146,19 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
       signingKey: keys.signingKey,
       formerEncryptionKeys: keys.formerEncryptionKeys,
       access,
+    }),
+  };
+  const services: Services = {
+    ...built,
+    caseOverview: new CaseOverviewService(db, {
+      access,
+      cases,
+      care: built.care,
+      referrals,
+      survivors,
+      evidence,
+      crossBorder: built.crossBorder,
+      peers,
     }),
   };
   // Federation knows no module above it: each module registers here the message types it takes from peers, and who

@@ -14,3 +14,8 @@ export function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Pro
 export function caseReferences(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
   return ids.length === 0 ? Promise.resolve(new Map()) : repo.references(q, [...ids]);
 }
+
+/** Who acted on a case (`user:<id>`, `node:<id>`, `operator:<name>`), so that a page can show them by name. */
+export function actorsOfCase(q: Queryable, caseId: string): Promise<string[]> {
+  return repo.actorsOfCase(q, caseId);
+}

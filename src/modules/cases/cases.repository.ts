@@ -224,6 +224,12 @@ export async function references(q: Queryable, ids: string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r.reference]));
 }
 
+/** Who acted on a case (`user:<id>`, `node:<id>`, `operator:<name>`), from its events: the names a case page shows. */
+export async function actorsOfCase(q: Queryable, caseId: string): Promise<string[]> {
+  const rows = await q.query<{ actor: string }>('select distinct actor from case_events where case_id = $1', [caseId]);
+  return rows.map((r) => r.actor);
+}
+
 /** Ids of the cases of `agencies` (null: every case), in id order. */
 export async function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Promise<string[]> {
   const rows = await q.query<{ id: string }>(

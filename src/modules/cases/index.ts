@@ -1,5 +1,5 @@
 export { CaseAccess } from './case-access.ts';
-export { caseIdsOf, caseReferences } from './case-lookups.ts';
+export { actorsOfCase, caseIdsOf, caseReferences } from './case-lookups.ts';
 export type {
   CasePerson,
   CasePersons,
@@ -12,6 +12,6 @@ export type {
 export { openFields, type SealedMap, sealFields } from './case-seal.ts';
 export type { CaseEvent, CaseRecord, CaseRow, CaseSummary, CaseView, SearchHit } from './case-view.ts';
 export { caseSchemas, casesRoutes } from './cases.routes.ts';
-export { CaseParams, Fields, FieldValue, PurposeName, Reason } from './cases.schema.ts';
+export { CaseParams, Fields, FieldValue, PurposeName, Reason, StageSpan } from './cases.schema.ts';
 export { type CaseDependencies, CasesService } from './cases.service.ts';
 export { fieldErrors, type NewCase, splitPerson, type ValidCase, validateNewCase } from './first-report.ts';

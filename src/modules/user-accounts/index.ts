@@ -4,6 +4,7 @@ export {
   assigneesOf,
   mayBeAssigned,
   membersOfTeams,
+  peopleNames,
   teamsOfUser,
   userName,
 } from './lookups.ts';

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../../db/client.ts';
 import { assignable, assignableUsers, membersOf, teamsOf } from './teams.repository.ts';
-import { agencyById, userDisplayName } from './user-accounts.repository.ts';
+import { agencyById, userDisplayName, userNamesWithAgency } from './user-accounts.repository.ts';
 
 /** The country of an agency (a case reference starts with it), or null when there is no such agency. */
 export async function agencyCountry(q: Queryable, agencyId: string): Promise<string | null> {
@@ -39,4 +39,14 @@ export function assigneesOf(q: Queryable, agencyId: string): Promise<{ id: strin
 /** The name a user is shown by, or null when there is no such user. */
 export function userName(q: Queryable, userId: string): Promise<string | null> {
   return userDisplayName(q, userId);
+}
+
+/** The names people are shown by, with an agency each works in, by user id; ids of no user are left out. */
+export async function peopleNames(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, { name: string; agency: string | null }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await userNamesWithAgency(q, userIds);
+  return new Map(rows.map((r) => [r.id, { name: r.name, agency: r.agency }]));
 }

@@ -314,3 +314,17 @@ export async function saveThrottle(q: Queryable, key: string, t: Throttle): Prom
 export async function clearThrottle(q: Queryable, key: string): Promise<void> {
   await q.query('delete from login_throttle where key = $1', [key]);
 }
+
+/** Users' names with the name of one agency they work in (the first by name; none for node-wide roles only). */
+export async function userNamesWithAgency(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<{ id: string; name: string; agency: string | null }[]> {
+  return q.query<{ id: string; name: string; agency: string | null }>(
+    `select u.id, u.display_name as name,
+       (select a.name from memberships m join agencies a on a.id = m.agency_id
+         where m.user_id = u.id order by a.name limit 1) as agency
+     from users u where u.id = any($1)`,
+    [[...userIds]],
+  );
+}
