@@ -2,15 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { adminSocketPath, isAnswering } from '../app/admin-client.ts';
-import {
-  ConfigError,
-  type ConfigOverrides,
-  DEFAULT_DATA_DIR,
-  loadConfig,
-  resolveDataDir,
-  SETTINGS_FILE,
-} from '../app/config.ts';
-import { AppError } from '../lib/errors.ts';
+import { type ConfigOverrides, DEFAULT_DATA_DIR, loadConfig, resolveDataDir, SETTINGS_FILE } from '../app/config.ts';
 import { ensureKeys } from '../modules/key-custody/index.ts';
 import { ORG_TYPES } from '../shared/org-types.ts';
 import { type Reach, ROLES } from '../shared/policy.ts';
@@ -20,6 +12,7 @@ import { registerCaseCommands } from './cases-commands.ts';
 import { runCommand } from './console.ts';
 import { registerCustodyCommands } from './custody-commands.ts';
 import { registerEvidenceCommands } from './evidence-commands.ts';
+import { describeFailure } from './failure.ts';
 import { registerLinkCommands } from './link-commands.ts';
 import { registerMlaCommands } from './mla-commands.ts';
 import { printAgencies, printCreatedUser, printDemo, printUsers, printVerify } from './output.ts';
@@ -55,6 +48,13 @@ const roleGrant = (value: string, previous: Grant[] = []): Grant[] => {
   }
   throw new InvalidArgumentError(`"${reachText}" is not a reach; write role@agency:own or role@agency:team=<team>`);
 };
+
+/** The node serves the web app from WEB_ROOT; a fresh clone has none built yet. */
+async function buildWebAppIfMissing(): Promise<void> {
+  const { WEB_ROOT } = await import('../app/server.ts');
+  const { ensureWebApp } = await import('./web-build.ts');
+  await ensureWebApp(WEB_ROOT);
+}
 
 const program = new Command('passage')
   .description('Passage: a federated, survivor-centred case-cooperation platform against human trafficking')
@@ -94,6 +94,7 @@ program
   .action(async (opts: { data?: string; port?: number; host?: string }) => {
     const config = loadConfig({ dataDir: opts.data, port: opts.port, host: opts.host });
     reportKeys(ensureKeys(config));
+    await buildWebAppIfMissing();
     const { startNode } = await import('../app/node.ts');
     const node = await startNode(config);
     console.log(`Passage node ${config.nodeId} is listening on ${node.url}`);
@@ -272,6 +273,7 @@ const demo = program
   .option('--data <dir>', 'directory of the demo nodes (one subdirectory per node)', 'passage-demo')
   .option('--port <port>', 'port of node-it; node-md and node-ro listen on the next two', port, 8080)
   .action(async (opts: { data: string; port: number }) => {
+    await buildWebAppIfMissing();
     const { startDemoFederation } = await import('./demo.ts');
     const nodes = await startDemoFederation({ dataDir: resolveDataDir({ dataDir: opts.data }), port: opts.port });
     for (const node of nodes) reportKeys(node.createdKeys);
@@ -280,6 +282,8 @@ const demo = program
       for (const node of nodes) await node.close();
     });
   });
+// `demo code --data DIR`: the `--data` after `code` is the code command's (a node's folder), not demo's (the parent).
+demo.enablePositionalOptions();
 demo
   .command('code')
   .description("print a demo user's current sign-in code (demo nodes only)")
@@ -325,11 +329,7 @@ function onShutdown(close: () => Promise<void>): void {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof AppError) {
-    console.error(`passage: ${error.message}`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
-  } else {
-    console.error(`passage: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
+  const failure = describeFailure(error);
+  for (const line of failure.lines) console.error(line);
+  process.exitCode = failure.exitCode;
 }

@@ -2,11 +2,11 @@ export { DEFAULT_THRESHOLD, matchBatch, type PackedVectors, packVectors, planFor
 export { type BlockingPlan, planBlocking, seededRandom } from './blocking.ts';
 export { dice, LengthWindows, LinkageInputError, popcount } from './dice.ts';
 export { createKernel, type KernelKind, Matches } from './dice-kernel.ts';
-export { ClkEncoder } from './encode.ts';
+export { ClkEncoder, EncodingSecretError } from './encode.ts';
 export { encodeCsv, loadSchemaArgument, RecordsFileError, readSecretFile } from './encode-csv.ts';
 export { type Encodings, readEncodings, writeEncodings, writeFileAtomically } from './encodings-file.ts';
 export { RecordValueError } from './features.ts';
 export { MatchPool } from './match-pool.ts';
 export { type Pairs, resolveOneToOne } from './one-to-one.ts';
-export { type LinkageSchema, parseLinkageSchema } from './schema.ts';
+export { type LinkageSchema, LinkageSchemaError, parseLinkageSchema } from './schema.ts';
 export { IdentifierTokenError, IdentifierTokeniser } from './tokens.ts';
