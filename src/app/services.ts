@@ -15,6 +15,7 @@ import { LinkageService } from '../modules/linkage-network/index.ts';
 import { MlaService } from '../modules/mla/index.ts';
 import { identityVaultOpener, PersonRecords, rewrapPersonKeys, SurvivorsService } from '../modules/survivors/index.ts';
 import { type AuthOptions, AuthService, resealTotpSecrets, UsersService } from '../modules/user-accounts/index.ts';
+import { WorkQueueService } from '../modules/work-queue/index.ts';
 import type { Config } from './config.ts';
 
 /** Everything a route or a CLI command needs; built once per process. */
@@ -48,6 +49,8 @@ export interface Services {
   crossBorder: CrossBorderService;
   /** A case page in one request, composed of the other modules' reads. */
   caseOverview: CaseOverviewService;
+  /** The signed-in user's work queue, composed of the other modules' faces (GET /api/work-queue). */
+  workQueue: WorkQueueService;
 }
 
 /** What the modules keep under the key-encryption key, for key custody's rotation (`passage keys rotate`). */
@@ -104,7 +107,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     { messages, evidence, custody, peers, access },
     { nodeId: config.nodeId },
   );
-  const built: Omit<Services, 'caseOverview'> = {
+  const built: Omit<Services, 'caseOverview' | 'workQueue'> = {
     config,
     db,
     keys,
@@ -146,6 +149,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
       signingKey: keys.signingKey,
       formerEncryptionKeys: keys.formerEncryptionKeys,
       access,
+      keyCustody,
     }),
   };
   const services: Services = {
@@ -158,6 +162,13 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
       survivors,
       evidence,
       crossBorder: built.crossBorder,
+      peers,
+    }),
+    workQueue: new WorkQueueService(db, audit, {
+      referrals,
+      crossBorder: built.crossBorder,
+      mla: built.mla,
+      linkage: built.linkage,
       peers,
     }),
   };

@@ -26,6 +26,7 @@ import {
   ReferralUpdateMessage,
   ReferralWithdrawMessage,
 } from './cross-border-referrals.schema.ts';
+import type { ReasonVault } from './reason-vault.ts';
 
 /** The other node, as the audit trail and the timelines name it. */
 const nodeActor = (nodeId: string) => `node:${nodeId}`;
@@ -44,6 +45,7 @@ export class Inbound {
   readonly #audit: AuditService;
   readonly #peers: PeersService;
   readonly #cases: CasesService;
+  readonly #reasons: ReasonVault;
 
   constructor(
     messages: MessagesService,
@@ -51,8 +53,10 @@ export class Inbound {
     audit: AuditService,
     peers: PeersService,
     cases: CasesService,
+    reasons: ReasonVault,
   ) {
     this.#cases = cases;
+    this.#reasons = reasons;
     this.#messages = messages;
     this.#survivors = survivors;
     this.#audit = audit;
@@ -127,7 +131,7 @@ export class Inbound {
       if (r.direction !== 'in' || !['offered', 'accepted'].includes(r.status)) {
         refuse(message, `The referral is ${r.status} here; it cannot be revoked.`);
       }
-      await repo.updateReferral(tx, r.id, { status: 'revoked', statusReason: body.reason });
+      await repo.updateReferral(tx, r.id, { status: 'revoked', ...(await this.#reasons.seal(tx, r.id, body.reason)) });
       // An offer never opened is dropped; an accepted referral's case stays with this node, without more exchanges.
       if (r.status === 'offered') {
         await repo.updateReferral(tx, r.id, { sealed: null });
@@ -146,7 +150,7 @@ export class Inbound {
     await repo.updateReferral(tx, r.id, {
       status: body.status,
       remoteCaseReference: body.caseReference,
-      statusReason: body.reason,
+      ...(await this.#reasons.seal(tx, r.id, body.reason)),
       respondedBy: actor,
       respondedAt: body.at,
     });
@@ -220,7 +224,12 @@ export class Inbound {
     await repo.eraseUpdates(tx, r.id);
     await this.dropReceived(tx, r);
     const erasedAt = new Date().toISOString();
-    await repo.updateReferral(tx, r.id, { status: 'erased', sealed: null, statusReason: body.reason, erasedAt });
+    await repo.updateReferral(tx, r.id, {
+      status: 'erased',
+      sealed: null,
+      ...(await this.#reasons.seal(tx, r.id, body.reason)),
+      erasedAt,
+    });
     await this.#messages.enqueue(
       tx,
       message.from,

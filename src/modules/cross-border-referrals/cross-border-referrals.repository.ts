@@ -23,7 +23,9 @@ export interface XbReferralRow extends Handling {
   offeredAt: string;
   respondedBy: string | null;
   respondedAt: string | null;
+  /** Opened by the service from `statusReasonSealed`; wave 1 kept it in clear in `status_reason` (migration 0020). */
   statusReason: string | null;
+  statusReasonSealed?: string | null;
   erasedAt: string | null;
   updatedAt: string;
 }
@@ -66,6 +68,7 @@ const toReferral = (r: Row): XbReferralRow => ({
   respondedBy: r.responded_by,
   respondedAt: iso(r.responded_at),
   statusReason: r.status_reason,
+  statusReasonSealed: r.status_reason_sealed,
   erasedAt: iso(r.erased_at),
   updatedAt: iso(r.updated_at) as string,
 });
@@ -73,7 +76,10 @@ const toReferral = (r: Row): XbReferralRow => ({
 /** Inserts a referral; false when one with its id is already here. */
 export async function insertReferral(
   q: Queryable,
-  r: Omit<XbReferralRow, 'respondedBy' | 'respondedAt' | 'statusReason' | 'erasedAt' | 'updatedAt'>,
+  r: Omit<
+    XbReferralRow,
+    'respondedBy' | 'respondedAt' | 'statusReason' | 'statusReasonSealed' | 'erasedAt' | 'updatedAt'
+  >,
 ): Promise<boolean> {
   const rows = await q.query(
     `insert into cross_border_referrals
@@ -159,6 +165,7 @@ export async function updateReferral(
       | 'respondedBy'
       | 'respondedAt'
       | 'statusReason'
+      | 'statusReasonSealed'
       | 'erasedAt'
     >
   >,
@@ -173,6 +180,7 @@ export async function updateReferral(
     respondedBy: 'responded_by',
     respondedAt: 'responded_at',
     statusReason: 'status_reason',
+    statusReasonSealed: 'status_reason_sealed',
     erasedAt: 'erased_at',
   };
   const entries = Object.entries(change).filter(([, value]) => value !== undefined);
@@ -180,6 +188,21 @@ export async function updateReferral(
   await q.query(`update cross_border_referrals set ${[...sets, 'updated_at = now()'].join(', ')} where id = $1`, [
     id,
     ...entries.map(([, value]) => value),
+  ]);
+}
+
+/** Referrals whose status reason wave 1 kept in clear (the upgrade step seals them). */
+export async function referralsWithClearReason(q: Queryable): Promise<{ id: string; reason: string }[]> {
+  return q.query<{ id: string; reason: string }>(
+    'select id, status_reason as reason from cross_border_referrals where status_reason is not null order by id',
+  );
+}
+
+/** Stores a wave 1 status reason sealed and empties the clear column; the referral's `updated_at` stays. */
+export async function sealStatusReason(q: Queryable, id: string, sealed: string): Promise<void> {
+  await q.query('update cross_border_referrals set status_reason = null, status_reason_sealed = $2 where id = $1', [
+    id,
+    sealed,
   ]);
 }
 

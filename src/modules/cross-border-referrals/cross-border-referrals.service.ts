@@ -18,6 +18,7 @@ import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
+import type { KeyCustody } from '../key-custody/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { acceptOffer } from './cross-border-referrals.accept.ts';
 import { Inbound } from './cross-border-referrals.inbound.ts';
@@ -25,12 +26,14 @@ import { REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-bor
 import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import type { NewCrossBorderReferral } from './cross-border-referrals.schema.ts';
+import { ReasonVault } from './reason-vault.ts';
 import { openSealed, sealFor } from './sealed-fields.ts';
 
-export interface CrossBorderView extends Omit<repo.XbReferralRow, 'sealed' | 'consentBasis' | 'consentId'> {}
+export interface CrossBorderView
+  extends Omit<repo.XbReferralRow, 'sealed' | 'consentBasis' | 'consentId' | 'statusReasonSealed'> {}
 
 export const presentReferral = (r: repo.XbReferralRow): CrossBorderView => {
-  const { sealed: _sealed, consentBasis: _basis, consentId: _consent, ...view } = r;
+  const { sealed: _sealed, consentBasis: _basis, consentId: _consent, statusReasonSealed: _reason, ...view } = r;
   return view;
 };
 
@@ -43,6 +46,8 @@ export interface CrossBorderDeps {
   formerEncryptionKeys?: readonly KeyObject[];
   /** Who may act on a case: the sender checks it before offering or revoking. */
   access: CaseAccess;
+  /** The vault of the status reasons (reason-vault.ts). */
+  keyCustody: KeyCustody;
 }
 
 export class CrossBorderService {
@@ -54,6 +59,7 @@ export class CrossBorderService {
   readonly #messages: MessagesService;
   readonly #peers: PeersService;
   readonly #inbound: Inbound;
+  readonly #reasons: ReasonVault;
   readonly #nodeId: string;
   readonly #key: KeyObject;
   readonly #keys: readonly KeyObject[];
@@ -78,7 +84,8 @@ export class CrossBorderService {
     this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
     this.#peers = deps.peers;
-    this.#inbound = new Inbound(messages, survivors, audit, deps.peers, cases);
+    this.#reasons = new ReasonVault(deps.keyCustody);
+    this.#inbound = new Inbound(messages, survivors, audit, deps.peers, cases, this.#reasons);
     survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
   }
 
@@ -140,7 +147,7 @@ export class CrossBorderService {
       }
       const actor = actorRef(ctx.actor);
       const at = new Date().toISOString();
-      await repo.updateReferral(tx, id, { status: 'revoked', statusReason: reason.trim() });
+      await repo.updateReferral(tx, id, { status: 'revoked', ...(await this.#reasons.seal(tx, id, reason.trim())) });
       await this.#cases.recordEvent(tx, current.caseId as string, actor, 'referral_cross_border_revoked', {
         referralId: id,
         to: current.peer,
@@ -199,7 +206,7 @@ export class CrossBorderService {
       await repo.updateReferral(tx, id, {
         status: 'declined',
         sealed: null,
-        statusReason: reason.trim(),
+        ...(await this.#reasons.seal(tx, id, reason.trim())),
         respondedBy: actorRef(ctx.actor),
         respondedAt: at,
       });
@@ -306,7 +313,30 @@ export class CrossBorderService {
       action: 'referral.cross_border_list',
       resources: found.referrals.map((r) => `referral:${r.id}`),
     });
-    return { total: found.total, referrals: found.referrals.map(presentReferral) };
+    return { total: found.total, referrals: (await this.#opened(found.referrals)).map(presentReferral) };
+  }
+
+  /**
+   * The sender's notes of received offers still waiting for an answer, by referral id, for those who answer them: the
+   * note is written for the receiver to decide on, under the survivor's consent to this node, so it is opened before
+   * acceptance; the identity and the fields stay sealed until then. The read is audited with the ids it opened.
+   */
+  async offerNotes(ctx: RequestContext, ids: readonly string[]): Promise<Map<string, string | null>> {
+    const notes = new Map<string, string | null>();
+    if (ids.length === 0 || agenciesFor(ctx.actor, 'referral.respond')?.length === 0) return notes;
+    for (const id of ids) {
+      const r = await repo.findReferral(this.#db, id);
+      if (!r || r.direction !== 'in' || r.status !== 'offered' || !r.sealed) continue;
+      const opened = await openSealed<{ note: string | null }>(r.sealed, this.#keys, id).catch(() => null);
+      notes.set(id, opened?.note ?? null);
+    }
+    if (notes.size > 0) {
+      await this.#audit.recordRead(ctx, {
+        action: 'referral.cross_border_read_note',
+        resources: [...notes.keys()].map((id) => `referral:${id}`),
+      });
+    }
+    return notes;
   }
 
   /** The cross-border referrals of a case, sent from it or received into it; for its own agency. */
@@ -319,7 +349,7 @@ export class CrossBorderService {
       resource: `case:${caseId}`,
       resources: referrals.map((r) => `referral:${r.id}`),
     });
-    return referrals.map(presentReferral);
+    return (await this.#opened(referrals)).map(presentReferral);
   }
 
   /**
@@ -333,7 +363,7 @@ export class CrossBorderService {
       const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry, use: r.purpose });
       if (coverage.covered && uncoveredFields(consents, coverage, r.fields).length === 0) continue;
       const reason = 'The survivor withdrew consent to sharing their case across borders.';
-      await repo.updateReferral(tx, r.id, { status: 'withdrawn', statusReason: reason });
+      await repo.updateReferral(tx, r.id, { status: 'withdrawn', ...(await this.#reasons.seal(tx, r.id, reason)) });
       await this.#cases.recordEvent(tx, found.id, actor, 'referral_cross_border_withdrawn', {
         referralId: r.id,
         to: r.peer,
@@ -366,7 +396,16 @@ export class CrossBorderService {
   async #find(id: string): Promise<repo.XbReferralRow> {
     const found = await repo.findReferral(this.#db, id);
     if (!found) throw notFound('The cross-border referral');
-    return found;
+    return this.#reasons.open(this.#db, found);
+  }
+
+  #opened(rows: repo.XbReferralRow[]): Promise<repo.XbReferralRow[]> {
+    return Promise.all(rows.map((r) => this.#reasons.open(this.#db, r)));
+  }
+
+  /** Seals the status reasons a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts). */
+  sealClearText(tx: Queryable): Promise<number> {
+    return this.#reasons.sealClearText(tx);
   }
 
   /** A peer to send to, with the key to encrypt to. */

@@ -3,6 +3,7 @@
  * shared-perpetrator alert (a perpetrator's record or phone did). An alert names the group, the score, the schema
  * version and the other node's pseudonymous reference, never a name; the case's agency confirms or dismisses it with
  * a reason, and follows a confirmed one up through a cross-border referral or an MLA request quoting that reference.
+ * The reason may name a person: it is sealed in key custody's vault for linkage alerts, bound to the alert.
  */
 
 import type { Db, Queryable } from '../../db/client.ts';
@@ -10,16 +11,22 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { actorRef, agenciesFor, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { type CaseAccess, caseIdsOf, caseReferences } from '../cases/index.ts';
+import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
 
+const SECRET = 'linkage-alert-key';
+const REASON = 'linkage_alert_reason';
+
 export class LinkageAlerts {
+  readonly #reasons: FieldVault;
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #access: CaseAccess;
   readonly #now: () => Date;
 
-  constructor(db: Db, audit: AuditService, access: CaseAccess, now: () => Date) {
+  constructor(db: Db, audit: AuditService, access: CaseAccess, now: () => Date, keyCustody: KeyCustody) {
+    this.#reasons = keyCustody.fieldVault(SECRET);
     this.#db = db;
     this.#audit = audit;
     this.#access = access;
@@ -33,7 +40,7 @@ export class LinkageAlerts {
     const agencies = agenciesFor(ctx.actor, 'linkage.alert_read');
     return this.#db.transaction(async (tx) => {
       const caseIds = agencies && (await caseIdsOf(tx, agencies));
-      const alerts = await withReferences(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
+      const alerts = await this.#shown(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
       const resources = alerts.map((a) => `alert:${a.id}`);
       await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', resources, outcome: 'success' });
       return alerts;
@@ -50,7 +57,7 @@ export class LinkageAlerts {
         resource: `case:${caseId}`,
         outcome: 'success',
       });
-      return withReferences(tx, await repo.listAlerts(tx, { caseIds: null, caseId }));
+      return this.#shown(tx, await repo.listAlerts(tx, { caseIds: null, caseId }));
     });
   }
 
@@ -89,7 +96,8 @@ export class LinkageAlerts {
         throw new AppError('linkage_alert_decided', 409, `The alert was ${locked?.status} already.`);
       }
       const by = actorRef(ctx.actor);
-      await repo.decideAlert(tx, alertId, { status, reason: why, by, at: this.#now().toISOString() });
+      const reasonSealed = await this.#reasons.seal(tx, alertId, REASON, why);
+      await repo.decideAlert(tx, alertId, { status, reasonSealed, by, at: this.#now().toISOString() });
       await this.#audit.record(tx, ctx, {
         action: status === 'confirmed' ? 'linkage.alert_confirm' : 'linkage.alert_dismiss',
         resource: `case:${alert.caseId}`,
@@ -99,14 +107,26 @@ export class LinkageAlerts {
     return (await this.#find(alertId)) as LinkageAlert;
   }
 
+  /** The alerts with their reasons opened and the reference of their case, which the cases module gives. */
+  async #shown(q: Queryable, alerts: repo.StoredAlert[]): Promise<LinkageAlert[]> {
+    const references = await caseReferences(q, [...new Set(alerts.map((a) => a.caseId))]);
+    const shown: LinkageAlert[] = [];
+    for (const { reasonSealed, ...a } of alerts) {
+      const reason = reasonSealed ? await this.#reasons.open(q, a.id, REASON, reasonSealed) : a.reason;
+      shown.push({ ...a, reason, caseReference: references.get(a.caseId) as string });
+    }
+    return shown;
+  }
+
+  /** Seals the decision reasons a wave 1 node kept in clear (the upgrade step, in its transaction); how many. */
+  async sealClearText(tx: Queryable): Promise<number> {
+    const rows = await repo.alertsWithClearReason(tx);
+    for (const r of rows) await repo.sealAlertReason(tx, r.id, await this.#reasons.seal(tx, r.id, REASON, r.reason));
+    return rows.length;
+  }
+
   async #find(alertId: string): Promise<LinkageAlert | null> {
     const alert = await repo.findAlert(this.#db, alertId);
-    return alert && ((await withReferences(this.#db, [alert]))[0] as LinkageAlert);
+    return alert && ((await this.#shown(this.#db, [alert]))[0] as LinkageAlert);
   }
-}
-
-/** The alerts with the reference of their case, which the cases module gives. */
-async function withReferences(q: Queryable, alerts: repo.StoredAlert[]): Promise<LinkageAlert[]> {
-  const references = await caseReferences(q, [...new Set(alerts.map((a) => a.caseId))]);
-  return alerts.map((a) => ({ ...a, caseReference: references.get(a.caseId) as string }));
 }

@@ -211,8 +211,11 @@ export async function insertMatch(
 
 // Owner side: alerts.
 
-/** An alert as stored; the case's reference is the cases module's to give. */
-export type StoredAlert = Omit<LinkageAlert, 'caseReference'>;
+/**
+ * An alert as stored; the case's reference is the cases module's to give. The decision's reason is sealed (migration
+ * 0020, `reasonSealed`, opened by linkage-alerts.ts); `reason` is what wave 1 kept in clear.
+ */
+export type StoredAlert = Omit<LinkageAlert, 'caseReference'> & { reasonSealed?: string | null };
 
 const toAlert = (r: Row): StoredAlert => ({
   id: r.id,
@@ -226,6 +229,7 @@ const toAlert = (r: Row): StoredAlert => ({
   otherRef: r.other_ref,
   status: r.status,
   reason: r.reason,
+  reasonSealed: r.reason_sealed,
   decidedBy: r.decided_by,
   decidedAt: iso(r.decided_at),
   createdAt: iso(r.created_at) as string,
@@ -281,13 +285,21 @@ export async function listAlerts(
 export async function decideAlert(
   q: Queryable,
   id: string,
-  d: { status: AlertStatus; reason: string; by: string; at: string },
+  d: { status: AlertStatus; reasonSealed: string; by: string; at: string },
 ) {
-  await q.query('update linkage_alerts set status = $2, reason = $3, decided_by = $4, decided_at = $5 where id = $1', [
-    id,
-    d.status,
-    d.reason,
-    d.by,
-    d.at,
-  ]);
+  await q.query(
+    'update linkage_alerts set status = $2, reason = null, reason_sealed = $3, decided_by = $4, decided_at = $5 where id = $1',
+    [id, d.status, d.reasonSealed, d.by, d.at],
+  );
+}
+
+/** Alerts whose decision reason wave 1 kept in clear (the upgrade step seals them). */
+export async function alertsWithClearReason(q: Queryable): Promise<{ id: string; reason: string }[]> {
+  return q.query<{ id: string; reason: string }>(
+    'select id, reason from linkage_alerts where reason is not null order by id',
+  );
+}
+
+export async function sealAlertReason(q: Queryable, id: string, sealed: string): Promise<void> {
+  await q.query('update linkage_alerts set reason = null, reason_sealed = $2 where id = $1', [id, sealed]);
 }

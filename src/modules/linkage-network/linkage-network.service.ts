@@ -92,7 +92,7 @@ export class LinkageService {
     this.#survivors = options.survivors;
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
-    this.alerts = new LinkageAlerts(db, audit, options.access, this.#now);
+    this.alerts = new LinkageAlerts(db, audit, options.access, this.#now, options.keyCustody);
     this.#peers = options.peers;
   }
 

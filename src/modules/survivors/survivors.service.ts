@@ -5,16 +5,9 @@
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
-import {
-  type FieldMap,
-  fieldDefinition,
-  isIdentityField,
-  isLanguageCode,
-  parseGroup,
-} from '../../shared/case-fields.ts';
+import { type FieldMap, isIdentityField, isLanguageCode, parseGroup } from '../../shared/case-fields.ts';
 import {
   CONSENT_METHODS,
-  CONSENT_PURPOSES,
   type ConsentMethod,
   type ConsentPurpose,
   type ConsentRecord,
@@ -22,17 +15,14 @@ import {
   type ConsentTarget,
   type Coverage,
   consentCovers,
-  isSharingConsent,
-  SHARING_PURPOSES,
-  type SharingPurpose,
 } from '../../shared/consent.ts';
-import { isCountryCode } from '../../shared/countries.ts';
 import { actorRef, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseRow, CasesService, DataSealer } from '../cases/index.ts';
 import { type CaseAccess, fieldErrors } from '../cases/index.ts';
 import type { DestroyedKeys } from '../key-custody/index.ts';
-import { deletePersonPhotos } from './photos.repository.ts';
+import { checkPurpose, checkScope } from './consent-rules.ts';
+import { ErasureService } from './erasure.service.ts';
 import { PhotosService } from './photos.service.ts';
 import * as repo from './survivors.repository.ts';
 import type { VaultOpener } from './vault-opener.ts';
@@ -95,7 +85,7 @@ export class SurvivorsService {
   readonly #cases: CasesService;
   readonly #access: CaseAccess;
   readonly #sharedFields: SharedFields;
-  readonly #destroyedKeys: DestroyedKeys | null;
+  readonly #erasure: ErasureService;
   /** The survivor's photos: identity too, with the same rules (photos.service.ts). */
   readonly photos: PhotosService;
   readonly #consentHooks = new Map<ConsentPurpose, ConsentHook[]>();
@@ -112,7 +102,7 @@ export class SurvivorsService {
     this.#cases = deps.cases;
     this.#access = deps.access;
     this.#sharedFields = deps.sharedFields;
-    this.#destroyedKeys = deps.destroyedKeys ?? null;
+    this.#erasure = new ErasureService(db, audit, deps);
     this.photos = new PhotosService(db, audit, vault, deps);
   }
 
@@ -282,42 +272,14 @@ export class SurvivorsService {
     return Object.keys(changes);
   }
 
-  /**
-   * Crypto-shredding at the survivor's request: the data key, every ciphertext and every index token are deleted,
-   * so no copy of the database made from now on can reveal who they were. A tombstone stays, and the case with its
-   * pseudonymous facts (for statistics and for the prosecution) remains.
-   */
-  async erase(ctx: RequestContext, caseId: string, reason: string): Promise<void> {
-    if (!reason?.trim()) throw invalid('Give the reason for the erasure (e.g. the survivor asked for it).');
-    const found = await this.#access.load(this.#db, caseId);
-    await this.#access.authorize(this.#db, ctx, 'survivor.erase', found);
-    await this.#db.transaction(async (tx) => {
-      const personId = await this.eraseWithin(tx, caseId, actorRef(ctx.actor), reason.trim());
-      if (!personId) throw new AppError('identity_erased', 410, 'The identity is already erased.');
-      await this.#audit.record(tx, ctx, {
-        action: 'survivor.erase',
-        resource: `person:${personId}`,
-        outcome: 'success',
-      });
-    });
+  /** The crypto-shredding of the survivor's identity at her request (erasure.service.ts). */
+  erase(ctx: RequestContext, caseId: string, reason: string): Promise<void> {
+    return this.#erasure.erase(ctx, caseId, reason);
   }
 
-  /**
-   * The crypto-shredding of `erase` in the caller's transaction, for a caller that decided it already (a peer's
-   * withdrawal of a cross-border referral). Returns the person's id, or null when there was nothing left to erase.
-   */
-  async eraseWithin(tx: Queryable, caseId: string, actor: string, reason: string): Promise<string | null> {
-    const found = await this.#access.load(tx, caseId);
-    const person = await repo.findPerson(tx, found.survivorId, true);
-    if (!person || person.erasedAt) return null;
-    await deletePersonPhotos(tx, person.id);
-    await repo.erasePerson(tx, person.id, actor);
-    // On the list of destroyed keys (outside the database and its backups) before the erasure commits: no crash can
-    // leave an erasure that a restored backup would undo. If the transaction then fails, the erasure is completed at
-    // the next start (reapplyErasures): it was decided, and a peer's withdrawal is delivered again anyway.
-    this.#destroyedKeys?.record([`person:${person.id}`]);
-    await this.#cases.recordEvent(tx, caseId, actor, 'identity_erased', { reason });
-    return person.id;
+  /** `erase` in the caller's transaction, decided already (erasure.service.ts); the person's id, or null. */
+  eraseWithin(tx: Queryable, caseId: string, actor: string, reason: string): Promise<string | null> {
+    return this.#erasure.eraseWithin(tx, caseId, actor, reason);
   }
 
   async consents(ctx: RequestContext, caseId: string): Promise<ConsentRecord[]> {
@@ -466,51 +428,4 @@ export class SurvivorsService {
     await this.#audit.recordRead(ctx, { action: 'notice.read', resource: `case:${caseId}` });
     return notices;
   }
-}
-
-function checkPurpose(purpose: string): ConsentPurpose {
-  if (!(CONSENT_PURPOSES as readonly string[]).includes(purpose)) {
-    throw invalid(`"${purpose}" is not a consent purpose. Use one of ${CONSENT_PURPOSES.join(', ')}.`);
-  }
-  return purpose as ConsentPurpose;
-}
-
-/**
- * The scope checked. Consent to sharing that lets something go names the uses it covers: in-country sharing, when it
- * names none, covers services (what an in-country referral was for before referrals named a purpose); cross-border
- * sharing must name them, since the receiving country may prosecute as well as protect.
- */
-function checkScope(purpose: ConsentPurpose, scope: ConsentScope | undefined, lets: boolean): ConsentScope {
-  const countries = (scope?.countries ?? []).map((c) => c.toUpperCase());
-  const bad = countries.find((c) => !isCountryCode(c));
-  if (bad) throw invalid('Consent scope countries must be ISO 3166-1 alpha-2 codes.');
-  const fields = [...new Set(scope?.fields ?? [])];
-  const unknown = fields.filter((name) => !fieldDefinition(name));
-  if (unknown.length > 0) {
-    throw invalid(`Consent scope fields must be HTCDS field names; not: ${unknown.join(', ').slice(0, 300)}.`);
-  }
-  const purposes = [...new Set(scope?.purposes ?? [])];
-  const wrong = purposes.filter((p) => !(SHARING_PURPOSES as readonly string[]).includes(p));
-  if (wrong.length > 0) {
-    throw invalid(
-      `Consent scope purposes are among ${SHARING_PURPOSES.join(', ')}; not: ${wrong.join(', ').slice(0, 200)}.`,
-    );
-  }
-  if (purposes.length > 0 && !isSharingConsent(purpose)) {
-    throw invalid('Only consent to sharing (in the country or across borders) names the purposes of a share.');
-  }
-  if (lets && purposes.length === 0 && purpose === 'sharing_in_country') purposes.push('services');
-  if (lets && purposes.length === 0 && purpose === 'sharing_cross_border') {
-    throw new AppError(
-      'consent_purposes_required',
-      400,
-      `Consent to sharing across borders names what the sharing is for (scope.purposes: ${SHARING_PURPOSES.join(', ')}).`,
-    );
-  }
-  return {
-    agencies: scope?.agencies ?? [],
-    countries,
-    ...(fields.length > 0 ? { fields } : {}),
-    ...(purposes.length > 0 ? { purposes: purposes as SharingPurpose[] } : {}),
-  };
 }
