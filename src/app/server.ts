@@ -36,6 +36,7 @@ import { photosRoutes } from '../modules/survivors/index.ts';
 import { Agency, authRoutes, identityRoutes, RoleGrant, Session, User } from '../modules/user-accounts/index.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
+import { workQueueRoutes } from '../modules/work-queue/index.ts';
 import { registerInputHygiene } from './input-hygiene.ts';
 import { openApiOptions } from './openapi-document.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -193,6 +194,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
  * `"amount": "12"` where a number is expected is a client error, not something to guess at.
  */
 function strictBodyValidator(schemas: Record<string, unknown>, options: { customOptions?: object } = {}) {
+    await scope.register(workQueueRoutes(services), { prefix: '/api' });
   const build = (coerceTypes: boolean | 'array') =>
     AjvCompiler()(schemas as never, { ...options, customOptions: { ...options.customOptions, coerceTypes } } as never);
   const body = build(false);

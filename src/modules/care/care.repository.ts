@@ -353,3 +353,17 @@ export async function sealReferralReasons(
     [id, sealed.reason, sealed.statusReason],
   );
 }
+
+/** The latest risk assessment of each of these cases that has one: its level and when it was made. */
+export async function latestRiskLevels(
+  q: Queryable,
+  caseIds: readonly string[],
+): Promise<{ caseId: string; level: string; assessedAt: string }[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await q.query<Row>(
+    `select distinct on (case_id) case_id, level, assessed_at from risk_assessments
+      where case_id = any($1) order by case_id, assessed_at desc, id desc`,
+    [[...caseIds]],
+  );
+  return rows.map((r) => ({ caseId: r.case_id, level: r.level, assessedAt: iso(r.assessed_at) as string }));
+}

@@ -278,6 +278,46 @@ export async function perpetratorsWithClearText(
 ): Promise<(SealedRecord & { caseId: string })[]> {
   const rows = await q.query<Row>('select * from perpetrators where fields ?| $1 order by id for update', [fields]);
   return rows.map((r) => ({ id: r.id, caseId: r.case_id, fields: r.fields, sealed: r.sealed }));
+
+/** An open case as a work queue names it. */
+export interface OpenCase {
+  id: string;
+  reference: string;
+  agencyId: string;
+  ownerId: string | null;
+  stage: Stage;
+  stageSince: string;
+  closureRequested: boolean;
+}
+
+/**
+ * The open cases (not closed) of `agencies` (null: every agency) or assigned to one of `owners`, the longest in their
+ * stage first, at most `limit`.
+ */
+export async function openCases(
+  q: Queryable,
+  filter: { agencies: readonly string[] | null } | { owners: readonly string[] },
+  limit = 500,
+): Promise<OpenCase[]> {
+  const [where, value] =
+    'owners' in filter
+      ? ['owner_id = any($1)', [...filter.owners]]
+      : ['($1::text[] is null or agency_id = any($1))', filter.agencies && [...filter.agencies]];
+  const rows = await q.query<Row>(
+    `select id, reference, agency_id, owner_id, stage, stage_since, closure_requested_by from cases
+      where ${where} and stage <> 'closed' and voided_at is null order by stage_since, id limit $2`,
+    [value, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    agencyId: r.agency_id,
+    ownerId: r.owner_id,
+    stage: r.stage,
+    stageSince: iso(r.stage_since) as string,
+    closureRequested: r.closure_requested_by !== null,
+  }));
+}
 }
 
 export async function resealCase(

@@ -1,5 +1,11 @@
 export { CaseAccess } from './case-access.ts';
-export { actorsOfCase, caseIdsOf, caseReferences } from './case-lookups.ts';
+export {
+  actorsOfCase,
+  caseIdsOf,
+  caseReferences,
+  type OpenCase,
+  openCases,
+} from './case-lookups.ts';
 export type {
   CasePerson,
   CasePersons,
