@@ -41,6 +41,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   ],
   jit: ['jits', 'jit_agencies', 'jit_entries'],
   'linkage-network': ['linkage_groups', 'linkage_refs', 'linkage_encodings', 'linkage_matches', 'linkage_alerts'],
+  htcds: ['htcds_import_rows'],
 };
 
 const IO_MODULES =
