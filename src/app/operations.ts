@@ -114,7 +114,16 @@ export const operations = {
     } catch (error) {
       if (!(error instanceof AppError) || error.id !== 'import_rejected') throw error;
       const { rejected } = error.details as { rejected: RowError[] };
-      return { ...read, committed: false, message: error.message, imported: 0, rejected, references: [] as string[] };
+      const alreadyImported: { row: number; reference: string | null }[] = [];
+      return {
+        ...read,
+        committed: false,
+        message: error.message,
+        imported: 0,
+        rejected,
+        references: [],
+        alreadyImported,
+      };
     }
   },
   /** An agency's cases as HTCDS rows; identity fields only with a purpose, each survivor's disclosure recorded. */

@@ -21,7 +21,13 @@ type Phase = 'reading' | 'importing' | 'writing';
 
 /** A malformed file, a missing one or a wrong argument: exit status 2, as for invalid settings. */
 const USAGE_EXIT = 2;
-const FILE_ERROR_IDS = ['sheet_not_spreadsheet', 'sheet_no_header', 'sheet_duplicate_column', 'file_unreadable'];
+const FILE_ERROR_IDS = [
+  'sheet_not_spreadsheet',
+  'sheet_no_header',
+  'sheet_duplicate_column',
+  'sheet_is_form',
+  'file_unreadable',
+];
 
 class UsageError extends Error {}
 
@@ -39,6 +45,11 @@ export function registerCaseCommands(program: Command, dataOption: () => Option)
     .requiredOption('--agency <agency>', 'id or exact name of the agency the cases belong to')
     .option('--partial', 'import the valid rows and write the rejected ones to the rejects file')
     .option('--rejects <file>', 'where to write rejected rows (row, column, reason) (default: <file>.rejects.csv)')
+    .option(
+      '--rejected <file>',
+      'write the rejected rows themselves (.xlsx or .csv: the same columns and a last column saying why) to fix and ' +
+        'import again; rows already imported are skipped',
+    )
     .option('--json', 'print the result as JSON')
     .addOption(dataOption())
     .action((file: string, opts: ImportOptions) => handled(() => importCases(file, opts)));
@@ -103,6 +114,7 @@ interface ImportOptions {
   agency: string;
   partial?: boolean;
   rejects?: string;
+  rejected?: string;
   json?: boolean;
   data?: string;
 }
@@ -110,6 +122,10 @@ interface ImportOptions {
 async function importCases(file: string, opts: ImportOptions): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`${file} is not a file.`);
+  const rejectedFormat = opts.rejected ? extname(opts.rejected).toLowerCase().slice(1) : null;
+  if (rejectedFormat !== null && rejectedFormat !== 'xlsx' && rejectedFormat !== 'csv') {
+    throw new UsageError(`${opts.rejected} must end in .xlsx or .csv.`);
+  }
   const progress = progressBar(!opts.json);
   let result: ImportResult;
   try {
@@ -126,9 +142,18 @@ async function importCases(file: string, opts: ImportOptions): Promise<void> {
   const rejectsFile =
     result.rejected.length > 0 && (opts.partial || opts.rejects) ? (opts.rejects ?? `${file}.rejects.csv`) : null;
   if (rejectsFile) await writePrivately(rejectsFile, ['row', 'column', 'reason'], result.rejected, 'csv');
-  if (opts.json) printJson({ ...result, rejectsFile });
-  else printImport(file, result, rejectsFile);
-  if (!result.committed || result.imported === 0) process.exitCode = 1;
+  // The rows themselves come from the file as this process reads it: the node's answer never carries values.
+  const rejectedFile = result.rejected.length > 0 && opts.rejected ? opts.rejected : null;
+  if (rejectedFile) {
+    const { readCaseSheet, rejectedRowsSheet } = await import('../modules/htcds/index.ts');
+    const sheet = rejectedRowsSheet(await readCaseSheet(path), result.rejected);
+    await writePrivately(rejectedFile, sheet.columns, sheet.rows, rejectedFormat as 'xlsx' | 'csv');
+  }
+  if (opts.json) printJson({ ...result, rejectsFile, rejectedFile });
+  else printImport(file, result, rejectsFile, rejectedFile);
+  // A file imported again, whose rows all went in before, is not a failure.
+  const nothingNew = result.imported === 0 && result.alreadyImported.length === 0;
+  if (!result.committed || nothingNew) process.exitCode = 1;
 }
 
 interface ExportOptions {
@@ -210,7 +235,12 @@ function progressBar(wanted: boolean) {
   return phasedProgressBar<Phase>(wanted, (phase) => PHASE_LABELS[phase]);
 }
 
-function printImport(file: string, result: ImportResult, rejectsFile: string | null): void {
+function printImport(
+  file: string,
+  result: ImportResult,
+  rejectsFile: string | null,
+  rejectedFile: string | null,
+): void {
   const layout = result.format === 'xlsform' ? 'KoBoToolbox/ODK submissions' : 'HTCDS toolkit layout';
   console.log(`Read ${plural(result.rows, 'row')} from ${file} (${layout}).`);
   for (const column of result.unknownColumns) {
@@ -226,6 +256,7 @@ function printImport(file: string, result: ImportResult, rejectsFile: string | n
     printRejected(result.rejected, console.error);
     if (!rejectsFile) console.error('Give --partial to import the valid rows and write the rejected ones to a file.');
     else console.error(`The rejected rows are listed in ${rejectsFile}.`);
+    if (rejectedFile) console.error(`The rejected rows, to fix and import again, are in ${rejectedFile}.`);
     return;
   }
   const refs = result.references;
@@ -235,7 +266,10 @@ function printImport(file: string, result: ImportResult, rejectsFile: string | n
     console.log(`Rejected ${plural(new Set(result.rejected.map((r) => r.row)).size, 'row')}:`);
     printRejected(result.rejected, console.log);
     if (rejectsFile) console.log(`The rejected rows are listed in ${rejectsFile}.`);
+    if (rejectedFile) console.log(`The rejected rows, to fix and import again, are in ${rejectedFile}.`);
   }
+  const again = result.alreadyImported.length;
+  if (again > 0) console.log(`Skipped ${plural(again, 'row')} imported before (the same row is never imported twice).`);
 }
 
 /** Row, column and reason of each problem; never the value, which may be personal data. */

@@ -37,7 +37,12 @@ export interface ReadResult {
   renamedColumns: RenamedColumn[];
 }
 
-export type SheetErrorId = 'sheet_not_spreadsheet' | 'sheet_no_header' | 'sheet_duplicate_column' | 'sheet_bad_value';
+export type SheetErrorId =
+  | 'sheet_not_spreadsheet'
+  | 'sheet_no_header'
+  | 'sheet_duplicate_column'
+  | 'sheet_bad_value'
+  | 'sheet_is_form';
 
 /** A file that cannot be read as a case sheet, or a value that cannot be written to one. */
 export class SheetError extends AppError {
@@ -51,6 +56,21 @@ const notSpreadsheet = () =>
   new SheetError('sheet_not_spreadsheet', 'The file is not an .xlsx or .csv file. Save it from Excel as .xlsx or CSV.');
 const noHeader = (what: string) =>
   new SheetError('sheet_no_header', `The ${what} has no header row with HTCDS field names (such as prs_FirstName).`);
+
+const isForm = () =>
+  new SheetError(
+    'sheet_is_form',
+    'This is an XLSForm: the questions of a survey (such as the HTCDS toolkit form), not its answers. Import the ' +
+      'submissions instead: in KoBoToolbox, Data › Downloads (XLS or CSV); in ODK Central, Submissions › Download.',
+  );
+
+/** An XLSForm has a `survey` sheet whose header names the columns type, name and label. */
+function isXlsForm(workbook: ExcelJS.Workbook): boolean {
+  const survey = workbook.getWorksheet('survey');
+  if (!survey) return false;
+  const header = (survey.getRow(1).values as unknown[]).map((cell) => cellText(cell).toLowerCase());
+  return ['type', 'name'].every((name) => header.includes(name));
+}
 
 /** Title rows above the header are allowed, but only this many. */
 const HEADER_SEARCH_ROWS = 10;
@@ -352,6 +372,7 @@ async function readXlsx(bytes: Buffer, onProgress?: Progress): Promise<ReadResul
     const result = sheet.result();
     if (result) return result;
   }
+  if (isXlsForm(workbook)) throw isForm();
   throw noHeader('workbook');
 }
 

@@ -19,6 +19,15 @@ const guardFormula = (text: string) => (FORMULA_START.test(text) && !PLAIN_NUMBE
 
 type Written = string | number | boolean | null;
 
+/**
+ * The column a file of rejected rows adds, saying why each row was not imported. Its name starts with `_`, which
+ * readers take as survey metadata (htcds-files.ts), so the fixed file imports without a warning about it.
+ */
+export const ERROR_COLUMN = '_import_error';
+const EXTRA_LABELS: Record<string, string> = {
+  [ERROR_COLUMN]: 'Why the row was not imported (fix, then import again)',
+};
+
 /** A value as a cell holds it: lists joined with `;`, dates as YYYY-MM-DD. */
 function writtenValue(column: string, value: unknown): Written {
   if (value === null || value === undefined) return null;
@@ -69,7 +78,7 @@ async function writeXlsx(output: Writable, columns: string[], rows: RowSource): 
   const names = sheet.addRow(columns);
   names.hidden = true;
   names.commit();
-  const labels = sheet.addRow(columns.map((column) => fieldDefinition(column)?.label ?? ''));
+  const labels = sheet.addRow(columns.map((column) => fieldDefinition(column)?.label ?? EXTRA_LABELS[column] ?? ''));
   labels.font = { bold: true };
   labels.commit();
   let written = 0;

@@ -93,9 +93,15 @@ describe('HTCDS import and export over HTTP', () => {
 
   it('imports the valid rows with partial=true and reports the others', async () => {
     const before = await count();
-    const response = await upload(csv(ANA, BAD), `agencyId=${agencyId}&partial=true`);
+    // LIA is new; ANA went in with the first upload and is skipped, not imported twice.
+    const LIA = '2024-02-04,Lia,Ceban,2001-07-09,Feminine,PossibleVictimOfTrafficking,grey';
+    const response = await upload(csv(ANA, BAD, LIA), `agencyId=${agencyId}&partial=true`);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toMatchObject({ imported: 1, rejected: [{ row: 3, column: 'prs_Birthdate' }] });
+    expect(response.json()).toMatchObject({
+      imported: 1,
+      rejected: [{ row: 3, column: 'prs_Birthdate' }],
+      alreadyImported: [{ row: 2, reference: expect.stringMatching(/^IT-2024-/) }],
+    });
     expect(await count()).toBe(before + 1);
   });
 

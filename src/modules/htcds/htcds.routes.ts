@@ -11,8 +11,9 @@ import { responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
 import { invalidCharacters, isCleanText } from '../../lib/text-hygiene.ts';
-import { ExportQuery, ImportQuery, ImportResult, ImportUpload } from './htcds.schema.ts';
+import { ExportQuery, ImportQuery, ImportResult, ImportUpload, RejectedQuery } from './htcds.schema.ts';
 import { readCaseSheet } from './htcds-files.ts';
+import { rejectedRowsSheet } from './htcds-rejected.ts';
 import { writeCaseSheet } from './htcds-sheet-writer.ts';
 
 /** The largest spreadsheet an import takes; the toolkit's template with thousands of cases is a few MiB. */
@@ -78,6 +79,56 @@ export const htcdsRoutes =
         } finally {
           await removeUpload(request);
         }
+      },
+    );
+
+    app.post(
+      '/htcds/imports/rejected',
+      {
+        schema: {
+          tags,
+          summary: 'The rows of a spreadsheet that an import would refuse, as a spreadsheet to fix and import again',
+          description:
+            'Reads the file as POST /htcds/imports does and imports nothing. The answer has the columns read, the ' +
+            'refused rows with their values, and a last column (_import_error) that says why. Rows imported into the ' +
+            'agency before are left out, and are skipped if the file is imported again.',
+          querystring: RejectedQuery,
+          body: { content: { 'multipart/form-data': { schema: ImportUpload } } } as unknown as typeof ImportUpload,
+          response: responses(
+            {
+              200: {
+                description: 'The rejected rows, as an attachment',
+                content: { [CONTENT_TYPES.xlsx]: { schema: download }, 'text/csv': { schema: download } },
+              } as unknown as typeof download,
+            },
+            401,
+            403,
+            413,
+            415,
+            422,
+          ),
+        },
+        preValidation: async (request) => {
+          const name = await receiveUpload(request);
+          request.body = { file: name };
+        },
+        onResponse: async (request) => removeUpload(request),
+      },
+      async (request, reply) => {
+        const upload = uploads.get(request);
+        if (!upload?.path) throw new AppError('file_missing', 400, 'Attach the spreadsheet in a field named "file".');
+        const { agencyId, format = 'xlsx' } = request.query;
+        const sheet = await readCaseSheet(upload.path);
+        const rejected = await htcds.check(request.ctx, sheet.rows, agencyId);
+        const { columns, rows } = rejectedRowsSheet(sheet, rejected);
+        // Written in the upload's private folder, removed with it once the answer is sent.
+        const path = join(upload.dir, `rejected.${format}`);
+        await writeCaseSheet(path, columns, rows, format);
+        return reply
+          .header('content-type', CONTENT_TYPES[format])
+          .header('content-disposition', `attachment; filename="rejected-rows.${format}"`)
+          .header('cache-control', 'no-store')
+          .send(createReadStream(path));
       },
     );
 

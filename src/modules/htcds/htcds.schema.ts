@@ -19,6 +19,14 @@ export const ImportQuery = Type.Object(
   strict,
 );
 
+export const RejectedQuery = Type.Object(
+  {
+    agencyId: AgencyId,
+    format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { default: 'xlsx' })),
+  },
+  strict,
+);
+
 export const ImportUpload = Type.Object({
   file: Type.String({
     format: 'binary',
@@ -41,6 +49,15 @@ export const ImportResult = Type.Object({
   imported: Type.Integer(),
   rejected: Type.Array(RowError, { description: 'Problems of the rows not imported; never their values' }),
   references: Type.Array(Type.String(), { description: 'References of the new cases' }),
+  alreadyImported: Type.Array(
+    Type.Object({
+      row: Type.Integer({ description: 'Row number as the spreadsheet shows it' }),
+      reference: Type.Union([Type.String(), Type.Null()], {
+        description: 'The case the row was imported as before; null when an earlier row of the same file is the same',
+      }),
+    }),
+    { description: 'Rows imported into this agency before (same submission id, case reference or values): skipped' },
+  ),
   unknownColumns: Type.Array(Type.String(), { description: 'Headers that name no HTCDS field: values dropped' }),
   renamedColumns: Type.Array(
     Type.Object({ column: Type.String(), header: Type.String(), label: Type.String(), field: Type.String() }),

@@ -113,7 +113,9 @@ describe('HTCDS import and export', () => {
       'Your roles do not allow this.',
     );
     const progress: string[] = [];
-    await node.services.htcds.import(supervisor, [ANA_2023, { ...ANA_2023, rowNumber: 4 }], {
+    // Other people than Ana, whose row was imported above and would be skipped as imported before.
+    const others = ['Lia', 'Dora'].map((name, i) => row(4 + i, { ...ANA_2023.fields, prs_FirstName: name }));
+    await node.services.htcds.import(supervisor, others, {
       agencyId,
       onProgress: (done, total) => progress.push(`${done}/${total}`),
     });
