@@ -40,7 +40,12 @@ export function registerAuthentication(
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.decorateRequest('session', null);
   refusals.start();
-  app.addHook('onClose', () => refusals.close());
+  // The policy's refusals of signed-in users go through the same limiter (issue 14, item 4).
+  audit.limitDenials(refusals);
+  app.addHook('onClose', async () => {
+    audit.limitDenials(null);
+    await refusals.close();
+  });
   // Requests whose refusal was recorded here already, so the answer's hook does not record it again.
   const recorded = new WeakSet<FastifyRequest>();
   const refuse = async (request: FastifyRequest, refusal: Omit<Refusal, 'resource'>) => {
@@ -90,7 +95,9 @@ export function registerAuthentication(
     const status = reply.statusCode;
     if ((status !== 403 && status !== 404) || recorded.has(request)) return payload;
     const id = errorIdOf(payload);
-    if (!id || (status === 403 && (await audit.refusalRecorded(request.id)))) return payload;
+    if (!id || (status === 403 && (refusals.counted(request.id) || (await audit.refusalRecorded(request.id))))) {
+      return payload;
+    }
     await refuse(request, { action: `request.${id}`, resources: requestedIds(request) });
     return payload;
   });

@@ -247,6 +247,29 @@ describe('the limit on refusal records', () => {
     expect((await kindOf('test.spread')).map((r) => r.omitted)).toEqual([null, null, null, 3]);
   });
 
+  it("limits a signed-in user's flood of policy refusals the same way, per user and kind, without recording twice", {
+    timeout: 120_000,
+  }, async () => {
+    const user = await buildUser(services, 'case_worker');
+    const { headers } = await signIn(app, user);
+    const otherUser = await buildUser(services, 'case_worker');
+    const other = await signIn(app, otherUser);
+    const refusedOf = async (actor: string) =>
+      (await trail(services)).filter((r) => r.actor === actor && r.outcome === 'denied');
+    for (let i = 0; i < 35; i++) {
+      const res = await app.inject({ method: 'GET', url: '/api/audit?purpose=oversight', headers });
+      expect(res.statusCode).toBe(403);
+    }
+    // Another user has her own window: her refusal is recorded.
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/audit?purpose=oversight', headers: other.headers })).statusCode,
+    ).toBe(403);
+    expect(await refusedOf(`user:${otherUser.id}`)).toHaveLength(1);
+    const mine = await refusedOf(`user:${user.id}`);
+    // Thirty recorded one by one, by the policy's action; the five counted ones are not recorded as other kinds.
+    expect(mine.map((r) => r.action)).toEqual(Array(30).fill('audit.read'));
+  });
+
   it('limits a flood of replayed cookies over HTTP and summarises the rest when the node stops', {
     timeout: 120_000,
   }, async () => {
@@ -263,6 +286,8 @@ describe('the limit on refusal records', () => {
     const records = await kindOf('auth.session_unknown');
     expect(records).toHaveLength(31);
     expect(records.at(-1)).toMatchObject({ omitted: 5, actor: 'anonymous', requestId: null });
+    // The policy refusals counted in the test before are summarised too.
+    expect((await kindOf('audit.read')).at(-1)).toMatchObject({ omitted: 5, outcome: 'denied', requestId: null });
     expect((await services.audit.verify(operatorContext('refusal-test'))).ok).toBe(true);
   });
 });

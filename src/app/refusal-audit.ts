@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { AuditService, RequestContext } from '../modules/audit/index.ts';
+import type { AuditService, Denial, DenialLimiter, RequestContext } from '../modules/audit/index.ts';
 import { actorRef } from '../shared/policy.ts';
 
 /**
@@ -13,6 +13,9 @@ import { actorRef } from '../shared/policy.ts';
  *
  * The source is the signed-in user when there is one, otherwise the client address. The address is only a key in
  * memory: the trail keeps no address (the request id of each record leads to the node's log, which has it).
+ *
+ * The policy's own refusals (`audit.authorize`) come through here too, as the `DenialLimiter` of the audit service:
+ * a signed-in user refused a thousand times leaves `perWindow` records and a count, not a thousand records.
  */
 export interface RefusalLimits {
   /** Records written one by one per kind and source in a window. */
@@ -34,6 +37,7 @@ export interface Refusal {
   action: string;
   resource?: string | null;
   resources?: readonly string[];
+  purpose?: string | null;
 }
 
 interface Window {
@@ -47,10 +51,12 @@ interface Window {
 
 const OVERFLOW = '*';
 
-export class RefusalAudit {
+export class RefusalAudit implements DenialLimiter {
   readonly #audit: AuditService;
   readonly #limits: RefusalLimits;
   readonly #windows = new Map<string, Window>();
+  /** Requests whose policy refusal was counted, not recorded: their answer is not recorded again as a refusal. */
+  readonly #counted = new Set<string>();
   #sweeper: NodeJS.Timeout | undefined;
 
   constructor(audit: AuditService, limits: Partial<RefusalLimits> = {}) {
@@ -63,8 +69,22 @@ export class RefusalAudit {
     this.#sweeper ??= setInterval(() => void this.sweep().catch(() => {}), this.#limits.windowMs).unref();
   }
 
-  /** Records a refusal of `ctx`'s request from `source`, or counts it when its window is full. */
-  async refused(ctx: RequestContext, source: string, refusal: Refusal): Promise<void> {
+  /** A refusal by the policy: its source is the actor (the console operator's are few, and limited all the same). */
+  async denied(ctx: RequestContext, denial: Denial): Promise<void> {
+    const recorded = await this.refused(ctx, actorRef(ctx.actor), denial);
+    if (recorded || !ctx.requestId) return;
+    // Bounded like the windows: the oldest request ids go first (an answer normally takes its id out at once).
+    if (this.#counted.size >= this.#limits.maxSources) this.#counted.delete(this.#counted.values().next().value ?? '');
+    this.#counted.add(ctx.requestId);
+  }
+
+  /** Whether the policy refusal of this request was counted in a summary (and forgets it: asked once per answer). */
+  counted(requestId: string): boolean {
+    return this.#counted.delete(requestId);
+  }
+
+  /** Records a refusal of `ctx`'s request from `source`, or counts it when its window is full; true if recorded. */
+  async refused(ctx: RequestContext, source: string, refusal: Refusal): Promise<boolean> {
     const now = this.#limits.now();
     let key = `${refusal.action}\n${actorRef(ctx.actor) === 'anonymous' ? source : actorRef(ctx.actor)}`;
     const current = this.#windows.get(key);
@@ -84,10 +104,11 @@ export class RefusalAudit {
     }
     if (window.recorded >= this.#limits.perWindow) {
       window.omitted++;
-      return;
+      return false;
     }
     window.recorded++;
     await this.#audit.recordRefusal(ctx, refusal);
+    return true;
   }
 
   /** Writes the summaries of the windows that have ended, and forgets them. */
@@ -102,6 +123,7 @@ export class RefusalAudit {
   async close(): Promise<void> {
     if (this.#sweeper) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
+    this.#counted.clear();
     for (const [key, window] of [...this.#windows]) await this.#close(key, window);
   }
 

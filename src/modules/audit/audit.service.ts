@@ -24,6 +24,21 @@ function checkIds(ids: readonly string[]): void {
   }
 }
 
+/** A policy refusal as the limiter of refusals takes it (src/app/refusal-audit.ts). */
+export interface Denial {
+  action: string;
+  resource?: string | null;
+  purpose?: string | null;
+}
+
+/**
+ * Records a policy refusal, or counts it in a summary when its actor has had many of that kind lately, so that a
+ * signed-in user cannot flood the trail with refused requests (issue 14, item 4).
+ */
+export interface DenialLimiter {
+  denied(ctx: RequestContext, denial: Denial): Promise<void>;
+}
+
 export interface VerifyResult {
   ok: boolean;
   records: number;
@@ -33,8 +48,14 @@ export interface VerifyResult {
 
 export class AuditService {
   readonly #db: Db;
+  #denials: DenialLimiter | null = null;
   constructor(db: Db) {
     this.#db = db;
+  }
+
+  /** Sends policy refusals through `limiter` from now on (null: each is recorded one by one, as at the console). */
+  limitDenials(limiter: DenialLimiter | null): void {
+    this.#denials = limiter;
   }
 
   /** Records what `ctx.actor` did. Pass the transaction of the change so both commit together. */
@@ -42,9 +63,13 @@ export class AuditService {
     return appendAudit(q, { ...entry, actor: actorRef(ctx.actor), requestId: ctx.requestId });
   }
 
-  /** Records a refused attempt on its own: the change it guarded did not happen. */
-  recordDenied(ctx: RequestContext, action: string, resource?: string, purpose?: string): Promise<AuditRecord> {
-    return this.#db.transaction((tx) => this.record(tx, ctx, { action, resource, purpose, outcome: 'denied' }));
+  /**
+   * Records a refused attempt on its own (the change it guarded did not happen), through the limiter of refusals
+   * when there is one: a flood of them is counted in a summary record.
+   */
+  async recordDenied(ctx: RequestContext, action: string, resource?: string, purpose?: string): Promise<void> {
+    if (this.#denials) return this.#denials.denied(ctx, { action, resource, purpose });
+    await this.recordRefusal(ctx, { action, resource, purpose });
   }
 
   /**
@@ -62,7 +87,13 @@ export class AuditService {
    */
   recordRefusal(
     ctx: RequestContext,
-    refusal: { action: string; resource?: string | null; resources?: readonly string[]; omitted?: number },
+    refusal: {
+      action: string;
+      resource?: string | null;
+      resources?: readonly string[];
+      purpose?: string | null;
+      omitted?: number;
+    },
   ): Promise<AuditRecord> {
     checkIds(refusal.resources ?? []);
     return this.#db.transaction((tx) => this.record(tx, ctx, { ...refusal, outcome: 'denied' }));

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { NoContent, responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
 import { AppError } from '../../lib/errors.ts';
+import { invalidCharacters, isCleanText } from '../../lib/text-hygiene.ts';
 import { CaseParams } from '../cases/index.ts';
 import { PHOTO_MAX_BYTES, PHOTO_MEDIA_TYPES, photoTooLarge } from './photo-content.ts';
 import { Photo, PhotoParams, PhotoQuery, PhotoUpload } from './photos.schema.ts';
@@ -120,6 +121,8 @@ async function receivePhoto(request: FastifyRequest): Promise<Buffer> {
     const part = await request.file();
     if (part?.fieldname !== 'file')
       throw new AppError('file_missing', 400, 'Attach the photo in a field named "file".');
+    // The input rule (src/lib/text-hygiene.ts) for the file's name too, though the name is not kept.
+    if (!isCleanText(part.filename, 'line')) throw invalidCharacters({ in: 'body', path: 'file (its name)' });
     return await part.toBuffer();
   } catch (error) {
     throw uploadError(error);

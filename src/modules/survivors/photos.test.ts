@@ -13,9 +13,9 @@ type Who = 'worker' | 'supervisor' | 'receiver' | 'outsider';
 const SURVIVOR = { prs_FirstName: 'Ana', prs_SecondName: 'Rusu', prs_Gender: 'Feminine' };
 
 /** A multipart/form-data body as a browser's FormData sends it. */
-async function multipart(content: Uint8Array, type = 'image/png', field = 'file') {
+async function multipart(content: Uint8Array, type = 'image/png', field = 'file', name = 'photo.png') {
   const form = new FormData();
-  form.append(field, new Blob([new Uint8Array(content)], { type }), 'photo.png');
+  form.append(field, new Blob([new Uint8Array(content)], { type }), name);
   const request = new Request('http://passage.test/', { method: 'POST', body: form });
   return {
     payload: Buffer.from(await request.arrayBuffer()),
@@ -47,8 +47,15 @@ describe('survivor photos', () => {
   const call = (who: Session, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
     node.app.inject({ method, url: `/api${url}`, headers: who.headers, ...(payload ? { payload } : {}) });
 
-  async function upload(who: Session, caseId: string, content: Uint8Array, type = 'image/png', field = 'file') {
-    const body = await multipart(content, type, field);
+  async function upload(
+    who: Session,
+    caseId: string,
+    content: Uint8Array,
+    type = 'image/png',
+    field = 'file',
+    name = 'photo.png',
+  ) {
+    const body = await multipart(content, type, field, name);
     return node.app.inject({
       method: 'POST',
       url: `/api/cases/${caseId}/identity/photos`,
@@ -186,6 +193,10 @@ describe('survivor photos', () => {
 
     expect((await upload(as.worker, caseId, Buffer.alloc(0))).json().error.id).toBe('file_missing');
     expect((await upload(as.worker, caseId, randomPng(), 'image/png', 'picture')).json().error.id).toBe('file_missing');
+    // The input rule holds for the file's name too (issue 14, item 1): an escape sequence, refused.
+    const named = await upload(as.worker, caseId, randomPng(), 'image/png', 'file', '\u001b[2Jphoto.png');
+    expect(named.statusCode, named.body).toBe(400);
+    expect(named.json().error.id).toBe('invalid_characters');
     const json = await call(as.worker, 'POST', `/cases/${caseId}/identity/photos`, { file: 'x' });
     expect(json.statusCode).toBe(415);
     expect(json.json().error.id).toBe('unsupported_media_type');
