@@ -145,6 +145,9 @@ export function upload<T>(
   });
 }
 
+/** The session's CSRF header, for the few requests made with fetch outside `request` (e.g. a download by POST). */
+export const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
+
 export async function toApiError(response: Response): Promise<ApiError> {
   const payload: unknown = await response.json().catch(() => null);
   return apiErrorOf(response.status, response.statusText, payload);

@@ -1,17 +1,17 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { useListFormat } from '../../i18n/format.ts';
 import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
-import type { ImportResult, RejectedRow } from './htcds-api.ts';
-import type { Outcome } from './ImportPage.tsx';
+import { htcdsApi, type ImportResult, type RejectedRow } from './htcds-api.ts';
+import type { LastImport, Outcome } from './ImportPage.tsx';
 
 /**
  * What an import did. The heading takes the focus when it appears, so that the user hears the outcome first; the
  * imported cases are links, and each refused row says which column is wrong and why (never the value).
  */
-export function ImportOutcome({ outcome }: { outcome: Outcome }) {
+export function ImportOutcome({ outcome, last }: { outcome: Outcome; last: LastImport | null }) {
   const { t } = useTranslation();
   const ids = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -25,19 +25,22 @@ export function ImportOutcome({ outcome }: { outcome: Outcome }) {
       <h3 id={`${ids}-title`} ref={heading} tabIndex={-1}>
         {t('import.resultTitle')}
       </h3>
-      {outcome.kind === 'refused' ? (
+      {outcome.kind === 'failed' ? (
+        <p className="alert">{t('import.failed', { message: outcome.message })}</p>
+      ) : outcome.kind === 'refused' ? (
         <>
           <p className="alert">{t('import.refused', { count: new Set(outcome.rejected.map((r) => r.row)).size })}</p>
+          {last && <DownloadRejected last={last} />}
           <RejectedRows rows={outcome.rejected} />
         </>
       ) : (
-        <Imported result={outcome.result} />
+        <Imported result={outcome.result} last={last} />
       )}
     </section>
   );
 }
 
-function Imported({ result }: { result: ImportResult }) {
+function Imported({ result, last }: { result: ImportResult; last: LastImport | null }) {
   const { t } = useTranslation();
   const list = useListFormat();
   return (
@@ -77,13 +80,87 @@ function Imported({ result }: { result: ImportResult }) {
           </ul>
         </>
       )}
+      {result.alreadyImported.length > 0 && (
+        <>
+          <p>{t('import.alreadyImported', { count: result.alreadyImported.length })}</p>
+          <ul>
+            {result.alreadyImported.map(({ row, reference }) => (
+              <li key={row}>
+                {reference === null ? (
+                  t('import.alreadySameRow', { row })
+                ) : (
+                  <Link to={`/cases/ref/${encodeURIComponent(reference)}`}>
+                    {t('import.alreadyRow', { row, reference: isolate(reference) })}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {result.rejected.length > 0 && (
         <>
           <p>{t('import.skipped', { count: new Set(result.rejected.map((r) => r.row)).size })}</p>
+          {last && <DownloadRejected last={last} />}
           <RejectedRows rows={result.rejected} />
         </>
       )}
     </>
+  );
+}
+
+/**
+ * The rejected rows as a spreadsheet, fetched when asked for: the node reads the same file again, imports nothing,
+ * and answers with the refused rows and why. Saved through a link to the downloaded data, as a plain link would be.
+ */
+function DownloadRejected({ last }: { last: LastImport }) {
+  const { t } = useTranslation();
+  const ids = useId();
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const download = async () => {
+    if (pending) return;
+    setPending(true);
+    setProblem(null);
+    try {
+      const blob = await htcdsApi.rejectedRows(last.agencyId, last.file);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = 'rejected-rows.xlsx';
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // The browser has started saving the file by now; the data need not stay in memory.
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (failure) {
+      setProblem(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="field">
+      <button
+        type="button"
+        className="button secondary"
+        aria-describedby={`${ids}-hint`}
+        aria-disabled={pending}
+        onClick={download}
+      >
+        {t('import.downloadRejected')}
+      </button>
+      <p id={`${ids}-hint`} className="hint">
+        {t('import.downloadRejectedHint')}
+      </p>
+      {problem !== null && (
+        <p role="alert" className="alert">
+          {t('import.downloadFailed', { message: problem })}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Agency, UploadProgress } from '../../api.ts';
+import { type Agency, ApiError, type UploadProgress } from '../../api.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { FormProblem, useForm } from '../../components/useForm.tsx';
@@ -10,8 +10,17 @@ import { ImportOutcome } from './ImportOutcome.tsx';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; progress: UploadProgress } | { kind: 'importing' };
 
-/** The result of the last import: what was imported, or the rows that stopped it. */
-export type Outcome = { kind: 'imported'; result: ImportResult } | { kind: 'refused'; rejected: RejectedRow[] };
+/**
+ * The result of the last import: what was imported, the rows that stopped it, or the node's own words for a file it
+ * could not take (an empty template, a survey form instead of its answers), which say more than a general message.
+ */
+export type Outcome =
+  | { kind: 'imported'; result: ImportResult }
+  | { kind: 'refused'; rejected: RejectedRow[] }
+  | { kind: 'failed'; message: string };
+
+/** The file and agency of the last import, to ask the node for its rejected rows as a spreadsheet. */
+export type LastImport = { agencyId: string; file: File };
 
 /**
  * Imports cases of one agency from an HTCDS toolkit spreadsheet or a KoBoToolbox/ODK export, and downloads the
@@ -24,12 +33,14 @@ export function ImportPage({ agencies }: { agencies: Agency[] }) {
   const [agencyId, setAgencyId] = useState('');
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [last, setLast] = useState<LastImport | null>(null);
   const chosen = agencies.some((agency) => agency.id === agencyId) ? agencyId : (agencies[0]?.id ?? '');
 
   const form = useForm(async (data) => {
     const file = data.get('file');
     if (!(file instanceof File) || file.size === 0) throw new FormProblem('file_missing', 'file');
     setOutcome(null);
+    setLast({ agencyId: chosen, file });
     setPhase({ kind: 'uploading', progress: { sent: 0, total: file.size } });
     try {
       const result = await htcdsApi.import(chosen, file, data.get('partial') === 'on', {
@@ -39,8 +50,12 @@ export function ImportPage({ agencies }: { agencies: Agency[] }) {
       setOutcome({ kind: 'imported', result });
     } catch (failure) {
       const rejected = rejectedRowsOf(failure);
-      if (!rejected) throw failure;
-      setOutcome({ kind: 'refused', rejected });
+      if (rejected) setOutcome({ kind: 'refused', rejected });
+      else if (failure instanceof ApiError && failure.status >= 400 && failure.status < 500 && failure.message) {
+        // What the node says about the file itself; session and network problems keep the form's own messages.
+        if (['not_signed_in', 'session_expired', 'csrf_invalid', 'forbidden'].includes(failure.id)) throw failure;
+        setOutcome({ kind: 'failed', message: failure.message });
+      } else throw failure;
     } finally {
       setPhase({ kind: 'idle' });
     }
@@ -100,7 +115,7 @@ export function ImportPage({ agencies }: { agencies: Agency[] }) {
           </button>
           <ImportProgress phase={phase} />
         </form>
-        {outcome && <ImportOutcome outcome={outcome} />}
+        {outcome && <ImportOutcome outcome={outcome} last={last} />}
       </section>
 
       <section aria-labelledby={`${ids}-export`} className="section">
