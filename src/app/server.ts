@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { constants as zlib } from 'node:zlib';
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -34,9 +36,9 @@ import { mlaRoutes, mlaSchemas } from '../modules/mla/index.ts';
 import { opsRoutes } from '../modules/ops/index.ts';
 import { photosRoutes } from '../modules/survivors/index.ts';
 import { Agency, authRoutes, identityRoutes, RoleGrant, Session, User } from '../modules/user-accounts/index.ts';
+import { workQueueRoutes } from '../modules/work-queue/index.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './http-errors.ts';
-import { workQueueRoutes } from '../modules/work-queue/index.ts';
 import { registerInputHygiene } from './input-hygiene.ts';
 import { openApiOptions } from './openapi-document.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -84,6 +86,8 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Requests per minute and address across the API. */
   rateLimit?: number;
+  /** Where the built web app is (tests give a folder of their own); WEB_ROOT by default. */
+  webRoot?: string;
 }
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -140,6 +144,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     hsts: config.publicUrl.startsWith('https:'),
   });
+  // API answers are compressed as they are sent (brotli at a quality that costs little time per request); the web
+  // app's files are compressed once, when built, and sent as they are (registerWeb).
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await app.register(cookie);
   // After the cookies are parsed, before the authentication hook of the route scope below reads the session.
   registerInputHygiene(app);
@@ -183,9 +194,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await scope.register(jitRoutes(services), { prefix: '/api' });
     await scope.register(linkageRoutes(services), { prefix: '/api' });
     await scope.register(crossBorderRoutes(services), { prefix: '/api' });
+    await scope.register(workQueueRoutes(services), { prefix: '/api' });
     await scope.register(inboxRoutes(services));
   });
-  await registerWeb(app);
+  await registerWeb(app, options.webRoot ?? WEB_ROOT);
   return app;
 }
 
@@ -194,7 +206,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
  * `"amount": "12"` where a number is expected is a client error, not something to guess at.
  */
 function strictBodyValidator(schemas: Record<string, unknown>, options: { customOptions?: object } = {}) {
-    await scope.register(workQueueRoutes(services), { prefix: '/api' });
   const build = (coerceTypes: boolean | 'array') =>
     AjvCompiler()(schemas as never, { ...options, customOptions: { ...options.customOptions, coerceTypes } } as never);
   const body = build(false);
@@ -202,10 +213,28 @@ function strictBodyValidator(schemas: Record<string, unknown>, options: { custom
   return (route: Parameters<typeof body>[0]) => (route.httpPart === 'body' ? body : text)(route);
 }
 
-/** Serves the built web app, with the routes of the single-page app falling back to its index. */
-async function registerWeb(app: FastifyInstance): Promise<void> {
-  const hasWeb = existsSync(join(WEB_ROOT, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, index: 'index.html' });
+/** Cache-Control for the web app's files: content-hashed files never change; index.html names the current ones. */
+export const ASSET_CACHE = 'public, max-age=31536000, immutable';
+export const PAGE_CACHE = 'no-cache';
+
+/**
+ * Serves the built web app, with the routes of the single-page app falling back to its index. The build writes
+ * brotli and gzip copies beside each file (vite.config.ts), which are sent to browsers that accept them.
+ */
+async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
+  const hasWeb = existsSync(join(webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      index: 'index.html',
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        const hashed = relative(webRoot, path).startsWith(`assets${sep}`);
+        reply.header('cache-control', hashed ? ASSET_CACHE : PAGE_CACHE);
+      },
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     const wantsPage =
       request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');

@@ -59,6 +59,8 @@ async function buildWebAppIfMissing(): Promise<void> {
 const program = new Command('passage')
   .description('Passage: a federated, survivor-centred case-cooperation platform against human trafficking')
   .showHelpAfterError()
+  // Each command reads the options written after its name: `demo code --data DIR` is code's --data, not demo's.
+  .enablePositionalOptions()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program

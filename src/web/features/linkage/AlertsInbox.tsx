@@ -18,7 +18,10 @@ export function AlertsInbox({
 }) {
   const { t } = useTranslation();
   const ids = useId();
-  const alerts = useResource(useCallback(() => linkageApi.alerts(status), [status]));
+  const alerts = useResource(
+    useCallback(() => linkageApi.alerts(status), [status]),
+    { live: true },
+  );
   const form = useForm(async (data) => {
     const chosen = fieldText(data, 'status');
     onStatus(isStatus(chosen) ? chosen : undefined);
@@ -41,9 +44,6 @@ export function AlertsInbox({
         <div className="actions">
           <button type="submit" className="button secondary">
             {t('linkage.inbox.apply')}
-          </button>
-          <button type="button" className="button secondary" onClick={alerts.reload}>
-            {t('linkage.inbox.refresh')}
           </button>
         </div>
       </form>

@@ -14,7 +14,10 @@ import { NewJitForm } from './NewJitForm.tsx';
 export function JitListPage({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   const ids = useId();
-  const jits = useResource(useCallback(() => jitApi.list(), []));
+  const jits = useResource(
+    useCallback(() => jitApi.list(), []),
+    { live: true },
+  );
   const agencies = useResource(useCallback(() => api.agencies(), []));
   const node = useResource(useCallback(() => api.node(), []));
   const [created, setCreated] = useState<Jit | null>(null);
@@ -38,11 +41,6 @@ export function JitListPage({ user }: { user: SessionUser }) {
       </p>
       <section aria-labelledby={`${ids}-list`} className="section">
         <h2 id={`${ids}-list`}>{t('cooperation.jit.list.title')}</h2>
-        <div className="actions">
-          <button type="button" className="button secondary" onClick={jits.reload}>
-            {t('cooperation.jit.refresh')}
-          </button>
-        </div>
         <Loaded resource={jits}>
           {(rows) => (rows.length === 0 ? <p>{t('cooperation.jit.list.none')}</p> : <JitTable rows={rows} />)}
         </Loaded>

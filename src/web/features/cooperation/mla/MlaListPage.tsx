@@ -53,7 +53,10 @@ export function MlaListPage({ filter, onFilter, canManage }: MlaListPageProps) {
 function Alerts() {
   const { t } = useTranslation();
   const ids = useId();
-  const alerts = useResource(useCallback(() => mlaApi.alerts(), []));
+  const alerts = useResource(
+    useCallback(() => mlaApi.alerts(), []),
+    { live: true },
+  );
   return (
     <section aria-labelledby={`${ids}-title`} className="section">
       <h2 id={`${ids}-title`}>{t('cooperation.mla.alerts.title')}</h2>
@@ -95,7 +98,10 @@ function AlertList({ alerts }: { alerts: MlaAlert[] }) {
 function Requests({ filter, onFilter }: { filter: ListFilter; onFilter(filter: ListFilter): void }) {
   const { t } = useTranslation();
   const ids = useId();
-  const requests = useResource(useCallback(() => mlaApi.list(filter), [filter]));
+  const requests = useResource(
+    useCallback(() => mlaApi.list(filter), [filter]),
+    { live: true },
+  );
   const form = useForm(async (data) => {
     const side = fieldText(data, 'side') as Side | '';
     const state = fieldText(data, 'state') as MlaState | '';
@@ -131,9 +137,6 @@ function Requests({ filter, onFilter }: { filter: ListFilter; onFilter(filter: L
         <div className="actions">
           <button type="submit" className="button secondary">
             {t('cooperation.mla.list.apply')}
-          </button>
-          <button type="button" className="button secondary" onClick={requests.reload}>
-            {t('cooperation.mla.refresh')}
           </button>
         </div>
       </form>

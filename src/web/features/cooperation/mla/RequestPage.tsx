@@ -14,11 +14,12 @@ import { PersonsPanel, RequestHistory } from './RequestSections.tsx';
 
 /** One request: what it asks, its clocks, the steps open to this node, what it says about people, and its history. */
 export function RequestPage({ id, user }: { id: string; user: SessionUser }) {
-  const request = useResource(useCallback(() => mlaApi.get(id), [id]));
+  const request = useResource(
+    useCallback(() => mlaApi.get(id), [id]),
+    { live: true },
+  );
   return (
-    <Loaded resource={request}>
-      {(found) => <RequestView request={found} user={user} onChanged={request.set} onReload={request.reload} />}
-    </Loaded>
+    <Loaded resource={request}>{(found) => <RequestView request={found} user={user} onChanged={request.set} />}</Loaded>
   );
 }
 
@@ -26,10 +27,9 @@ interface RequestViewProps {
   request: MlaRequest;
   user: SessionUser;
   onChanged(request: MlaRequest): void;
-  onReload(): void;
 }
 
-function RequestView({ request, user, onChanged, onReload }: RequestViewProps) {
+function RequestView({ request, user, onChanged }: RequestViewProps) {
   const { t } = useTranslation();
   const ids = useId();
   const [done, setDone] = useState<string | null>(null);
@@ -51,18 +51,6 @@ function RequestView({ request, user, onChanged, onReload }: RequestViewProps) {
         {done}
       </p>
       <RequestFacts request={request} />
-      <div className="actions">
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => {
-            setDone(null);
-            onReload();
-          }}
-        >
-          {t('cooperation.mla.refresh')}
-        </button>
-      </div>
       {canManage && (
         <section aria-labelledby={`${ids}-actions`} className="section">
           <h2 id={`${ids}-actions`}>{t('cooperation.mla.actions.title')}</h2>

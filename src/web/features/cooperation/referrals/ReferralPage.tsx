@@ -14,10 +14,13 @@ import { type CrossBorderReferral, xbApi } from './referrals-api.ts';
  * both nodes, and what this node may do: accept or decline a pending one it received, revoke one it sent.
  */
 export function ReferralPage({ id, user }: { id: string; user: SessionUser }) {
-  const found = useResource(useCallback(() => xbApi.get(id), [id]));
+  const found = useResource(
+    useCallback(() => xbApi.get(id), [id]),
+    { live: true },
+  );
   return (
     <Loaded resource={found}>
-      {(referral) => <ReferralView referral={referral} user={user} onChanged={found.set} onReload={found.reload} />}
+      {(referral) => <ReferralView referral={referral} user={user} onChanged={found.set} />}
     </Loaded>
   );
 }
@@ -26,10 +29,9 @@ interface ReferralViewProps {
   referral: CrossBorderReferral;
   user: SessionUser;
   onChanged(referral: CrossBorderReferral): void;
-  onReload(): void;
 }
 
-function ReferralView({ referral, user, onChanged, onReload }: ReferralViewProps) {
+function ReferralView({ referral, user, onChanged }: ReferralViewProps) {
   const { t } = useTranslation();
   const [done, setDone] = useState<string | null>(null);
   const status = useRef<HTMLParagraphElement>(null);
@@ -54,18 +56,6 @@ function ReferralView({ referral, user, onChanged, onReload }: ReferralViewProps
         {done}
       </p>
       <ReferralFacts referral={referral} />
-      <div className="actions">
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => {
-            setDone(null);
-            onReload();
-          }}
-        >
-          {t('cooperation.referrals.refresh')}
-        </button>
-      </div>
       <ReferralActions referral={referral} user={user} onChanged={changed} />
       <SharedFields referral={referral} />
       <ReferralNotes referral={referral} user={user} />

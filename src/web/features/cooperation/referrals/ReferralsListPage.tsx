@@ -27,7 +27,10 @@ interface ReferralsListPageProps {
 export function ReferralsListPage({ filter, onFilter }: ReferralsListPageProps) {
   const { t } = useTranslation();
   const ids = useId();
-  const referrals = useResource(useCallback(() => xbApi.list(filter), [filter]));
+  const referrals = useResource(
+    useCallback(() => xbApi.list(filter), [filter]),
+    { live: true },
+  );
   const form = useForm(async (data) => {
     const direction = (fieldText(data, 'direction') || 'in') as Direction;
     const status = fieldText(data, 'status') as ReferralStatus | '';
@@ -37,6 +40,9 @@ export function ReferralsListPage({ filter, onFilter }: ReferralsListPageProps) 
     <>
       <PageHeading title={t('cooperation.parts.referrals.title')} />
       <p>{t('cooperation.referrals.intro')}</p>
+      <p>
+        {t('home.referrals.register')} <Link to="/">{t('home.referrals.toInbox')}</Link>
+      </p>
       <section aria-labelledby={`${ids}-title`} className="section">
         <h2 id={`${ids}-title`}>{t(`cooperation.referrals.list.titles.${filter.direction}`)}</h2>
         <form
@@ -69,9 +75,6 @@ export function ReferralsListPage({ filter, onFilter }: ReferralsListPageProps) 
           <div className="actions">
             <button type="submit" className="button secondary">
               {t('cooperation.referrals.list.apply')}
-            </button>
-            <button type="button" className="button secondary" onClick={referrals.reload}>
-              {t('cooperation.referrals.refresh')}
             </button>
           </div>
         </form>

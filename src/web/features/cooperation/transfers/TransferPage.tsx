@@ -13,7 +13,7 @@ import { TransferDecision } from './TransferDecision.tsx';
 import { TransferFacts } from './TransferFacts.tsx';
 import { TransferItems } from './TransferItems.tsx';
 import { READ_PURPOSES, type Transfer, type TransferWithItems, transfersApi } from './transfers-api.ts';
-import { type Problem, ProblemMessage, problemOf, TransferProblem, useTransferForm } from './transfers-errors.tsx';
+import { TransferProblem, useTransferForm } from './transfers-errors.tsx';
 
 /**
  * One transfer: who it is with and where it stands; its items once the user says why they read them (the node
@@ -22,22 +22,23 @@ import { type Problem, ProblemMessage, problemOf, TransferProblem, useTransferFo
  */
 export function TransferPage({ id, user }: { id: string; user: SessionUser }) {
   // The list holds what may be seen without a purpose; the items are asked for with one.
+  // It is asked for again every few seconds, so a decision made on the other node shows without a button.
   const listed = useResource(
     useCallback(async () => (await transfersApi.list()).find((transfer) => transfer.id === id) ?? null, [id]),
+    { live: true },
   );
   return (
     <Loaded resource={listed}>
-      {(found) => (found ? <TransferView summary={found} user={user} onReload={listed.reload} /> : <NotFoundPage />)}
+      {(found) => (found ? <TransferView summary={found} user={user} /> : <NotFoundPage />)}
     </Loaded>
   );
 }
 
-function TransferView({ summary, user, onReload }: { summary: Transfer; user: SessionUser; onReload(): void }) {
+function TransferView({ summary, user }: { summary: Transfer; user: SessionUser }) {
   const { t } = useTranslation();
   const ids = useId();
   const [read, setRead] = useState<{ purpose: Purpose; transfer: TransferWithItems } | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [refreshFailed, setRefreshFailed] = useState<Problem | null>(null);
   const status = useRef<HTMLParagraphElement>(null);
   const shown = useRef<HTMLParagraphElement>(null);
   const transfer: Transfer = read?.transfer ?? summary;
@@ -68,25 +69,6 @@ function TransferView({ summary, user, onReload }: { summary: Transfer; user: Se
         {done}
       </p>
       <TransferFacts transfer={transfer} />
-      {refreshFailed && <ProblemMessage problem={refreshFailed} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="button secondary"
-          onClick={async () => {
-            setDone(null);
-            setRefreshFailed(null);
-            if (!read) return onReload();
-            try {
-              setRead({ ...read, transfer: await transfersApi.get(transfer.id, read.purpose) });
-            } catch (error) {
-              setRefreshFailed(problemOf(error));
-            }
-          }}
-        >
-          {t('cooperation.transfers.refresh')}
-        </button>
-      </div>
       <section aria-labelledby={`${ids}-items`} className="section">
         <h2 id={`${ids}-items`}>{t('cooperation.transfers.items.title')}</h2>
         {read ? (

@@ -48,7 +48,10 @@ export function TransfersListPage({ user, filter, onFilter }: TransfersListPageP
 function Transfers({ filter, onFilter }: { filter: TransferFilter; onFilter(filter: TransferFilter): void }) {
   const { t } = useTranslation();
   const ids = useId();
-  const transfers = useResource(useCallback(() => transfersApi.list(filter), [filter]));
+  const transfers = useResource(
+    useCallback(() => transfersApi.list(filter), [filter]),
+    { live: true },
+  );
   const form = useForm(async (data) => {
     const direction = fieldText(data, 'direction') as Direction | '';
     const status = fieldText(data, 'status') as TransferStatus | '';
@@ -88,9 +91,6 @@ function Transfers({ filter, onFilter }: { filter: TransferFilter; onFilter(filt
         <div className="actions">
           <button type="submit" className="button secondary">
             {t('cooperation.transfers.list.apply')}
-          </button>
-          <button type="button" className="button secondary" onClick={transfers.reload}>
-            {t('cooperation.transfers.refresh')}
           </button>
         </div>
       </form>
