@@ -304,7 +304,12 @@ export function assertCan(actor: Actor, action: Action, resource?: Resource, pur
     const allowed = (RULES[action] as Rule).purposes?.join(', ');
     throw new AppError('purpose_required', 403, `State why you need this: one of the purposes ${allowed}.`);
   }
-  throw new AppError('forbidden', 403, 'Your roles do not allow this.');
+  // The roles that could do it, so that a client can say whom to ask rather than offer to try again. A refusal by
+  // scope (the role, but not for this agency or case) names them too: the caller holds one but not here.
+  throw new AppError('forbidden', 403, 'Your roles do not allow this.', {
+    roles: [...RULES[action].roles],
+    reason: decision.reason,
+  });
 }
 
 /** Roles that can read survivor identity must sign in with a second factor; so must node administrators, who can grant any role. */

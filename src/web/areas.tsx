@@ -30,5 +30,6 @@ export const CasesArea = area(() => import('./features/cases/CasesArea.tsx').the
 export const CooperationArea = area(() =>
   import('./features/cooperation/CooperationArea.tsx').then((m) => m.CooperationArea),
 );
+export const HomePage = area(() => import('./features/home/HomePage.tsx').then((m) => m.HomePage));
 export const LinkageArea = area(() => import('./features/linkage/LinkageArea.tsx').then((m) => m.LinkageArea));
 export const PeersPage = area(() => import('./features/peers/PeersPage.tsx').then((m) => m.PeersPage));

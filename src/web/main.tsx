@@ -9,6 +9,7 @@ import './styles/components.css';
 import './styles/cases.css';
 import './styles/evidence.css';
 import './styles/peers.css';
+import './styles/home.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -218,6 +218,15 @@ describe('the work queue', () => {
     expect(ofKind(sender, 'my_case').map((i) => i.caseId)).toEqual([ids.sentCase]);
   });
 
+  it('says which roles could do what it refuses, so that the web app offers no "Try again"', async () => {
+    const refused = await requestAs(md, as.worker as Headers, 'GET', '/api/mla');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      id: 'forbidden',
+      details: { roles: ['investigator', 'prosecutor', 'coordinator'], reason: 'role' },
+    });
+  });
+
   it('shows a referral only until it is answered', async () => {
     await call(md, 'worker', 'POST', `/referrals/${ids.referral}/accept`);
     const queue = await queueOf('worker');

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api.ts';
+import { ApiError, ROLES, type RoleId } from '../api.ts';
 
 const SERVER_ERRORS = [
   'invalid_credentials',
@@ -72,12 +72,33 @@ export function errorIdOf(error: unknown): ErrorId {
   return SERVER_ERRORS.find((known) => known === id) ?? 'unexpected';
 }
 
-/** An error that screen readers announce as soon as it appears. */
-export function ErrorMessage({ id, errorId }: { id?: string; errorId: ErrorId }) {
+/** The roles a refusal (`forbidden`) says could do what was refused; null for any other failure. */
+export function neededRolesOf(error: unknown): RoleId[] | null {
+  if (!(error instanceof ApiError) || error.id !== 'forbidden') return null;
+  const roles = (error.details as { roles?: unknown } | null | undefined)?.roles;
+  return Array.isArray(roles) ? ROLES.filter((role) => roles.includes(role)) : [];
+}
+
+/**
+ * An error that screen readers announce as soon as it appears. A refusal names the roles that could do it (`roles`,
+ * from the server's answer or the policy's rules), so that the user knows whom to ask: trying again would not help.
+ */
+export function ErrorMessage({
+  id,
+  errorId,
+  roles,
+}: {
+  id?: string;
+  errorId: ErrorId;
+  roles?: readonly RoleId[] | null;
+}) {
   const { t } = useTranslation();
+  const named = errorId === 'forbidden' && roles && roles.length > 0;
   return (
     <p id={id} role="alert" className="alert">
       {t(`errors.${errorId}`)}
+      {named &&
+        ` ${t('errors.neededRoles', { roles: roles.map((role) => t(`roles.${role}`)).join(', '), count: roles.length })}`}
     </p>
   );
 }

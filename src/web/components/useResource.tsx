@@ -1,12 +1,15 @@
 import { keepPreviousData, type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ErrorId, ErrorMessage, errorIdOf } from './ErrorMessage.tsx';
+import type { RoleId } from '../api.ts';
+import { type ErrorId, ErrorMessage, errorIdOf, neededRolesOf } from './ErrorMessage.tsx';
 import { LIVE_INTERVAL_MS } from './queries.ts';
 
 export interface Resource<T> {
   data: T | null;
   error: ErrorId | null;
+  /** With a refusal (`forbidden`): the roles that could have read it. */
+  neededRoles?: RoleId[] | null;
   reload(): void;
   /** Replaces the data with what a change returned, without asking the server again. */
   set(data: T): void;
@@ -64,6 +67,7 @@ export function useResource<T>(load: () => Promise<T>, options: ResourceOptions 
   return {
     data: query.data === undefined ? null : query.data,
     error: failed ? errorIdOf(query.error) : null,
+    neededRoles: failed ? neededRolesOf(query.error) : null,
     reload,
     set,
   };
@@ -72,6 +76,8 @@ export function useResource<T>(load: () => Promise<T>, options: ResourceOptions 
 /** What to show while a resource loads or when it failed; `children` once it is there. */
 export function Loaded<T>({ resource, children }: { resource: Resource<T>; children: (data: T) => ReactNode }) {
   const { t } = useTranslation();
+  // A refusal says which roles could see this, and offers no "Try again": asking again would be refused again.
+  if (resource.error === 'forbidden') return <ErrorMessage errorId="forbidden" roles={resource.neededRoles} />;
   if (resource.error) {
     return (
       <>

@@ -17,7 +17,6 @@ import {
   type SearchQuery,
   type Stage,
 } from './cases-api.ts';
-import { IncomingReferrals, receivesReferrals } from './IncomingReferrals.tsx';
 import { STAGES, useHtcdsLabel } from './vocabulary.ts';
 
 export interface ListState {
@@ -57,7 +56,6 @@ export function CaseListPage({ user, state, onState, agencyName, canCreate, canI
         </p>
       )}
       <CaseSearch search={state.search} onSearch={(search) => onState({ ...state, search })} agencyName={agencyName} />
-      {receivesReferrals(user) && <IncomingReferrals agencyName={agencyName} />}
       <CaseList filter={state.filter} onFilter={(filter) => onState({ ...state, filter })} agencyName={agencyName} />
     </>
   );

@@ -1,85 +1,151 @@
-import { useCallback, useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionUser } from '../../api.ts';
-import { Loaded, useResource } from '../../components/useResource.tsx';
+import type { XbKind, XbPurpose } from '../../../shared/cross-border.ts';
+import { ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
+import { ScrollingTable } from '../../components/ScrollingTable.tsx';
+import { DATE_TIME, useDateFormat } from '../../i18n/format.ts';
 import { Link } from '../../router.tsx';
-import { careApi, type Referral } from './care-api.ts';
-import { ReferralTable, useReferralActions } from './ReferralTable.tsx';
-import { agenciesWhere } from './vocabulary.ts';
+import { WORK_QUEUE_KEY, type WorkItem } from '../home/work-queue-api.ts';
+import { careApi } from './care-api.ts';
+import { ReasonForm } from './ReasonForm.tsx';
 
-/** Whether the user answers referrals for some agency, and so has an inbox of them. */
-export function receivesReferrals(user: SessionUser): boolean {
-  const agencies = agenciesWhere(user, 'referral.respond');
-  return agencies === null || agencies.length > 0;
-}
-
-/** Referrals offered to the user's agencies, waiting for an answer; an accepted case opens from here. */
-export function IncomingReferrals({ agencyName }: { agencyName(id: string): string }) {
+/**
+ * The one inbox of referrals waiting for an answer from the user's agencies: those from other agencies of this node
+ * (answered here) and those from other countries' nodes (answered on their page, where the agency that takes the case
+ * is chosen), in one list, oldest first as they arrived. The sender's reason shows before the answer: it is what the
+ * sender wrote for the receiver to decide on (docs/work-queue.md).
+ */
+export function IncomingReferrals({ items }: { items: WorkItem[] }) {
   const { t } = useTranslation();
-  const ids = useId();
-  const [revision, setRevision] = useState(0);
-  const [opened, setOpened] = useState<Referral[]>([]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: each answer reloads the inbox.
-  const inbox = useResource(useCallback(() => careApi.incoming(), [revision]));
-  const actions = useReferralActions(() => setRevision((n) => n + 1));
-  const actorName = (actor: string) => actor;
+  const formatTime = useDateFormat(DATE_TIME);
+  const client = useQueryClient();
+  const [declining, setDeclining] = useState<WorkItem | null>(null);
+  const [accepting, setAccepting] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [opened, setOpened] = useState<WorkItem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const refresh = () => client.invalidateQueries({ queryKey: [...WORK_QUEUE_KEY] });
+
+  const accept = async (item: WorkItem) => {
+    if (accepting) return;
+    setAccepting(item.id);
+    setError(null);
+    setDone(null);
+    try {
+      await careApi.accept(item.id);
+      setDone(t('referrals.accepted', { reference: item.caseReference }));
+      setOpened((current) => [...current, item]);
+      await refresh();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setAccepting(null);
+    }
+  };
+
   return (
-    <section aria-labelledby={`${ids}-title`} className="section">
-      <h2 id={`${ids}-title`}>{t('referrals.incomingTitle')}</h2>
-      <p role="status" className={actions.done ? 'notice' : undefined}>
-        {actions.done}
+    <>
+      <p role="status" className={done ? 'notice' : undefined}>
+        {done}
       </p>
-      {actions.failure}
+      {error !== null && <ErrorMessage errorId={errorIdOf(error)} />}
       {opened.length > 0 && (
         <ul className="plain">
-          {opened.map((referral) => (
-            <li key={referral.id}>
-              <Link to={`/cases/${encodeURIComponent(referral.caseId)}`}>
-                {t('referrals.open', { reference: referral.caseReference })}
+          {opened.map((item) => (
+            <li key={item.id}>
+              <Link to={`/cases/${encodeURIComponent(item.caseId ?? '')}`}>
+                {t('referrals.open', { reference: item.caseReference })}
               </Link>
             </li>
           ))}
         </ul>
       )}
-      <Loaded resource={inbox}>
-        {({ referrals }) =>
-          referrals.length === 0 ? (
-            <p>{t('referrals.noneIncoming')}</p>
-          ) : (
-            <ReferralTable
-              referrals={referrals}
-              caption={t('referrals.incomingCaption', { count: referrals.length })}
-              agencyName={agencyName}
-              actorName={actorName}
-              withCase
-              actions={(referral) => (
-                <div className="actions compact">
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-disabled={actions.accepting === referral.id}
-                    onClick={async () => {
-                      if (await actions.accept(referral)) setOpened((current) => [...current, referral]);
-                    }}
-                  >
-                    {t('referrals.accept')}
-                    <span className="visually-hidden"> {referral.caseReference}</span>
-                  </button>
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    onClick={() => actions.ask({ kind: 'decline', referral })}
-                  >
-                    {t('referrals.decline')}
-                    <span className="visually-hidden"> {referral.caseReference}</span>
-                  </button>
-                </div>
-              )}
-            />
-          )
-        }
-      </Loaded>
-      {actions.reasonForm}
-    </section>
+      {items.length > 0 && (
+        <ScrollingTable caption={t('home.referrals.caption', { count: items.length })}>
+          <thead>
+            <tr>
+              <th scope="col">{t('cases.reference')}</th>
+              <th scope="col">{t('referrals.from')}</th>
+              <th scope="col">{t('home.referrals.what')}</th>
+              <th scope="col">{t('home.referrals.received')}</th>
+              <th scope="col">{t('home.referrals.answer')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id} id={`referral-${item.id}`}>
+                <th scope="row">
+                  <span className="identifier">
+                    <bdi>{item.caseReference ?? '—'}</bdi>
+                  </span>
+                </th>
+                <td>
+                  <bdi>{item.from}</bdi>
+                  <span className="hint block">
+                    {t(item.kind === 'referral' ? 'home.referrals.inCountry' : 'home.referrals.crossBorder')}
+                  </span>
+                </td>
+                <td>
+                  {item.purpose && t(`cooperation.referrals.purposes.${item.purpose as XbPurpose}`)}
+                  {item.kind === 'cross_border_referral' && item.detail && (
+                    <span className="hint block">{t(`cooperation.referrals.kinds.${item.detail as XbKind}`)}</span>
+                  )}
+                  {item.reason && <blockquote>{item.reason}</blockquote>}
+                </td>
+                <td>{item.receivedAt && <time dateTime={item.receivedAt}>{formatTime(item.receivedAt)}</time>}</td>
+                <td>
+                  {item.kind === 'referral' ? (
+                    <div className="actions compact">
+                      <button
+                        type="button"
+                        className="button small"
+                        aria-disabled={accepting === item.id}
+                        onClick={() => accept(item)}
+                      >
+                        {t('referrals.accept')}
+                        <span className="visually-hidden"> {item.caseReference}</span>
+                      </button>
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        onClick={() => {
+                          setDone(null);
+                          setError(null);
+                          setDeclining(item);
+                        }}
+                      >
+                        {t('referrals.decline')}
+                        <span className="visually-hidden"> {item.caseReference}</span>
+                      </button>
+                    </div>
+                  ) : (
+                    <Link to={item.link} className="button small">
+                      {t('home.referrals.open')}
+                      <span className="visually-hidden"> {item.caseReference}</span>
+                    </Link>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollingTable>
+      )}
+      {declining && (
+        <ReasonForm
+          title={t('referrals.declineTitle', { reference: declining.caseReference })}
+          label={t('referrals.why')}
+          submit={t('referrals.decline')}
+          pending={t('stageBar.saving')}
+          onCancel={() => setDeclining(null)}
+          onSubmit={async (reason) => {
+            await careApi.decline(declining.id, reason);
+            setDeclining(null);
+            setDone(t('referrals.declined'));
+            await refresh();
+          }}
+        />
+      )}
+    </>
   );
 }
