@@ -82,6 +82,25 @@ describe('reads of protected data in the audit trail', () => {
     ]);
   });
 
+  it('records the user list and the peer lists with the ids they showed', async () => {
+    const admin = (await signIn(node.app, await buildUser(node.services, 'node_admin', { nodeWide: true }))).headers;
+    const users = await requestAs(node, admin, 'GET', '/api/users');
+    expect(users.statusCode, users.body).toBe(200);
+    const shown = (users.json() as { id: string }[]).map((u) => `user:${u.id}`);
+    expect(shown).toContain(`user:${worker.id}`);
+    expect(await recordsOf(users)).toEqual([
+      expect.objectContaining({ action: 'user.list', outcome: 'success', resources: shown }),
+    ]);
+    for (const [url, action, headers_] of [
+      ['/api/peers', 'peer.list', admin],
+      ['/api/peers/directory', 'peer.directory', headers],
+    ] as const) {
+      const res = await requestAs(node, headers_, 'GET', url);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await recordsOf(res), url).toEqual([expect.objectContaining({ action, outcome: 'success' })]);
+    }
+  });
+
   it('does not record the answer to a change as a read: the change has its own record', async () => {
     const id = cases[1] as string;
     const res = await requestAs(node, headers, 'PATCH', `/api/cases/${id}`, { details: { cas_Comment: null } });

@@ -132,14 +132,19 @@ export class PeersService {
   /** The active peers by id, name and country: whom a referral, MLA request or JIT can be addressed to. */
   async directory(ctx: RequestContext): Promise<PeerEntry[]> {
     await this.#audit.authorize(ctx, 'peer.directory');
-    return (await repo.listPeers(this.#db))
+    const entries = (await repo.listPeers(this.#db))
       .filter((peer) => peer.status === 'active')
       .map(({ nodeId, name, country }) => ({ nodeId, name, country }));
+    // Whom this node works with is protected: each read is recorded with the peers it showed (issue 14, item 4).
+    await this.#audit.recordRead(ctx, { action: 'peer.directory', resources: entries.map((p) => `peer:${p.nodeId}`) });
+    return entries;
   }
 
   async list(ctx: RequestContext): Promise<PeerView[]> {
     await this.#audit.authorize(ctx, 'peer.read');
-    return (await repo.listPeers(this.#db)).map(presentPeer);
+    const peers = (await repo.listPeers(this.#db)).map(presentPeer);
+    await this.#audit.recordRead(ctx, { action: 'peer.list', resources: peers.map((p) => `peer:${p.nodeId}`) });
+    return peers;
   }
 
   async add(ctx: RequestContext, input: { url: string; fingerprint: string }): Promise<PeerView> {

@@ -120,15 +120,19 @@ export class UsersService {
 
   /** Node-wide administrators see every user; administrators of agencies see the users of their agencies. */
   async listUsers(ctx: RequestContext): Promise<repo.UserRecord[]> {
-    if (can(ctx.actor, 'user.list').allowed) return repo.listUsers(this.#db, null);
-    const agencies =
-      ctx.actor.kind === 'user'
-        ? ctx.actor.memberships.flatMap((m) =>
-            m.agencyId && can(ctx.actor, 'user.list', { agencyId: m.agencyId }).allowed ? [m.agencyId] : [],
-          )
-        : [];
-    if (agencies.length === 0) await this.#audit.authorize(ctx, 'user.list');
-    return repo.listUsers(this.#db, agencies);
+    const agencies = can(ctx.actor, 'user.list').allowed ? null : this.#userListAgencies(ctx);
+    if (agencies?.length === 0) await this.#audit.authorize(ctx, 'user.list');
+    const users = await repo.listUsers(this.#db, agencies);
+    // Who works where is protected too: the list read is recorded with the ids it showed (issue 14, item 4).
+    await this.#audit.recordRead(ctx, { action: 'user.list', resources: users.map((u) => `user:${u.id}`) });
+    return users;
+  }
+
+  #userListAgencies(ctx: RequestContext): string[] {
+    if (ctx.actor.kind !== 'user') return [];
+    return ctx.actor.memberships.flatMap((m) =>
+      m.agencyId && can(ctx.actor, 'user.list', { agencyId: m.agencyId }).allowed ? [m.agencyId] : [],
+    );
   }
 
   async disableUser(ctx: RequestContext, emailOrId: string): Promise<repo.UserRecord> {
