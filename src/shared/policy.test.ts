@@ -166,6 +166,7 @@ describe('sharing a resource with other agencies', () => {
     expect(can(worker, 'consent.read', shared)).toEqual({ allowed: true });
     expect(can(worker, 'case.update', shared)).toEqual({ allowed: false, reason: 'scope' });
     expect(can(worker, 'consent.record', shared)).toEqual({ allowed: true });
+    expect(can(worker, 'care.read', shared)).toEqual({ allowed: true });
     expect(can(worker, 'case.transition', shared)).toEqual({ allowed: false, reason: 'scope' });
     expect(() => assertCan(worker, 'case.read', shared)).not.toThrow();
     // Without sharing, the same membership is out of scope.

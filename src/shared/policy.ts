@@ -133,12 +133,20 @@ export const RULES = {
   'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
   /** Giving a case to another case worker of its agency (its assignee, whom own-case and team grants follow). */
   'case.assign': { roles: ['supervisor'], scope: 'agency' },
+  /** Voiding a case created in error: gone from lists and reads, kept in the audit trail and its own history. */
+  'case.void': { roles: ['supervisor'], scope: 'agency' },
   'consent.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
   'consent.record': { roles: FRONTLINE, scope: 'agency', shared: true },
   'consent.override': { roles: ['supervisor', 'prosecutor'], scope: 'agency' },
   'disclosure.read': { roles: [...CARE, 'oversight'], scope: 'agency' },
   'risk.assess': { roles: CARE, scope: 'agency', shared: true },
   'service.plan': { roles: CARE, scope: 'agency', shared: true },
+  /**
+   * Reading the risk assessments and the service plans: a safety plan can say where the survivor is, so only those
+   * who give her care read them (her agency's case workers and supervisors, and an agency that received her case by
+   * a referral), not every role that reads the case (police, prosecutors, reparations).
+   */
+  'care.read': { roles: CARE, scope: 'agency', shared: true },
   'referral.offer': { roles: FRONTLINE, scope: 'agency' },
   'referral.respond': { roles: CARE, scope: 'agency' },
   'htcds.import': { roles: ['supervisor', 'node_admin'], scope: 'agency' },

@@ -132,7 +132,7 @@ export class CareService {
 
   /** Every assessment of the case, newest first, each compared with the one before it. */
   async riskHistory(ctx: RequestContext, caseId: string): Promise<RiskAssessmentView[]> {
-    const found = await this.#access.readable(this.#db, ctx, caseId);
+    const found = await this.#access.readable(this.#db, ctx, caseId, 'care.read');
     const rows = await care.riskAssessments(this.#db, caseId);
     const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
     const history = rows.map((row, i) => {
@@ -254,7 +254,7 @@ export class CareService {
   }
 
   async services(ctx: RequestContext, caseId: string): Promise<SupportPlanView[]> {
-    const found = await this.#access.readable(this.#db, ctx, caseId);
+    const found = await this.#access.readable(this.#db, ctx, caseId, 'care.read');
     const sealer = await this.#survivors.dataSealer(this.#db, found.survivorId);
     const plans = (await care.supportPlans(this.#db, caseId)).map((plan) => openPlan(sealer, plan));
     await this.#audit.recordRead(ctx, { action: 'service.read', resource: `case:${caseId}` });

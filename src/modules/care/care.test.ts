@@ -133,6 +133,19 @@ describe('care', () => {
       expect((await call(c.as.worker, 'POST', '/cases/nope/risk-assessments', { answers: CALM })).statusCode).toBe(404);
       expect((await call(c.as.worker, 'GET', `/cases/${caseId}/risk-assessments`)).json()).toEqual([]);
     });
+
+    it('lets those who give care read the assessments and service plans, not the police who read the case', async () => {
+      const caseId = await newCase();
+      // The safety plan can say where she is: an investigator of the agency reads the case but not her care.
+      expect((await call(c.as.investigator, 'GET', `/cases/${caseId}`)).statusCode).toBe(200);
+      for (const part of ['risk-assessments', 'services']) {
+        const refused = await call(c.as.investigator, 'GET', `/cases/${caseId}/${part}`);
+        expect([refused.statusCode, refused.json().error.id], part).toEqual([403, 'forbidden']);
+        expect((await call(c.as.supervisor, 'GET', `/cases/${caseId}/${part}`)).statusCode, part).toBe(200);
+      }
+      const refusals = (await audit(`case:${caseId}`)).filter((a) => a.outcome === 'denied');
+      expect(refusals.map((a) => a.action)).toEqual(['care.read', 'care.read']);
+    });
   });
 
   describe('services', () => {

@@ -50,7 +50,8 @@ export class CaseOverviewService {
 
     const summary: CaseOverview['summary'] = { stage: found.stage, stageSince: found.stageSince };
     const actors = new Set<string>(await actorsOfCase(this.#db, caseId));
-    if (allowed('case.read')) {
+    // The risk assessments are read by those who give care (`care.read`): a safety plan can say where she is.
+    if (allowed('care.read')) {
       const [latest] = await care.riskHistory(ctx, caseId);
       summary.riskLevel = latest?.level ?? null;
       if (latest) actors.add(latest.assessedBy);
