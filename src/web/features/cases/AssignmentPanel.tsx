@@ -6,6 +6,7 @@ import { FormProblem, fieldText, useForm } from '../../components/useForm.tsx';
 import { Loaded, useResource } from '../../components/useResource.tsx';
 import { isolate } from '../../i18n/i18n.ts';
 import { type Assignee, type Case, casesApi } from './cases-api.ts';
+import { Opener } from './Opener.tsx';
 import { allowsOnCase } from './vocabulary.ts';
 
 /**
@@ -57,26 +58,28 @@ function AssignmentForm({ found, onChanged }: { found: Case; onChanged(found: Ca
                   ? t('case.assignment.current', { name: isolate(current.displayName) })
                   : t('case.assignment.none')}
               </p>
-              <form className="form" noValidate onSubmit={form.onSubmit}>
-                {form.error}
-                <SelectField
-                  label={t('case.assignment.label')}
-                  name="assignee"
-                  required
-                  defaultValue={found.ownerId ?? ''}
-                  errorId={form.errorFor('assignee')}
-                >
-                  <option value="">{t('admin.choose')}</option>
-                  {list.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.displayName}
-                    </option>
-                  ))}
-                </SelectField>
-                <button type="submit" className="button" aria-disabled={form.pending}>
-                  {form.pending ? t('case.assignment.saving') : t('case.assignment.submit')}
-                </button>
-              </form>
+              <Opener label={t('case.assignment.open')}>
+                <form className="form" noValidate onSubmit={form.onSubmit}>
+                  {form.error}
+                  <SelectField
+                    label={t('case.assignment.label')}
+                    name="assignee"
+                    required
+                    defaultValue={found.ownerId ?? ''}
+                    errorId={form.errorFor('assignee')}
+                  >
+                    <option value="">{t('admin.choose')}</option>
+                    {list.map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {a.displayName}
+                      </option>
+                    ))}
+                  </SelectField>
+                  <button type="submit" className="button" aria-disabled={form.pending}>
+                    {form.pending ? t('case.assignment.saving') : t('case.assignment.submit')}
+                  </button>
+                </form>
+              </Opener>
             </>
           );
         }}

@@ -4,7 +4,7 @@ import { useResource } from '../../components/useResource.tsx';
 import { useRouter } from '../../router.tsx';
 import { NotFoundPage } from '../shell/pages.tsx';
 import { CaseListPage, type ListState } from './CaseListPage.tsx';
-import { CasePage } from './CasePage.tsx';
+import { CasePage, isCaseSection } from './CasePage.tsx';
 import { casesApi } from './cases-api.ts';
 import { ImportPage } from './ImportPage.tsx';
 import { NewCasePage } from './NewCasePage.tsx';
@@ -66,9 +66,20 @@ export function CasesArea({ user }: { user: SessionUser }) {
       />
     );
   }
-  const id = decodeURIComponent(rest.slice(1));
-  if (id.includes('/')) return <NotFoundPage />;
-  return <CasePage key={id} caseId={id} user={user} agencies={agencies.data ?? []} justCreated={created === id} />;
+  // /cases/{id} or /cases/{id}/{section}: the section a case page shows is in its address.
+  const [idPart = '', section, ...beyond] = rest.slice(1).split('/');
+  const id = decodeURIComponent(idPart);
+  if (beyond.length > 0 || (section !== undefined && !isCaseSection(section))) return <NotFoundPage />;
+  return (
+    <CasePage
+      key={id}
+      caseId={id}
+      section={section ?? null}
+      user={user}
+      agencies={agencies.data ?? []}
+      justCreated={created === id}
+    />
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { sendableFields } from '../cooperation/referrals/referrals-api.ts';
 import { ConsentForm, OverrideForm } from './ConsentForms.tsx';
 import { type Case, type Consent, casesApi } from './cases-api.ts';
 import { useFieldLabel } from './FieldValues.tsx';
+import { Opener } from './Opener.tsx';
 import { ReasonForm } from './ReasonForm.tsx';
 import { allowsOnCase, useLanguageName } from './vocabulary.ts';
 
@@ -137,7 +138,7 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
                           ? t('consent.withdrawnOn', { date: formatTime(record.withdrawnAt) })
                           : t(`consent.${state}`)}
                         {record.withdrawalReason && <blockquote>{record.withdrawalReason}</blockquote>}
-                        {state === 'standing' && canRecord && (
+                        {state === 'standing' && record.decision !== 'refused' && canRecord && (
                           <button
                             type="button"
                             className="button secondary small"
@@ -198,16 +199,20 @@ export function ConsentPanel({ found, user, agencies, revision, actorName, onCha
         }
       </Loaded>
       {canRecord && (
-        <ConsentForm
-          caseId={found.id}
-          agencies={agencies}
-          shareable={shareable}
-          language={found.survivor.attributes.prs_PrimaryLanguage as string | undefined}
-          onRecorded={onChanged}
-        />
+        <Opener label={t('consent.open')}>
+          <ConsentForm
+            caseId={found.id}
+            agencies={agencies}
+            shareable={shareable}
+            language={found.survivor.attributes.prs_PrimaryLanguage as string | undefined}
+            onRecorded={onChanged}
+          />
+        </Opener>
       )}
       {canOverride && (
-        <OverrideForm caseId={found.id} agencies={agencies} shareable={shareable} onRecorded={onChanged} />
+        <Opener label={t('consent.openOverride')}>
+          <OverrideForm caseId={found.id} agencies={agencies} shareable={shareable} onRecorded={onChanged} />
+        </Opener>
       )}
     </section>
   );

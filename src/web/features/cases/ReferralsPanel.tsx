@@ -8,6 +8,7 @@ import { Loaded, useResource } from '../../components/useResource.tsx';
 import { careApi } from './care-api.ts';
 import { asFormProblem, type Case } from './cases-api.ts';
 import { useFieldLabel } from './FieldValues.tsx';
+import { Opener } from './Opener.tsx';
 import { ReferralTable, useReferralActions } from './ReferralTable.tsx';
 import {
   allows,
@@ -96,11 +97,13 @@ export function ReferralsPanel({ found, user, agencies, revision, actorName, onC
       </Loaded>
       {actions.reasonForm}
       {canOffer && (
-        <ReferralForm
-          found={found}
-          agencies={agencies.filter((agency) => agency.id !== found.agencyId)}
-          onOffered={onChanged}
-        />
+        <Opener label={t('referrals.openForm')}>
+          <ReferralForm
+            found={found}
+            agencies={agencies.filter((agency) => agency.id !== found.agencyId)}
+            onOffered={onChanged}
+          />
+        </Opener>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DATE_TIME, useDateFormat, useListFormat } from '../../i18n/format.ts';
 import { careApi, type RiskAssessment, type RiskInstrument } from './care-api.ts';
 import type { Case } from './cases-api.ts';
+import { Opener } from './Opener.tsx';
 import { allowsOnCase } from './vocabulary.ts';
 
 /** Question and answer labels in the chosen language; the instrument's English for a version the app does not know. */
@@ -61,7 +62,11 @@ export function RiskPanel({ found, user, revision, actorName, onChanged }: RiskP
                 ) : (
                   <Assessments assessments={assessments} instrument={questionnaire} actorName={actorName} />
                 )}
-                {canAssess && <RiskForm caseId={found.id} instrument={questionnaire} onAssessed={onChanged} />}
+                {canAssess && (
+                  <Opener label={t('risk.open')}>
+                    <RiskForm caseId={found.id} instrument={questionnaire} onAssessed={onChanged} />
+                  </Opener>
+                )}
               </>
             )}
           </Loaded>

@@ -9,6 +9,7 @@ import { Loaded, useResource } from '../../components/useResource.tsx';
 import { DAY, useDateFormat } from '../../i18n/format.ts';
 import { careApi, type SupportPlan } from './care-api.ts';
 import { asFormProblem, type Case } from './cases-api.ts';
+import { Opener } from './Opener.tsx';
 import { allowsOnCase, SERVICE_TYPES, useLanguageName, useLanguageOptions, useServiceTypeLabel } from './vocabulary.ts';
 
 type Status = SupportPlan['status'];
@@ -125,7 +126,11 @@ export function ServicesPanel({ found, user, agencies, revision, onChanged }: Se
           )
         }
       </Loaded>
-      {canPlan && <ServiceForm caseId={found.id} agencies={agencies} onPlanned={onChanged} />}
+      {canPlan && (
+        <Opener label={t('services.open')}>
+          <ServiceForm caseId={found.id} agencies={agencies} onPlanned={onChanged} />
+        </Opener>
+      )}
     </section>
   );
 }

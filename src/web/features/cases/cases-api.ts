@@ -3,6 +3,7 @@
  * app cannot drift from it; they are type-only imports and add nothing to the bundle.
  */
 
+import type { CaseOverview as CaseOverviewSchema } from '../../../modules/case-overview/case-overview.schema.ts';
 import type {
   CaseEvent as CaseEventSchema,
   CaseQuery,
@@ -33,6 +34,9 @@ export type Notice = NoticeSchema;
 export type SearchHit = SearchHitSchema;
 export type SearchQuery = SearchQuerySchema;
 export type StageSpan = Span;
+/** The case page in one answer; `case` is the contract's Case (the schema names it by reference). */
+export type CaseOverview = Omit<CaseOverviewSchema, 'case'> & { case: CaseSchema };
+export type CasePeople = CaseOverview['people'];
 export type Stage = LifecycleStage;
 /** Someone a case may be assigned to. */
 export interface Assignee {
@@ -78,6 +82,7 @@ export const casesApi = {
   search: (query: SearchQuery) => request<SearchHit[]>('POST', '/api/cases/search', query),
   create: (report: NewCase) => request<Case>('POST', '/api/cases', report),
   get: (caseId: string) => request<Case>('GET', path(caseId)),
+  overview: (caseId: string) => request<CaseOverview>('GET', path(caseId, '/overview')),
   update: (caseId: string, changes: { version: number; victim?: Record<string, string | null> }) =>
     request<Case>('PATCH', path(caseId), changes),
   comment: (caseId: string, comment: string) => request<void>('POST', path(caseId, '/comments'), { comment }),
