@@ -25,7 +25,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   'user-accounts': ['agencies', 'users', 'memberships', 'sessions', 'login_throttle', 'teams', 'team_members'],
   audit: ['audit_log'],
   'key-custody': ['node_secrets'],
-  cases: ['cases', 'case_events', 'movements', 'perpetrators'],
+  cases: ['cases', 'case_events', 'movements', 'perpetrators', 'case_saved_filters'],
   survivors: ['persons', 'person_tokens', 'consents', 'survivor_notices', 'disclosures', 'person_photos'],
   care: ['risk_assessments', 'support_plans', 'referrals'],
   custody: ['custody_log_head', 'custody_entries', 'custody_hashes', 'custody_checkpoints'],

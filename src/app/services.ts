@@ -1,6 +1,6 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Queryable } from '../db/client.ts';
 import { AuditService } from '../modules/audit/index.ts';
-import { CareService, ReferralsService, referralSharing } from '../modules/care/index.ts';
+import { CareService, ReferralsService, reassessmentsDue, referralSharing } from '../modules/care/index.ts';
 import { CaseOverviewService } from '../modules/case-overview/index.ts';
 import { CaseAccess, CasesService } from '../modules/cases/index.ts';
 import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
@@ -12,7 +12,7 @@ import { HtcdsExchangeService } from '../modules/htcds/index.ts';
 import { JitService } from '../modules/jit/index.ts';
 import { DestroyedKeys, type KekHolders, KeyCustody, type NodeKeys } from '../modules/key-custody/index.ts';
 import { LinkageService } from '../modules/linkage-network/index.ts';
-import { MlaService } from '../modules/mla/index.ts';
+import { MlaService, mlaDeadlinesOfCases } from '../modules/mla/index.ts';
 import { identityVaultOpener, PersonRecords, rewrapPersonKeys, SurvivorsService } from '../modules/survivors/index.ts';
 import { type AuthOptions, AuthService, resealTotpSecrets, UsersService } from '../modules/user-accounts/index.ts';
 import { WorkQueueService } from '../modules/work-queue/index.ts';
@@ -67,6 +67,12 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     persons,
     sharing: referralSharing,
     access,
+    // The case list's risk levels and deadlines are care's and mla's: read through their faces, one query a page.
+    clocks: () => ({
+      risks: async (q, caseIds, now) =>
+        new Map((await reassessmentsDue(q, caseIds, now, Infinity)).map((r) => [r.caseId, r])),
+      mlaDeadlines: mlaDeadlinesOfCases,
+    }),
   });
   const custody = new CustodyLogService(db, audit, {
     nodeId: config.nodeId,
@@ -96,7 +102,9 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     sharedFields: referralSharing.sharedFields,
     destroyedKeys: DestroyedKeys.of(config),
   });
-  const referrals = new ReferralsService(db, audit, { cases, survivors, access });
+  // What a case came under from other nodes is the cross-border module's, built below: asked when a referral is made.
+  const received = { receivedUnder: (q: Queryable, caseId: string) => built.crossBorder.receivedUnder(q, caseId) };
+  const referrals = new ReferralsService(db, audit, { cases, survivors, access, received });
   // A withdrawal of consent to sharing in the country ends the referrals it covered, in the same transaction.
   survivors.onConsentChange('sharing_in_country', async (tx, found, actor, change) => {
     if (change === 'withdrawn') await referrals.endUncoveredReferrals(tx, found, actor);
@@ -105,7 +113,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     db,
     audit,
     { messages, evidence, custody, peers, access },
-    { nodeId: config.nodeId },
+    { nodeId: config.nodeId, keyCustody },
   );
   const built: Omit<Services, 'caseOverview' | 'workQueue'> = {
     config,

@@ -29,7 +29,7 @@ export interface CaseWriting {
   ): Promise<void>;
 }
 
-export type WriteAction = 'case.update' | 'case.transition' | 'case.approve_closure' | 'case.assign';
+export type WriteAction = 'case.update' | 'case.transition' | 'case.approve_closure' | 'case.assign' | 'case.void';
 
 const REASON_MAX = 2000;
 

@@ -3,11 +3,37 @@
  * cases an agency holds, and the references to show. A case's details go through CasesService and its policy checks.
  */
 import type { Queryable } from '../../db/client.ts';
+import { type Action, type Actor, reachFor } from '../../shared/policy.ts';
+import { membersOfTeams } from '../user-accounts/index.ts';
 import * as repo from './cases.repository.ts';
 
 /** The ids of the cases of `agencies` (null: every case of the node), in id order. */
 export function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Promise<string[]> {
   return repo.caseIdsOf(q, agencies);
+}
+
+/**
+ * Which cases `actor` reaches for `action`, for a list of what another module keeps about cases (referrals, linkage
+ * alerts): null when every case; else the agencies reached whole and, where a grant is narrowed to own cases or a
+ * team, the ids of the cases assigned to her or to a member of the team, as case lists apply the reach.
+ * `none`: the actor reaches no case at all for the action (the caller refuses).
+ */
+export interface CasesReached {
+  agencies: string[];
+  caseIds: string[];
+  none: boolean;
+}
+
+export async function casesReached(q: Queryable, actor: Actor, action: Action): Promise<CasesReached | null> {
+  const reach = reachFor(actor, action);
+  if (reach === null) return null;
+  const assigned: string[] = [];
+  if (actor.kind === 'user') for (const agencyId of reach.own) assigned.push(`${agencyId}:${actor.userId}`);
+  for (const { agencyId, teamId } of reach.teams) {
+    for (const userId of await membersOfTeams(q, [teamId])) assigned.push(`${agencyId}:${userId}`);
+  }
+  const caseIds = assigned.length > 0 ? await repo.caseIdsAssigned(q, assigned) : [];
+  return { agencies: reach.agencies, caseIds, none: reach.agencies.length === 0 && assigned.length === 0 };
 }
 
 /** The references of cases, by id; ids of no case are left out. */

@@ -55,6 +55,8 @@ export interface CasePersons {
   sealer(): Promise<PersonSealer>;
   /** The sealer of one survivor's data; `q` is the caller's transaction, if any. */
   dataSealer(q: Queryable, personId: string): Promise<DataSealer>;
+  /** The sealers of several survivors' data in one read (a page of the case list). */
+  dataSealers(q: Queryable, personIds: string[]): Promise<Map<string, DataSealer>>;
   insert(q: Queryable, personId: string, agencyId: string, attributes: FieldMap, sealed: SealedPerson): Promise<void>;
   find(q: Queryable, personId: string, forUpdate?: boolean): Promise<CasePerson | null>;
   updateAttributes(q: Queryable, personId: string, attributes: FieldMap): Promise<void>;

@@ -12,6 +12,12 @@ export const CLOSURE_REASON = 'closureReason';
 /** What binds the ciphertext of a reason in a case event to the case. */
 export const REASON = 'reason';
 
+/** What binds the ciphertext of a case's label (the list's non-identifying label) to the case. */
+export const LABEL = 'label';
+
+/** The HTCDS field of a case comment, also what binds its ciphertext. */
+export const COMMENT = 'cco_CaseComment';
+
 /** Field name → ciphertext of its JSON value. */
 export type SealedMap = Record<string, string>;
 

@@ -1,12 +1,11 @@
 /** Lists and searches of cases: what the caller's agencies own or received, and who was erased, from the ports. */
 import type { Db } from '../../db/client.ts';
 import { invalid } from '../../lib/errors.ts';
-import { isStage, type Stage } from '../../shared/lifecycle.ts';
 import { reachFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { membersOfTeams } from '../user-accounts/index.ts';
 import type { CasePersons, CaseSharing, PersonQuery } from './case-persons.ts';
-import type { CaseSummary, SearchHit } from './case-view.ts';
+import type { SearchHit } from './case-view.ts';
 import * as repo from './cases.repository.ts';
 
 /** What finding cases reads. */
@@ -18,32 +17,6 @@ export interface Finding {
 }
 
 export type CaseQuery = PersonQuery & { minScore?: number; limit?: number };
-
-export async function listCases(
-  deps: Finding,
-  ctx: RequestContext,
-  filter: { stage?: string; reference?: string; limit: number; offset: number },
-): Promise<{ total: number; cases: CaseSummary[] }> {
-  const { agencies, assigned } = await visibleAgencies(deps, ctx);
-  if (filter.stage !== undefined && !isStage(filter.stage)) throw invalid(`"${filter.stage}" is not a case stage.`);
-  const shared = agencies ? await deps.sharing.sharedCases(deps.db, agencies) : [];
-  const page = await repo.listCases(deps.db, {
-    ...filter,
-    stage: filter.stage as Stage | undefined,
-    agencies,
-    shared,
-    assigned: [...assigned],
-  });
-  const erased = await deps.persons.erased(
-    deps.db,
-    page.cases.map((c) => c.survivorId),
-  );
-  await deps.audit.recordRead(ctx, { action: 'case.list', resources: page.cases.map((c) => `case:${c.id}`) });
-  return {
-    total: page.total,
-    cases: page.cases.map(({ survivorId, ...c }) => ({ ...c, erased: erased.has(survivorId) })),
-  };
-}
 
 /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
 export async function searchCases(deps: Finding, ctx: RequestContext, query: CaseQuery): Promise<SearchHit[]> {
@@ -89,7 +62,7 @@ export async function searchCases(deps: Finding, ctx: RequestContext, query: Cas
  * Agencies whose cases the caller may read (null for node-wide roles), and, for grants narrowed to own cases or a
  * team, the assignees whose cases they reach in an agency (`<agency id>:<user id>`). Fails when there are none.
  */
-async function visibleAgencies(
+export async function visibleAgencies(
   deps: Finding,
   ctx: RequestContext,
 ): Promise<{ agencies: string[] | null; assigned: Set<string> }> {

@@ -42,6 +42,17 @@ export interface CaseSummary {
   reportedAt: string;
   traffickingStatus: string | null;
   erased: boolean;
+  /** The case's assignee, by name. */
+  assignedTo: { id: string; name: string } | null;
+  /** The latest risk assessment's level. */
+  risk: 'low' | 'medium' | 'high' | null;
+  /** The nearest of the case's clocks: an MLA deadline or the risk reassessment due. */
+  nextDeadline: { at: string; kind: 'mla' | 'risk_reassessment' } | null;
+  lastActivity: string;
+  /** The agency that referred a case the caller's agency received. */
+  referredBy: string | null;
+  /** The case worker's non-identifying label, opened (null once the survivor's data was erased). */
+  label: string | null;
 }
 
 export interface CaseView {

@@ -3,7 +3,7 @@ import { day, iso, type Row } from '../../db/rows.ts';
 import type { FieldMap } from '../../shared/case-fields.ts';
 import type { Stage } from '../../shared/lifecycle.ts';
 import type { SealedMap } from './case-seal.ts';
-import type { CaseEvent, CaseRow, CaseSummary } from './case-view.ts';
+import type { CaseEvent, CaseRow } from './case-view.ts';
 
 const toCase = (r: Row): CaseRow => ({
   id: r.id,
@@ -58,12 +58,16 @@ export async function insertCase(
 }
 
 export async function findCase(q: Queryable, id: string, forUpdate = false): Promise<CaseRow | null> {
-  const rows = await q.query<Row>(`select * from cases where id = $1${forUpdate ? ' for update' : ''}`, [id]);
+  // A voided case is gone for every read and change (it stays in the audit trail and its own events).
+  const rows = await q.query<Row>(
+    `select * from cases where id = $1 and voided_at is null${forUpdate ? ' for update' : ''}`,
+    [id],
+  );
   return rows[0] ? toCase(rows[0]) : null;
 }
 
 export async function findCaseByReference(q: Queryable, reference: string): Promise<CaseRow | null> {
-  const rows = await q.query<Row>('select * from cases where reference = $1', [reference]);
+  const rows = await q.query<Row>('select * from cases where reference = $1 and voided_at is null', [reference]);
   return rows[0] ? toCase(rows[0]) : null;
 }
 
@@ -90,61 +94,8 @@ export async function updateCase(
   return toCase(rows[0] as Row);
 }
 
-export interface CaseFilter {
-  /** Only cases these agencies own, or one of `shared` (received by an accepted referral); null: all. */
-  agencies: string[] | null;
-  shared?: string[];
-  /** With `agencies`, also the cases assigned to these users in these agencies, as `<agency id>:<user id>`. */
-  assigned?: string[];
-  stage?: Stage;
-  reference?: string;
-  ids?: string[];
-  limit: number;
-  offset: number;
-}
-
-/** A page of summaries, each with its survivor's id (whether they were erased is the survivors' to say). */
-export async function listCases(
-  q: Queryable,
-  f: CaseFilter,
-): Promise<{ total: number; cases: (Omit<CaseSummary, 'erased'> & { survivorId: string })[] }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (f.agencies) {
-    const agencies = param(f.agencies);
-    const assigned = param(f.assigned ?? []);
-    where.push(
-      `(c.agency_id = any(${agencies}) or c.id = any(${param(f.shared ?? [])})
-        or (c.owner_id is not null and c.agency_id || ':' || c.owner_id = any(${assigned})))`,
-    );
-  }
-  if (f.stage) where.push(`c.stage = ${param(f.stage)}`);
-  if (f.reference) where.push(`c.reference ilike ${param(`%${f.reference}%`)}`);
-  if (f.ids) where.push(`c.id = any(${param(f.ids)})`);
-  const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';
-  const rows = await q.query<Row>(
-    `select c.*, count(*) over () as total from cases c
-     ${clause} order by c.created_at desc, c.id limit ${param(f.limit)} offset ${param(f.offset)}`,
-    params,
-  );
-  return {
-    total: rows[0] ? Number(rows[0].total) : 0,
-    cases: rows.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      agencyId: r.agency_id,
-      stage: r.stage,
-      stageSince: iso(r.stage_since) as string,
-      reportedAt: day(r.reported_at),
-      traffickingStatus: r.victim.vic_TraffickingStatus ?? null,
-      survivorId: r.survivor_id,
-    })),
-  };
-}
+export type { CaseFilter, ListedCase } from './case-list.repository.ts';
+export { listCases } from './case-list.repository.ts';
 
 export async function appendEvent(
   q: Queryable,
@@ -159,6 +110,7 @@ export async function appendEvent(
     type,
     JSON.stringify(data),
   ]);
+  await q.query('update cases set last_activity_at = now() where id = $1', [caseId]);
 }
 
 export async function caseEvents(q: Queryable, caseId: string, type?: string): Promise<CaseEvent[]> {
@@ -233,22 +185,33 @@ export async function actorsOfCase(q: Queryable, caseId: string): Promise<string
 /** Ids of the cases of `agencies` (null: every case), in id order. */
 export async function caseIdsOf(q: Queryable, agencies: readonly string[] | null): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
-    'select id from cases where $1::text[] is null or agency_id = any($1) order by id',
+    'select id from cases where ($1::text[] is null or agency_id = any($1)) and voided_at is null order by id',
     [agencies],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Ids of the cases assigned to these users in these agencies (`<agency id>:<user id>`), in id order. */
+export async function caseIdsAssigned(q: Queryable, assigned: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `select id from cases where owner_id is not null and agency_id || ':' || owner_id = any($1::text[])
+       and voided_at is null order by id`,
+    [assigned],
   );
   return rows.map((r) => r.id);
 }
 
 /** Ids of an agency's cases, oldest first. */
 export async function caseIdsOfAgency(q: Queryable, agencyId: string): Promise<string[]> {
-  const rows = await q.query<{ id: string }>('select id from cases where agency_id = $1 order by created_at, id', [
-    agencyId,
-  ]);
+  const rows = await q.query<{ id: string }>(
+    'select id from cases where agency_id = $1 and voided_at is null order by created_at, id',
+    [agencyId],
+  );
   return rows.map((r) => r.id);
 }
 
 export async function casesOfPersons(q: Queryable, personIds: string[]): Promise<CaseRow[]> {
-  const rows = await q.query<Row>('select * from cases where survivor_id = any($1)', [personIds]);
+  const rows = await q.query<Row>('select * from cases where survivor_id = any($1) and voided_at is null', [personIds]);
   return rows.map(toCase);
 }
 
@@ -278,46 +241,6 @@ export async function perpetratorsWithClearText(
 ): Promise<(SealedRecord & { caseId: string })[]> {
   const rows = await q.query<Row>('select * from perpetrators where fields ?| $1 order by id for update', [fields]);
   return rows.map((r) => ({ id: r.id, caseId: r.case_id, fields: r.fields, sealed: r.sealed }));
-
-/** An open case as a work queue names it. */
-export interface OpenCase {
-  id: string;
-  reference: string;
-  agencyId: string;
-  ownerId: string | null;
-  stage: Stage;
-  stageSince: string;
-  closureRequested: boolean;
-}
-
-/**
- * The open cases (not closed) of `agencies` (null: every agency) or assigned to one of `owners`, the longest in their
- * stage first, at most `limit`.
- */
-export async function openCases(
-  q: Queryable,
-  filter: { agencies: readonly string[] | null } | { owners: readonly string[] },
-  limit = 500,
-): Promise<OpenCase[]> {
-  const [where, value] =
-    'owners' in filter
-      ? ['owner_id = any($1)', [...filter.owners]]
-      : ['($1::text[] is null or agency_id = any($1))', filter.agencies && [...filter.agencies]];
-  const rows = await q.query<Row>(
-    `select id, reference, agency_id, owner_id, stage, stage_since, closure_requested_by from cases
-      where ${where} and stage <> 'closed' and voided_at is null order by stage_since, id limit $2`,
-    [value, limit],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    agencyId: r.agency_id,
-    ownerId: r.owner_id,
-    stage: r.stage,
-    stageSince: iso(r.stage_since) as string,
-    closureRequested: r.closure_requested_by !== null,
-  }));
-}
 }
 
 export async function resealCase(
@@ -364,4 +287,44 @@ export async function eventsWithClearReason(q: Queryable): Promise<(CaseEvent & 
 
 export async function replaceEventData(q: Queryable, seq: number, data: Record<string, unknown>): Promise<void> {
   await q.query('update case_events set data = $2 where seq = $1', [seq, JSON.stringify(data)]);
+}
+
+/** An open case as a work queue names it. */
+export interface OpenCase {
+  id: string;
+  reference: string;
+  agencyId: string;
+  ownerId: string | null;
+  stage: Stage;
+  stageSince: string;
+  closureRequested: boolean;
+}
+
+/**
+ * The open cases (not closed) of `agencies` (null: every agency) or assigned to one of `owners`, the longest in their
+ * stage first, at most `limit`.
+ */
+export async function openCases(
+  q: Queryable,
+  filter: { agencies: readonly string[] | null } | { owners: readonly string[] },
+  limit = 500,
+): Promise<OpenCase[]> {
+  const [where, value] =
+    'owners' in filter
+      ? ['owner_id = any($1)', [...filter.owners]]
+      : ['($1::text[] is null or agency_id = any($1))', filter.agencies && [...filter.agencies]];
+  const rows = await q.query<Row>(
+    `select id, reference, agency_id, owner_id, stage, stage_since, closure_requested_by from cases
+      where ${where} and stage <> 'closed' and voided_at is null order by stage_since, id limit $2`,
+    [value, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    agencyId: r.agency_id,
+    ownerId: r.owner_id,
+    stage: r.stage,
+    stageSince: iso(r.stage_since) as string,
+    closureRequested: r.closure_requested_by !== null,
+  }));
 }

@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NoContent, responses } from '../../app/schemas.ts';
 import type { Services } from '../../app/services.ts';
+import { caseListRoutes, caseListSchemas } from './case-list.routes.ts';
 import {
   Assignment,
   Case,
   CaseChanges,
   CaseEvent,
   CaseParams,
-  CaseQuery,
   CaseSummary,
   ClosureDecision,
   Comment,
@@ -31,7 +31,7 @@ import {
   Transition,
 } from './cases.schema.ts';
 
-export const caseSchemas = [Case, CaseSummary, CaseEvent, Consent];
+export const caseSchemas = [Case, CaseSummary, CaseEvent, Consent, ...caseListSchemas];
 
 export const casesRoutes =
   ({ cases, survivors }: Services): FastifyPluginAsyncTypebox =>
@@ -52,22 +52,7 @@ export const casesRoutes =
       async (request, reply) => reply.status(201).send(await cases.create(request.ctx, request.body)),
     );
 
-    app.get(
-      '/cases',
-      {
-        schema: {
-          tags,
-          summary: 'List the cases you may see, newest first',
-          querystring: CaseQuery,
-          response: responses(
-            { 200: Type.Object({ total: Type.Integer(), cases: Type.Array(Type.Ref('CaseSummary')) }) },
-            401,
-            403,
-          ),
-        },
-      },
-      (request) => cases.list(request.ctx, request.query),
-    );
+    await app.register(caseListRoutes({ cases }));
 
     app.post(
       '/cases/search',

@@ -38,6 +38,12 @@ export const NewCase = Type.Object(
     victim: Type.Optional(Type.Record(Type.String(), FieldValue, { description: 'vic_ and con_ fields' })),
     details: Type.Optional(Type.Record(Type.String(), FieldValue, { description: 'cas_ fields' })),
     comment: Type.Optional(Type.String({ maxLength: 20000 })),
+    confirmEmpty: Type.Optional(
+      Type.Boolean({
+        description:
+          'A report with no name, alias, phone or note is refused (empty_first_report) unless this says it is deliberate',
+      }),
+    ),
     movements: Type.Optional(Type.Array(Type.Record(Type.String(), FieldValue), { maxItems: 100 })),
     perpetrators: Type.Optional(
       Type.Array(
@@ -106,6 +112,29 @@ export const CaseSummary = Type.Object(
     reportedAt: Type.String({ format: 'date' }),
     traffickingStatus: Type.Union([Type.String(), Type.Null()]),
     erased: Type.Boolean(),
+    assignedTo: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], {
+      description: "The case's assignee, by name.",
+    }),
+    risk: Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Null()], {
+      description: "The level of the case's latest risk assessment.",
+    }),
+    nextDeadline: Type.Union(
+      [
+        Type.Object({
+          at: Type.String({ format: 'date-time' }),
+          kind: Type.Union([Type.Literal('mla'), Type.Literal('risk_reassessment')]),
+        }),
+        Type.Null(),
+      ],
+      { description: "The nearest of the case's clocks: an MLA request's deadline or the risk reassessment due." },
+    ),
+    lastActivity: Type.String({ format: 'date-time', description: "When the case's last event happened." }),
+    referredBy: Type.Union([Type.String(), Type.Null()], {
+      description: 'The agency that referred the case, for a case your agency received by referral.',
+    }),
+    label: Type.Union([Type.String(), Type.Null()], {
+      description: "The case worker's non-identifying label, to tell cases apart (sealed at rest).",
+    }),
   },
   { $id: 'CaseSummary' },
 );
@@ -115,6 +144,17 @@ export const CaseQuery = Type.Object(
   {
     stage: Type.Optional(StageName),
     reference: Type.Optional(Type.String({ maxLength: 40 })),
+    mine: Type.Optional(Type.Boolean({ description: 'Only the cases assigned to you.' })),
+    sort: Type.Optional(
+      Type.Union(
+        [Type.Literal('lastActivity'), Type.Literal('nextDeadline'), Type.Literal('reference'), Type.Literal('risk')],
+        { description: 'The order: by last activity (the default, newest first), next deadline, reference or risk.' },
+      ),
+    ),
+    dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 500, description: 'The nextCursor of the page before, for the next page (keyset).' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   },

@@ -2,26 +2,20 @@ import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
-import { type Stage, stageSpans } from '../../shared/lifecycle.ts';
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import { agencyCountry, assigneesOf } from '../user-accounts/index.ts';
 import type { CaseAccess } from './case-access.ts';
 import { assignCase } from './case-assignment.ts';
+import { openComments, stagesOf } from './case-history.ts';
 import { type CaseWriting, closeImported, decideClosure, transitionCase, type WriteAction } from './case-lifecycle.ts';
+import { type CaseClocks, type CaseListQuery, listCasePage } from './case-list.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
 import { sealClearText } from './case-reseal.ts';
-import { openRecord, REASON, sealCase, sealFields, splitFields } from './case-seal.ts';
-import { type CaseQuery, type Finding, listCases, searchCases } from './case-search.ts';
-import {
-  type CaseEvent,
-  type CaseRecord,
-  type CaseRow,
-  type CaseSummary,
-  type CaseView,
-  caseView,
-  type SearchHit,
-} from './case-view.ts';
+import { COMMENT, openRecord, REASON, sealCase, sealFields, splitFields } from './case-seal.ts';
+import { type CaseQuery, type Finding, searchCases } from './case-search.ts';
+import { type CaseEvent, type CaseRecord, type CaseRow, type CaseView, caseView, type SearchHit } from './case-view.ts';
+import { refuseAccidentalReport, setCaseLabel, voidCase } from './case-void.ts';
 import * as repo from './cases.repository.ts';
 import {
   COMMENT_MAX,
@@ -32,15 +26,16 @@ import {
   type ValidCase,
   validateNewCase,
 } from './first-report.ts';
-
-/** The HTCDS field of a case comment, also what binds its ciphertext. */
-const COMMENT = 'cco_CaseComment';
+import { SavedFilters } from './saved-filters.ts';
 
 /** What the case service uses of the modules above it, given by the composition root. */
 export interface CaseDependencies {
   persons: CasePersons;
   sharing: CaseSharing;
   access: CaseAccess;
+  /** Risk and MLA clocks for the case list, kept by care and mla (built after cases: given lazily). */
+  clocks?: () => CaseClocks;
+  now?: () => Date;
 }
 
 export class CasesService {
@@ -50,6 +45,9 @@ export class CasesService {
   readonly #access: CaseAccess;
   readonly #finding: Finding;
   readonly #writing: CaseWriting;
+  readonly #listing: Finding & { clocks: () => CaseClocks | null; now: () => Date };
+  /** Each user's saved filters of the case list. */
+  readonly savedFilters: SavedFilters;
 
   constructor(db: Db, audit: AuditService, deps: CaseDependencies) {
     this.#db = db;
@@ -57,6 +55,8 @@ export class CasesService {
     this.#persons = deps.persons;
     this.#access = deps.access;
     this.#finding = { db, audit, ...deps };
+    this.#listing = { ...this.#finding, clocks: deps.clocks ?? (() => null), now: deps.now ?? (() => new Date()) };
+    this.savedFilters = new SavedFilters(db, audit);
     this.#writing = {
       access: deps.access,
       persons: deps.persons,
@@ -65,7 +65,8 @@ export class CasesService {
     };
   }
 
-  async create(ctx: RequestContext, input: NewCase): Promise<CaseView> {
+  async create(ctx: RequestContext, input: NewCase & { confirmEmpty?: boolean }): Promise<CaseView> {
+    refuseAccidentalReport(input);
     const parsed = validateNewCase(input);
     if (!parsed.ok) throw fieldErrors(parsed.errors);
     const id = await this.createValid(ctx, parsed.value);
@@ -180,11 +181,19 @@ export class CasesService {
     return rows.map((p) => ({ ...openRecord(sealer, p), personId: p.personId }));
   }
 
-  async list(
-    ctx: RequestContext,
-    filter: { stage?: string; reference?: string; limit: number; offset: number },
-  ): Promise<{ total: number; cases: CaseSummary[] }> {
-    return listCases(this.#finding, ctx, filter);
+  /** A page of the case list, each row with what a case worker works from (case-list.ts). */
+  list(ctx: RequestContext, query: CaseListQuery) {
+    return listCasePage({ ...this.#listing, clocks: this.#listing.clocks() }, ctx, query);
+  }
+
+  /** Sets or removes the case's non-identifying label (case-void.ts). */
+  setLabel(ctx: RequestContext, id: string, label: string | null): Promise<void> {
+    return setCaseLabel(this.#writing, ctx, id, label);
+  }
+
+  /** Voids a case created in error (case-void.ts). */
+  void(ctx: RequestContext, id: string, reason: string): Promise<void> {
+    return voidCase(this.#writing, ctx, id, reason);
   }
 
   /** Finds cases by the survivor's name (fuzzy, ranked), document, phone or birth date, without decrypting. */
@@ -320,23 +329,9 @@ export class CasesService {
     return opened;
   }
 
-  /** Comments and reasons opened, or marked erased once the survivor's data key is gone. */
-  async openComments({ id: caseId, survivorId }: CaseRow, events: CaseEvent[]): Promise<CaseEvent[]> {
-    const sealedReason = (e: CaseEvent) => typeof e.data.reasonSealed === 'string';
-    if (!events.some((e) => e.type === 'comment' || sealedReason(e))) return events;
-    const person = await this.#persons.find(this.#db, survivorId);
-    const vault = await this.#persons.sealer();
-    const sealer = vault.dataSealer(survivorId, person?.wrappedKey ?? null);
-    return events.map((e) => {
-      if (sealedReason(e)) {
-        const { reasonSealed, ...data } = e.data;
-        const reason = sealer.open(caseId, REASON, reasonSealed as string);
-        return { ...e, data: reason === null ? { ...data, reasonErased: true } : { ...data, reason } };
-      }
-      if (e.type !== 'comment' || typeof e.data.sealed !== 'string') return e;
-      if (!person?.wrappedKey) return { ...e, data: { erased: true } };
-      return { ...e, data: { cco_CaseComment: vault.openText(person.id, person.wrappedKey, COMMENT, e.data.sealed) } };
-    });
+  /** Comments and reasons opened, or marked erased once the survivor's data key is gone (case-history.ts). */
+  openComments(found: CaseRow, events: CaseEvent[]): Promise<CaseEvent[]> {
+    return openComments(this.#db, this.#persons, found, events);
   }
 
   /**
@@ -399,10 +394,7 @@ export class CasesService {
     await this.#access.readable(this.#db, ctx, id);
     const events = await repo.caseEvents(this.#db, id);
     await this.#audit.recordRead(ctx, { action: 'case.stages', resource: `case:${id}` });
-    const changes = events
-      .filter((e) => e.type === 'created' || e.type === 'stage_changed')
-      .map((e) => ({ stage: (e.type === 'created' ? 'reported' : e.data.to) as Stage, at: new Date(e.at) }));
-    return stageSpans(changes);
+    return stagesOf(events);
   }
 
   /** Runs a change to a case under its row lock, after the policy check, with the audit record in the same transaction. */

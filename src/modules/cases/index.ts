@@ -1,8 +1,10 @@
 export { CaseAccess } from './case-access.ts';
 export {
   actorsOfCase,
+  type CasesReached,
   caseIdsOf,
   caseReferences,
+  casesReached,
   type OpenCase,
   openCases,
 } from './case-lookups.ts';

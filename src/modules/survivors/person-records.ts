@@ -30,6 +30,12 @@ export class PersonRecords implements CasePersons {
     return vault.dataSealer(personId, person?.wrappedKey ?? null);
   }
 
+  async dataSealers(q: Queryable, personIds: string[]): Promise<Map<string, DataSealer>> {
+    const vault = await this.#vault(q);
+    const keys = await repo.wrappedKeysOf(q, [...new Set(personIds)]);
+    return new Map(personIds.map((id) => [id, vault.dataSealer(id, keys.get(id) ?? null)]));
+  }
+
   async insert(
     q: Queryable,
     personId: string,

@@ -292,6 +292,16 @@ export async function disclosures(q: Queryable, personId: string): Promise<Discl
   }));
 }
 
+/** The wrapped data keys of the persons (null once erased), in one query (a page of a case list). */
+export async function wrappedKeysOf(q: Queryable, personIds: string[]): Promise<Map<string, string | null>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await q.query<{ id: string; wrapped_key: string | null }>(
+    'select id, wrapped_key from persons where id = any($1)',
+    [personIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.wrapped_key]));
+}
+
 /** Which of the persons were erased. */
 export async function erasedAmong(q: Queryable, personIds: string[]): Promise<Set<string>> {
   if (personIds.length === 0) return new Set();
