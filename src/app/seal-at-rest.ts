@@ -7,7 +7,7 @@
 import type { Services } from './services.ts';
 
 export async function sealClearText(services: Services): Promise<number> {
-  const { db, cases, care, survivors, mla, crossBorder, linkage } = services;
+  const { db, cases, care, survivors, mla, crossBorder, linkage, transfers } = services;
   return db.transaction(async (tx) => {
     let changed = 0;
     changed += await cases.sealClearText(tx);
@@ -16,6 +16,7 @@ export async function sealClearText(services: Services): Promise<number> {
     changed += await mla.sealClearText(tx);
     changed += await crossBorder.sealClearText(tx);
     changed += await linkage.alerts.sealClearText(tx);
+    changed += await transfers.sealClearText(tx);
     return changed;
   });
 }

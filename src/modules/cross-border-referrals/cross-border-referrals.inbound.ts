@@ -131,7 +131,7 @@ export class Inbound {
       if (r.direction !== 'in' || !['offered', 'accepted'].includes(r.status)) {
         refuse(message, `The referral is ${r.status} here; it cannot be revoked.`);
       }
-      await repo.updateReferral(tx, r.id, { status: 'revoked', ...(await this.#reasons.seal(tx, r.id, body.reason)) });
+      await repo.updateReferral(tx, r.id, { status: 'revoked', ...(await this.#reasons.seal(tx, r, body.reason)) });
       // An offer never opened is dropped; an accepted referral's case stays with this node, without more exchanges.
       if (r.status === 'offered') {
         await repo.updateReferral(tx, r.id, { sealed: null });
@@ -150,7 +150,7 @@ export class Inbound {
     await repo.updateReferral(tx, r.id, {
       status: body.status,
       remoteCaseReference: body.caseReference,
-      ...(await this.#reasons.seal(tx, r.id, body.reason)),
+      ...(await this.#reasons.seal(tx, r, body.reason)),
       respondedBy: actor,
       respondedAt: body.at,
     });
@@ -227,7 +227,7 @@ export class Inbound {
     await repo.updateReferral(tx, r.id, {
       status: 'erased',
       sealed: null,
-      ...(await this.#reasons.seal(tx, r.id, body.reason)),
+      ...(await this.#reasons.seal(tx, r, body.reason)),
       erasedAt,
     });
     await this.#messages.enqueue(

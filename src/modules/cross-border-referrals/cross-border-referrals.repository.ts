@@ -129,21 +129,25 @@ export interface XbFilter {
   caseId?: string;
   /** Agencies whose referrals the caller sees; null: all. An inbound offer has no agency yet and is always listed. */
   agencies?: string[] | null;
+  /** With `agencies`: also the referrals of these cases (those a grant narrowed to own cases or a team reaches). */
+  caseIds?: string[];
   limit: number;
   offset: number;
 }
 
 export async function listReferrals(q: Queryable, f: XbFilter): Promise<{ total: number; referrals: XbReferralRow[] }> {
+  // An inbound offer not yet accepted into an agency is listed for those who answer for an agency whole.
   const where = `where ($1::text is null or direction = $1) and ($2::text is null or status = $2)
       and ($3::text is null or case_id = $3)
-      and ($4::text[] is null or agency_id = any($4) or (direction = 'in' and agency_id is null))`;
-  const params = [f.direction ?? null, f.status ?? null, f.caseId ?? null, f.agencies ?? null];
+      and ($4::text[] is null or agency_id = any($4) or case_id = any($5::text[])
+           or (direction = 'in' and agency_id is null and cardinality($4::text[]) > 0))`;
+  const params = [f.direction ?? null, f.status ?? null, f.caseId ?? null, f.agencies ?? null, f.caseIds ?? []];
   const [count] = await q.query<{ n: number | string }>(
     `select count(*) as n from cross_border_referrals ${where}`,
     params,
   );
   const rows = await q.query<Row>(
-    `select * from cross_border_referrals ${where} order by offered_at desc, id desc limit $5 offset $6`,
+    `select * from cross_border_referrals ${where} order by offered_at desc, id desc limit $6 offset $7`,
     [...params, f.limit, f.offset],
   );
   return { total: Number(count?.n ?? 0), referrals: rows.map(toReferral) };
@@ -192,14 +196,17 @@ export async function updateReferral(
 }
 
 /** Referrals whose status reason wave 1 kept in clear (the upgrade step seals them). */
-export async function referralsWithClearReason(q: Queryable): Promise<{ id: string; reason: string }[]> {
-  return q.query<{ id: string; reason: string }>(
-    'select id, status_reason as reason from cross_border_referrals where status_reason is not null order by id',
+export async function referralsWithClearReason(
+  q: Queryable,
+): Promise<{ id: string; caseId: string | null; reason: string }[]> {
+  return q.query<{ id: string; caseId: string | null; reason: string }>(
+    `select id, case_id as "caseId", status_reason as reason from cross_border_referrals
+      where status_reason is not null order by id`,
   );
 }
 
-/** Stores a wave 1 status reason sealed and empties the clear column; the referral's `updated_at` stays. */
-export async function sealStatusReason(q: Queryable, id: string, sealed: string): Promise<void> {
+/** Stores a wave 1 status reason sealed (null: dropped) and empties the clear column; `updated_at` stays. */
+export async function sealStatusReason(q: Queryable, id: string, sealed: string | null): Promise<void> {
   await q.query('update cross_border_referrals set status_reason = null, status_reason_sealed = $2 where id = $1', [
     id,
     sealed,

@@ -16,26 +16,20 @@ import type { XbDirection, XbStatus } from '../../shared/cross-border.ts';
 import { handlingOf } from '../../shared/handling.ts';
 import { actorRef, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseAccess, CaseRow, CasesService } from '../cases/index.ts';
+import { type CaseAccess, type CaseRow, type CasesService, casesReached } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import type { SurvivorsService } from '../survivors/index.ts';
 import { acceptOffer } from './cross-border-referrals.accept.ts';
+import { ReferralGuard } from './cross-border-referrals.access.ts';
 import { Inbound } from './cross-border-referrals.inbound.ts';
 import { REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.messages.ts';
 import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';
+import { type CrossBorderView, presentReferral } from './cross-border-referrals.presenters.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import type { NewCrossBorderReferral } from './cross-border-referrals.schema.ts';
 import { ReasonVault } from './reason-vault.ts';
 import { openSealed, sealFor } from './sealed-fields.ts';
-
-export interface CrossBorderView
-  extends Omit<repo.XbReferralRow, 'sealed' | 'consentBasis' | 'consentId' | 'statusReasonSealed'> {}
-
-export const presentReferral = (r: repo.XbReferralRow): CrossBorderView => {
-  const { sealed: _sealed, consentBasis: _basis, consentId: _consent, statusReasonSealed: _reason, ...view } = r;
-  return view;
-};
 
 export interface CrossBorderDeps {
   nodeId: string;
@@ -60,6 +54,7 @@ export class CrossBorderService {
   readonly #peers: PeersService;
   readonly #inbound: Inbound;
   readonly #reasons: ReasonVault;
+  readonly #guard: ReferralGuard;
   readonly #nodeId: string;
   readonly #key: KeyObject;
   readonly #keys: readonly KeyObject[];
@@ -84,7 +79,10 @@ export class CrossBorderService {
     this.#keys = [this.#key, ...(deps.formerEncryptionKeys ?? [])];
     this.#ownJwk = encryptionJwk(this.#key);
     this.#peers = deps.peers;
-    this.#reasons = new ReasonVault(deps.keyCustody);
+    this.#reasons = new ReasonVault(deps.keyCustody, async (q, caseId) =>
+      survivors.dataSealer(q, (await deps.access.load(q, caseId)).survivorId),
+    );
+    this.#guard = new ReferralGuard(db, audit, deps.access);
     this.#inbound = new Inbound(messages, survivors, audit, deps.peers, cases, this.#reasons);
     survivors.onConsentChange('sharing_cross_border', (tx, found, actor) => this.#withdrawUncovered(tx, found, actor));
   }
@@ -147,7 +145,10 @@ export class CrossBorderService {
       }
       const actor = actorRef(ctx.actor);
       const at = new Date().toISOString();
-      await repo.updateReferral(tx, id, { status: 'revoked', ...(await this.#reasons.seal(tx, id, reason.trim())) });
+      await repo.updateReferral(tx, id, {
+        status: 'revoked',
+        ...(await this.#reasons.seal(tx, current, reason.trim())),
+      });
       await this.#cases.recordEvent(tx, current.caseId as string, actor, 'referral_cross_border_revoked', {
         referralId: id,
         to: current.peer,
@@ -192,7 +193,7 @@ export class CrossBorderService {
     const referral = await this.#find(id);
     if (referral.direction !== 'in')
       throw new AppError('not_receiver', 409, 'Only the receiving node declines a referral.');
-    await this.#authorizeInbound(ctx, referral);
+    await this.#guard.inbound(ctx, referral);
     await this.#db.transaction(async (tx) => {
       const current = (await repo.findReferral(tx, id, true)) as repo.XbReferralRow;
       if (current.status !== 'offered') {
@@ -206,7 +207,7 @@ export class CrossBorderService {
       await repo.updateReferral(tx, id, {
         status: 'declined',
         sealed: null,
-        ...(await this.#reasons.seal(tx, id, reason.trim())),
+        ...(await this.#reasons.seal(tx, current, reason.trim())),
         respondedBy: actorRef(ctx.actor),
         respondedAt: at,
       });
@@ -225,7 +226,7 @@ export class CrossBorderService {
   /** A status note to the other node, encrypted to it; kept here encrypted to this node's own key. */
   async addUpdate(ctx: RequestContext, id: string, text: string): Promise<{ id: string }> {
     const referral = await this.#find(id);
-    await this.#authorizeWrite(ctx, referral);
+    await this.#guard.write(ctx, referral);
     if (!OPEN.includes(referral.status)) {
       throw new AppError('referral_closed', 409, `The referral was ${referral.status}; it takes no more notes.`);
     }
@@ -265,7 +266,7 @@ export class CrossBorderService {
   /** The status notes of a referral, both ways, decrypted; null for those erased. The read is audited. */
   async updates(ctx: RequestContext, id: string) {
     const referral = await this.#find(id);
-    await this.#authorizeRead(ctx, referral);
+    await this.#guard.read(ctx, referral);
     const rows = await repo.updates(this.#db, id);
     const opened = await Promise.all(
       rows.map(async (u) => ({
@@ -294,7 +295,7 @@ export class CrossBorderService {
 
   async get(ctx: RequestContext, id: string): Promise<CrossBorderView> {
     const referral = await this.#find(id);
-    await this.#authorizeRead(ctx, referral);
+    await this.#guard.read(ctx, referral);
     await this.#audit.recordRead(ctx, { action: 'referral.cross_border_read', resource: `referral:${referral.id}` });
     return presentReferral(referral);
   }
@@ -306,9 +307,17 @@ export class CrossBorderService {
   ): Promise<{ total: number; referrals: CrossBorderView[] }> {
     const direction = filter.direction ?? 'in';
     const action = direction === 'in' ? 'referral.respond' : 'case.read';
-    const agencies = agenciesFor(ctx.actor, action);
-    if (agencies?.length === 0) await this.#audit.authorize(ctx, action);
-    const found = await repo.listReferrals(this.#db, { ...filter, direction, agencies });
+    // As far as the caller's grants reach: a grant narrowed to own cases or a team sees what was sent from those
+    // cases (issue 14, item 7), and none of what its agency receives, which it cannot answer.
+    const reach = await casesReached(this.#db, ctx.actor, action);
+    if (reach?.none) await this.#audit.authorize(ctx, action);
+    const caseIds = direction === 'out' ? reach?.caseIds : [];
+    const found = await repo.listReferrals(this.#db, {
+      ...filter,
+      direction,
+      agencies: reach?.agencies ?? null,
+      caseIds,
+    });
     await this.#audit.recordRead(ctx, {
       action: 'referral.cross_border_list',
       resources: found.referrals.map((r) => `referral:${r.id}`),
@@ -363,7 +372,7 @@ export class CrossBorderService {
       const coverage = consentCovers(consents, 'sharing_cross_border', { country: r.peerCountry, use: r.purpose });
       if (coverage.covered && uncoveredFields(consents, coverage, r.fields).length === 0) continue;
       const reason = 'The survivor withdrew consent to sharing their case across borders.';
-      await repo.updateReferral(tx, r.id, { status: 'withdrawn', ...(await this.#reasons.seal(tx, r.id, reason)) });
+      await repo.updateReferral(tx, r.id, { status: 'withdrawn', ...(await this.#reasons.seal(tx, r, reason)) });
       await this.#cases.recordEvent(tx, found.id, actor, 'referral_cross_border_withdrawn', {
         referralId: r.id,
         to: r.peer,
@@ -403,6 +412,11 @@ export class CrossBorderService {
     return Promise.all(rows.map((r) => this.#reasons.open(this.#db, r)));
   }
 
+  /** The nodes a case came from and the handling codes it came under (no policy check: for the care module's rule). */
+  async receivedUnder(q: Queryable, caseId: string): Promise<{ peer: string; handlingCode: string }[]> {
+    return (await repo.receivedInto(q, caseId)).map(({ peer, handlingCode }) => ({ peer, handlingCode }));
+  }
+
   /** Seals the status reasons a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts). */
   sealClearText(tx: Queryable): Promise<number> {
     return this.#reasons.sealClearText(tx);
@@ -421,30 +435,5 @@ export class CrossBorderService {
       );
     }
     return { nodeId: peer.nodeId, country: peer.country, encryptionKey: peer.encryptionKey };
-  }
-
-  /** Sent: the case's own agency. Received: the agency it was accepted into or, while pending, any responder. */
-  async #authorizeRead(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
-    if (r.direction === 'out') {
-      await this.#audit.authorize(ctx, 'case.read', { resource: { agencyId: r.agencyId }, ref: `xb-referral:${r.id}` });
-    } else await this.#authorizeInbound(ctx, r);
-  }
-
-  async #authorizeWrite(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
-    if (r.direction === 'out') {
-      await this.#audit.authorize(ctx, 'case.update', {
-        resource: { agencyId: r.agencyId },
-        ref: `xb-referral:${r.id}`,
-      });
-    } else await this.#authorizeInbound(ctx, r);
-  }
-
-  async #authorizeInbound(ctx: RequestContext, r: repo.XbReferralRow): Promise<void> {
-    const ref = `xb-referral:${r.id}`;
-    if (r.agencyId) {
-      await this.#audit.authorize(ctx, 'referral.respond', { resource: { agencyId: r.agencyId }, ref });
-    } else if (agenciesFor(ctx.actor, 'referral.respond')?.length === 0) {
-      await this.#audit.authorize(ctx, 'referral.respond', { ref });
-    }
   }
 }

@@ -16,18 +16,30 @@ import type { MessagesService } from '../federation/index.ts';
 import { PERMISSION_DECISION, PERMISSION_REQUEST } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import type { PermissionPurpose } from './evidence-transfers.schema.ts';
+import { DECISION_REASON, type ExchangeReasons, REQUEST_REASON } from './reason-vault.ts';
 
-export type PermissionView = Omit<repo.PermissionRecord, 'requestedBy' | 'decidedBy'>;
+export type PermissionView = Omit<
+  repo.PermissionRecord,
+  'requestedBy' | 'decidedBy' | 'reasonSealed' | 'decisionReasonSealed'
+>;
 
-const present = ({ requestedBy: _r, decidedBy: _d, ...view }: repo.PermissionRecord): PermissionView => view;
+const present = ({
+  requestedBy: _r,
+  decidedBy: _d,
+  reasonSealed: _s,
+  decisionReasonSealed: _ds,
+  ...view
+}: repo.PermissionRecord): PermissionView => view;
 
 export class EvidencePermissions {
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #access: CaseAccess;
   readonly #messages: MessagesService;
+  readonly #reasons: ExchangeReasons;
 
-  constructor(db: Db, audit: AuditService, access: CaseAccess, messages: MessagesService) {
+  constructor(db: Db, audit: AuditService, access: CaseAccess, messages: MessagesService, reasons: ExchangeReasons) {
+    this.#reasons = reasons;
     this.#db = db;
     this.#audit = audit;
     this.#access = access;
@@ -98,7 +110,7 @@ export class EvidencePermissions {
         itemId: origin.itemId,
         originalId: origin.originalId,
         purpose: input.purpose,
-        reason: input.reason,
+        reasonSealed: await this.#reasons.seal(tx, id, REQUEST_REASON, input.reason),
         requestedBy: actorRef(ctx.actor),
       });
       await this.#messages.enqueue(tx, origin.fromNode, PERMISSION_REQUEST, {
@@ -125,7 +137,8 @@ export class EvidencePermissions {
     // Without the role in any agency, the refusal is asked of the policy layer, which records it.
     if (agencies?.length === 0) await this.#audit.authorize(ctx, 'evidence.permission');
     const itemIds = agencies && (await evidenceItems.itemIdsOfCases(this.#db, await caseIdsOf(this.#db, agencies)));
-    const permissions = (await repo.listPermissions(this.#db, { ...filter, itemIds })).map(present);
+    const rows = await repo.listPermissions(this.#db, { ...filter, itemIds });
+    const permissions = (await Promise.all(rows.map((p) => this.#reasons.permission(this.#db, p)))).map(present);
     await this.#audit.recordRead(ctx, {
       action: 'evidence.permission_list',
       resources: permissions.map((p) => `permission:${p.id}`),
@@ -147,7 +160,8 @@ export class EvidencePermissions {
       if (locked?.status !== 'pending') {
         throw new AppError('permission_decided', 409, `The request was already ${locked?.status}.`);
       }
-      await repo.decidePermission(tx, requestId, { ...input, by: actorRef(ctx.actor) });
+      const reasonSealed = await this.#reasons.seal(tx, requestId, DECISION_REASON, input.reason);
+      await repo.decidePermission(tx, requestId, { granted: input.granted, reasonSealed, by: actorRef(ctx.actor) });
       await this.#messages.enqueue(tx, request.peer, PERMISSION_DECISION, { requestId, ...input });
       await this.#audit.record(tx, ctx, {
         action: input.granted ? 'evidence.permission_grant' : 'evidence.permission_refuse',
@@ -166,7 +180,7 @@ export class EvidencePermissions {
   }
 
   async #get(q: Queryable, id: string): Promise<PermissionView> {
-    return present((await repo.findPermission(q, id)) as repo.PermissionRecord);
+    return present(await this.#reasons.permission(q, (await repo.findPermission(q, id)) as repo.PermissionRecord));
   }
 }
 

@@ -17,6 +17,7 @@ import {
   TransferAnswerMessage,
   TransferMessage,
 } from './evidence-transfers.schema.ts';
+import { DECISION_REASON, DECLINE_REASON, type ExchangeReasons, REQUEST_REASON } from './reason-vault.ts';
 import type { TransferBody } from './transfer-bundle.ts';
 
 export const TRANSFER = 'passage.evidence.transfer';
@@ -29,6 +30,7 @@ interface Deps {
   nodeId: string;
   audit: AuditService;
   evidence: EvidenceService;
+  reasons: ExchangeReasons;
 }
 
 /** A peer's doing, in the audit trail and as the actor of custody events it causes here. */
@@ -93,7 +95,11 @@ async function receiveAnswer(
     return refuseWith(message, 'No such transfer was sent to the sender.');
   }
   if (transfer.status !== 'sent') refuseWith(message, `The transfer is already ${transfer.status}.`);
-  await repo.decideTransfer(tx, transfer.id, { status, by: `node:${message.from}`, reason: body.reason ?? null });
+  await repo.decideTransfer(tx, transfer.id, {
+    status,
+    by: `node:${message.from}`,
+    reasonSealed: await deps.reasons.seal(tx, transfer.id, DECLINE_REASON, body.reason),
+  });
   const node = asNode(message.from);
   const phrase = status === 'accepted' ? 'received by' : 'declined by';
   for (const sent of transfer.items) {
@@ -131,7 +137,7 @@ async function receivePermissionRequest(tx: Queryable, message: Message, deps: D
     itemId: body.itemRef.id,
     originalId: body.itemRef.id,
     purpose: body.purpose,
-    reason: body.reason,
+    reasonSealed: await deps.reasons.seal(tx, body.requestId, REQUEST_REASON, body.reason),
     requestedBy: `node:${message.from}`,
   });
   await deps.audit.record(tx, asNode(message.from), {
@@ -149,7 +155,8 @@ async function receivePermissionDecision(tx: Queryable, message: Message, deps: 
     return refuseWith(message, 'No such request was made of the sender.');
   }
   if (request.status !== 'pending') refuseWith(message, `The request is already ${request.status}.`);
-  await repo.decidePermission(tx, request.id, { ...body, by: `node:${message.from}` });
+  const reasonSealed = await deps.reasons.seal(tx, request.id, DECISION_REASON, body.reason);
+  await repo.decidePermission(tx, request.id, { granted: body.granted, reasonSealed, by: `node:${message.from}` });
   await deps.audit.record(tx, asNode(message.from), {
     action: body.granted ? 'evidence.permission_granted' : 'evidence.permission_refused',
     resource: `evidence:${request.itemId}`,

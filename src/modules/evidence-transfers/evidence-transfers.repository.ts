@@ -17,7 +17,9 @@ export interface TransferRecord {
   caseId: string | null;
   /** In and accepted: the sender's item id → the item's id here. */
   acceptedItems: Record<string, string> | null;
+  /** Opened by reason-vault.ts from `declineReasonSealed`; wave 1 kept it in clear (migration 0020). */
   declineReason: string | null;
+  declineReasonSealed?: string | null;
   createdAt: string;
   createdBy: string;
   decidedAt: string | null;
@@ -40,9 +42,12 @@ export interface PermissionRecord {
   itemId: string;
   originalId: string;
   purpose: PermissionPurpose;
+  /** Both reasons are opened by reason-vault.ts from their sealed columns; wave 1 kept them in clear. */
   reason: string;
+  reasonSealed?: string | null;
   status: 'pending' | 'granted' | 'refused';
   decisionReason: string | null;
+  decisionReasonSealed?: string | null;
   requestedAt: string;
   requestedBy: string;
   decidedAt: string | null;
@@ -69,6 +74,7 @@ const toTransfer = (r: Row): TransferRecord => ({
   caseId: r.case_id,
   acceptedItems: r.accepted_items === null ? null : json(r.accepted_items),
   declineReason: r.decline_reason,
+  declineReasonSealed: r.decline_reason_sealed,
   createdAt: iso(r.created_at) as string,
   createdBy: r.created_by,
   decidedAt: iso(r.decided_at),
@@ -126,19 +132,19 @@ export async function decideTransfer(
     by: string;
     caseId?: string;
     acceptedItems?: Record<string, string>;
-    reason?: string | null;
+    reasonSealed?: string | null;
   },
 ): Promise<void> {
   await q.query(
     `update evidence_transfers set status = $2, decided_at = now(), decided_by = $3, case_id = $4,
-       accepted_items = $5, decline_reason = $6 where id = $1`,
+       accepted_items = $5, decline_reason_sealed = $6 where id = $1`,
     [
       id,
       decision.status,
       decision.by,
       decision.caseId ?? null,
       decision.acceptedItems ? JSON.stringify(decision.acceptedItems) : null,
-      decision.reason ?? null,
+      decision.reasonSealed ?? null,
     ],
   );
 }
@@ -207,9 +213,11 @@ const toPermission = (r: Row): PermissionRecord => ({
   itemId: r.item_id,
   originalId: r.original_id,
   purpose: r.purpose,
-  reason: r.reason,
+  reason: r.reason ?? '',
+  reasonSealed: r.reason_sealed,
   status: r.status,
   decisionReason: r.decision_reason,
+  decisionReasonSealed: r.decision_reason_sealed,
   requestedAt: iso(r.requested_at) as string,
   requestedBy: r.requested_by,
   decidedAt: iso(r.decided_at),
@@ -218,12 +226,16 @@ const toPermission = (r: Row): PermissionRecord => ({
 
 export async function insertPermission(
   q: Queryable,
-  p: Omit<PermissionRecord, 'requestedAt' | 'status' | 'decisionReason' | 'decidedAt' | 'decidedBy'>,
+  p: Omit<
+    PermissionRecord,
+    'requestedAt' | 'status' | 'reason' | 'decisionReason' | 'decisionReasonSealed' | 'decidedAt' | 'decidedBy'
+  >,
 ): Promise<void> {
   await q.query(
-    `insert into evidence_permissions (id, direction, peer, item_id, original_id, purpose, reason, status, requested_by)
+    `insert into evidence_permissions
+       (id, direction, peer, item_id, original_id, purpose, reason_sealed, status, requested_by)
      values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)`,
-    [p.id, p.direction, p.peer, p.itemId, p.originalId, p.purpose, p.reason, p.requestedBy],
+    [p.id, p.direction, p.peer, p.itemId, p.originalId, p.purpose, p.reasonSealed, p.requestedBy],
   );
 }
 
@@ -238,12 +250,12 @@ export async function findPermission(q: Queryable, id: string, forUpdate = false
 export async function decidePermission(
   q: Queryable,
   id: string,
-  decision: { granted: boolean; reason: string; by: string },
+  decision: { granted: boolean; reasonSealed: string | null; by: string },
 ): Promise<void> {
   await q.query(
-    `update evidence_permissions set status = $2, decision_reason = $3, decided_at = now(), decided_by = $4
+    `update evidence_permissions set status = $2, decision_reason_sealed = $3, decided_at = now(), decided_by = $4
       where id = $1`,
-    [id, decision.granted ? 'granted' : 'refused', decision.reason, decision.by],
+    [id, decision.granted ? 'granted' : 'refused', decision.reasonSealed, decision.by],
   );
 }
 
@@ -284,4 +296,39 @@ export async function caseConversations(q: Queryable, caseId: string): Promise<s
     [caseId],
   );
   return rows.flatMap((row) => (row.id === null ? [] : [row.id]));
+}
+
+// The upgrade step (reason-vault.ts): the reasons wave 1 kept in clear, sealed and the clear columns emptied.
+
+export async function transfersWithClearReason(q: Queryable): Promise<{ id: string; reason: string }[]> {
+  return q.query('select id, decline_reason as reason from evidence_transfers where decline_reason is not null');
+}
+
+export async function sealDeclineReason(q: Queryable, id: string, sealed: string): Promise<void> {
+  await q.query('update evidence_transfers set decline_reason = null, decline_reason_sealed = $2 where id = $1', [
+    id,
+    sealed,
+  ]);
+}
+
+export async function permissionsWithClearReason(
+  q: Queryable,
+): Promise<{ id: string; reason: string | null; decisionReason: string | null }[]> {
+  return q.query(
+    `select id, reason, decision_reason as "decisionReason" from evidence_permissions
+      where reason is not null or decision_reason is not null`,
+  );
+}
+
+export async function sealPermissionReasons(
+  q: Queryable,
+  id: string,
+  s: { reasonSealed: string | null; decisionReasonSealed: string | null },
+): Promise<void> {
+  await q.query(
+    `update evidence_permissions set reason = null, decision_reason = null,
+       reason_sealed = coalesce($2, reason_sealed), decision_reason_sealed = coalesce($3, decision_reason_sealed)
+      where id = $1`,
+    [id, s.reasonSealed, s.decisionReasonSealed],
+  );
 }

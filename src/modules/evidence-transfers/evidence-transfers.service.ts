@@ -15,6 +15,7 @@ import type { CustodyLogService } from '../custody/index.ts';
 import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
 import { evidenceItems } from '../evidence/index.ts';
 import type { MessageHandlers, MessagesService, PeerDirectory } from '../federation/index.ts';
+import type { KeyCustody } from '../key-custody/index.ts';
 import { EvidencePermissions } from './evidence-permissions.service.ts';
 import {
   TRANSFER,
@@ -24,6 +25,7 @@ import {
 } from './evidence-transfers.inbound.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import { MAX_ITEMS, type TransferContext } from './evidence-transfers.schema.ts';
+import { DECLINE_REASON, ExchangeReasons } from './reason-vault.ts';
 import { buildTransferBody } from './transfer-builder.ts';
 import {
   contentBytesBound,
@@ -88,6 +90,7 @@ export class TransfersService {
   readonly #custody: CustodyLogService;
   readonly #peers: PeerDirectory;
   readonly #nodeId: string;
+  readonly #reasons: ExchangeReasons;
 
   constructor(
     db: Db,
@@ -99,7 +102,7 @@ export class TransfersService {
       peers: PeerDirectory;
       access: CaseAccess;
     },
-    options: { nodeId: string },
+    options: { nodeId: string; keyCustody: KeyCustody },
   ) {
     this.#db = db;
     this.#audit = audit;
@@ -109,7 +112,8 @@ export class TransfersService {
     this.#custody = deps.custody;
     this.#peers = deps.peers;
     this.#nodeId = options.nodeId;
-    this.permissions = new EvidencePermissions(db, audit, deps.access, deps.messages);
+    this.#reasons = new ExchangeReasons(options.keyCustody);
+    this.permissions = new EvidencePermissions(db, audit, deps.access, deps.messages, this.#reasons);
   }
 
   /**
@@ -117,7 +121,17 @@ export class TransfersService {
    * composition root.
    */
   messageHandlers(): MessageHandlers {
-    return transferMessageHandlers({ nodeId: this.#nodeId, audit: this.#audit, evidence: this.#evidence });
+    return transferMessageHandlers({
+      nodeId: this.#nodeId,
+      audit: this.#audit,
+      evidence: this.#evidence,
+      reasons: this.#reasons,
+    });
+  }
+
+  /** Seals the reasons a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts). */
+  sealClearText(tx: Queryable): Promise<number> {
+    return this.#reasons.sealClearText(tx);
   }
 
   /** The conversations of the transfers accepted into a case (no policy check: the messages service makes it). */
@@ -188,7 +202,8 @@ export class TransfersService {
   /** Transfers sent and received, newest first, without what they say of their items. */
   async list(ctx: RequestContext, filter: Parameters<typeof repo.listTransfers>[1] = {}): Promise<TransferView[]> {
     await this.#audit.authorize(ctx, 'evidence.transfer');
-    const transfers = (await repo.listTransfers(this.#db, filter)).map(present);
+    const rows = await repo.listTransfers(this.#db, filter);
+    const transfers = (await Promise.all(rows.map((t) => this.#reasons.transfer(this.#db, t)))).map(present);
     await this.#audit.recordRead(ctx, {
       action: 'evidence.transfer_list',
       resources: transfers.map((t) => `transfer:${t.id}`),
@@ -208,7 +223,7 @@ export class TransfersService {
         purpose,
         outcome: 'success',
       });
-      return presentDetail(transfer);
+      return presentDetail(await this.#reasons.transfer(tx, transfer));
     });
   }
 
@@ -260,7 +275,8 @@ export class TransfersService {
     await this.#pending(id);
     await this.#db.transaction(async (tx) => {
       const transfer = await this.#lockPending(tx, id);
-      await repo.decideTransfer(tx, id, { status: 'declined', by: actorRef(ctx.actor), reason: input.reason });
+      const reasonSealed = await this.#reasons.seal(tx, id, DECLINE_REASON, input.reason);
+      await repo.decideTransfer(tx, id, { status: 'declined', by: actorRef(ctx.actor), reasonSealed });
       await repo.dropContents(tx, id);
       await this.#answer(tx, transfer, TRANSFER_DECLINED, { transferId: id, reason: input.reason });
       await this.#audit.record(tx, ctx, {
@@ -269,7 +285,9 @@ export class TransfersService {
         outcome: 'success',
       });
     });
-    return presentDetail((await repo.findTransfer(this.#db, id)) as repo.TransferRecord);
+    return presentDetail(
+      await this.#reasons.transfer(this.#db, (await repo.findTransfer(this.#db, id)) as repo.TransferRecord),
+    );
   }
 
   /**

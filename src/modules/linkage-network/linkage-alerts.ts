@@ -3,30 +3,32 @@
  * shared-perpetrator alert (a perpetrator's record or phone did). An alert names the group, the score, the schema
  * version and the other node's pseudonymous reference, never a name; the case's agency confirms or dismisses it with
  * a reason, and follows a confirmed one up through a cross-border referral or an MLA request quoting that reference.
- * The reason may name a person: it is sealed in key custody's vault for linkage alerts, bound to the alert.
+ * The reason may name a person: it is sealed under the data key of the case's survivor, bound to the alert, so that
+ * erasing her identity erases it (docs/data-at-rest.md).
  */
 
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
-import { actorRef, agenciesFor, can } from '../../shared/policy.ts';
+import { actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { type CaseAccess, caseIdsOf, caseReferences } from '../cases/index.ts';
-import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
+import { type CaseAccess, caseIdsOf, caseReferences, casesReached, type DataSealer } from '../cases/index.ts';
 import * as repo from './linkage-network.repository.ts';
 import type { AlertStatus, LinkageAlert } from './linkage-network.schema.ts';
 
-const SECRET = 'linkage-alert-key';
 const REASON = 'linkage_alert_reason';
 
+/** The sealer of the data of a case's survivor. */
+export type CaseSealer = (q: Queryable, caseId: string) => Promise<DataSealer>;
+
 export class LinkageAlerts {
-  readonly #reasons: FieldVault;
+  readonly #sealerOf: CaseSealer;
   readonly #db: Db;
   readonly #audit: AuditService;
   readonly #access: CaseAccess;
   readonly #now: () => Date;
 
-  constructor(db: Db, audit: AuditService, access: CaseAccess, now: () => Date, keyCustody: KeyCustody) {
-    this.#reasons = keyCustody.fieldVault(SECRET);
+  constructor(db: Db, audit: AuditService, access: CaseAccess, now: () => Date, sealerOf: CaseSealer) {
+    this.#sealerOf = sealerOf;
     this.#db = db;
     this.#audit = audit;
     this.#access = access;
@@ -37,9 +39,10 @@ export class LinkageAlerts {
   async list(ctx: RequestContext, filter: { status?: AlertStatus } = {}): Promise<LinkageAlert[]> {
     const decision = can(ctx.actor, 'linkage.alert_read', {});
     if (!decision.allowed && decision.reason === 'role') await this.#audit.authorize(ctx, 'linkage.alert_read');
-    const agencies = agenciesFor(ctx.actor, 'linkage.alert_read');
     return this.#db.transaction(async (tx) => {
-      const caseIds = agencies && (await caseIdsOf(tx, agencies));
+      // As far as the caller's grants reach: her agencies' cases, or those assigned to her or her team (issue 14).
+      const reach = await casesReached(tx, ctx.actor, 'linkage.alert_read');
+      const caseIds = reach && [...(await caseIdsOf(tx, reach.agencies)), ...reach.caseIds];
       const alerts = await this.#shown(tx, await repo.listAlerts(tx, { caseIds, status: filter.status }));
       const resources = alerts.map((a) => `alert:${a.id}`);
       await this.#audit.record(tx, ctx, { action: 'linkage.alert_read', resources, outcome: 'success' });
@@ -96,7 +99,7 @@ export class LinkageAlerts {
         throw new AppError('linkage_alert_decided', 409, `The alert was ${locked?.status} already.`);
       }
       const by = actorRef(ctx.actor);
-      const reasonSealed = await this.#reasons.seal(tx, alertId, REASON, why);
+      const reasonSealed = await this.#seal(tx, alert.caseId, alertId, why);
       await repo.decideAlert(tx, alertId, { status, reasonSealed, by, at: this.#now().toISOString() });
       await this.#audit.record(tx, ctx, {
         action: status === 'confirmed' ? 'linkage.alert_confirm' : 'linkage.alert_dismiss',
@@ -112,17 +115,26 @@ export class LinkageAlerts {
     const references = await caseReferences(q, [...new Set(alerts.map((a) => a.caseId))]);
     const shown: LinkageAlert[] = [];
     for (const { reasonSealed, ...a } of alerts) {
-      const reason = reasonSealed ? await this.#reasons.open(q, a.id, REASON, reasonSealed) : a.reason;
+      const reason = reasonSealed ? (await this.#sealerOf(q, a.caseId)).open(a.id, REASON, reasonSealed) : a.reason;
       shown.push({ ...a, reason, caseReference: references.get(a.caseId) as string });
     }
     return shown;
   }
 
-  /** Seals the decision reasons a wave 1 node kept in clear (the upgrade step, in its transaction); how many. */
+  /**
+   * Seals the decision reasons a wave 1 node kept in clear (the upgrade step, in its transaction); those of a survivor
+   * whose identity was erased are dropped. Returns how many there were.
+   */
   async sealClearText(tx: Queryable): Promise<number> {
     const rows = await repo.alertsWithClearReason(tx);
-    for (const r of rows) await repo.sealAlertReason(tx, r.id, await this.#reasons.seal(tx, r.id, REASON, r.reason));
+    for (const r of rows) await repo.sealAlertReason(tx, r.id, await this.#seal(tx, r.caseId, r.id, r.reason));
     return rows.length;
+  }
+
+  /** Null once the survivor's identity was erased: there is no key left to seal it under. */
+  async #seal(q: Queryable, caseId: string, alertId: string, reason: string): Promise<string | null> {
+    const sealer = await this.#sealerOf(q, caseId);
+    return sealer.erased ? null : sealer.seal(alertId, REASON, reason);
   }
 
   async #find(alertId: string): Promise<LinkageAlert | null> {

@@ -285,7 +285,7 @@ export async function listAlerts(
 export async function decideAlert(
   q: Queryable,
   id: string,
-  d: { status: AlertStatus; reasonSealed: string; by: string; at: string },
+  d: { status: AlertStatus; reasonSealed: string | null; by: string; at: string },
 ) {
   await q.query(
     'update linkage_alerts set status = $2, reason = null, reason_sealed = $3, decided_by = $4, decided_at = $5 where id = $1',
@@ -294,12 +294,12 @@ export async function decideAlert(
 }
 
 /** Alerts whose decision reason wave 1 kept in clear (the upgrade step seals them). */
-export async function alertsWithClearReason(q: Queryable): Promise<{ id: string; reason: string }[]> {
-  return q.query<{ id: string; reason: string }>(
-    'select id, reason from linkage_alerts where reason is not null order by id',
+export async function alertsWithClearReason(q: Queryable): Promise<{ id: string; caseId: string; reason: string }[]> {
+  return q.query<{ id: string; caseId: string; reason: string }>(
+    'select id, case_id as "caseId", reason from linkage_alerts where reason is not null order by id',
   );
 }
 
-export async function sealAlertReason(q: Queryable, id: string, sealed: string): Promise<void> {
+export async function sealAlertReason(q: Queryable, id: string, sealed: string | null): Promise<void> {
   await q.query('update linkage_alerts set reason = null, reason_sealed = $2 where id = $1', [id, sealed]);
 }

@@ -92,7 +92,9 @@ export class LinkageService {
     this.#survivors = options.survivors;
     options.survivors.onConsentChange('linkage', (tx, found) => this.#consentChanged(tx, found));
     this.#now = options.now ?? (() => new Date());
-    this.alerts = new LinkageAlerts(db, audit, options.access, this.#now, options.keyCustody);
+    this.alerts = new LinkageAlerts(db, audit, options.access, this.#now, async (q, caseId) =>
+      options.survivors.dataSealer(q, (await options.access.load(q, caseId)).survivorId),
+    );
     this.#peers = options.peers;
   }
 
