@@ -7,7 +7,6 @@ import type { Services } from '../src/app/services.ts';
 import type { RequestContext } from '../src/modules/audit/index.ts';
 import type { NewCase } from '../src/modules/cases/index.ts';
 import type { Role } from '../src/shared/policy.ts';
-import { urlOf } from './federation.ts';
 import type { TestNode } from './helpers.ts';
 
 /** The request context of a user acting in one role of one agency, as the authentication hook makes it. */
@@ -28,10 +27,7 @@ export function buildCase(services: Services, ctx: RequestContext, input: Partia
   return services.cases.create(ctx, { reportedAt: '2026-03-01', survivor: buildSurvivor(), ...input });
 }
 
-/**
- * Opens a case over the API and uploads a small text item to it over HTTP (the node must listen: the evidence routes
- * close the connection after an unread upload, which `app.inject` does not model).
- */
+/** Opens a case over the API and uploads a small text item to it. */
 export async function uploadEvidence(node: TestNode, headers: Record<string, string>, title: string) {
   const opened = await node.app.inject({
     method: 'POST',
@@ -44,9 +40,12 @@ export async function uploadEvidence(node: TestNode, headers: Record<string, str
   form.append('title', title);
   form.append('handlingCode', 'H0');
   form.append('file', new Blob([`${title}\n`], { type: 'text/plain' }), `${title}.txt`);
-  const url = `${urlOf(node)}/api/cases/${opened.json().id}/evidence`;
-  const uploaded = await fetch(url, { method: 'POST', headers, body: form });
-  const item = (await uploaded.json()) as { id: string; sha256: string; title: string; fileName: string };
-  expect(uploaded.status, JSON.stringify(item)).toBe(201);
-  return item;
+  const uploaded = await node.app.inject({
+    method: 'POST',
+    url: `/api/cases/${opened.json().id}/evidence`,
+    headers,
+    payload: form,
+  });
+  expect(uploaded.statusCode, uploaded.body).toBe(201);
+  return uploaded.json() as { id: string; sha256: string; title: string; fileName: string };
 }

@@ -3,8 +3,9 @@
  * receiver's signed confirmation), and the handling code and grading that travel with a referral: two real nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
-import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
+import { deliverQueued } from '../../../test/federation.ts';
+import { buildUser, type TestNode } from '../../../test/helpers.ts';
+import { type ItalyAndMoldova, italyAndMoldova } from '../../../test/setups.ts';
 
 type Headers = Record<string, string>;
 const SURVIVOR = { prs_FirstName: 'Ana', prs_SecondName: 'Rusu', prs_Gender: 'Feminine' };
@@ -16,18 +17,14 @@ let itWorker: Headers;
 let mdWorker: Headers;
 let mdAgency: string;
 
+let nodes: ItalyAndMoldova | undefined;
+
 beforeAll(async () => {
-  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
-  itWorker = (await signIn(it_.app, await buildUser(it_.services, 'case_worker'))).headers;
-  const receiver = await buildUser(md.services, 'case_worker');
-  mdAgency = receiver.agencyId;
-  mdWorker = (await signIn(md.app, receiver)).headers;
+  nodes = await italyAndMoldova({ it: 'case_worker', md: 'case_worker' });
+  ({ it_, md, itHeaders: itWorker, mdHeaders: mdWorker, mdAgency } = nodes);
 });
 
-afterAll(async () => {
-  await it_?.close();
-  await md?.close();
-});
+afterAll(() => nodes?.close());
 
 const call = (node: TestNode, headers: Headers, method: 'GET' | 'POST', url: string, payload?: object) =>
   node.app.inject({ method, url: `/api${url}`, headers, ...(payload ? { payload } : {}) });
@@ -161,6 +158,15 @@ describe('handling codes and the disclosure log across two nodes', () => {
     });
     expect(onward.statusCode).toBe(403);
     expect(onward.json().error.id).toBe('handling_no_forwarding');
+    // Nor to another agency of the receiving country (issue 14, item 5).
+    const elsewhere = (await buildUser(md.services, 'case_worker')).agencyId;
+    const inCountry = await receiver('POST', `/cases/${linked}/referrals`, {
+      toAgencyId: elsewhere,
+      services: ['Shelter'],
+      reason: 'A shelter place',
+    });
+    expect([inCountry.statusCode, inCountry.json().error.id]).toEqual([403, 'handling_no_forwarding']);
+    expect((await md.services.db.query('select id from referrals where case_id = $1', [linked])).length).toBe(0);
   });
 
   it('defaults to H0 without grading when the sender sets none', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
+import { deliverQueued } from '../../../test/federation.ts';
 import { buildUser, signIn, type TestNode } from '../../../test/helpers.ts';
+import { type ItalyAndMoldova, italyAndMoldova } from '../../../test/setups.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { deriveEncryptionKey } from '../../lib/encryption-key.ts';
 import { openSealed } from './sealed-fields.ts';
@@ -25,18 +26,14 @@ let itWorker: Headers;
 let mdWorker: Headers;
 let mdAgency: string;
 
+let nodes: ItalyAndMoldova | undefined;
+
 beforeAll(async () => {
-  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
-  itWorker = (await signIn(it_.app, await buildUser(it_.services, 'case_worker'))).headers;
-  const receiver = await buildUser(md.services, 'case_worker');
-  mdAgency = receiver.agencyId;
-  mdWorker = (await signIn(md.app, receiver)).headers;
+  nodes = await italyAndMoldova({ it: 'case_worker', md: 'case_worker' });
+  ({ it_, md, itHeaders: itWorker, mdHeaders: mdWorker, mdAgency } = nodes);
 });
 
-afterAll(async () => {
-  await it_?.close();
-  await md?.close();
-});
+afterAll(() => nodes?.close());
 
 const call = (node: TestNode, headers: Headers, method: 'GET' | 'POST', url: string, payload?: object) =>
   node.app.inject({ method, url: `/api${url}`, headers, ...(payload ? { payload } : {}) });

@@ -259,7 +259,10 @@ function lingerThenClose(request: FastifyRequest): void {
   if (incoming.complete || incoming.destroyed) return;
   const socket = incoming.socket;
   let discarded = 0;
-  const close = () => socket.destroy();
+  // A request made with app.inject has a stand-in socket without destroy: there is no connection to close.
+  const close = () => {
+    if (typeof socket?.destroy === 'function') socket.destroy();
+  };
   const timer = setTimeout(close, LINGER_MS);
   timer.unref();
   incoming.on('data', (chunk: Buffer) => {

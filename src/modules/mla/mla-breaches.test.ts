@@ -1,8 +1,9 @@
 // A breach of an MLA clock stays a breach on both nodes when an extension or a postponement is granted after it
 // (issue 14): in the clock, in the alerts and in the count of breaches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPeeredNodes, deliverQueued } from '../../../test/federation.ts';
-import { buildUser, requestAs, signIn, type TestNode } from '../../../test/helpers.ts';
+import { deliverQueued } from '../../../test/federation.ts';
+import { requestAs, type TestNode } from '../../../test/helpers.ts';
+import { type ItalyAndMoldova, italyAndMoldova } from '../../../test/setups.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { breachCount, DAY_MS } from '../../shared/mla-clocks.ts';
 
@@ -12,16 +13,14 @@ let md: TestNode;
 let itHeaders: Record<string, string>;
 let mdHeaders: Record<string, string>;
 
+let nodes: ItalyAndMoldova | undefined;
+
 beforeAll(async () => {
-  [it_, md] = await createPeeredNodes(['node-it', 'IT'], ['node-md', 'MD']);
-  itHeaders = (await signIn(it_.app, await buildUser(it_.services, 'prosecutor'))).headers;
-  mdHeaders = (await signIn(md.app, await buildUser(md.services, 'investigator'))).headers;
+  nodes = await italyAndMoldova({ it: 'prosecutor', md: 'investigator' });
+  ({ it_, md, itHeaders, mdHeaders } = nodes);
 });
 
-afterAll(async () => {
-  await it_?.close();
-  await md?.close();
-});
+afterAll(() => nodes?.close());
 
 const DRAFT = {
   executingNode: 'node-md',
