@@ -2,7 +2,7 @@
  * Set-up as the README tells it: `passage start` on a fresh clone serves the web app (it builds it when none is built),
  * and the sign-in code command that `passage demo` prints, with its `--data`, reads that demo node.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'otplib';
@@ -12,6 +12,23 @@ import { tempDir } from './helpers.ts';
 import { commandEnvironment, MAIN, NODE } from './passage-command.ts';
 
 const slow = { timeout: 300_000 };
+
+/** Runs `passage …` from the folder `cwd` without blocking this process. */
+function runPassageIn(cwd: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [MAIN, ...args], { env, cwd, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 let env: Record<string, string>;
 let dropDatabase: () => Promise<void> = async () => {};
 
@@ -83,12 +100,8 @@ describe('passage demo code', slow, () => {
     // Run from an empty folder: the default passage-demo/node-it does not exist there.
     const cwd = tempDir('passage-cwd-');
     try {
-      const result = spawnSync(NODE, [MAIN, 'demo', 'code', user.email, '--data', join(dir.path, 'node-it')], {
-        env,
-        cwd: cwd.path,
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      // Not spawnSync: the demo node runs in this process and answers the command over its admin channel.
+      const result = await runPassageIn(cwd.path, ['demo', 'code', user.email, '--data', join(dir.path, 'node-it')]);
       expect(result.status, result.stderr).toBe(0);
       const printed = result.stdout.trim();
       expect(printed).toMatch(/^\d{6}$/);
