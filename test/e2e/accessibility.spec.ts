@@ -23,7 +23,7 @@ test('the shell has no serious accessibility violations (en, then ar with the ac
   await signIn(page, user);
   expect(await seriousViolations(page)).toEqual([]);
 
-  await page.getByRole('link', { name: 'Evidence' }).click();
+  await page.getByRole('link', { name: 'Audit' }).click();
   await page.getByLabel('Language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.getByRole('button', { name: user.displayName }).click();

@@ -126,7 +126,7 @@ test('the node administrator adds an agency and a case worker, hands over a key 
   await expect(workerPage.getByRole('alert')).toContainText('This code did not work.');
   await code.fill(await totp(worker));
   await workerPage.getByRole('button', { name: 'Continue' }).click();
-  await expect(workerPage.getByRole('heading', { level: 1, name: 'Welcome to Passage' })).toBeVisible();
+  await expect(workerPage.getByRole('heading', { level: 1, name: 'Your work' })).toBeVisible();
   const lastSignIn = timeStep();
 
   await key.getByRole('button', { name: 'I have copied the key' }).click();

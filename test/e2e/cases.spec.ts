@@ -246,14 +246,13 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   const referrals = page.getByRole('region', { name: 'Referrals' });
   await expect(referrals.getByRole('row', { name: /Casa Aurora/ })).toContainText('Waiting for an answer');
 
-  // The NGO's case worker finds the offer in the agency's referrals and accepts it.
+  // The NGO's case worker finds the offer on her home page, with the referrals from abroad, and accepts it there.
   const ngo = await browser.newContext({ baseURL: BASE_URL, locale: 'en-GB' });
   const worker = await ngo.newPage();
   await signIn(worker, demoUser('case_worker'));
-  await worker.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Cases' }).click();
-  const inbox = worker.getByRole('region', { name: 'Referrals to your agency' });
+  const inbox = worker.getByRole('region', { name: /Referrals waiting for your answer/ });
   const offer = inbox.getByRole('row', { name: new RegExp(reference) });
-  await expect(offer).toContainText('Shelter');
+  await expect(offer).toContainText('Agency in this country');
   await offer.getByRole('button', { name: `Accept ${reference}` }).click();
   await expect(inbox.getByRole('status')).toHaveText(`You have accepted the referral of case ${reference}.`);
   await inbox.getByRole('link', { name: `Open case ${reference}` }).click();

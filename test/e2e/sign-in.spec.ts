@@ -13,10 +13,10 @@ test('signs in with a password and an authenticator code, then shows the shell',
   await code.fill(await totp(user));
   await code.press('Enter');
 
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Passage' })).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your work' })).toBeFocused();
   await expect(page.getByRole('banner')).toContainText(node.nodeName);
   const navigation = page.getByRole('navigation', { name: 'Main menu' });
-  for (const module of ['Home', 'Cases', 'Evidence', 'Cooperation', 'Linkage']) {
+  for (const module of ['Home', 'Cases', 'Cooperation', 'Linkage']) {
     await expect(navigation.getByRole('link', { name: module })).toBeVisible();
   }
   // A case worker neither administers the node nor reads its audit trail.
@@ -71,7 +71,7 @@ test('asks for the code again when it is wrong', async ({ page }) => {
   await expect(code).toHaveValue('');
   await code.fill(right);
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Passage' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your work' })).toBeVisible();
 });
 
 test('signs out, and the session is gone for good', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { XbKind, XbPurpose } from '../../../shared/cross-border.ts';
 import { ErrorMessage, errorIdOf } from '../../components/ErrorMessage.tsx';
@@ -16,7 +16,7 @@ import { ReasonForm } from './ReasonForm.tsx';
  * is chosen), in one list, oldest first as they arrived. The sender's reason shows before the answer: it is what the
  * sender wrote for the receiver to decide on (docs/work-queue.md).
  */
-export function IncomingReferrals({ items }: { items: WorkItem[] }) {
+export function IncomingReferrals({ items, empty }: { items: WorkItem[]; empty: ReactNode }) {
   const { t } = useTranslation();
   const formatTime = useDateFormat(DATE_TIME);
   const client = useQueryClient();
@@ -61,6 +61,7 @@ export function IncomingReferrals({ items }: { items: WorkItem[] }) {
           ))}
         </ul>
       )}
+      {items.length === 0 && empty}
       {items.length > 0 && (
         <ScrollingTable caption={t('home.referrals.caption', { count: items.length })}>
           <thead>

@@ -49,10 +49,11 @@ function Group({ id, queue }: { id: GroupId; queue: WorkQueue }) {
       <h2 id={`${ids}-title`}>
         {t(`home.groups.${id}.title`)} <span className="badge">{count}</span>
       </h2>
-      {items.length === 0 ? (
+      {id === 'referrals' ? (
+        // Kept on screen when the last referral is answered, with what the answer opened.
+        <IncomingReferrals items={items} empty={<p className="hint">{t('home.groups.referrals.empty')}</p>} />
+      ) : items.length === 0 ? (
         <p className="hint">{t(`home.groups.${id}.empty`)}</p>
-      ) : id === 'referrals' ? (
-        <IncomingReferrals items={items} />
       ) : (
         <ul className="work-list">
           {items.map((item) => (
