@@ -19,6 +19,7 @@ const SERVER_ERRORS = [
   'cannot_disable_self',
   'last_admin',
   'stale_case',
+  'empty_first_report',
   'transition_not_allowed',
   'closure_pending',
   'no_closure_request',

@@ -12,6 +12,7 @@ import { CaseMessages } from '../peers/CaseMessages.tsx';
 import { AssignmentPanel } from './AssignmentPanel.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { DisclosureLog, StageTimes, Timeline } from './CaseHistory.tsx';
+import { CaseLabelForm } from './CaseLabelForm.tsx';
 import { CaseSummaryBar, ReferralBanner } from './CaseSummaryBar.tsx';
 import { ConsentPanel } from './ConsentPanel.tsx';
 import { type Case, type CaseOverview, casesApi } from './cases-api.ts';
@@ -20,6 +21,7 @@ import { ReferralsPanel } from './ReferralsPanel.tsx';
 import { RiskPanel } from './RiskPanel.tsx';
 import { ServicesPanel } from './ServicesPanel.tsx';
 import { StageBar } from './StageBar.tsx';
+import { VoidCase } from './VoidCase.tsx';
 import { allowsOnCase, isSelf } from './vocabulary.ts';
 import '../../styles/case-page.css';
 
@@ -164,8 +166,10 @@ function CaseSections({
           <>
             <StageBar found={found} spans={loaded.stages} user={user} actorName={actorName} onChanged={onChanged} />
             <AssignmentPanel found={found} user={user} onChanged={onChanged} />
+            <CaseLabelForm found={found} user={user} />
             <CaseFacts found={found} user={user} onChanged={onChanged} />
             <StageTimes spans={loaded.stages} />
+            <VoidCase found={found} user={user} />
           </>
         )}
         {shown === 'identity' && <IdentityPanel found={found} user={user} onRevealed={onBump} onChanged={onChanged} />}

@@ -71,6 +71,7 @@ function reportFrom(data: FormData, chooseAgency: boolean): { report: NewCase; m
     movements,
     ...(comment ? { comment } : {}),
     ...(chooseAgency && agencyId ? { agencyId } : {}),
+    ...(data.get('confirmEmpty') ? { confirmEmpty: true } : {}),
   };
   return { report, movementKinds };
 }
@@ -103,6 +104,8 @@ export function NewCasePage({ agencies, chooseAgency, onCreated }: NewCasePagePr
   const [failure, setFailure] = useState<ErrorId | null>(null);
   const [problems, setProblems] = useState<FieldError[]>([]);
   const [failures, setFailures] = useState(0);
+  // The server refused a report with no name, alias, phone or note: the form asks whether that was meant.
+  const [confirming, setConfirming] = useState(false);
   const formElement = useRef<HTMLFormElement>(null);
 
   // Once the messages are on the page, the first field to fix takes the focus (and reads its message); without one,
@@ -131,7 +134,9 @@ export function NewCasePage({ agencies, chooseAgency, onCreated }: NewCasePagePr
       onCreated(await casesApi.create(report));
     } catch (error) {
       const refused = fieldErrorsOf(error).map((e) => ({ ...e, field: controlName(e.field, movementKinds) }));
-      setFailure(refused.length > 0 ? 'fields_invalid' : errorIdOf(error));
+      const errorId = refused.length > 0 ? 'fields_invalid' : errorIdOf(error);
+      if (errorId === 'empty_first_report') setConfirming(true);
+      setFailure(errorId);
       setProblems(refused);
       setFailures((n) => n + 1);
       setPending(false);
@@ -156,6 +161,13 @@ export function NewCasePage({ agencies, chooseAgency, onCreated }: NewCasePagePr
         noValidate
         aria-labelledby={`${ids}-title`}
         onSubmit={onSubmit}
+        onKeyDown={(event) => {
+          // Enter in a text field does not send the report: a half-typed first name must not open a case.
+          const target = event.target;
+          if (event.key === 'Enter' && target instanceof HTMLInputElement && target.type !== 'submit') {
+            event.preventDefault();
+          }
+        }}
       >
         <h2 id={`${ids}-title`} className="visually-hidden">
           {t('newCase.title')}
@@ -173,6 +185,13 @@ export function NewCasePage({ agencies, chooseAgency, onCreated }: NewCasePagePr
           )}
         </div>
         <FirstReportFields agencies={chooseAgency ? agencies : null} problemFor={problemFor} />
+        {confirming && (
+          <p className="confirm">
+            <label>
+              <input type="checkbox" name="confirmEmpty" value="yes" /> {t('newCase.confirmEmpty')}
+            </label>
+          </p>
+        )}
         <button type="submit" className="button" aria-disabled={pending}>
           {pending ? t('newCase.submitting') : t('newCase.submit')}
         </button>

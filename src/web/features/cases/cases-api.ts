@@ -4,6 +4,7 @@
  */
 
 import type { CaseOverview as CaseOverviewSchema } from '../../../modules/case-overview/case-overview.schema.ts';
+import type { SavedFilter as SavedCaseFilter } from '../../../modules/cases/case-list.schema.ts';
 import type {
   CaseEvent as CaseEventSchema,
   CaseQuery,
@@ -46,6 +47,8 @@ export interface Assignee {
 
 export type { NewConsent, NewOverride };
 export type CaseFilter = CaseQuery;
+export type CaseSort = NonNullable<CaseQuery['sort']>;
+export type { SavedCaseFilter };
 
 /** A field the server refused, named by its path in the request (`survivor.prs_Birthdate`, `movements[0].hte_City`). */
 export interface FieldError {
@@ -72,12 +75,21 @@ export function asFormProblem(error: unknown, controls: readonly string[]): unkn
 const path = (caseId: string, rest = '') => `/api/cases/${encodeURIComponent(caseId)}${rest}`;
 
 export const casesApi = {
-  list(filter: CaseFilter): Promise<{ total: number; cases: CaseSummary[] }> {
+  list(filter: CaseFilter): Promise<{ total: number; cases: CaseSummary[]; nextCursor: string | null }> {
     const params = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
-    if (filter.stage) params.set('stage', filter.stage);
-    if (filter.reference) params.set('reference', filter.reference);
+    for (const name of ['stage', 'reference', 'sort', 'dir', 'cursor'] as const) {
+      const value = filter[name];
+      if (value) params.set(name, value);
+    }
+    if (filter.mine) params.set('mine', 'true');
     return request('GET', `/api/cases?${params}`);
   },
+  setLabel: (caseId: string, label: string) => request<void>('PUT', path(caseId, '/label'), { label }),
+  void: (caseId: string, reason: string) => request<void>('POST', path(caseId, '/void'), { reason }),
+  savedFilters: () => request<SavedCaseFilter[]>('GET', '/api/cases/filters'),
+  saveFilter: (name: string, filter: SavedCaseFilter['filter']) =>
+    request<SavedCaseFilter>('POST', '/api/cases/filters', { name, filter }),
+  deleteFilter: (id: string) => request<void>('DELETE', `/api/cases/filters/${encodeURIComponent(id)}`),
   /** Identity values travel only in the body, never in a URL that proxies and browser history keep. */
   search: (query: SearchQuery) => request<SearchHit[]>('POST', '/api/cases/search', query),
   create: (report: NewCase) => request<Case>('POST', '/api/cases', report),
