@@ -43,7 +43,9 @@ async function member(role: Role, reach: Reach = 'agency', team?: string) {
 }
 
 const openCase = async (headers: Record<string, string>) => {
-  const opened = await requestAs(node, headers, 'POST', '/api/cases', { survivor: buildSurvivor() });
+  const opened = await requestAs(node, headers, 'POST', '/api/cases', {
+    survivor: buildSurvivor({ prs_FirstName: 'Maria' }),
+  });
   expect(opened.statusCode, opened.body).toBe(201);
   return opened.json().id as string;
 };
@@ -167,5 +169,61 @@ describe('a supervisor limited to a team', () => {
     await requestAs(node, admin, 'DELETE', `/api/teams/${team.id}/members/${inTeam.id}`);
     expect(await listed(lead.headers)).not.toContain(teamCase);
     expect((await requestAs(node, lead.headers, 'GET', `/api/cases/${teamCase}`)).statusCode).toBe(403);
+  });
+});
+
+describe('lists of what other modules keep about cases, for a narrowed grant', () => {
+  it('shows a case worker limited to her own cases the referrals of her cases, not refused and not the others', async () => {
+    const receiving = (await buildUser(node.services, 'case_worker')).agencyId;
+    const refer = async (headers: Record<string, string>) => {
+      const caseId = await openCase(headers);
+      const consent = await requestAs(node, headers, 'POST', `/api/cases/${caseId}/consents`, {
+        purpose: 'sharing_in_country',
+        decision: 'granted',
+        scope: { agencies: [receiving] },
+        method: 'verbal_with_interpreter',
+        language: 'ro',
+      });
+      expect(consent.statusCode, consent.body).toBe(201);
+      const offered = await requestAs(node, headers, 'POST', `/api/cases/${caseId}/referrals`, {
+        toAgencyId: receiving,
+        services: ['Shelter'],
+        reason: 'Needs a shelter place',
+      });
+      expect(offered.statusCode, offered.body).toBe(201);
+      return offered.json().id as string;
+    };
+    const own = await member('case_worker', 'own');
+    const colleague = await member('case_worker');
+    const hers = await refer(own.headers);
+    const theirs = await refer(colleague.headers);
+    const referrals = async (headers: Record<string, string>, direction: string) => {
+      const res = await requestAs(node, headers, 'GET', `/api/referrals?direction=${direction}&limit=200`);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().referrals as { id: string }[]).map((r) => r.id);
+    };
+    expect(await referrals(own.headers, 'outgoing')).toEqual([hers]);
+    expect(await referrals(colleague.headers, 'outgoing')).toEqual(expect.arrayContaining([hers, theirs]));
+    // What her agency receives is other agencies' cases: out of a narrowed grant's reach, an empty inbox.
+    expect(await referrals(own.headers, 'incoming')).toEqual([]);
+    // Linkage alerts: those on her cases (none yet), not a refusal.
+    const alerts = await requestAs(node, own.headers, 'GET', '/api/linkage/alerts');
+    expect(alerts.statusCode, alerts.body).toBe(200);
+  });
+});
+
+describe('the session of a user with a team', () => {
+  it('names her teams with their members, for the web app to tell what a team grant reaches', async () => {
+    const team = (await requestAs(node, admin, 'POST', '/api/teams', { agency: agencyId, name: 'East' })).json();
+    const worker = await member('case_worker');
+    await requestAs(node, admin, 'POST', `/api/teams/${team.id}/members`, { user: worker.id });
+    const lead = await member('supervisor', 'team', 'East');
+    const session = await requestAs(node, lead.headers, 'GET', '/api/session');
+    expect(session.statusCode, session.body).toBe(200);
+    expect(session.json().user.teams).toEqual([{ id: team.id, agencyId, name: 'East', members: [worker.id] }]);
+    // The member sees the team she is in; someone in no team, none.
+    const mine = (await requestAs(node, worker.headers, 'GET', '/api/session')).json().user.teams;
+    expect(mine.map((t: { id: string }) => t.id)).toEqual([team.id]);
+    expect((await requestAs(node, admin, 'GET', '/api/session')).json().user.teams).toEqual([]);
   });
 });

@@ -245,6 +245,8 @@ export interface ReferralFilter {
   caseId?: string;
   /** Only referrals from (outgoing) or to (incoming) these agencies; null: all (node-wide roles). */
   agencies?: string[] | null;
+  /** With `agencies`: also the referrals of these cases (those a grant narrowed to own cases or a team reaches). */
+  caseIds?: string[];
   direction?: 'incoming' | 'outgoing';
   status?: ReferralStatus;
   /** Absent: every match. */
@@ -266,7 +268,7 @@ export async function listReferrals(
   if (f.caseId) where.push(`r.case_id = ${param(f.caseId)}`);
   if (f.agencies) {
     const column = f.direction === 'outgoing' ? 'r.from_agency_id' : 'r.to_agency_id';
-    where.push(`${column} = any(${param(f.agencies)})`);
+    where.push(`(${column} = any(${param(f.agencies)}) or r.case_id = any(${param(f.caseIds ?? [])}::text[]))`);
   }
   if (f.status) where.push(`r.status = ${param(f.status)}`);
   const clause = where.length > 0 ? `where ${where.join(' and ')}` : '';

@@ -8,13 +8,15 @@ import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { DEFAULT_SHARED_FIELDS, REFERRAL_STATUSES, type ReferralStatus, SERVICE_TYPES } from '../../shared/care.ts';
 import { type FieldError, isIdentityField } from '../../shared/case-fields.ts';
 import { type ConsentRecord, consentCovers, missingCoverage, type SharingPurpose } from '../../shared/consent.ts';
-import { actorRef, agenciesFor } from '../../shared/policy.ts';
+import { barsOnwardSharing } from '../../shared/handling.ts';
+import { actorRef } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import {
   type CaseAccess,
   type CaseRow,
   CasesService,
   caseReferences,
+  casesReached,
   type DataSealer,
   fieldErrors,
 } from '../cases/index.ts';
@@ -30,8 +32,16 @@ function notCovered(records: ConsentRecord[], agencyId: string, use: SharingPurp
     : consentRequired(when);
 }
 
-/** The refusals for want of consent, audited as denials of their own. */
-const CONSENT_REFUSALS = ['consent_required', 'consent_purpose_not_covered'];
+/** The refusals for want of consent, or barred by the handling code the case came under, audited as denials. */
+const CONSENT_REFUSALS = ['consent_required', 'consent_purpose_not_covered', 'handling_no_forwarding'];
+
+/**
+ * Under which handling codes a case came from other nodes (the cross-border module, given by the composition root):
+ * a case received under H2 (no onward sharing) is not referred on, in the country either.
+ */
+export interface ReceivedHandling {
+  receivedUnder(q: Queryable, caseId: string): Promise<{ peer: string; handlingCode: string }[]>;
+}
 
 /** What binds a referral's sealed reasons to it. */
 const REASON = 'reason';
@@ -43,17 +53,19 @@ export class ReferralsService {
   readonly #cases: CasesService;
   readonly #access: CaseAccess;
   readonly #survivors: SurvivorsService;
+  readonly #received: ReceivedHandling | undefined;
 
   constructor(
     db: Db,
     audit: AuditService,
-    deps: { cases: CasesService; survivors: SurvivorsService; access: CaseAccess },
+    deps: { cases: CasesService; survivors: SurvivorsService; access: CaseAccess; received?: ReceivedHandling },
   ) {
     this.#db = db;
     this.#audit = audit;
     this.#cases = deps.cases;
     this.#access = deps.access;
     this.#survivors = deps.survivors;
+    this.#received = deps.received;
   }
 
   /** Offers the case to another agency of the node, if the survivor's consent to in-country sharing covers it. */
@@ -84,6 +96,15 @@ export class ReferralsService {
       // Under the case's row lock, so that two offers to one agency cannot both pass the check below.
       await this.#access.load(tx, caseId, true);
       const actor = actorRef(ctx.actor);
+      const barred = (await this.#received?.receivedUnder(tx, caseId))?.find((r) => barsOnwardSharing(r.handlingCode));
+      if (barred) {
+        throw new AppError(
+          'handling_no_forwarding',
+          403,
+          `The case came from ${barred.peer} under handling code ${barred.handlingCode}: it may not be passed on, ` +
+            'to another agency either.',
+        );
+      }
       if ((await agencyCountry(tx, toAgencyId)) === null) {
         throw new AppError('unknown_agency', 400, 'The agency to refer to (toAgencyId) does not exist on this node.');
       }
@@ -150,7 +171,8 @@ export class ReferralsService {
           actor: referral.offeredBy,
           agencyId: referral.fromAgencyId,
           kind: 'share',
-          purpose: 'case_management',
+          // The referral's own purpose, which the survivor's consent covered: what the log answers to her.
+          purpose: referral.purpose,
           fields: referral.sharedFields,
           recipient: `agency:${referral.toAgencyId}`,
           requestId: ctx.requestId,
@@ -232,12 +254,15 @@ export class ReferralsService {
       throw invalid(`"${filter.status.slice(0, 40)}" is not a referral status.`);
     }
     const action = direction === 'incoming' ? 'referral.respond' : 'referral.offer';
-    const agencies = agenciesFor(ctx.actor, action);
-    if (agencies?.length === 0) await this.#audit.authorize(ctx, action);
+    // As far as the caller's grants reach: her agencies whole, or the cases assigned to her or her team (issue 14).
+    // What an agency receives is another agency's case, which a narrowed grant does not reach: none comes in.
+    const reach = await casesReached(this.#db, ctx.actor, action);
+    if (reach?.none) await this.#audit.authorize(ctx, action);
     const page = await care.listReferrals(this.#db, {
       ...filter,
       direction,
-      agencies,
+      agencies: reach?.agencies ?? null,
+      caseIds: direction === 'outgoing' ? reach?.caseIds : [],
       status: filter.status as ReferralStatus | undefined,
     });
     await this.#audit.recordRead(ctx, {
@@ -281,7 +306,7 @@ export class ReferralsService {
       actor,
       agencyId: r.fromAgencyId,
       kind: 'withdrawal',
-      purpose: 'case_management',
+      purpose: r.purpose,
       fields: r.sharedFields,
       recipient: `agency:${r.toAgencyId}`,
       requestId,

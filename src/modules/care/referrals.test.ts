@@ -132,9 +132,11 @@ describe('care', () => {
       expect(disclosures[0]).toMatchObject({
         agencyId: c.worker.agencyId,
         recipient: `agency:${c.receiver.agencyId}`,
-        purpose: 'case_management',
+        // The referral's own purpose (services unless the offer named another), not a generic one.
+        purpose: referral.purpose,
         fields: referral.sharedFields,
       });
+      expect(referral.purpose).toBe('services');
       expect(disclosures[1]).toMatchObject({ agencyId: c.receiver.agencyId, fields: expect.any(Array) });
       expect(disclosures[1].fields.sort()).toEqual(['prs_FirstName', 'prs_MobilePhone', 'prs_SecondName']);
 

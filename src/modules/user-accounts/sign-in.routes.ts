@@ -62,7 +62,12 @@ export const authRoutes =
         config: { access: 'partial' },
         schema: { tags, summary: 'The current session', response: responses({ 200: Type.Ref('Session') }, 401) },
       },
-      async (request) => request.session,
+      async (request) => {
+        const session = request.session as NonNullable<typeof request.session>;
+        // Her teams only once she is fully signed in: a session waiting for its second factor shows nothing more.
+        if (session.stage !== 'complete' || request.ctx.actor.kind !== 'user') return session;
+        return { ...session, user: { ...session.user, teams: await services.users.teams.ofUser(request.ctx.actor) } };
+      },
     );
 
     app.post(

@@ -67,6 +67,17 @@ export async function removeMember(q: Queryable, teamId: string, userId: string)
   return rows.length === 1;
 }
 
+/** The teams a user is a member of or that these ids name (her grants' teams), with their members. */
+export async function teamsAround(q: Queryable, userId: string, teamIds: readonly string[]): Promise<TeamRecord[]> {
+  const rows = await q.query<TeamRow>(
+    `${TEAM_SELECT} where t.id = any($2::text[])
+       or exists (select 1 from team_members tm where tm.team_id = t.id and tm.user_id = $1)
+     order by t.agency_id, t.name`,
+    [userId, teamIds],
+  );
+  return rows.map(toTeam);
+}
+
 /** The ids of the teams a user is a member of. */
 export async function teamsOf(q: Queryable, userId: string): Promise<string[]> {
   const rows = await q.query<{ team_id: string }>('select team_id from team_members where user_id = $1 order by 1', [

@@ -6,12 +6,13 @@
 import { ulid } from 'ulid';
 import type { Db, Queryable } from '../../db/client.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
-import { agenciesFor } from '../../shared/policy.ts';
+import { type Actor, agenciesFor } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import * as repo from './teams.repository.ts';
 import { findAgency, findUserByEmail, findUserById } from './user-accounts.repository.ts';
 
 export type TeamRecord = repo.TeamRecord;
+export type SessionTeam = Omit<TeamRecord, 'createdAt'>;
 
 export class TeamsService {
   readonly #db: Db;
@@ -46,6 +47,17 @@ export class TeamsService {
     const agencies = agenciesFor(ctx.actor, 'team.read');
     if (agencies?.length === 0) await this.#audit.authorize(ctx, 'team.read');
     return repo.listTeams(this.#db, agencies);
+  }
+
+  /**
+   * The signed-in user's own teams: those she is a member of and those her grants reach, with their members' ids
+   * (no names), so that the web app can tell which cases a grant narrowed to a team reaches. No policy check: it is
+   * what she is, as her roles are.
+   */
+  async ofUser(actor: Extract<Actor, { kind: 'user' }>): Promise<SessionTeam[]> {
+    const named = actor.memberships.flatMap((m) => (m.teamId ? [m.teamId] : []));
+    const teams = await repo.teamsAround(this.#db, actor.userId, named);
+    return teams.map(({ id, agencyId, name, members }) => ({ id, agencyId, name, members }));
   }
 
   /** Adds a user who holds a role in the team's agency. */

@@ -121,6 +121,21 @@ export const Session = Type.Object(
       email: Type.String(),
       displayName: Type.String(),
       roles: Type.Array(Type.Ref('RoleGrant')),
+      teams: Type.Optional(
+        Type.Array(
+          Type.Object({
+            id: Type.String(),
+            agencyId: Type.String(),
+            name: Type.String(),
+            members: Type.Array(Type.String(), { description: 'User ids' }),
+          }),
+          {
+            description:
+              'GET /api/session: the teams the user is a member of or her grants reach, with their members, for ' +
+              'the app to tell which cases a grant narrowed to a team reaches (the server decides all the same)',
+          },
+        ),
+      ),
     }),
   },
   { $id: 'Session' },

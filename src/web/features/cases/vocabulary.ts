@@ -201,8 +201,11 @@ export function allowsOnCase(
   purpose?: Purpose,
 ): boolean {
   const sharedWith = user.roles.flatMap((grant) => (grant.agencyId ? [grant.agencyId] : []));
-  // The assignee decides for grants narrowed to own cases; a team's reach is the server's to check (it knows the teams).
-  const resource = { agencyId: found.agencyId, sharedWith, assignedTo: found.ownerId ?? null };
+  // The assignee decides for grants narrowed to own cases; for a team's, the session names the user's teams with their
+  // members, so the assignee's teams among them are known here too.
+  const assignedTo = found.ownerId ?? null;
+  const assignedTeams = (user.teams ?? []).filter((t) => assignedTo && t.members.includes(assignedTo)).map((t) => t.id);
+  const resource = { agencyId: found.agencyId, sharedWith, assignedTo, assignedTeams };
   return can(actorOf(user), action, resource, purpose).allowed;
 }
 
