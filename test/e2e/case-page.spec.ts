@@ -12,34 +12,35 @@ interface Agency {
   name: string;
 }
 
-/** A case of the labour inspectorate, with consent to share it with Casa Aurora and a referral there, over the API. */
+/** A case of the caller's agency, with consent to share it with another agency and a referral there, over the API. */
 async function referredCase(
-  inspector: APIRequestContext,
+  holder: APIRequestContext,
+  to: string,
 ): Promise<{ id: string; reference: string; referral: string }> {
-  const created = await inspector.post('/api/cases', {
+  const created = await holder.post('/api/cases', {
     data: { reportedAt: '2026-06-12', survivor: { prs_FirstName: 'Vasile', prs_MobilePhone: '+373 69 000 333' } },
   });
   expect(created.status(), await created.text()).toBe(201);
   const found = (await created.json()) as { id: string; reference: string };
-  const agencies = (await (await inspector.get('/api/agencies')).json()) as Agency[];
-  const ngo = agencies.find((agency) => agency.name === 'Casa Aurora');
-  if (!ngo) throw new Error('The demo node has no Casa Aurora');
-  const consent = await inspector.post(`/api/cases/${found.id}/consents`, {
+  const agencies = (await (await holder.get('/api/agencies')).json()) as Agency[];
+  const receiver = agencies.find((agency) => agency.name === to);
+  if (!receiver) throw new Error(`The demo node has no agency ${to}`);
+  const consent = await holder.post(`/api/cases/${found.id}/consents`, {
     data: {
       purpose: 'sharing_in_country',
       decision: 'granted',
-      scope: { agencies: [ngo.id] },
+      scope: { agencies: [receiver.id] },
       method: 'written',
       language: 'ro',
     },
   });
   expect(consent.status(), await consent.text()).toBe(201);
-  const refused = await inspector.post(`/api/cases/${found.id}/consents`, {
+  const refused = await holder.post(`/api/cases/${found.id}/consents`, {
     data: { purpose: 'research', decision: 'refused', scope: {}, method: 'written', language: 'ro' },
   });
   expect(refused.status(), await refused.text()).toBe(201);
-  const referral = await inspector.post(`/api/cases/${found.id}/referrals`, {
-    data: { toAgencyId: ngo.id, services: ['Shelter'], reason: 'Needs a safe place to stay.' },
+  const referral = await holder.post(`/api/cases/${found.id}/referrals`, {
+    data: { toAgencyId: receiver.id, services: ['Shelter'], reason: 'Needs a safe place to stay.' },
   });
   expect(referral.status(), await referral.text()).toBe(201);
   return { ...found, referral: ((await referral.json()) as { id: string }).id };
@@ -67,11 +68,12 @@ test('the case page: sections at their own address, the summary on top, forms be
   page,
 }) => {
   test.setTimeout(150_000);
-  const investigator = demoUser('investigator');
-  const api = await apiSession(investigator);
-  const found = await referredCase(api);
+  // A supervisor of the NGO: she reads risk and evidence, and assesses risk.
+  const supervisor = demoUser('supervisor');
+  const api = await apiSession(supervisor);
+  const found = await referredCase(api, 'Ispettorato del Lavoro di Latina');
   await api.dispose();
-  await signIn(page, investigator);
+  await signIn(page, supervisor);
 
   const base = `/cases/${found.id}`;
   // A full load of the address: the shell's own requests (node, sign-in options, session, the menu's counts), the
@@ -91,7 +93,7 @@ test('the case page: sections at their own address, the summary on top, forms be
   await expect(summary.locator('[data-part="stage"]')).toContainText('Reported');
   await expect(summary.locator('[data-part="risk"]')).toHaveText('Not assessed yet');
   await expect(summary.locator('[data-part="consent"]')).toContainText('Sharing information within this country');
-  await expect(summary.locator('[data-part="referrals"]')).toHaveText('1 in the country and 0 across borders');
+  await expect(summary.locator('[data-part="referrals"]')).toHaveText('1 in the country, 0 across borders');
   await expect(summary.locator('[data-part="evidence"]')).toHaveText('none');
 
   const sections = page.getByRole('navigation', { name: 'Case sections' });
@@ -137,7 +139,7 @@ test('a case seen through a referral says what was shared and what stays with it
 }) => {
   test.setTimeout(150_000);
   const inspectorApi = await apiSession(demoUser('investigator'));
-  const found = await referredCase(inspectorApi);
+  const found = await referredCase(inspectorApi, 'Casa Aurora');
   await inspectorApi.dispose();
   const worker = demoUser('case_worker');
   const workerApi = await apiSession(worker);
@@ -165,7 +167,7 @@ test('a case seen through a referral says what was shared and what stays with it
   await expect(timeline.getByRole('listitem').first()).toContainText(NAMED);
   await expect(timeline).not.toContainText('user:');
   await sections.getByRole('link', { name: 'Consent' }).click();
-  const consent = page.getByRole('region', { name: 'Consent' });
+  const consent = page.getByRole('region', { name: 'Consent', exact: true });
   await expect(consent).toContainText(NAMED);
   await expect(consent).not.toContainText('user:');
   expect(await seriousViolations(page)).toEqual([]);

@@ -64,6 +64,9 @@ export function useHtcdsLabel(): (field: string, value: string) => string {
     (field: string, value: string) => {
       const key = `htcds.${field}.${value}`;
       if (i18n.exists(key)) return t(key as never);
+      // Passage's own picklists (psg_ImmigrationStatus, psg_DocumentType) are labelled under caseValues.
+      const own = `caseValues.${field}.${value}`;
+      if (i18n.exists(own)) return t(own as never);
       return htcdsField(field)?.values?.find((v) => v.name === value)?.label ?? value;
     },
     [t, i18n],

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isMessageType, messageTypeKey } from '../../../shared/message-types.ts';
 import { SelectField } from '../../components/Field.tsx';
 import { ScrollingTable } from '../../components/ScrollingTable.tsx';
 import { Loaded, useResource } from '../../components/useResource.tsx';
@@ -82,7 +83,11 @@ export function MessagesTable({ messages }: { messages: FederationMessage[] }) {
           <tr key={`${message.direction}:${message.peer}:${message.id}`}>
             <th scope="row">{t(`peers.history.${message.direction}`)}</th>
             <td className="identifier node-id">{message.peer}</td>
-            <td className="identifier">{message.type}</td>
+            <td>
+              {isMessageType(message.type) ? t(messageTypeKey(message.type) as never) : message.type}
+              <br />
+              <span className="identifier hint">{message.type}</span>
+            </td>
             <td>
               <time dateTime={message.sentAt}>{formatTime(message.sentAt)}</time>
             </td>
