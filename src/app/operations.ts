@@ -145,6 +145,12 @@ export const operations = {
     }
     return { total: cases.length, cases, agencyNames: Object.fromEntries(agencies.map((a) => [a.id, a.name])) };
   },
+  /** Voids a case created in error (by id or reference): gone from lists and reads, kept in the audit trail. */
+  'case.void': async (s: Services, ctx: RequestContext, args: { case: string; reason: string }) => {
+    const found = await findCase(s, ctx, args.case);
+    await s.cases.void(ctx, found.id, args.reason);
+    return found;
+  },
   /** One case by id or reference (pseudonymous); with a purpose also the survivor's identity, as a disclosure. */
   'case.show': async (s: Services, ctx: RequestContext, args: { case: string; purpose?: Purpose }) => {
     const wanted = args.case.trim();

@@ -82,6 +82,19 @@ export function registerCaseCommands(program: Command, dataOption: () => Option)
       else printCaseList(result);
     });
   cases
+    .command('void')
+    .description('void a case created in error: it leaves lists, search and statistics; the audit trail keeps it')
+    .requiredOption('--case <case>', 'case id or reference (e.g. IT-2024-000001)')
+    .requiredOption('--reason <reason>', 'why the case was created in error (kept, sealed, in its history)')
+    .addOption(dataOption())
+    .action(async (opts: { case: string; reason: string; data?: string }) => {
+      const found = (await runCommand({ dataDir: opts.data }, 'case.void', {
+        case: opts.case,
+        reason: opts.reason,
+      })) as Result<'case.void'>;
+      console.log(`Voided case ${found.reference}: it no longer appears in lists; the audit trail keeps it.`);
+    });
+  cases
     .command('show')
     .description("show one case; with --purpose also the survivor's identity, which records a disclosure")
     .argument('<case>', 'case id or reference (e.g. IT-2024-000001)')

@@ -133,8 +133,11 @@ export const RULES = {
   'case.approve_closure': { roles: ['supervisor'], scope: 'agency' },
   /** Giving a case to another case worker of its agency (its assignee, whom own-case and team grants follow). */
   'case.assign': { roles: ['supervisor'], scope: 'agency' },
-  /** Voiding a case created in error: gone from lists and reads, kept in the audit trail and its own history. */
-  'case.void': { roles: ['supervisor'], scope: 'agency' },
+  /**
+   * Voiding a case created in error: gone from lists and reads, kept in the audit trail and its own history. The
+   * console operator may too (`passage case void`): a correction of the register, not casework.
+   */
+  'case.void': { roles: ['supervisor'], scope: 'agency', console: true },
   'consent.read': { roles: CASE_ROLES, scope: 'agency', shared: true },
   'consent.record': { roles: FRONTLINE, scope: 'agency', shared: true },
   'consent.override': { roles: ['supervisor', 'prosecutor'], scope: 'agency' },
