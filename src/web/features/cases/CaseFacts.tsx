@@ -15,10 +15,12 @@ export function CaseFacts({ found, user, onChanged }: { found: Case; user: Sessi
   const ids = useId();
   const label = useFieldLabel();
   const facts = { ...found.survivor.attributes, ...found.victim, ...found.details };
+  // Free text sealed under the survivor's key reads as erased once her identity is: say so rather than show nothing.
+  const erased = found.erasedFields.filter((name) => !(name in facts) && /^(vic|cas)_/.test(name));
   return (
     <section id="facts" aria-labelledby={`${ids}-title`} className="section">
       <h2 id={`${ids}-title`}>{t('facts.title')}</h2>
-      {Object.keys(facts).length === 0 ? (
+      {Object.keys(facts).length + erased.length === 0 ? (
         <p>{t('facts.none')}</p>
       ) : (
         <dl className="facts">
@@ -28,6 +30,12 @@ export function CaseFacts({ found, user, onChanged }: { found: Case; user: Sessi
               <dd>
                 <FieldValueText name={name} value={value} />
               </dd>
+            </div>
+          ))}
+          {erased.map((name) => (
+            <div key={name}>
+              <dt>{label(name)}</dt>
+              <dd className="hint">{t('atRest.erased')}</dd>
             </div>
           ))}
         </dl>

@@ -121,6 +121,12 @@ function Assessments({
             <blockquote>{latest.safetyPlan}</blockquote>
           </>
         )}
+        {latest.erasedFields?.includes('safety_plan') && (
+          <>
+            <h4>{t('risk.safetyPlan')}</h4>
+            <p className="hint">{t('atRest.erased')}</p>
+          </>
+        )}
       </div>
       {earlier.length > 0 && (
         <details className="more-details">

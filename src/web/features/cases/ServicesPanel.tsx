@@ -91,6 +91,9 @@ export function ServicesPanel({ found, user, agencies, revision, onChanged }: Se
                       {typeof plan.fields.spl_Objectives === 'string' && (
                         <span className="hint block">{plan.fields.spl_Objectives}</span>
                       )}
+                      {plan.erasedFields.includes('spl_Objectives') && (
+                        <span className="hint block">{t('atRest.erased')}</span>
+                      )}
                     </th>
                     <td>
                       <bdi>{agencyName(plan.providerAgencyId)}</bdi>
