@@ -1,5 +1,5 @@
 import { keepPreviousData, type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useCallback, useRef } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoleId } from '../api.ts';
 import { type ErrorId, ErrorMessage, errorIdOf, neededRolesOf } from './ErrorMessage.tsx';
@@ -51,16 +51,19 @@ export function useResource<T>(load: () => Promise<T>, options: ResourceOptions 
     queryFn: load,
     placeholderData: keepPreviousData,
     refetchInterval: options.live ? LIVE_INTERVAL_MS : false,
+    // Data keyed by a component's own load function can never be asked for again once the component is gone: it
+    // leaves memory with it (it may be personal data shown for a purpose).
+    ...(options.key ? {} : { gcTime: 0 }),
   });
   // A background refresh that fails leaves what is shown in place; a failure the user asked for (or a first load) shows.
-  const asked = useRef(false);
-  const failed = query.status === 'error' && !query.isFetching && (query.data === undefined || asked.current);
-  const { refetch } = query;
+  const [asked, setAsked] = useState(false);
+  const { refetch, dataUpdatedAt } = query;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new data is what ends an asked-for reload.
+  useEffect(() => setAsked(false), [dataUpdatedAt]);
+  const failed = query.status === 'error' && !query.isFetching && (query.data === undefined || asked);
   const reload = useCallback(() => {
-    asked.current = true;
-    void refetch().then(() => {
-      asked.current = false;
-    });
+    setAsked(true);
+    void refetch();
   }, [refetch]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key's contents, not its identity, name the data.
   const set = useCallback((data: T) => client.setQueryData(queryKey, data), [client, JSON.stringify(queryKey)]);
