@@ -96,7 +96,11 @@ export async function initI18n(): Promise<void> {
     document.documentElement.dir = i18next.dir(code);
   });
   const language = preferredLanguage();
-  const { default: translations } = await LOADERS[language]();
+  // Without its translations (the server went away mid-load) the app still starts, showing keys, rather than nothing.
+  const translations = await LOADERS[language]().then(
+    (loaded) => loaded.default,
+    () => ({}),
+  );
   await i18next
     .use(ICU)
     .use(initReactI18next)
