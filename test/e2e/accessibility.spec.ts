@@ -1,4 +1,4 @@
-import { demoUser, expect, seriousViolations, signIn, submitPassword, test } from './fixtures.ts';
+import { demoUser, expect, openSection, seriousViolations, signIn, submitPassword, test } from './fixtures.ts';
 
 for (const language of ['en', 'ar']) {
   test(`the sign-in page has no serious accessibility violations (${language})`, async ({ page }) => {
@@ -51,15 +51,18 @@ test('the case pages have no serious accessibility violations (en, then ar)', as
   await form.getByRole('button', { name: 'Record the first report' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
 
+  await openSection(page, 'Identity');
   const identity = page.getByRole('region', { name: 'Identity' });
   await identity.getByLabel('Why are you viewing this?').selectOption({ label: 'Case management' });
   await identity.getByRole('button', { name: 'Show the identity' }).click();
   await expect(identity.getByText('This view has been recorded in the disclosure log.')).toBeVisible();
+  await openSection(page, 'Summary');
   await page.getByRole('button', { name: 'Move to Identification' }).click();
   await expect(page.getByRole('form', { name: 'Move to Identification' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
   // The case page has language fields of its own (the survivor's); the interface language is the banner's.
+  await openSection(page, 'History');
   await page.getByRole('banner').getByLabel('Language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.getByRole('heading', { level: 2, name: 'سجل الإفصاحات' })).toBeVisible();

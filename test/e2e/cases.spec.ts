@@ -1,5 +1,12 @@
+import type { Page } from '@playwright/test';
 import { BASE_URL } from './environment.ts';
 import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+
+/** Opens a section of the case page (its own address), and the form behind a button in it when `form` is given. */
+async function openSection(page: Page, name: string, form?: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Case sections' }).getByRole('link', { name, exact: true }).click();
+  if (form) await page.getByRole('button', { name: form, exact: true }).click();
+}
 
 // "Ana's passage", step 3: the first report of a worker found in a labour inspection in Latina (fictional people).
 test('a case worker records Ana’s first report, finds it by a Cyrillic spelling, reveals her identity for a purpose, identifies her and records her consent', async ({
@@ -80,6 +87,7 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(heading).toBeFocused();
 
   // The identity is shown only for a stated purpose, and the view is logged.
+  await openSection(page, 'Identity');
   const identity = page.getByRole('region', { name: 'Identity' });
   await identity.getByRole('button', { name: 'Show the identity' }).click();
   await expect(identity.getByRole('alert')).toContainText('Choose why you need to see the identity.');
@@ -93,12 +101,14 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(identity.getByRole('definition').filter({ hasText: 'Rusu' })).toBeVisible();
   await expect(identity).toContainText('+37369000111');
   await expect(identity).toContainText('14 Mar 1999');
-  const log = page.getByRole('region', { name: 'Disclosure log' });
-  await expect(log.getByRole('row', { name: /Case management/ })).toContainText('you');
-  await expect(log.getByRole('row', { name: /Case management/ })).toContainText('Viewed');
   await identity.getByRole('button', { name: 'Hide the identity' }).click();
   await expect(identity).not.toContainText('Rusu');
   await expect(identity.getByLabel('Why are you viewing this?')).toBeFocused();
+  await openSection(page, 'History');
+  const log = page.getByRole('region', { name: 'Disclosure log' });
+  await expect(log.getByRole('row', { name: /Case management/ })).toContainText('you');
+  await expect(log.getByRole('row', { name: /Case management/ })).toContainText('Viewed');
+  await openSection(page, 'Summary');
 
   // Identification: the stage moves with a reason, which the timeline keeps.
   const stage = page.getByRole('region', { name: 'Stage', exact: true });
@@ -114,6 +124,10 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(stage.getByRole('status')).toBeFocused();
   await expect(page.locator('.stage-bar [aria-current="step"]')).toHaveText('Identification');
   await expect(stage.getByRole('button')).toHaveText(['Move to Protection and assistance', 'Ask to close the case']);
+  const times = page.getByRole('table', { name: 'Stages in the order the case went through them' });
+  await expect(times.getByRole('row')).toHaveCount(3);
+  await expect(times.getByRole('row').last()).toHaveText(/^Identification.+Current stageless than a minute$/);
+  await openSection(page, 'History');
   const timeline = page.getByRole('region', { name: 'Timeline' });
   await expect(timeline.getByRole('listitem')).toHaveCount(5);
   await expect(timeline.getByRole('listitem').nth(0)).toContainText('First report recorded.');
@@ -123,11 +137,9 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(timeline.getByRole('listitem').nth(4)).toContainText(
     'Moved from Reported to Identification.Interview with an interpreter at the inspectorate',
   );
-  const times = page.getByRole('table', { name: 'Stages in the order the case went through them' });
-  await expect(times.getByRole('row')).toHaveCount(3);
-  await expect(times.getByRole('row').last()).toHaveText(/^Identification.+Current stageless than a minute$/);
 
   // With the interpreter, Ana consents to services in Italy.
+  await openSection(page, 'Consent', 'Record consent');
   const consent = page.getByRole('region', { name: 'Consent' });
   const record = consent.getByRole('form', { name: 'Record a consent decision' });
   await record.getByLabel('Purpose').selectOption({ label: 'Services in this country' });
@@ -144,9 +156,11 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(row).toContainText('countries: Italy · any agency');
   await expect(row).toContainText('Spoken, with an interpreterin Romanian');
   await expect(row).toContainText('In force');
+  await openSection(page, 'History');
   await expect(timeline.getByRole('listitem').last()).toContainText('Consent given for: Services in this country.');
 
   // Risk: threats to her family in Moldova make it high, and a high risk needs a safety plan.
+  await openSection(page, 'Risk & safety', 'Assess risk');
   const risk = page.getByRole('form', { name: 'Assess the risk' });
   const answers: [string, string][] = [
     ['Is the person in immediate danger?', 'No'],
@@ -184,6 +198,7 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(assessed).toContainText('Stays at the shelter');
 
   // Services: an interpreter for Romanian, started at once.
+  await openSection(page, 'Services & referrals', 'Add a service');
   const plan = page.getByRole('form', { name: 'Plan a service' });
   await plan.getByLabel('Service', { exact: true }).selectOption({ label: 'Interpreter' });
   await plan.getByRole('button', { name: 'Plan the service' }).click();
@@ -195,6 +210,7 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   await expect(services.getByRole('row').last()).toContainText('Interpreter (Romanian)');
   await services.getByRole('button', { name: 'Start Interpreter' }).click();
   await expect(services.getByRole('row').last()).toContainText('Under way');
+  await openSection(page, 'History');
   await expect(timeline.getByRole('listitem').filter({ hasText: 'Risk assessed' })).toContainText(
     'Risk assessed: High risk, 33 points.',
   );
@@ -222,6 +238,7 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   const reference = ((await heading.textContent()) ?? '').replace(/^Case /, '').replace(/[\u2068\u2069]/g, '');
 
   // Without consent to sharing within the country, the referral is refused.
+  await openSection(page, 'Services & referrals', 'Refer to another agency');
   const refer = page.getByRole('form', { name: 'Refer to another agency' });
   await refer.getByLabel('To', { exact: true }).selectOption({ label: 'Casa Aurora' });
   await refer.getByRole('group', { name: 'Services asked for' }).getByLabel('Shelter').check();
@@ -233,6 +250,7 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   await expect(refer.getByRole('alert')).toContainText('has not consented to sharing their case with this agency');
   await expect(refer.getByLabel('To', { exact: true })).toBeFocused();
 
+  await openSection(page, 'Consent', 'Record consent');
   const consent = page.getByRole('form', { name: 'Record a consent decision' });
   await consent.getByLabel('Purpose').selectOption({ label: 'Sharing information within this country' });
   await consent.getByLabel('The survivor gives consent').check();
@@ -241,9 +259,13 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   await consent.getByLabel('Language the survivor was informed in').selectOption({ label: 'Romanian' });
   await consent.getByRole('button', { name: 'Record the decision' }).click();
   await expect(consent.getByRole('status')).toContainText('has been recorded');
+  await openSection(page, 'Services & referrals', 'Refer to another agency');
+  await refer.getByLabel('To', { exact: true }).selectOption({ label: 'Casa Aurora' });
+  await refer.getByRole('group', { name: 'Services asked for' }).getByLabel('Shelter').check();
+  await refer.getByLabel('Why you refer the case').fill('Needs a safe place to stay tonight.');
   await refer.getByRole('button', { name: 'Send the referral' }).click();
   await expect(refer.getByRole('status')).toHaveText('The referral has been sent to Casa Aurora.');
-  const referrals = page.getByRole('region', { name: 'Referrals' });
+  const referrals = page.getByRole('region', { name: 'Referrals', exact: true });
   await expect(referrals.getByRole('row', { name: /Casa Aurora/ })).toContainText('Waiting for an answer');
 
   // The NGO's case worker finds the offer on her home page, with the referrals from abroad, and accepts it there.
@@ -257,6 +279,7 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   await expect(inbox.getByRole('status')).toHaveText(`You have accepted the referral of case ${reference}.`);
   await inbox.getByRole('link', { name: `Open case ${reference}` }).click();
   await expect(worker.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
+  await openSection(worker, 'Identity');
   const identity = worker.getByRole('region', { name: 'Identity' });
   await identity.getByLabel('Why are you viewing this?').selectOption({ label: 'Case management' });
   await identity.getByRole('button', { name: 'Show the identity' }).click();
@@ -266,7 +289,7 @@ test('a labour inspector refers a case to the NGO under the survivor’s consent
   await ngo.close();
 
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Referrals' }).getByRole('row', { name: /Casa Aurora/ })).toContainText(
-    'Accepted',
-  );
+  await expect(
+    page.getByRole('region', { name: 'Referrals', exact: true }).getByRole('row', { name: /Casa Aurora/ }),
+  ).toContainText('Accepted');
 });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { verifyBag } from '../../src/modules/evidence/index.ts';
-import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { demoUser, expect, openSection, seriousViolations, signIn, test } from './fixtures.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -14,6 +14,7 @@ async function openNewCase(page: Page) {
   await form.getByLabel('First name').fill('Ioana');
   await form.getByRole('button', { name: 'Record the first report' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
+  await openSection(page, 'Evidence');
   return page.getByRole('region', { name: 'Evidence', exact: true });
 }
 

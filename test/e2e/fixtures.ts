@@ -73,6 +73,11 @@ export async function submitPassword(page: Page, user: DemoUser, password = user
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** Opens a section of a case page (Summary, Identity, …, History), each at its own address. */
+export async function openSection(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Case sections' }).getByRole('link', { name, exact: true }).click();
+}
+
 /** Signs in from the sign-in page, giving the authenticator code when the node asks for one. */
 export async function signIn(page: Page, user: DemoUser): Promise<void> {
   await page.goto('/');

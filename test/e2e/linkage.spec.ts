@@ -208,7 +208,7 @@ test('the case worker reviews the alert, confirms it with a reason and is shown 
   await expect(followUp).toContainText(ref);
   await expect(followUp.getByRole('link', { name: `Refer the case to ${OWNER}` })).toHaveAttribute(
     'href',
-    `/cases/${caseId}#cross-border`,
+    `/cases/${caseId}/cooperation`,
   );
   // Drafting a legal assistance request is for investigators and prosecutors.
   await expect(followUp.getByRole('link', { name: /legal assistance request/ })).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { randomPng } from '../../src/modules/survivors/photo-fixtures.ts';
-import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { demoUser, expect, openSection, seriousViolations, signIn, test } from './fixtures.ts';
 
 // Photos are part of the survivor's identity: hidden until someone says why they need them, every view logged.
 test('a case worker adds a photo of the survivor and sees it again only after giving a purpose', async ({ page }) => {
@@ -12,6 +12,7 @@ test('a case worker adds a photo of the survivor and sees it again only after gi
   await form.getByLabel('Last name').fill('Lungu');
   await form.getByRole('button', { name: 'Record the first report' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
+  await openSection(page, 'Identity');
 
   const identity = page.getByRole('region', { name: 'Identity' });
   const reveal = async () => {
@@ -58,8 +59,6 @@ test('a case worker adds a photo of the survivor and sees it again only after gi
   await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
   expect(photoRequests).toHaveLength(1);
   expect(new URL(photoRequests[0] as string).searchParams.get('purpose')).toBe('case_management');
-  const log = page.getByRole('region', { name: 'Disclosure log' });
-  await expect(log.getByRole('row', { name: /Photo/ })).toContainText('Case management');
 
   // Deleting asks first; Cancel keeps the photo.
   await photos.getByRole('button', { name: 'Delete photo 1' }).click();
@@ -73,4 +72,7 @@ test('a case worker adds a photo of the survivor and sees it again only after gi
   );
   await expect(photos).toContainText('No photos are on record.');
   await expect(identity.getByRole('img')).toHaveCount(0);
+  await openSection(page, 'History');
+  const log = page.getByRole('region', { name: 'Disclosure log' });
+  await expect(log.getByRole('row', { name: /Photo/ })).toContainText('Case management');
 });

@@ -10,7 +10,7 @@ import type { RunningNode } from '../../src/app/node.ts';
 import { operatorContext } from '../../src/app/operations.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
 import { contextOf } from '../factories.ts';
-import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { demoUser, expect, openSection, seriousViolations, signIn, test } from './fixtures.ts';
 import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and the others that peer a second node (peers.spec.ts adds and removes node-md) never
@@ -78,10 +78,11 @@ test('a case worker refers a case to another country within the survivor’s con
   const caseId = await anasCase();
 
   await signIn(page, demoUser('case_worker'));
-  await page.goto(`/cases/${caseId}`);
+  await page.goto(`/cases/${caseId}/consent`);
+  await page.getByRole('button', { name: 'Record consent', exact: true }).click();
 
   // Ana agrees to her first and last name and gender going to Moldova, and nothing else.
-  const consent = page.getByRole('region', { name: 'Consent' });
+  const consent = page.getByRole('region', { name: 'Consent', exact: true });
   const record = consent.getByRole('form', { name: 'Record a consent decision' });
   await record.getByLabel('Purpose').selectOption({ label: 'Sharing with other countries' });
   await record.getByLabel('The survivor gives consent').check();
@@ -100,6 +101,7 @@ test('a case worker refers a case to another country within the survivor’s con
     'only: First name, Last name, Gender',
   );
 
+  await openSection(page, 'Cooperation');
   const panel = page.getByRole('region', { name: 'Refer to another country' });
   await expect(panel).toContainText('This case has not been referred to another country.');
   const form = panel.getByRole('form', { name: 'Refer this case to another country' });

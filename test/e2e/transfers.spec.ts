@@ -11,7 +11,7 @@ import type { RunningNode } from '../../src/app/node.ts';
 import type { RequestContext } from '../../src/modules/audit/index.ts';
 import { buildCase, buildSurvivor, contextOf } from '../factories.ts';
 import { buildUser } from '../helpers.ts';
-import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import { demoUser, expect, openSection, seriousViolations, signIn, test } from './fixtures.ts';
 import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } from './peering.ts';
 
 // Its own id, so that this spec and peers.spec.ts or mla.spec.ts never trip over one another's peer.
@@ -162,6 +162,7 @@ test('an investigator reads a received transfer for a purpose, verifies and acce
   // The case holds the item now, and the list shows the request among those this node asked.
   await itemRow.getByRole('link', { name: 'Open the case' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Case / })).toBeFocused();
+  await openSection(page, 'Evidence');
   await expect(page.getByRole('region', { name: 'Evidence', exact: true })).toContainText(TITLE);
   await page.goto('/cooperation/transfers');
   const asked = page.getByRole('table', { name: /asked by this node/ });

@@ -1,12 +1,13 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agency, SessionUser } from '../../api.ts';
+import { EvidencePanel } from '../../areas.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { Loaded, useResource } from '../../components/useResource.tsx';
 import { isolate } from '../../i18n/i18n.ts';
 import { Link } from '../../router.tsx';
 import { CrossBorderPanel } from '../cooperation/referrals/CrossBorderPanel.tsx';
-import { canReadEvidence, EvidencePanel } from '../evidence/EvidencePanel.tsx';
+import { canReadEvidence } from '../evidence/evidence-access.ts';
 import { CaseLinkageAlerts } from '../linkage/CaseLinkageAlerts.tsx';
 import { CaseMessages } from '../peers/CaseMessages.tsx';
 import { AssignmentPanel } from './AssignmentPanel.tsx';
@@ -199,12 +200,12 @@ function CaseSections({
               actorName={actorName}
               onChanged={onBump}
             />
-            <CrossBorderPanel found={found} user={user} revision={revision} onChanged={onBump} />
           </>
         )}
         {shown === 'evidence' && <EvidencePanel found={found} user={user} actorName={actorName} />}
         {shown === 'cooperation' && (
           <>
+            <CrossBorderPanel found={found} user={user} revision={revision} onChanged={onBump} />
             <CaseMessages caseId={found.id} revision={revision} />
             <CaseLinkageAlerts found={found} user={user} />
           </>

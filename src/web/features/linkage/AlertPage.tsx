@@ -208,7 +208,7 @@ function FollowUp({ alert, user }: { alert: LinkageAlert; user: SessionUser }) {
       <ul>
         {refers && (
           <li>
-            <Link to={`/cases/${encodeURIComponent(alert.caseId)}#cross-border`}>
+            <Link to={`/cases/${encodeURIComponent(alert.caseId)}/cooperation`}>
               {t('linkage.followUp.refer', { node: alert.otherNode })}
             </Link>
           </li>
