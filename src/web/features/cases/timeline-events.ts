@@ -43,12 +43,17 @@ export function useEventDescription(agencyName: (id: string) => string): (event:
       const stage = (value: unknown) => (isStage(value) ? t(`stages.${value}`) : String(value));
       const consentPurpose = (value: unknown) =>
         isConsentPurpose(value) ? t(`consentPurposes.${value}`) : String(value);
-      const reason = str(data.reason);
+      // Words sealed under the survivor's key (a reason, a comment) read as erased once her identity is.
+      const erased = t('atRest.erased');
+      const reason = str(data.reason) ?? (data.reasonErased ? erased : undefined);
       switch (event.type) {
         case 'created':
           return { text: t('timeline.created') };
         case 'comment':
-          return { text: t('timeline.comment'), quote: str(data.cco_CaseComment) };
+          return {
+            text: t('timeline.comment'),
+            quote: str(data.cco_CaseComment) ?? (data.erased ? erased : undefined),
+          };
         case 'movement_added':
           return { text: t('timeline.movement', { type: htcds('hte_Type', str(data.hte_Type) ?? '') }) };
         case 'perpetrator_added':
