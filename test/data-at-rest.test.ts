@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClearText } from '../src/app/seal-at-rest.ts';
 import { buildApp } from '../src/app/server.ts';
@@ -42,6 +43,9 @@ const ENTERED = {
   extensionReason: 'Awaiting the Trandafir Bank archive in Soroca',
   postponementReason: 'Witness Evdochia Munteanu is in hospital',
   refusalReason: 'Dual criminality fails for Cornelius Abernathy-Lisle',
+  crossBorderReason: 'Her brother Radomir Kestrel waits at the border',
+  transferDeclineReason: 'The recording names informant Lucrezia Varga',
+  caseLabel: 'Met at the Zamfirescu bakery',
 };
 
 function* files(dir: string): Generator<string> {
@@ -61,6 +65,8 @@ let peer: TestNode;
 let node: { close(): Promise<void> };
 let caseId: string;
 let mlaId: string;
+let xbId: string;
+let transferId: string;
 let people: {
   worker: ReturnType<typeof contextOf>;
   supervisor: ReturnType<typeof contextOf>;
@@ -131,7 +137,43 @@ describe('data at rest', () => {
       comment: ENTERED.comment,
     });
     caseId = created.id;
+    const exchange = async () => {
+      await services.messages.deliverDue(soon());
+      await peer.services.messages.deliverDue(soon());
+    };
+    // A cross-border referral of her case to the peer, revoked with a reason: sealed under her data key.
+    await services.survivors.recordConsent(worker, caseId, {
+      purpose: 'sharing_cross_border',
+      decision: 'granted',
+      scope: { agencies: [], countries: ['MD'], purposes: ['protection'] },
+      method: 'written',
+      language: 'ro',
+    });
+    const xb = await services.crossBorder.offer(worker, caseId, {
+      to: 'node-peer',
+      kind: 'referral',
+      purpose: 'protection',
+      fields: ['prs_Gender'],
+    });
+    xbId = xb.id;
+    await exchange();
+    await services.crossBorder.revoke(worker, xbId, ENTERED.crossBorderReason);
+    await exchange();
+    // An evidence transfer from the peer, declined here with a reason: sealed under the evidence exchange key.
+    const sender = contextOf(await buildUser(peer.services, 'investigator'), 'investigator');
+    const source = await peer.services.cases.create(sender, { survivor: { prs_FirstName: 'Doina' } });
+    const file = { title: 'Call recording', handlingCode: 'H0', fileName: 'call.txt', mediaType: 'text/plain' };
+    const item = await peer.services.evidence.add(sender, source.id, file, Readable.from([Buffer.from('call\n')]));
+    const sent = await peer.services.transfers.send(sender, {
+      to: 'node-rest',
+      itemIds: [item.id],
+      context: { kind: 'case', ref: 'MD-2026-1' },
+    });
+    transferId = sent.transferId;
+    await exchange();
+    await services.transfers.decline(prosecutor, transferId, { reason: ENTERED.transferDeclineReason });
     await services.cases.transition(worker, caseId, 'identification', ENTERED.stageReason);
+    await services.cases.setLabel(worker, caseId, ENTERED.caseLabel);
     await services.cases.transition(worker, caseId, 'closed', ENTERED.closureReason);
     await services.care.assessRisk(worker, caseId, { answers: CALM, safetyPlan: ENTERED.safetyPlan });
     await services.care.planService(worker, caseId, {
@@ -166,10 +208,6 @@ describe('data at rest', () => {
     // which reach this node as updates (the inbound path); a request the peer sends here is refused with grounds by
     // this node (the local path). Each reason is sealed here, in the request and in its history.
     const executor = contextOf(await buildUser(peer.services, 'investigator'), 'investigator');
-    const exchange = async () => {
-      await services.messages.deliverDue(soon());
-      await peer.services.messages.deliverDue(soon());
-    };
     await services.mla.send(prosecutor, mlaId);
     await exchange();
     const steps: [Parameters<Services['mla']['act']>[2], Parameters<Services['mla']['act']>[3]][] = [
@@ -205,6 +243,8 @@ describe('data at rest', () => {
     expect(view.perpetrators[0]?.fields).toEqual({ per_RoleDetails: ENTERED.roleDetails });
     expect(view.closureRequest?.reason).toBe(ENTERED.closureReason);
     expect(view.erasedFields).toEqual([]);
+    const row = await services.cases.list(worker, { reference: view.reference, limit: 1 });
+    expect(row.cases[0]?.label).toBe(ENTERED.caseLabel);
     const timeline = await services.cases.timeline(worker, caseId);
     expect(timeline.map((e) => e.data.reason).filter(Boolean)).toEqual(
       expect.arrayContaining([ENTERED.stageReason, ENTERED.closureReason, ENTERED.revokeReason]),
@@ -215,8 +255,15 @@ describe('data at rest', () => {
     expect(plan?.fields).toMatchObject({ spl_Objectives: ENTERED.objectives, spl_ActionPlan: ENTERED.actionPlan });
     const [shown] = await services.referrals.caseReferrals(worker, caseId);
     expect(shown).toMatchObject({ reason: ENTERED.referralReason, statusReason: ENTERED.revokeReason });
-    const [withdrawn] = await services.survivors.consents(worker, caseId);
+    const withdrawn = (await services.survivors.consents(worker, caseId)).find((c) => c.withdrawnAt);
     expect(withdrawn?.withdrawalReason).toBe(ENTERED.withdrawalReason);
+    expect((await services.crossBorder.get(worker, xbId)).statusReason).toBe(ENTERED.crossBorderReason);
+    const [declined] = await services.transfers.list(prosecutor, { direction: 'in' });
+    expect(declined).toMatchObject({
+      id: transferId,
+      status: 'declined',
+      declineReason: ENTERED.transferDeclineReason,
+    });
 
     // An MLA list, or a read without a purpose, never shows the measures' descriptions; a purpose does.
     const listed = await services.mla.list(prosecutor);
@@ -297,8 +344,12 @@ describe('data at rest', () => {
     expect(plan?.erasedFields.sort()).toEqual(['spl_ActionPlan', 'spl_Objectives']);
     const [referral] = await services.referrals.caseReferrals(worker, caseId);
     expect(referral).toMatchObject({ reason: null, statusReason: null });
-    const [consent] = await services.survivors.consents(worker, caseId);
+    const consent = (await services.survivors.consents(worker, caseId)).find((c) => c.withdrawnAt);
     expect(consent?.withdrawalReason).toBeNull();
+    // The referral's reason was hers: erased with her key. The transfer's belongs to the exchange and stays.
+    expect((await services.crossBorder.get(worker, xbId)).statusReason).toBeNull();
+    const [declined] = await services.transfers.list(people.prosecutor, { direction: 'in' });
+    expect(declined?.declineReason).toBe(ENTERED.transferDeclineReason);
     // A new free-text field cannot be sealed under a key that is gone.
     await expect(
       services.cases.update(worker, caseId, { victim: { vic_DetailsOfVulnerabilities: 'new text' } }),
@@ -310,7 +361,7 @@ describe('data at rest', () => {
   it('seals on upgrade what a wave 1 node kept in clear, once', { timeout: 300_000 }, async () => {
     await open();
     const { worker, prosecutor } = people;
-    const other = await services.cases.create(worker, { survivor: { prs_Gender: 'Feminine' } });
+    const other = await services.cases.create(worker, { survivor: { prs_Gender: 'Feminine', prs_FirstName: 'Ana' } });
     await services.care.assessRisk(worker, other.id, { answers: CALM });
     const [assessment] = await services.care.riskHistory(worker, other.id);
     // What wave 1 wrote: the same columns, in clear.
@@ -341,8 +392,18 @@ describe('data at rest', () => {
       [mlaId],
     );
 
-    // Four rows of wave 1's free text, the request's reasons and one history entry.
-    expect(await sealClearText(services)).toBe(6);
+    // A cross-border referral of the erased survivor and a declined transfer, with their reasons in clear.
+    await db.query(
+      "update cross_border_referrals set status_reason = 'wave one referral', status_reason_sealed = null",
+      [],
+    );
+    await db.query(
+      "update evidence_transfers set decline_reason = 'wave one decline', decline_reason_sealed = null",
+      [],
+    );
+
+    // Four rows of wave 1's free text, the request's reasons, one history entry, the referral and the transfer.
+    expect(await sealClearText(services)).toBe(8);
     expect(await sealClearText(services)).toBe(0);
 
     const view = await services.cases.get(worker, other.id);
@@ -359,6 +420,14 @@ describe('data at rest', () => {
       postponement: { reason: 'wave one postponement' },
     });
     expect(request.history?.at(-1)?.reason).toBe('wave one step');
+    // The referral's survivor was erased: her reason is dropped, not sealed. The transfer's is sealed and opens.
+    expect((await services.crossBorder.get(worker, xbId)).statusReason).toBeNull();
+    expect((await services.transfers.list(prosecutor, { direction: 'in' }))[0]?.declineReason).toBe('wave one decline');
+    const [exchanges] = await db.query<{ clear: string }>(
+      `select concat((select string_agg(status_reason, '') from cross_border_referrals),
+         (select string_agg(decline_reason, '') from evidence_transfers)) as clear`,
+    );
+    expect(exchanges?.clear).toBe('');
     // The clear columns are empty.
     const [row] = await db.query<{ clear: string }>(
       `select concat(c.victim::text, c.closure_reason, r.safety_plan, m.measures::text, m.legal_classification) as clear
