@@ -97,20 +97,22 @@ export class CareService {
 
   /** Scores and stores an assessment. A high level needs a safety plan: without one nothing is stored. */
   async assessRisk(ctx: RequestContext, caseId: string, input: NewRiskAssessment): Promise<RiskAssessmentView> {
-    const result = assessRisk(input.instrument ?? CURRENT_RISK_INSTRUMENT, input.answers);
-    const safetyPlan = input.safetyPlan?.trim() || null;
-    if (safetyPlan && safetyPlan.length > SAFETY_PLAN_MAX) {
-      throw invalid(`The safety plan is longer than ${SAFETY_PLAN_MAX} characters.`);
-    }
-    if (result.safetyPlanRequired && !safetyPlan) {
-      throw new AppError(
-        'safety_plan_required',
-        400,
-        'The risk is high: write the safety plan (safetyPlan) with the assessment. Nothing was saved.',
-        { level: result.level, score: result.score, questions: result.reasons.map((r) => r.question) },
-      );
-    }
+    // The answers are checked once the policy allowed the caller (in #write): a caller who may not assess is refused
+    // whatever they sent, and learns nothing of the instrument's rules.
     return this.#write(ctx, caseId, 'risk.assess', async (tx, actor, found) => {
+      const result = assessRisk(input.instrument ?? CURRENT_RISK_INSTRUMENT, input.answers);
+      const safetyPlan = input.safetyPlan?.trim() || null;
+      if (safetyPlan && safetyPlan.length > SAFETY_PLAN_MAX) {
+        throw invalid(`The safety plan is longer than ${SAFETY_PLAN_MAX} characters.`);
+      }
+      if (result.safetyPlanRequired && !safetyPlan) {
+        throw new AppError(
+          'safety_plan_required',
+          400,
+          'The risk is high: write the safety plan (safetyPlan) with the assessment. Nothing was saved.',
+          { level: result.level, score: result.score, questions: result.reasons.map((r) => r.question) },
+        );
+      }
       const [previous] = await care.riskAssessments(tx, caseId);
       const id = ulid();
       const sealer = await this.#survivors.dataSealer(tx, found.survivorId);

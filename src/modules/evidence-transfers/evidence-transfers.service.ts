@@ -155,7 +155,6 @@ export class TransfersService {
     if (itemIds.length === 0 || itemIds.length > MAX_ITEMS) {
       throw new AppError('invalid_request', 400, `A transfer carries 1 to ${MAX_ITEMS} items.`);
     }
-    await this.#checkPeer(input.to);
     const items: evidenceItems.EvidenceItemRow[] = [];
     for (const id of itemIds) {
       const item = await evidenceItems.findItem(this.#db, id);
@@ -164,6 +163,8 @@ export class TransfersService {
       await this.#access.authorize(this.#db, ctx, 'evidence.download', found, { purpose: 'investigation' });
       items.push(item);
     }
+    // The receiving node once the policy allowed every item: a refused caller learns nothing of this node's peers.
+    await this.#checkPeer(input.to);
     await this.permissions.assertAllowed(ctx, itemIds, 'forwarding');
     if (contentBytesBound(items.map((i) => i.size)) > MAX_MESSAGE_BYTES) throw tooLarge();
     const transferId = ulid();

@@ -41,9 +41,10 @@ export class PhotosService {
 
   /** Adds a photo of the survivor; the type is read from the image's own bytes. */
   async add(ctx: RequestContext, caseId: string, image: Buffer): Promise<photos.PhotoMeta> {
-    const mediaType = checkPhoto(image);
     const found = await this.#access.load(this.#db, caseId);
     await this.#access.authorize(this.#db, ctx, 'survivor.update_identity', found);
+    // After the policy: a caller who may not add a photo is refused whatever the file is.
+    const mediaType = checkPhoto(image);
     const vault = await this.#vault();
     const id = ulid();
     return this.#db.transaction(async (tx) => {
