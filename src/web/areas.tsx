@@ -26,6 +26,8 @@ function area<C extends ComponentType<any>>(load: () => Promise<C>) {
 
 export const AdminPage = area(() => import('./features/admin/AdminPage.tsx').then((m) => m.AdminPage));
 export const AuditPage = area(() => import('./features/audit/AuditPage.tsx').then((m) => m.AuditPage));
+/** A case's evidence section: only those who work with evidence open it. */
+export const EvidencePanel = area(() => import('./features/evidence/EvidencePanel.tsx').then((m) => m.EvidencePanel));
 export const CasesArea = area(() => import('./features/cases/CasesArea.tsx').then((m) => m.CasesArea));
 export const CooperationArea = area(() =>
   import('./features/cooperation/CooperationArea.tsx').then((m) => m.CooperationArea),

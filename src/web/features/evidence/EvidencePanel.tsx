@@ -15,8 +15,7 @@ interface EvidencePanelProps {
   actorName(actor: string): string;
 }
 
-/** Whether the user may see the case's evidence at all: the case page shows the panel only then. */
-export const canReadEvidence = (user: SessionUser, found: Case) => allowsOnCase(user, 'evidence.read', found);
+export { canReadEvidence } from './evidence-access.ts';
 
 /**
  * The case's evidence: the items with their hashes, handling codes and custody histories, downloads for a stated
