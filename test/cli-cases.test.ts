@@ -265,3 +265,32 @@ describe('passage htcds through the running node', slow, () => {
     expect(exported.stdout).toContain('Exported 6 cases of Casa Rifugio');
   });
 });
+
+describe('passage case void', slow, () => {
+  it('voids a case created in error: gone from the list and from reads, kept in the audit trail', async () => {
+    const before = JSON.parse(passage(['case', 'list', '--json']).stdout);
+    const target = before.cases[0] as { id: string; reference: string };
+    const missing = passage(['case', 'void', '--case', target.reference]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/--reason/);
+    const voided = passage(['case', 'void', '--case', target.reference, '--reason', 'Created in error']);
+    expect(voided.status, voided.stderr).toBe(0);
+    expect(voided.stdout).toContain(`Voided case ${target.reference}`);
+    const after = JSON.parse(passage(['case', 'list', '--json']).stdout);
+    expect(after.total).toBe(before.total - 1);
+    expect(after.cases.map((c: { id: string }) => c.id)).not.toContain(target.id);
+    const shown = passage(['case', 'show', target.reference]);
+    expect(shown.status).toBe(1);
+    expect(shown.stderr).toMatch(/not found/);
+    const db = await openDb({ dataDir: dir.path, databaseUrl: env.DATABASE_URL ?? null });
+    try {
+      const trail = await db.query<{ actor: string }>(
+        "select actor from audit_log where action = 'case.void' and resource = $1 and outcome = 'success'",
+        [`case:${target.id}`],
+      );
+      expect(trail).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
