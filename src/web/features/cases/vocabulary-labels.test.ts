@@ -39,7 +39,7 @@ const lookup = (tree: Tree, key: string): unknown =>
   key.split('.').reduce<unknown>((at, part) => (at as Tree | undefined)?.[part], tree);
 
 /** Each vocabulary the app shows, with the locale keys of its labels. */
-const VOCABULARIES: [string, readonly (string | number)[], (value: string) => string][] = [
+const VOCABULARIES: (readonly [string, readonly (string | number)[], (value: string) => string])[] = [
   ['stages', STAGES, (v) => `stages.${v}`],
   ['roles', ROLES, (v) => `roles.${v}`],
   ['reaches', REACHES, (v) => `users.reaches.${v}`],
