@@ -62,7 +62,7 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/cases',
     headers,
-    payload: { survivor: { prs_Gender: 'Feminine' } },
+    payload: { survivor: { prs_Gender: 'Feminine' }, confirmEmpty: true },
   });
   expect(opened.statusCode, opened.body).toBe(201);
   caseId = opened.json().id;

@@ -71,6 +71,8 @@ test('a case worker records Ana’s first report, finds it by a Cyrillic spellin
   // Back at the list, a Cyrillic spelling of her name finds the case.
   await page.getByRole('link', { name: 'Back to the cases' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Cases' })).toBeFocused();
+  // The search is folded below the case list (issue 15).
+  await page.getByText("Find a survivor's case by name, document, phone or birth date").click();
   const search = page.getByRole('form', { name: "Find a survivor's case" });
   await search.getByLabel('Name').fill('Ана Русу');
   const searched = page.waitForRequest((request) => request.url().endsWith('/api/cases/search'));

@@ -42,6 +42,7 @@ describe('the evidence package of a case', () => {
     const created = await node.services.cases.create(ctxOf(investigator, 'investigator'), {
       reportedAt: '2026-03-01',
       survivor: { prs_Gender: 'Feminine' },
+      confirmEmpty: true,
     });
     caseId = created.id;
     reference = created.reference;
@@ -101,6 +102,7 @@ describe('the evidence package of a case', () => {
     const empty = await node.services.cases.create(ctxOf(investigator, 'investigator'), {
       reportedAt: '2026-03-02',
       survivor: { prs_Gender: 'Masculine' },
+      confirmEmpty: true,
     });
     const none = await download(`/api/cases/${empty.id}/evidence/package`);
     expect(none.status).toBe(409);
@@ -113,6 +115,7 @@ describe('the evidence package of a case', () => {
     const damagedCase = await node.services.cases.create(ctx, {
       reportedAt: '2026-03-03',
       survivor: { prs_Gender: 'Feminine' },
+      confirmEmpty: true,
     });
     const item = await node.services.evidence.add(ctx, damagedCase.id, FIELDS, bytes(randomBytes(50_000)));
     const store = node.services.evidence.store as FileBlobStore;

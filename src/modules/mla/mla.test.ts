@@ -282,7 +282,10 @@ describe('MLA requests between two nodes', () => {
     expect(await transfersOf(it_, itInvestigator)).toEqual([
       expect.objectContaining({ id: transferId, direction: 'in', peer: 'node-md', context, status: 'pending' }),
     ]);
-    const opened = await call(it_, itInvestigator, 'POST', '/api/cases', { survivor: { prs_Gender: 'Masculine' } });
+    const opened = await call(it_, itInvestigator, 'POST', '/api/cases', {
+      survivor: { prs_Gender: 'Masculine' },
+      confirmEmpty: true,
+    });
     expect(opened.statusCode, opened.body).toBe(201);
     const caseId = opened.json().id as string;
     const accepted = await call(it_, itInvestigator, 'POST', `/api/evidence/transfers/${transferId}/accept`, {
