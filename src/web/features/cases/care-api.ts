@@ -29,11 +29,6 @@ export const careApi = {
     request<SupportPlan>('PATCH', casePath(caseId, `/services/${encodeURIComponent(serviceId)}`), changes),
   caseReferrals: (caseId: string) => request<Referral[]>('GET', casePath(caseId, '/referrals')),
   refer: (caseId: string, referral: NewReferral) => request<Referral>('POST', casePath(caseId, '/referrals'), referral),
-  incoming: () =>
-    request<{ total: number; referrals: Referral[] }>(
-      'GET',
-      '/api/referrals?direction=incoming&status=offered&limit=50',
-    ),
   accept: (id: string) => request<Referral>('POST', referralPath(id, 'accept')),
   decline: (id: string, reason: string) => request<Referral>('POST', referralPath(id, 'decline'), { reason }),
   revoke: (id: string, reason: string) => request<Referral>('POST', referralPath(id, 'revoke'), { reason }),
