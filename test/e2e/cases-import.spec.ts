@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { demoUser, expect, seriousViolations, signIn, test } from './fixtures.ts';
+import ExcelJS from 'exceljs';
+import { demoUser, expect, openSection, seriousViolations, signIn, test } from './fixtures.ts';
 
 const HEADER = 'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,vic_TraffickingStatus,Colour';
 /** Born after the report: the node refuses the row. */
@@ -59,6 +60,7 @@ test('a supervisor imports an HTCDS spreadsheet, sees the rows it refuses, opens
   await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^Case \\W?${reference}`) })).toBeVisible();
 
   // The identity is corrected after it has been shown for a purpose.
+  await openSection(page, 'Identity');
   const identity = page.getByRole('region', { name: 'Identity' });
   await identity.getByLabel('Why are you viewing this?').selectOption({ label: 'Case management' });
   await identity.getByRole('button', { name: 'Show the identity' }).click();
@@ -85,4 +87,95 @@ test('a supervisor imports an HTCDS spreadsheet, sees the rows it refuses, opens
     identity.getByText("The survivor's identity was erased at their request.", { exact: false }),
   ).toBeFocused();
   await expect(identity.getByText(`${firstName}a`)).toHaveCount(0);
+});
+
+/**
+ * The toolkit's own template (vendor/htcds) with rows typed under its visible labels, as a case worker fills it in:
+ * answers as the labels show them, a Case Owner, and the incoming and outgoing referral columns.
+ */
+async function toolkitFile(path: string, rows: Record<string, string>[]): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile('vendor/htcds/htcds-excel-spreadsheet-v2.0.xlsx');
+  const sheet = workbook.worksheets[0] as ExcelJS.Worksheet;
+  const columns = new Map<string, number>();
+  sheet.getRow(2).eachCell((cell, column) => columns.set(String(cell.value), column));
+  rows.forEach((values, i) => {
+    const row = sheet.getRow(3 + i);
+    for (const [label, value] of Object.entries(values)) row.getCell(columns.get(label) as number).value = value;
+    row.commit();
+  });
+  await workbook.xlsx.writeFile(path);
+}
+
+test('a toolkit file with Case Owner and referral columns imports; labels are read, a wrong value gets a suggestion, the rejected rows download to fix', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const run = Date.now().toString(36);
+  const path = testInfo.outputPath('toolkit.xlsx');
+  await toolkitFile(path, [
+    {
+      'Case Owner': 'Maria Rossi',
+      'First Name': `Amina${run}`,
+      Gender: 'feminine',
+      'Trafficking Status': 'Actual victim of trafficking',
+      'Type of Exploitation': 'Forced Labour',
+      Status: 'FollowUp',
+      'Referring Organisation': 'Caritas Ambrosiana',
+      'Referred Organisation': 'ASTRA Belgrade',
+      'Referred Primary Case Worker': 'Ivana Petrović',
+      'Reason for Outgoing Referral': 'Additional Services Required',
+      'Outgoing Referral Date': '2024-02-20',
+    },
+    { 'First Name': `Joy${run}`, Gender: 'Feminine', 'Trafficking Status': 'Actual victim of traficking' },
+  ]);
+
+  await signIn(page, demoUser('supervisor'));
+  await page.goto('/cases/import');
+  const form = page.getByRole('form', { name: 'Import cases' });
+  await form.getByLabel('Spreadsheet').setInputFiles(path);
+  await form.getByRole('button', { name: 'Import' }).click();
+
+  // The misspelt status is refused with the nearest valid value; the labels of the other row are accepted.
+  await expect(page.getByText('1 row has problems, so nothing was imported.')).toBeVisible();
+  const problems = page.getByRole('table', { name: 'Problem in the file: row, column and reason' });
+  await expect(problems.getByRole('row')).toHaveCount(2);
+  await expect(problems.getByRole('row').nth(1)).toContainText('4vic_TraffickingStatus');
+  await expect(problems).toContainText('Did you mean ActualVictimOfTrafficking (Actual victim of trafficking)?');
+
+  // The rejected rows come as a spreadsheet: the same columns, the row's values and why.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the rejected rows (.xlsx)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('rejected-rows.xlsx');
+  const rejected = new ExcelJS.Workbook();
+  await rejected.xlsx.readFile(await download.path());
+  const sheet = rejected.worksheets[0] as ExcelJS.Worksheet;
+  const header = (sheet.getRow(1).values as unknown[]).slice(1);
+  expect(header).toContain('_import_error');
+  expect(sheet.actualRowCount).toBe(3);
+  expect(sheet.getRow(3).getCell(header.indexOf('prs_FirstName') + 1).value).toBe(`Joy${run}`);
+  expect(String(sheet.getRow(3).getCell(header.indexOf('_import_error') + 1).value)).toContain('Did you mean');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The valid row goes in, Case Owner and referral columns with it.
+  await form.getByLabel('Import only the valid rows').check();
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText('1 case was imported from 2 rows.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download the rejected rows (.xlsx)' })).toBeVisible();
+
+  // The same file again imports nothing twice.
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText('No cases were imported from 2 rows.')).toBeVisible();
+  await expect(page.getByText('1 row was imported before, so it was skipped:')).toBeVisible();
+  await expect(page.getByRole('link', { name: /^Row 3: case \W?IT-/ })).toBeVisible();
+
+  // The toolkit template as downloaded: the node says why nothing can be imported.
+  await form.getByLabel('Spreadsheet').setInputFiles('vendor/htcds/htcds-excel-spreadsheet-v2.0.xlsx');
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(
+    page.getByText(/no case under it: no row below the header has a value in an HTCDS column/),
+  ).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
 });
