@@ -209,7 +209,10 @@ describe('evidence transfers between nodes', () => {
     expect(await repo.contentsOf(ro.services.db, transferId)).toEqual([]);
     await exchange();
     const out = await repo.findTransfer(md.services.db, transferId);
-    expect(out).toMatchObject({ status: 'declined', declineReason: 'Not related to our case' });
+    // The reason is held sealed (docs/data-at-rest.md) and shown opened to those who may read the transfer.
+    expect(out).toMatchObject({ status: 'declined', declineReason: null, declineReasonSealed: expect.any(String) });
+    const shown = (await call(md, mdHeaders, 'GET', `/api/evidence/transfers/${transferId}`)).json();
+    expect(shown).toMatchObject({ status: 'declined', declineReason: 'Not related to our case' });
     expect((await custodyOf(md, item.id)).at(-1)?.reason).toBe(`declined by node-ro, transfer ${transferId}`);
   });
 
@@ -336,6 +339,10 @@ describe('handling codes that travel', () => {
     await decide(false);
     const out = (await call(ro, roHeaders, 'GET', '/api/evidence/permission-requests?direction=out')).json().requests;
     expect(out.map((r: { status: string }) => r.status)).toEqual(['refused', 'granted']);
+    expect(out.map((r: { reason: string; decisionReason: string }) => [r.reason, r.decisionReason])).toEqual([
+      ['For the trial', 'The source would be exposed'],
+      ['For the trial', 'Granted for the trial'],
+    ]);
     expect((await exportCase()).json().error.id).toBe('handling_permission_required');
 
     expect((await ask(h1 as string, 'court')).statusCode).toBe(201);
