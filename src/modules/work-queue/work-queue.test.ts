@@ -136,7 +136,7 @@ beforeAll(async () => {
   await md.services.db.query("update mla_requests set received_at = received_at - interval '8 days' where id = $1", [
     ids.mla,
   ]);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const node of [it_, md, eu]) await node?.close();
