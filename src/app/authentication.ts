@@ -43,7 +43,7 @@ export function registerAuthentication(
   // The policy's refusals of signed-in users go through the same limiter (issue 14, item 4).
   audit.limitDenials(refusals);
   app.addHook('onClose', async () => {
-    audit.limitDenials(null);
+    audit.unlimitDenials(refusals);
     await refusals.close();
   });
   // Requests whose refusal was recorded here already, so the answer's hook does not record it again.

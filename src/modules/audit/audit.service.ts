@@ -53,9 +53,14 @@ export class AuditService {
     this.#db = db;
   }
 
-  /** Sends policy refusals through `limiter` from now on (null: each is recorded one by one, as at the console). */
-  limitDenials(limiter: DenialLimiter | null): void {
+  /** Sends policy refusals through `limiter` from now on (until `unlimitDenials`: each recorded one by one). */
+  limitDenials(limiter: DenialLimiter): void {
     this.#denials = limiter;
+  }
+
+  /** Stops sending refusals through `limiter`, if it is still the one (another app on these services may have its own). */
+  unlimitDenials(limiter: DenialLimiter): void {
+    if (this.#denials === limiter) this.#denials = null;
   }
 
   /** Records what `ctx.actor` did. Pass the transaction of the change so both commit together. */
