@@ -17,7 +17,13 @@ export interface MlaView
   extension: { days: number; reason: string; at: string } | null;
   postponement: { until: string; reason: string; at: string } | null;
   clocks: ReturnType<typeof clocksOf>;
-  history?: repo.HistoryEntry[];
+  history?: NamedHistoryEntry[];
+}
+
+/** A step of the history with who took it by name: a person of this node and her agency, or the other node. */
+export interface NamedHistoryEntry extends repo.HistoryEntry {
+  actorName: string | null;
+  actorAgency: string | null;
 }
 type ExtensionKeys =
   | 'extensionDays'

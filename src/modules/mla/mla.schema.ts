@@ -145,6 +145,10 @@ const HistoryEntry = Type.Object({
   state: MlaState,
   at: Type.String({ format: 'date-time' }),
   actor: Type.String({ description: 'user:… on this node, node:… for the other node' }),
+  actorName: Type.Union([Type.String(), Type.Null()], {
+    description: "The person's name, or the other node's name; null when it is not known here",
+  }),
+  actorAgency: Type.Union([Type.String(), Type.Null()], { description: 'An agency the person works in' }),
   reason: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -15,8 +15,17 @@ import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { CaseAccess } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
+import { peopleNames } from '../user-accounts/index.ts';
 import { MLA_REQUEST, MLA_UPDATE, mlaMessageHandlers } from './mla.inbound.ts';
-import { ACTION_PAST, blankDates, type MlaView, peerOf, present, wrongState } from './mla.presenters.ts';
+import {
+  ACTION_PAST,
+  blankDates,
+  type MlaView,
+  type NamedHistoryEntry,
+  peerOf,
+  present,
+  wrongState,
+} from './mla.presenters.ts';
 import * as repo from './mla.repository.ts';
 import type { MlaChanges, NewMlaRequest } from './mla.schema.ts';
 import { type ActionDetails, changeFor, clocksOf, detailsProblem, isDay } from './mla-changes.ts';
@@ -265,9 +274,25 @@ export class MlaService {
    */
   async #view(id: string, now = this.#now(), loaded?: repo.MlaRecord): Promise<MlaView> {
     const request = loaded ?? (await this.#load(this.#db, id, false));
-    const history = await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id));
+    const history = await this.#named(await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id)));
     const withReasons = await this.#vault.openReasons(this.#db, request);
     return { ...present(withReasons, now, await this.#vault.classification(this.#db, request)), history };
+  }
+
+  /** Who took each step, by name (issue 15): this node's people with an agency, the other node by its name. */
+  async #named(entries: repo.HistoryEntry[]): Promise<NamedHistoryEntry[]> {
+    const userId = (actor: string) => (actor.startsWith('user:') ? actor.slice('user:'.length) : null);
+    const people = await peopleNames(
+      this.#db,
+      entries.flatMap((e) => userId(e.actor) ?? []),
+    );
+    const named: NamedHistoryEntry[] = [];
+    for (const entry of entries) {
+      const person = people.get(userId(entry.actor) ?? '');
+      const peer = entry.actor.startsWith('node:') ? await this.#peers.find(entry.actor.slice('node:'.length)) : null;
+      named.push({ ...entry, actorName: person?.name ?? peer?.name ?? null, actorAgency: person?.agency ?? null });
+    }
+    return named;
   }
 
   /**

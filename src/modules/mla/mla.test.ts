@@ -160,6 +160,9 @@ describe('MLA requests between two nodes', () => {
       'executed',
     ]);
     expect(issuing.history[2].actor).toBe('node:node-md');
+    // Named, not by id: the prosecutor by her name and agency, the other node by its name.
+    expect(issuing.history[0]).toMatchObject({ actorName: 'Test prosecutor', actorAgency: expect.any(String) });
+    expect(issuing.history[2]).toMatchObject({ actorName: 'Passage node-md', actorAgency: null });
 
     expect((await executor('POST', `/api/mla/${id}/close`)).statusCode).toBe(409);
     expect((await issuer('POST', `/api/mla/${id}/close`)).json().state).toBe('closed');

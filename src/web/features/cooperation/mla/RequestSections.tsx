@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../api.ts';
 import { ScrollingTable } from '../../../components/ScrollingTable.tsx';
 import { DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
+import { isolate } from '../../../i18n/i18n.ts';
 import { type HistoryEntry, isMeasure, isPersonRole, MLA_ACTIONS, type MlaRequest, mlaApi } from './mla-api.ts';
 import { PurposeForm, personsPurposes } from './PurposeForm.tsx';
 
@@ -98,12 +99,15 @@ export function RequestHistory({ history, user }: { history: HistoryEntry[]; use
   const { t } = useTranslation();
   const ids = useId();
   const formatTime = useDateFormat(DATE_TIME);
-  const actorName = (actor: string) =>
+  // Names as the server resolved them (a person and her agency, or the other node); the id only when it could not.
+  const actorName = ({ actor, actorName: name, actorAgency: agency }: HistoryEntry) =>
     actor === `user:${user.id}`
       ? t('cooperation.mla.history.you')
-      : actor.startsWith('node:')
-        ? t('cooperation.mla.history.node', { node: actor.slice('node:'.length) })
-        : t('cooperation.mla.history.user', { user: actor.replace(/^user:/, '') });
+      : name && agency
+        ? t('casePage.personAt', { name: isolate(name), agency: isolate(agency) })
+        : actor.startsWith('node:')
+          ? t('cooperation.mla.history.node', { node: name ?? actor.slice('node:'.length) })
+          : (name ?? t('cooperation.mla.history.user', { user: actor.replace(/^user:/, '') }));
   return (
     <section aria-labelledby={`${ids}-title`} className="section">
       <h2 id={`${ids}-title`}>{t('cooperation.mla.history.title')}</h2>
@@ -127,7 +131,7 @@ export function RequestHistory({ history, user }: { history: HistoryEntry[]; use
                 {isHistoryAction(entry.action) ? t(`cooperation.mla.history.actions.${entry.action}`) : entry.action}
               </td>
               <td>
-                <bdi>{actorName(entry.actor)}</bdi>
+                <bdi>{actorName(entry)}</bdi>
               </td>
               <td>{t(`cooperation.mla.states.${entry.state}`)}</td>
               <td>{entry.reason ?? '—'}</td>
