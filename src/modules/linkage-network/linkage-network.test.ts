@@ -229,7 +229,17 @@ describe('linkage across three owners and a unit', () => {
       reason: 'Same survivor: follow up with a cross-border referral',
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json()).toMatchObject({ status: 'confirmed', decidedBy: expect.stringMatching(/^user:/) });
+    expect(confirmed.json()).toMatchObject({
+      status: 'confirmed',
+      reason: 'Same survivor: follow up with a cross-border referral',
+      decidedBy: expect.stringMatching(/^user:/),
+    });
+    // Held sealed under the survivor's data key (docs/data-at-rest.md), never in clear.
+    const [stored] = await it_.services.db.query<{ reason: string | null; sealed: string | null }>(
+      'select reason, reason_sealed as sealed from linkage_alerts where id = $1',
+      [first?.id],
+    );
+    expect(stored).toEqual({ reason: null, sealed: expect.any(String) });
     const again = await call(it_, itWorker, 'POST', `/api/linkage/alerts/${first?.id}/dismiss`, { reason: 'Not so' });
     expect(again.json().error.id).toBe('linkage_alert_decided');
     const dismissed = await call(it_, itWorker, 'POST', `/api/linkage/alerts/${second?.id}/dismiss`, {
