@@ -30,6 +30,7 @@ async function count(table: 'cases' | 'disclosures'): Promise<number> {
 const HEADER = 'psg_ReportedAt,prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,vic_TraffickingStatus,Colour';
 const ANA = '2024-02-01,Ana,Rusu,1999-03-14,Feminine,ActualVictimOfTrafficking,blue';
 const ION = '2024-02-02,Ion,Popa,1988-11-02,Masculine,PossibleVictimOfTrafficking,red';
+const LIA = '2024-02-04,Lia,Ceban,2001-07-09,Feminine,ActualVictimOfTrafficking,grey';
 /** Born after the report: rejected. */
 const VERA = '2024-02-03,Vera,Lungu,2030-01-01,Feminine,ActualVictimOfTrafficking,green';
 const csv = (name: string, ...rows: string[]) => {
@@ -108,7 +109,7 @@ describe('passage htcds import', slow, () => {
   });
 
   it('with --partial imports the valid rows and writes the rejects (row, column, reason) to a file', async () => {
-    const source = csv('mixed.csv', ION, VERA);
+    const source = csv('mixed.csv', LIA, VERA);
     const result = passage(['htcds', 'import', source, '--agency', AGENCY, '--partial']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Imported 1 case into Casa Rifugio');
@@ -129,6 +130,28 @@ describe('passage htcds import', slow, () => {
     expect(await count('cases')).toBe(4);
   });
 
+  it('skips rows imported before, and writes the rejected rows with --rejected to fix and import again', async () => {
+    const source = file('mixed.csv');
+    const again = passage(['htcds', 'import', source, '--agency', AGENCY, '--partial', '--rejected', file('fix.xlsx')]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Imported 0 cases');
+    expect(again.stdout).toContain('Skipped 1 row imported before');
+    expect(again.stdout).toContain(`The rejected rows, to fix and import again, are in ${file('fix.xlsx')}.`);
+    expect(statSync(file('fix.xlsx')).mode & 0o777).toBe(0o600);
+    const rejected = await readCaseSheet(file('fix.xlsx'));
+    expect(rejected.rows).toHaveLength(1);
+    expect(rejected.rows[0]?.fields).toMatchObject({ prs_FirstName: 'Vera', prs_Birthdate: '2030-01-01' });
+
+    // Fixed, the file imports; the error column is not read as data.
+    const fixed = { ...rejected.rows[0]?.fields, prs_Birthdate: '2003-01-01' };
+    await writeCaseSheet(file('fixed.xlsx'), rejected.columns, [fixed], 'xlsx');
+    const imported = passage(['htcds', 'import', file('fixed.xlsx'), '--agency', AGENCY]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('Imported 1 case into Casa Rifugio');
+    expect(imported.stderr).toBe('');
+    expect(await count('cases')).toBe(5);
+  });
+
   it('stops with exit status 2 on a file that is not a spreadsheet, or none at all', async () => {
     writeFileSync(file('binary.csv'), Buffer.from([0, 1, 2, 3, 4]));
     const malformed = passage(['htcds', 'import', file('binary.csv'), '--agency', AGENCY]);
@@ -146,7 +169,7 @@ describe('passage htcds import', slow, () => {
     const noAgency = passage(['htcds', 'import', file('first.csv'), '--agency', 'Nobody']);
     expect(noAgency.status).toBe(1);
     expect(noAgency.stderr).toContain('The agency "Nobody" was not found');
-    expect(await count('cases')).toBe(4);
+    expect(await count('cases')).toBe(5);
   });
 });
 
@@ -155,10 +178,10 @@ describe('passage htcds export', slow, () => {
     const before = await count('disclosures');
     const plain = passage(['htcds', 'export', '--agency', AGENCY, '--out', file('out.csv')]);
     expect(plain.status, plain.stderr).toBe(0);
-    expect(plain.stdout).toContain('Exported 4 cases of Casa Rifugio');
+    expect(plain.stdout).toContain('Exported 5 cases of Casa Rifugio');
     expect(plain.stdout).toContain('Identity fields are left out');
     const sheet = await readCaseSheet(file('out.csv'));
-    expect(sheet.rows).toHaveLength(4);
+    expect(sheet.rows).toHaveLength(5);
     expect(sheet.columns).toEqual(expect.arrayContaining(['psg_CaseReference', 'prs_Gender', 'cas_Status']));
     expect(sheet.columns).not.toContain('prs_FirstName');
     expect(readFileSync(file('out.csv'), 'utf8')).not.toMatch(/Rusu|Popa|Olena/);
@@ -187,15 +210,15 @@ describe('passage htcds export', slow, () => {
     expect(identity.stdout).toContain('Identity fields are included for the purpose "administration"');
     const revealed = await readCaseSheet(file('out.csv'));
     expect(revealed.columns).toContain('prs_FirstName');
-    expect(revealed.rows.map((r) => r.fields.prs_FirstName).sort()).toEqual(['Ana', 'Ion', 'Ion', 'Olena']);
-    expect(await count('disclosures')).toBe(before + 4);
+    expect(revealed.rows.map((r) => r.fields.prs_FirstName).sort()).toEqual(['Ana', 'Ion', 'Lia', 'Olena', 'Vera']);
+    expect(await count('disclosures')).toBe(before + 5);
   });
 
   it('writes an xlsx workbook that reads back', async () => {
     const result = passage(['htcds', 'export', '--agency', AGENCY, '--out', file('out.xlsx'), '--json']);
     expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ cases: 4, purpose: null, agency: { name: AGENCY } });
-    expect((await readCaseSheet(file('out.xlsx'))).rows).toHaveLength(4);
+    expect(JSON.parse(result.stdout)).toMatchObject({ cases: 5, purpose: null, agency: { name: AGENCY } });
+    expect((await readCaseSheet(file('out.xlsx'))).rows).toHaveLength(5);
   });
 });
 
@@ -204,14 +227,14 @@ describe('passage case list and show', slow, () => {
     const list = passage(['case', 'list', '--json', '--agency', AGENCY]);
     expect(list.status, list.stderr).toBe(0);
     const { total, cases } = JSON.parse(list.stdout);
-    expect(total).toBe(4);
+    expect(total).toBe(5);
     expect(cases[0]).toMatchObject({ reference: expect.stringMatching(/^IT-2024-\d{6}$/), stage: 'reported' });
     expect(list.stdout).not.toMatch(/Rusu|Popa|Olena/);
     const staged = passage(['case', 'list', '--stage', 'closed', '--json']);
     expect(JSON.parse(staged.stdout).total).toBe(0);
     const table = passage(['case', 'list']);
     expect(table.stdout).toMatch(/^REFERENCE\s+STAGE/);
-    expect(table.stdout).toContain('4 cases.');
+    expect(table.stdout).toContain('5 cases.');
 
     const reference = cases.find(
       (c: { traffickingStatus: string }) => c.traffickingStatus === 'PossibleVictimOfTrafficking',
