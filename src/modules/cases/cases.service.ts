@@ -66,9 +66,10 @@ export class CasesService {
   }
 
   async create(ctx: RequestContext, input: NewCase & { confirmEmpty?: boolean }): Promise<CaseView> {
-    refuseAccidentalReport(input);
     const parsed = validateNewCase(input);
     if (!parsed.ok) throw fieldErrors(parsed.errors);
+    // Checked on a report that is valid otherwise: a field's own problem says more than "nothing in it".
+    refuseAccidentalReport(input);
     const id = await this.createValid(ctx, parsed.value);
     return this.#current(ctx, id);
   }
