@@ -30,7 +30,9 @@ beforeAll(async () => {
     logger: false,
     webRoot: web.path,
   });
-});
+  // Compiling every route's schemas takes a while on a loaded machine: here, not in the first test's time.
+  await app.ready();
+}, 180_000);
 
 afterAll(async () => {
   await app.close();
