@@ -11,6 +11,8 @@ export interface MlaView
     'personsSealed' | 'factsSealed' | 'measuresSealed' | 'classificationSealed' | 'legalClassification' | ExtensionKeys
   > {
   legalClassification: string;
+  /** The reference of the case it serves (not its id), to know the request by. */
+  caseReference: string | null;
   peer: string;
   persons: PersonConcerned[] | null;
   factsSummary: string | null;
@@ -81,7 +83,12 @@ export function blankDates() {
  * A request as the API shows it, without what it says about people (see `MlaService.get`): the measures' types
  * without their descriptions, and the legal classification as opened by the caller.
  */
-export function present(r: repo.MlaRecord, now: Date, legalClassification: string): MlaView {
+export function present(
+  r: repo.MlaRecord,
+  now: Date,
+  legalClassification: string,
+  caseReference: string | null,
+): MlaView {
   const {
     personsSealed: _p,
     factsSealed: _f,
@@ -102,6 +109,7 @@ export function present(r: repo.MlaRecord, now: Date, legalClassification: strin
     ...rest,
     measures: measures.map(({ type }) => ({ type })),
     legalClassification,
+    caseReference,
     peer: peerOf(r),
     persons: null,
     factsSummary: null,

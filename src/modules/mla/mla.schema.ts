@@ -161,6 +161,9 @@ export const MlaRequest = Type.Object(
     executingNode: Type.String(),
     state: MlaState,
     caseId: Type.Union([Type.String(), Type.Null()]),
+    caseReference: Type.Union([Type.String(), Type.Null()], {
+      description: 'The reference of the case of this node it serves (IT-2026-000042), to know the request by',
+    }),
     urgent: Type.Boolean(),
     requestedDeadline: Type.Union([Type.String(), Type.Null()]),
     issuingAuthority: Authority,

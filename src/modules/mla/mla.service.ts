@@ -12,7 +12,7 @@ import { alerting, endOfDay } from '../../shared/mla-clocks.ts';
 import { type MlaAction, type MlaState, nextState, type Side } from '../../shared/mla-states.ts';
 import { actorRef, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import type { CaseAccess } from '../cases/index.ts';
+import { type CaseAccess, caseReferences } from '../cases/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import { peopleNames } from '../user-accounts/index.ts';
@@ -239,9 +239,14 @@ export class MlaService {
     });
     await this.#audit.recordRead(ctx, { action: 'mla.list', resources: page.requests.map((r) => `mla:${r.id}`) });
     const requests: MlaView[] = [];
+    const references = await caseReferences(
+      this.#db,
+      page.requests.flatMap((r) => r.caseId ?? []),
+    );
     for (const r of page.requests) {
       const opened = await this.#vault.openReasons(this.#db, r);
-      requests.push(present(opened, now, await this.#vault.classification(this.#db, r)));
+      const reference = r.caseId ? (references.get(r.caseId) ?? null) : null;
+      requests.push(present(opened, now, await this.#vault.classification(this.#db, r), reference));
     }
     return { total: page.total, requests };
   }
@@ -276,7 +281,9 @@ export class MlaService {
     const request = loaded ?? (await this.#load(this.#db, id, false));
     const history = await this.#named(await this.#vault.openHistory(this.#db, id, await repo.history(this.#db, id)));
     const withReasons = await this.#vault.openReasons(this.#db, request);
-    return { ...present(withReasons, now, await this.#vault.classification(this.#db, request)), history };
+    const reference = request.caseId ? (await caseReferences(this.#db, [request.caseId])).get(request.caseId) : null;
+    const classification = await this.#vault.classification(this.#db, request);
+    return { ...present(withReasons, now, classification, reference ?? null), history };
   }
 
   /** Who took each step, by name (issue 15): this node's people with an agency, the other node by its name. */

@@ -51,6 +51,24 @@ async function sentRequest(over: object = {}): Promise<string> {
 }
 
 describe('MLA requests between two nodes', () => {
+  it('names the case it serves by its reference, in the list and on its page', async () => {
+    const session = (await issuer('GET', '/api/session')).json() as { user: { roles: { agencyId: string }[] } };
+    const agency = session.user.roles[0]?.agencyId as string;
+    const worker = (await signIn(it_.app, await buildUser(it_.services, 'case_worker', { agency }))).headers;
+    const opened = await call(it_, worker, 'POST', '/api/cases', {
+      reportedAt: '2026-06-10',
+      survivor: { prs_FirstName: 'Ana' },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const created = await issuer('POST', '/api/mla', { ...DRAFT, caseId: opened.json().id });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().caseReference).toBe(opened.json().reference);
+    const listed = (await issuer('GET', '/api/mla?side=issuing&state=draft')).json();
+    const row = listed.requests.find((r: { id: string }) => r.id === created.json().id);
+    expect(row.caseReference).toBe(opened.json().reference);
+    expect((await issuer('POST', '/api/mla', DRAFT)).json().caseReference).toBeNull();
+  });
+
   it('keeps the persons concerned encrypted and shows them only with a purpose, audited', async () => {
     const created = await issuer('POST', '/api/mla', DRAFT);
     expect(created.statusCode, created.body).toBe(201);

@@ -203,8 +203,14 @@ function RequestTable({ rows }: { rows: MlaRequest[] }) {
               <Link to={requestPath(row.id)}>
                 <bdi>{row.legalClassification}</bdi>
               </Link>
-              <br />
-              <span className="hint identifier">{row.id}</span>
+              {row.caseReference && (
+                <>
+                  <br />
+                  <span className="hint identifier">
+                    <bdi>{row.caseReference}</bdi>
+                  </span>
+                </>
+              )}
             </th>
             <td>{t(`cooperation.mla.list.sides.${row.side}`)}</td>
             <td className="identifier node-id">{row.peer}</td>
