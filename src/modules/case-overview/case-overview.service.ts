@@ -50,6 +50,8 @@ export class CaseOverviewService {
 
     const summary: CaseOverview['summary'] = { stage: found.stage, stageSince: found.stageSince };
     const actors = new Set<string>(await actorsOfCase(this.#db, caseId));
+    // The assigned case worker is named in the summary even before she has acted on the case.
+    if (found.ownerId) actors.add(`user:${found.ownerId}`);
     // The risk assessments are read by those who give care (`care.read`): a safety plan can say where she is.
     if (allowed('care.read')) {
       const [latest] = await care.riskHistory(ctx, caseId);
