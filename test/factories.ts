@@ -22,9 +22,17 @@ export function buildSurvivor(fields: Record<string, unknown> = {}): Record<stri
   return { prs_Gender: 'Feminine', ...fields };
 }
 
-/** Opens a case in the actor's agency through the cases service, reported on 2026-03-01 unless the test says otherwise. */
+/**
+ * Opens a case in the actor's agency through the cases service, reported on 2026-03-01 unless the test says otherwise.
+ * Its survivor has no name, which a deliberate report may do (confirmEmpty).
+ */
 export function buildCase(services: Services, ctx: RequestContext, input: Partial<NewCase> = {}) {
-  return services.cases.create(ctx, { reportedAt: '2026-03-01', survivor: buildSurvivor(), ...input });
+  return services.cases.create(ctx, {
+    reportedAt: '2026-03-01',
+    survivor: buildSurvivor(),
+    confirmEmpty: true,
+    ...input,
+  });
 }
 
 /** Opens a case over the API and uploads a small text item to it. */
@@ -33,7 +41,7 @@ export async function uploadEvidence(node: TestNode, headers: Record<string, str
     method: 'POST',
     url: '/api/cases',
     headers,
-    payload: { survivor: buildSurvivor() },
+    payload: { survivor: buildSurvivor(), confirmEmpty: true },
   });
   expect(opened.statusCode, opened.body).toBe(201);
   const form = new FormData();
