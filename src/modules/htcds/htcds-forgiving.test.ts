@@ -116,6 +116,28 @@ describe('a forgiving import', () => {
     expect(standardValue('prs_Birthdate', 35887)).toBe('1998-04-02');
   });
 
+  it('imports rows sent twice at the same moment once: the import that comes second is undone, never a 500', async () => {
+    const path = join(files.path, 'twice.xlsx');
+    await fillTemplate(path, [{ 'First Name': 'Leila', 'Second Name': 'Haddad', Gender: 'Feminine' }]);
+    const { rows } = await readCaseSheet(path);
+    // An agency of its own, so that the other tests' counts of imported rows stay theirs.
+    const other = await buildUser(node.services, 'supervisor');
+    const ctx: RequestContext = {
+      actor: { kind: 'user', userId: other.id, memberships: [{ role: 'supervisor', agencyId: other.agencyId }] },
+      requestId: null,
+    };
+    const options = { agencyId: other.agencyId };
+    const outcomes = await Promise.allSettled([
+      node.services.htcds.import(ctx, rows, options),
+      node.services.htcds.import(ctx, rows, options),
+    ]);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ id: 'import_overtaken', status: 409 });
+    }
+    const imported = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value.references : []));
+    expect(imported).toHaveLength(1);
+  });
+
   it('says precisely why the toolkit template as downloaded, and the toolkit form, import nothing', async () => {
     const empty = await readCaseSheet(TEMPLATE);
     await expect(node.services.htcds.import(supervisor, empty.rows, { agencyId })).rejects.toMatchObject({

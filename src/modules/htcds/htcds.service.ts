@@ -131,6 +131,15 @@ export function rowToCase(row: ImportRow): {
   return { input, errors, closed, provenance };
 }
 
+/** Another import of the same rows went in first (see import). */
+const importRace = () =>
+  new AppError(
+    'import_overtaken',
+    409,
+    'Another import of some of these rows finished first, so nothing of this one was imported. Import the file again: ' +
+      'the rows already in are skipped.',
+  );
+
 /**
  * A file with a header and nothing under it: the toolkit's template as it is downloaded, whose only cells below the
  * header are the row numbers of its unnamed first column.
@@ -205,11 +214,14 @@ export class HtcdsExchangeService {
         const caseId = await this.#cases.createValid(ctx, item.value, tx);
         if (item.closed) await this.#cases.closeImported(tx, caseId, actor, item.closed);
         const { reference } = await this.#access.load(tx, caseId);
-        await tx.query(
+        // Two imports of the same rows at the same moment both find them new: the second to insert its key undoes
+        // its whole import instead of failing on the key (a 500) or creating the case twice.
+        const kept = await tx.query(
           `insert into htcds_import_rows (agency_id, row_key, case_id, reference, provenance, imported_at)
-           values ($1, $2, $3, $4, $5, now())`,
+           values ($1, $2, $3, $4, $5, now()) on conflict (agency_id, row_key) do nothing returning row_key`,
           [agencyId, item.key, caseId, reference, JSON.stringify(item.provenance)],
         );
+        if (kept.length === 0) throw importRace();
         refs.push(reference);
         options.onProgress?.(i + 1, valid.length);
       }

@@ -61,6 +61,7 @@ const SERVER_ERRORS = [
   'handling_permission_required',
   'hash_mismatch',
   'import_no_rows',
+  'import_overtaken',
   'import_rejected',
   'jit_ended',
   'jit_member_exists',
