@@ -335,7 +335,7 @@ export class CrossBorderService {
     if (ids.length === 0 || agenciesFor(ctx.actor, 'referral.respond')?.length === 0) return notes;
     for (const id of ids) {
       const r = await repo.findReferral(this.#db, id);
-      if (!r || r.direction !== 'in' || r.status !== 'offered' || !r.sealed) continue;
+      if (r?.direction !== 'in' || r.status !== 'offered' || !r.sealed) continue;
       const opened = await openSealed<{ note: string | null }>(r.sealed, this.#keys, id).catch(() => null);
       notes.set(id, opened?.note ?? null);
     }
