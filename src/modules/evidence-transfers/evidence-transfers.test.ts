@@ -211,7 +211,9 @@ describe('evidence transfers between nodes', () => {
     const out = await repo.findTransfer(md.services.db, transferId);
     // The reason is held sealed (docs/data-at-rest.md) and shown opened to those who may read the transfer.
     expect(out).toMatchObject({ status: 'declined', declineReason: null, declineReasonSealed: expect.any(String) });
-    const shown = (await call(md, mdHeaders, 'GET', `/api/evidence/transfers/${transferId}`)).json();
+    const shown = (await md.services.transfers.list(ctxOf(mdUser), { direction: 'out' })).find(
+      (t) => t.id === transferId,
+    );
     expect(shown).toMatchObject({ status: 'declined', declineReason: 'Not related to our case' });
     expect((await custodyOf(md, item.id)).at(-1)?.reason).toBe(`declined by node-ro, transfer ${transferId}`);
   });
