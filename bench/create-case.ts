@@ -25,6 +25,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { referralSharing } from '../src/modules/care/index.ts';
 import type { NewCase } from '../src/modules/cases/index.ts';
 import { CaseAccess, CasesService } from '../src/modules/cases/index.ts';
+import { KeyCustody } from '../src/modules/key-custody/index.ts';
 import { identityVaultOpener, PersonRecords } from '../src/modules/survivors/index.ts';
 import {
   openPostgresWithPool,
@@ -322,6 +323,7 @@ await runBench(
       persons,
       sharing: referralSharing,
       access: new CaseAccess(unserialisedAudit, referralSharing, persons),
+      keyCustody: new KeyCustody(services.keys.kek),
     });
     runs.push(
       await drive(`Passage create, pool ${CLIENTS}, audit unserialised`, CLIENTS, SECONDS, create(unserialised)),

@@ -445,4 +445,40 @@ describe('data at rest', () => {
     const events = await db.query<{ data: object }>('select data from case_events where case_id = $1', [other.id]);
     expect(JSON.stringify(events)).not.toContain('wave one');
   });
+
+  it("seals the erasure's own reason under the node data key, shows it in the history, and seals wave 1's", {
+    timeout: 300_000,
+  }, async () => {
+    if (!dbOpen) await open();
+    const { worker, supervisor } = people;
+    const erasureReason = 'Asked by her lawyer Ottavina Brezoianu-Castellane';
+    const wave1Reason = 'Wave one erasure asked by Radegonda Pellizzari';
+    const erased = await services.cases.create(worker, {
+      survivor: { prs_Gender: 'Feminine', prs_FirstName: 'Ilinca' },
+    });
+    await services.survivors.erase(supervisor, erased.id, erasureReason);
+    const reasonsOf = async () =>
+      (await services.cases.timeline(supervisor, erased.id)).filter((e) => e.type === 'identity_erased');
+    expect((await reasonsOf()).map((e) => e.data)).toEqual([{ reason: erasureReason }]);
+    // An erasure recorded by wave 1, its reason in clear: the upgrade step seals it (the survivor's key is gone).
+    await db.query(
+      `insert into case_events (case_id, actor, type, data) values ($1, 'user:x', 'identity_erased', $2)`,
+      [erased.id, JSON.stringify({ reason: wave1Reason })],
+    );
+    expect(await sealClearText(services)).toBe(1);
+    expect(await sealClearText(services)).toBe(0);
+    expect((await reasonsOf()).map((e) => e.data.reason)).toEqual([erasureReason, wave1Reason]);
+    const stored = await db.query<{ data: object }>('select data from case_events where case_id = $1', [erased.id]);
+    expect(JSON.stringify(stored)).not.toMatch(/Brezoianu|Pellizzari/);
+
+    // The new reason is nowhere in the database files (the wave 1 one may linger in a dead row until a vacuum).
+    await db.query('checkpoint');
+    await db.close();
+    dbOpen = false;
+    const needles = [erasureReason, erasureReason.toLowerCase()].map((text) => Buffer.from(text, 'utf8'));
+    for (const file of files(dbDir)) {
+      const bytes = readFileSync(file);
+      for (const needle of needles) expect(bytes.includes(needle), `"${needle}" in ${file}`).toBe(false);
+    }
+  });
 });

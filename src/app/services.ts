@@ -67,6 +67,7 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
     persons,
     sharing: referralSharing,
     access,
+    keyCustody,
     // The case list's risk levels and deadlines are care's and mla's: read through their faces, one query a page.
     clocks: () => ({
       risks: async (q, caseIds, now) =>

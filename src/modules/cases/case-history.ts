@@ -1,17 +1,30 @@
 /** A case's own history read back: comments and reasons opened, time spent in each stage. */
 import type { Queryable } from '../../db/client.ts';
 import { type Stage, stageSpans } from '../../shared/lifecycle.ts';
+import type { FieldVault } from '../key-custody/index.ts';
 import type { CasePersons } from './case-persons.ts';
 import { COMMENT, REASON } from './case-seal.ts';
 import type { CaseEvent, CaseRow } from './case-view.ts';
 
-/** Comments and reasons opened, or marked erased once the survivor's data key is gone. */
+/**
+ * Comments and reasons opened, or marked erased once the survivor's data key is gone; the reasons recorded after
+ * that (the erasure's own) are opened from the node's vault (`reasons`).
+ */
 export async function openComments(
   db: Queryable,
   persons: CasePersons,
-  { id: caseId, survivorId }: CaseRow,
-  events: CaseEvent[],
+  reasons: FieldVault,
+  found: CaseRow,
+  all: CaseEvent[],
 ): Promise<CaseEvent[]> {
+  const { id: caseId, survivorId } = found;
+  const events = await Promise.all(
+    all.map(async (e) => {
+      const { reasonVaulted, ...data } = e.data;
+      if (typeof reasonVaulted !== 'string') return e;
+      return { ...e, data: { ...data, reason: await reasons.open(db, caseId, REASON, reasonVaulted) } };
+    }),
+  );
   const sealedReason = (e: CaseEvent) => typeof e.data.reasonSealed === 'string';
   if (!events.some((e) => e.type === 'comment' || sealedReason(e))) return events;
   const person = await persons.find(db, survivorId);

@@ -1,6 +1,7 @@
 /** The upgrade step that seals what a wave 1 node kept in clear, for the cases module's own tables. */
 import type { Queryable } from '../../db/client.ts';
 import { SEALED_CASE_FIELDS } from '../../shared/sealed-fields.ts';
+import type { FieldVault } from '../key-custody/index.ts';
 import type { CasePersons, DataSealer } from './case-persons.ts';
 import { REASON, sealCase, sealFields, splitFields, withoutSealed } from './case-seal.ts';
 import * as repo from './cases.repository.ts';
@@ -8,10 +9,11 @@ import * as repo from './cases.repository.ts';
 /**
  * Seals what a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts, in its transaction): the
  * sealed fields of cases, movements and perpetrators, pending closure reasons and the reasons in case events. What
- * belongs to a survivor whose identity was erased is dropped instead: it should have gone with her. Returns how
- * many records changed; a second run finds none.
+ * belongs to a survivor whose identity was erased is dropped instead: it should have gone with her; but the reason
+ * of the erasure itself, kept in clear by wave 1, is sealed under the node data key. Returns how many records
+ * changed; a second run finds none.
  */
-export async function sealClearText(tx: Queryable, persons: CasePersons): Promise<number> {
+export async function sealClearText(tx: Queryable, persons: CasePersons, reasons: FieldVault): Promise<number> {
   const sealers = new Map<string, DataSealer>();
   const sealerOf = async (caseId: string) => {
     let sealer = sealers.get(caseId);
@@ -49,10 +51,11 @@ export async function sealClearText(tx: Queryable, persons: CasePersons): Promis
   for (const event of await repo.eventsWithClearReason(tx)) {
     const sealer = await sealerOf(event.caseId);
     const { reason, ...data } = event.data;
-    // The erasure's own reason is kept in clear, as recordEvent keeps it (there is no key left to seal it under).
-    if (sealer.erased && event.type === 'identity_erased') continue;
+    // The erasure's own reason goes to the node's vault, as recordEvent seals it now (the survivor's key is gone).
     const next = sealer.erased
-      ? { ...data, reasonErased: true }
+      ? event.type === 'identity_erased'
+        ? { ...data, reasonVaulted: await reasons.seal(tx, event.caseId, REASON, String(reason)) }
+        : { ...data, reasonErased: true }
       : { ...data, reasonSealed: sealer.seal(event.caseId, REASON, String(reason)) };
     await repo.replaceEventData(tx, event.seq, next);
     changed++;

@@ -12,6 +12,13 @@ export const CLOSURE_REASON = 'closureReason';
 /** What binds the ciphertext of a reason in a case event to the case. */
 export const REASON = 'reason';
 
+/**
+ * The node data key (key custody's vault) of the reasons recorded once the survivor's data key is gone (the erasure's
+ * own reason, and any recorded after it): free text that must not stay in clear, with no survivor key to seal it under.
+ * It is stored as `reasonVaulted`, bound to the case, and opened on read like `reasonSealed`.
+ */
+export const REASON_VAULT = 'case-event-reason-key';
+
 /** What binds the ciphertext of a case's label (the list's non-identifying label) to the case. */
 export const LABEL = 'label';
 

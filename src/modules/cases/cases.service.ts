@@ -4,6 +4,7 @@ import { AppError, invalid } from '../../lib/errors.ts';
 import { type FieldError, type FieldMap, type Group, isIdentityField, parseGroup } from '../../shared/case-fields.ts';
 import { type Actor, actorRef, can } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
+import type { FieldVault, KeyCustody } from '../key-custody/index.ts';
 import { agencyCountry, assigneesOf } from '../user-accounts/index.ts';
 import type { CaseAccess } from './case-access.ts';
 import { assignCase } from './case-assignment.ts';
@@ -12,7 +13,7 @@ import { type CaseWriting, closeImported, decideClosure, transitionCase, type Wr
 import { type CaseClocks, type CaseListQuery, listCasePage } from './case-list.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
 import { sealClearText } from './case-reseal.ts';
-import { COMMENT, openRecord, REASON, sealCase, sealFields, splitFields } from './case-seal.ts';
+import { COMMENT, openRecord, REASON, REASON_VAULT, sealCase, sealFields, splitFields } from './case-seal.ts';
 import { type CaseQuery, type Finding, searchCases } from './case-search.ts';
 import { type CaseEvent, type CaseRecord, type CaseRow, type CaseView, caseView, type SearchHit } from './case-view.ts';
 import { refuseAccidentalReport, setCaseLabel, voidCase } from './case-void.ts';
@@ -33,6 +34,7 @@ export interface CaseDependencies {
   persons: CasePersons;
   sharing: CaseSharing;
   access: CaseAccess;
+  keyCustody: KeyCustody;
   /** Risk and MLA clocks for the case list, kept by care and mla (built after cases: given lazily). */
   clocks?: () => CaseClocks;
   now?: () => Date;
@@ -43,6 +45,7 @@ export class CasesService {
   readonly #audit: AuditService;
   readonly #persons: CasePersons;
   readonly #access: CaseAccess;
+  readonly #reasons: FieldVault;
   readonly #finding: Finding;
   readonly #writing: CaseWriting;
   readonly #listing: Finding & { clocks: () => CaseClocks | null; now: () => Date };
@@ -54,6 +57,7 @@ export class CasesService {
     this.#audit = audit;
     this.#persons = deps.persons;
     this.#access = deps.access;
+    this.#reasons = deps.keyCustody.fieldVault(REASON_VAULT);
     this.#finding = { db, audit, ...deps };
     this.#listing = { ...this.#finding, clocks: deps.clocks ?? (() => null), now: deps.now ?? (() => new Date()) };
     this.savedFilters = new SavedFilters(db, audit);
@@ -332,13 +336,13 @@ export class CasesService {
 
   /** Comments and reasons opened, or marked erased once the survivor's data key is gone (case-history.ts). */
   openComments(found: CaseRow, events: CaseEvent[]): Promise<CaseEvent[]> {
-    return openComments(this.#db, this.#persons, found, events);
+    return openComments(this.#db, this.#persons, this.#reasons, found, events);
   }
 
   /**
    * Adds an event to the case's timeline in the caller's transaction (modules acting on a case record theirs). A
    * `reason` is free text that may name people: it is sealed under the survivor's data key, bound to the case. Once
-   * that key is gone (the event that records the erasure itself) there is nothing to seal it under, and it is kept.
+   * that key is gone (the event that records the erasure itself) it is sealed under the node data key instead.
    */
   async recordEvent(
     tx: Queryable,
@@ -351,7 +355,10 @@ export class CasesService {
     if (typeof reason !== 'string') return repo.appendEvent(tx, caseId, actor, type, data);
     const found = await repo.findCase(tx, caseId);
     const sealer = found ? await this.#persons.dataSealer(tx, found.survivorId) : null;
-    if (!sealer || sealer.erased) return repo.appendEvent(tx, caseId, actor, type, data);
+    if (!sealer || sealer.erased) {
+      const reasonVaulted = await this.#reasons.seal(tx, caseId, REASON, reason);
+      return repo.appendEvent(tx, caseId, actor, type, { ...rest, reasonVaulted });
+    }
     await repo.appendEvent(tx, caseId, actor, type, { ...rest, reasonSealed: sealer.seal(caseId, REASON, reason) });
   }
 
@@ -387,7 +394,7 @@ export class CasesService {
    * how many records changed.
    */
   sealClearText(tx: Queryable): Promise<number> {
-    return sealClearText(tx, this.#persons);
+    return sealClearText(tx, this.#persons, this.#reasons);
   }
 
   /** Time spent in each stage, in order, the current stage up to now. */
