@@ -400,6 +400,12 @@ describe('cases', () => {
     const timeline = (await call(as.worker, 'GET', `/cases/${id}/timeline`)).json();
     expect(timeline.find((e: { type: string }) => e.type === 'comment').data).toEqual({ erased: true });
     expect(view.victim.vic_TypeOfExploitation).toEqual(['ForcedLabour']);
+    // The erasure's own reason is sealed under the node data key (hers is gone), and opened in the history.
+    expect(after).not.toContain('The survivor asked');
+    const history = (await call(as.supervisor, 'GET', `/cases/${id}/timeline`)).json();
+    expect(history.find((e: { type: string }) => e.type === 'identity_erased').data).toEqual({
+      reason: 'The survivor asked',
+    });
   });
 
   it('changes identity fields and keeps the index in step', async () => {
