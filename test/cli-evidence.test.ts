@@ -87,22 +87,26 @@ describe('passage evidence add', slow, () => {
     expect(result.stdout).not.toMatch(/Adding|█/);
     for (const content of [PHOTO, CHAT, CONTRACT]) expect(result.stdout).toContain(sha256(content));
 
-    const items = await query<{ id: string; title: string; file_name: string; sha256: string; media_type: string }>(
-      'select id, title, file_name, sha256, media_type, collected_by, source, handling_code from evidence_items order by title',
-    );
+    // The free text is sealed at rest (docs/data-at-rest.md): read through the node, opened.
+    const listing = JSON.parse(passage(['evidence', 'list', '--case', reference, '--json']).stdout) as {
+      items: { id: string; title: string; fileName: string; sha256: string }[];
+    };
+    const items = [...listing.items].sort((a, b) => a.title.localeCompare(b.title));
     expect(items).toMatchObject([
-      { title: 'contract.pdf', file_name: 'contract.pdf', media_type: 'application/pdf', sha256: sha256(CONTRACT) },
+      { title: 'contract.pdf', fileName: 'contract.pdf', mediaType: 'application/pdf', sha256: sha256(CONTRACT) },
       {
         title: 'phone-export/DCIM/IMG_0001.jpg',
-        file_name: 'IMG_0001.jpg',
-        media_type: 'image/jpeg',
+        fileName: 'IMG_0001.jpg',
+        mediaType: 'image/jpeg',
         sha256: sha256(PHOTO),
-        collected_by: AGENCY,
+        collectedBy: AGENCY,
         source: 'seized phone',
-        handling_code: 'H2',
+        handlingCode: 'H2',
       },
-      { title: 'phone-export/WhatsApp/chat.txt', file_name: 'chat.txt', media_type: 'text/plain' },
+      { title: 'phone-export/WhatsApp/chat.txt', fileName: 'chat.txt', mediaType: 'text/plain' },
     ]);
+    const clear = await query<{ title: string | null }>('select title from evidence_items where title is not null');
+    expect(clear).toEqual([]);
     // Each stored file is the file's bytes, under its hash.
     for (const content of [PHOTO, CHAT, CONTRACT]) {
       const sha = sha256(content);

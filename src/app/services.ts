@@ -96,6 +96,8 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
   const evidence = new EvidenceService(db, audit, access, custody, store, {
     nodeId: config.nodeId,
     maxBytes: config.evidenceMaxBytes,
+    // An item's free text is sealed under the data key of its case's survivor (survivors is built just below).
+    sealerOf: async (q, caseId) => survivors.dataSealer(q, (await access.load(q, caseId)).survivorId),
   });
   const survivors = new SurvivorsService(db, audit, identityVault, {
     cases,

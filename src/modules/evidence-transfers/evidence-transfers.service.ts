@@ -129,6 +129,11 @@ export class TransfersService {
     });
   }
 
+  /** The file names of evidence items, their metadata opened (what a JIT entry names), in the order asked for. */
+  fileNames(q: Queryable, itemIds: readonly string[]): Promise<string[]> {
+    return this.#evidence.items.fileNames(q, itemIds);
+  }
+
   /** Seals the reasons a wave 1 node kept in clear (the upgrade step, src/app/seal-at-rest.ts). */
   sealClearText(tx: Queryable): Promise<number> {
     return this.#reasons.sealClearText(tx);
@@ -157,7 +162,8 @@ export class TransfersService {
     }
     const items: evidenceItems.EvidenceItemRow[] = [];
     for (const id of itemIds) {
-      const item = await evidenceItems.findItem(this.#db, id);
+      // Opened: the peer receives the item's metadata as it was entered.
+      const item = await this.#evidence.items.find(this.#db, id);
       if (!item) throw notFound(`The evidence item ${id}`);
       const found = await this.#access.load(this.#db, item.caseId);
       await this.#access.authorize(this.#db, ctx, 'evidence.download', found, { purpose: 'investigation' });
@@ -396,7 +402,7 @@ export class TransfersService {
       transformation: null,
       createdBy: actorRef(ctx.actor),
     };
-    await evidenceItems.insertItem(tx, row);
+    await this.#evidence.items.insert(tx, row);
     await repo.insertOrigin(tx, {
       itemId: row.id,
       fromNode: transfer.peer,

@@ -5,11 +5,11 @@
  * checks policy and records custody.
  */
 export type { CustodyEventRow, EvidenceItemRow } from './evidence.repository.ts';
+// `findItem` gives the row as stored, its free text sealed (enough for its case, hashes and custody); an item's
+// metadata opened, its file names, and filing an item go through EvidenceService.items (evidence-vault.ts).
 export {
   eventsOf,
-  fileNames,
   findItem,
-  insertItem,
   isReferenced,
   itemIdsOfCases,
   lineage,

@@ -60,7 +60,7 @@ export class EvidencePackages {
   async prepare(ctx: RequestContext, caseId: string): Promise<BagContents & { packageId: string }> {
     const found = await this.#access.load(this.#db, caseId);
     await this.#access.authorize(this.#db, ctx, 'evidence.export', found);
-    const items = await repo.itemsOfCase(this.#db, found.id);
+    const items = await this.#evidence.items.itemsOfCase(this.#db, found.id);
     if (items.length === 0) throw new AppError('evidence_none', 409, 'This case has no evidence to export.');
     await this.#exportCheck?.(ctx, items);
     const packageId = ulid();

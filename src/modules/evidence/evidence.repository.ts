@@ -13,6 +13,13 @@ export interface EvidenceItemRow extends EvidenceMetadata {
   transformation: Transformation | null;
   createdAt: string;
   createdBy: string;
+  /**
+   * The free text fields sealed (migration 0026, evidence-vault.ts); absent on a row built here before it is sealed,
+   * null on a row of wave 1. Read through EvidenceVault, which opens it.
+   */
+  metadataSealed?: string | null;
+  /** The sealed fields erased with the survivor's data key (set by EvidenceVault.open). */
+  erasedFields?: string[];
 }
 
 export interface CustodyEventRow {
@@ -56,6 +63,7 @@ const toItem = (r: Row): EvidenceItemRow => ({
   transformation: r.transformation,
   createdAt: iso(r.created_at) as string,
   createdBy: r.created_by,
+  metadataSealed: r.metadata_sealed,
 });
 
 const toEvent = (r: Row): CustodyEventRow => ({
@@ -71,8 +79,9 @@ export async function insertItem(q: Queryable, item: Omit<EvidenceItemRow, 'crea
   await q.query(
     `insert into evidence_items (id, case_id, sha256, sha512, size, file_name, media_type, title, description,
        collected_at, collected_by, collected_where, source, device, type, handling_code, handling_note,
-       source_reliability, information_accuracy, parent_id, parent_sha256, transformation, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+       source_reliability, information_accuracy, parent_id, parent_sha256, transformation, created_by, metadata_sealed)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+       $24)`,
     [
       item.id,
       item.caseId,
@@ -97,7 +106,26 @@ export async function insertItem(q: Queryable, item: Omit<EvidenceItemRow, 'crea
       item.parentSha256,
       item.transformation,
       item.createdBy,
+      item.metadataSealed ?? null,
     ],
+  );
+}
+
+/** The items a wave 1 node stored with their free text in clear (the upgrade step of migration 0026). */
+export async function itemsWithClearText(q: Queryable): Promise<EvidenceItemRow[]> {
+  const rows = await q.query<Row>(
+    'select * from evidence_items where metadata_sealed is null and title is not null order by id',
+  );
+  return rows.map(toItem);
+}
+
+/** Moves an item's free text into its sealed column (null: dropped), the one update migration 0026 allows. */
+export async function sealMetadata(q: Queryable, id: string, sealed: string | null): Promise<void> {
+  await q.query(
+    `update evidence_items set metadata_sealed = $2, title = null, description = null, collected_by = null,
+       collected_where = null, source = null, device = null, handling_note = null, file_name = null
+     where id = $1`,
+    [id, sealed],
   );
 }
 
@@ -109,16 +137,6 @@ export async function findItem(q: Queryable, id: string): Promise<EvidenceItemRo
 export async function itemsOfCase(q: Queryable, caseId: string): Promise<EvidenceItemRow[]> {
   const rows = await q.query<Row>('select * from evidence_items where case_id = $1 order by created_at, id', [caseId]);
   return rows.map(toItem);
-}
-
-/** The file names of evidence items, in the order asked for (missing ones left out). */
-export async function fileNames(q: Queryable, itemIds: readonly string[]): Promise<string[]> {
-  const rows = await q.query<{ id: string; file_name: string }>(
-    'select id, file_name from evidence_items where id = any($1::text[])',
-    [[...itemIds]],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r.file_name]));
-  return itemIds.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**

@@ -154,7 +154,7 @@ describe('evidence over HTTP', () => {
       method: 'POST',
       url: '/api/cases',
       headers: auth,
-      payload: { reportedAt: '2026-03-01', survivor: { prs_Gender: 'Feminine' } },
+      payload: { reportedAt: '2026-03-01', survivor: { prs_Gender: 'Feminine' }, confirmEmpty: true },
     });
     expect(created.statusCode, created.body).toBe(201);
     caseId = created.json().id;

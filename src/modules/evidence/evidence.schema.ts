@@ -63,6 +63,10 @@ export const EvidenceItem = Type.Object(
     transformation: nullable(Transformation),
     createdAt: Type.String({ format: 'date-time' }),
     createdBy: Type.String({ description: 'user:<id> or operator:<name>' }),
+    erasedFields: Type.Array(Type.String(), {
+      description:
+        "Free-text fields erased with the survivor's identity (names only): they read as null, the title and file name as empty text",
+    }),
   },
   { $id: 'EvidenceItem' },
 );

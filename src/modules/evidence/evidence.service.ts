@@ -17,6 +17,7 @@ import {
   type ParsedFields,
   parseEvidenceFields,
 } from './evidence-input.ts';
+import { type CaseSealer, EvidenceVault } from './evidence-vault.ts';
 import { type StoreCheck, verifyContents } from './store-check.ts';
 
 export type EvidenceItem = ReturnType<typeof presentItem>;
@@ -50,6 +51,7 @@ export function presentItem(item: repo.EvidenceItemRow) {
     transformation: item.transformation,
     createdAt: item.createdAt,
     createdBy: item.createdBy,
+    erasedFields: item.erasedFields ?? [],
   };
 }
 
@@ -58,6 +60,8 @@ export interface EvidenceOptions {
   nodeId: string;
   /** The largest content an item may have, in bytes. */
   maxBytes: number;
+  /** The sealer of the data of a case's survivor, under which an item's free text is sealed (evidence-vault.ts). */
+  sealerOf: CaseSealer;
 }
 
 type Content = Readable | AsyncIterable<Uint8Array>;
@@ -70,6 +74,8 @@ export class EvidenceService {
   readonly #custody: CustodyAppender;
   readonly #store: BlobStore;
   readonly #options: EvidenceOptions;
+  /** Items with their free text sealed and opened: what other modules read and file items through. */
+  readonly items: EvidenceVault;
 
   constructor(
     db: Db,
@@ -85,6 +91,7 @@ export class EvidenceService {
     this.#custody = custody;
     this.#store = store;
     this.#options = options;
+    this.items = new EvidenceVault(options.sealerOf);
   }
 
   get store(): BlobStore {
@@ -149,7 +156,7 @@ export class EvidenceService {
 
   async list(ctx: RequestContext, caseId: string): Promise<EvidenceItem[]> {
     const found = await this.#authorizedCase(ctx, caseId, 'evidence.read');
-    const items = (await repo.itemsOfCase(this.#db, found.id)).map(presentItem);
+    const items = (await this.items.itemsOfCase(this.#db, found.id)).map(presentItem);
     await this.#audit.recordRead(ctx, {
       action: 'evidence.list',
       resource: `case:${found.id}`,
@@ -265,7 +272,7 @@ export class EvidenceService {
   }
 
   async #item(id: string): Promise<repo.EvidenceItemRow> {
-    const item = await repo.findItem(this.#db, id);
+    const item = await this.items.find(this.#db, id);
     if (!item) throw notFound('The evidence item');
     return item;
   }
@@ -327,7 +334,7 @@ export class EvidenceService {
         await repo.lockContent(tx, blob.sha256);
         await this.#store.commit(blob);
         committed = true;
-        await repo.insertItem(tx, planned.row);
+        await this.items.insert(tx, planned.row);
         await this.recordCustodyEvent(tx, ctx, planned.row, planned.event, planned.reason);
         await this.#audit.record(tx, ctx, { action, resource: `evidence:${planned.row.id}`, outcome: 'success' });
       });
@@ -336,7 +343,7 @@ export class EvidenceService {
       else await this.#store.discard(blob);
       throw error;
     }
-    const stored = await repo.findItem(this.#db, planned.row.id);
+    const stored = await this.items.find(this.#db, planned.row.id);
     return presentItem(stored as repo.EvidenceItemRow);
   }
 

@@ -235,6 +235,8 @@ describe('evidence items', () => {
       {
         nodeId: 'node-test',
         maxBytes: 4096,
+        sealerOf: async (q, id) =>
+          node.services.survivors.dataSealer(q, (await node.services.caseAccess.load(q, id)).survivorId),
       },
     );
     const before = await countItems();

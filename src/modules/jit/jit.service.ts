@@ -10,7 +10,6 @@ import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { type Handling, handlingOf } from '../../shared/handling.ts';
 import { type Action, actorRef, agenciesFor, can, type Purpose } from '../../shared/policy.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
-import { evidenceItems } from '../evidence/index.ts';
 import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import { agencyName, userName } from '../user-accounts/index.ts';
@@ -31,6 +30,8 @@ export interface EvidenceTransfers {
     input: { to: string; itemIds: string[]; context: { kind: 'jit'; ref: string } },
     within?: (tx: Queryable, transferId: string) => Promise<void>,
   ): Promise<{ transferId: string }>;
+  /** The file names of evidence items (their metadata opened), in the order asked for. */
+  fileNames(q: Queryable, itemIds: readonly string[]): Promise<string[]>;
 }
 
 export interface JitOptions {
@@ -184,7 +185,7 @@ export class JitService {
     const context = { kind: 'jit' as const, ref: jitId };
     await transfers.send(ctx, { to: input.to, itemIds: input.itemIds, context }, async (tx, transferId) => {
       const locked = await this.#open(tx, jitId);
-      const files = await evidenceItems.fileNames(tx, input.itemIds);
+      const files = await transfers.fileNames(tx, input.itemIds);
       const data = { transferId, to: input.to, count: input.itemIds.length, files };
       entry = await this.#append(tx, ctx, locked, { kind: 'evidence', data }, true);
       await this.#audit.record(tx, ctx, { action: 'jit.evidence', resource: `jit:${jitId}`, outcome: 'success' });
