@@ -42,6 +42,13 @@ export function EvidenceEntry(props: EvidenceEntryProps) {
       <article aria-labelledby={`${ids}-title`}>
         <h3 id={`${ids}-title`}>
           <bdi>{item.title}</bdi>
+          {/* Sealed under the survivor's key: erased with her identity, the item and its custody stay. */}
+          {item.erasedFields?.length > 0 && (
+            <>
+              {' '}
+              <span className="tag">{t('evidence.erased')}</span>
+            </>
+          )}
           {item.parentId && (
             <>
               {' '}
