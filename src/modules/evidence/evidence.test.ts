@@ -407,6 +407,36 @@ describe('evidence items', () => {
     expect(existsSync(store.pathOf(pending.sha256))).toBe(false);
   });
 
+  it('lets only the one-time sealing of a wave 1 row through the append-only trigger (migration 0026)', async () => {
+    const db = node.services.db;
+    const made = await evidence.add(ctxOf(worker), caseId, FIELDS, bytes(Buffer.from('wave one content')));
+    // A row as wave 1 wrote it, its free text in clear (inserts are allowed).
+    await db.query(
+      `insert into evidence_items (id, case_id, sha256, sha512, size, file_name, media_type, title, collected_where,
+         handling_code, created_by)
+       select 'wave1-item', case_id, sha256, sha512, size, 'w1.txt', media_type, 'wave one', 'Latina', 'H0', created_by
+       from evidence_items where id = $1`,
+      [made.id],
+    );
+    await expect(db.query("update evidence_items set title = null where id = 'wave1-item'")).rejects.toThrow(
+      /append-only/,
+    );
+    expect(await db.transaction((tx) => evidence.items.sealClearText(tx))).toBe(1);
+    expect(await evidence.get(ctxOf(worker), 'wave1-item')).toMatchObject({
+      title: 'wave one',
+      fileName: 'w1.txt',
+      collectedWhere: 'Latina',
+    });
+    const [row] = await db.query<object>('select title, file_name, collected_where from evidence_items where id = $1', [
+      'wave1-item',
+    ]);
+    expect(row).toEqual({ title: null, file_name: null, collected_where: null });
+    await expect(db.query("update evidence_items set metadata_sealed = 'x' where id = 'wave1-item'")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.query("delete from evidence_items where id = 'wave1-item'")).rejects.toThrow(/append-only/);
+  });
+
   async function countItems(): Promise<number> {
     const [row] = await node.services.db.query<{ n: bigint }>('select count(*) as n from evidence_items');
     return Number(row?.n);
