@@ -115,8 +115,9 @@ test('an investigator drafts and sends a request, and follows the other node ack
   await expect(clocks.getByRole('row', { name: /^Decision/ })).toContainText('met');
   await expect(clocks.getByRole('row', { name: /^Execution/ })).toContainText(/\d+ days left/);
   const history = page.getByRole('table', { name: /steps, oldest first/ });
-  await expect(history.getByRole('row', { name: /Receipt acknowledged/ })).toContainText(`Node ${EXECUTOR}`);
-  await expect(history.getByRole('row', { name: /Recognised/ })).toContainText(`Node ${EXECUTOR}`);
+  // The other node's steps name it by its name, not its id.
+  await expect(history.getByRole('row', { name: /Receipt acknowledged/ })).toContainText('Node Passage Moldova');
+  await expect(history.getByRole('row', { name: /Recognised/ })).toContainText('Node Passage Moldova');
   await expect(history.getByRole('row', { name: /Drafted/ })).toContainText('You');
 
   // The persons concerned show only once a purpose is given.

@@ -94,9 +94,9 @@ test('the node administrator adds a peer by its fingerprint, pings it, suspends,
   await expect(outcome).toHaveText(/ came back in [\d,]+ ms\.$/);
   await expect(ping).toBeFocused();
 
-  // Both pings are on record, newest first, each with node-md's signed receipt.
+  // Both pings are on record, newest first, each with node-md's signed receipt; the type is named in words.
   const history = page.getByRole('region', { name: 'Message history' });
-  const pings = history.getByRole('row', { name: /^Sent node-md passage\.ping/ });
+  const pings = history.getByRole('row', { name: /^Sent node-md Connection check passage\.ping/ });
   await expect(pings).toHaveCount(2);
   await expect(pings.first()).toContainText('Accepted');
   await expect(pings.first()).toContainText('Held');

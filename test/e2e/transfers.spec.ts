@@ -30,7 +30,7 @@ let sender: RequestContext;
 async function openCaseOnNodeIt(page: Page): Promise<string> {
   const session = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
   const created = await page.request.post('/api/cases', {
-    data: { reportedAt: '2026-03-01', survivor: buildSurvivor() },
+    data: { reportedAt: '2026-03-01', survivor: buildSurvivor(), confirmEmpty: true },
     headers: { 'x-csrf-token': session.csrfToken },
   });
   expect(created.ok(), await created.text()).toBe(true);
