@@ -143,9 +143,12 @@ describe('backup and restore', { timeout: 180_000 }, () => {
       );
       expect(trail.map((r) => r.action).sort()).toEqual(['node.restore', 'survivor.erase_reapplied']);
       expect(trail.find((r) => r.action === 'survivor.erase_reapplied')?.resource).toBe(`person:${personId}`);
-      // The rest came back: the case, and its evidence with the same bytes.
+      // The rest came back: the case, and its evidence item with its hash; its title was sealed under the
+      // survivor's key, so it stays erased with her (docs/data-at-rest.md).
       const [item] = await services.evidence.list(ctx, caseId);
-      expect(item?.title).toBe('Payslip');
+      expect(item?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(item?.title).toBe('');
+      expect(item?.erasedFields).toContain('title');
     });
     const custody = await passage(['custody', 'verify']);
     expect(custody.status, custody.stdout + custody.stderr).toBe(0);
