@@ -231,4 +231,14 @@ describe('defects the fuzz run found', () => {
       expect(res.body, url).toContain('offset');
     }
   });
+
+  it('a number too large for a double (1e309, read as Infinity) is a 400, not a 500', async () => {
+    for (const query of ['offset=1e309', 'limit=1e309', 'limit=-1e309']) {
+      for (const url of ['/api/cases', '/api/mla']) {
+        const res = await node.app.inject({ method: 'GET', url: `${url}?${query}`, headers });
+        expect(res.statusCode, `${url}?${query}: ${res.body}`).toBe(400);
+        expect(res.json().error.id).toBe('invalid_request');
+      }
+    }
+  });
 });

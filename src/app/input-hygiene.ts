@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../lib/errors.ts';
 import { findBadText, invalidCharacters, isCleanText } from '../lib/text-hygiene.ts';
 
 /** The headers the node reads (cookies apart, which are checked once parsed). Others are passed over, unread. */
 const READ_HEADERS = ['x-csrf-token'] as const;
+
+/** A value written as a number ("1e309") that no double holds. */
+const overflowsNumber = (value: unknown): boolean =>
+  typeof value === 'string' && /^[+-]?\.?\d/.test(value) && Math.abs(Number(value)) === Number.POSITIVE_INFINITY;
 
 /** Path parameters, query values, the headers the node reads and its cookies: one line each. */
 function checkRequestLine(request: FastifyRequest): void {
@@ -16,6 +21,10 @@ function checkRequestLine(request: FastifyRequest): void {
     const values = Array.isArray(value) ? value : [value];
     if (where === '?' || values.some((v) => typeof v === 'string' && !isCleanText(v, 'line'))) {
       throw invalidCharacters({ in: 'query', path: where });
+    }
+    // The schema's coercion turns "1e309" into Infinity and lets it past integer and maximum checks, into SQL.
+    if (values.some(overflowsNumber)) {
+      throw new AppError('invalid_request', 400, `The request is not valid: querystring/${where} is out of range.`);
     }
   }
   for (const name of READ_HEADERS) {
