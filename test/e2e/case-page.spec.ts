@@ -92,6 +92,8 @@ test('the case page: sections at their own address, the summary on top, forms be
   const summary = page.getByTestId('case-summary');
   await expect(summary.locator('[data-part="stage"]')).toContainText('Reported');
   await expect(summary.locator('[data-part="risk"]')).toHaveText('Not assessed yet');
+  // No risk assessed and no MLA request: no clock runs on the case yet, and the summary says so in words.
+  await expect(summary.locator('[data-part="deadline"]')).toHaveText('None due');
   await expect(summary.locator('[data-part="consent"]')).toContainText('Sharing information within this country');
   await expect(summary.locator('[data-part="referrals"]')).toHaveText('1 in the country, 0 across borders');
   await expect(summary.locator('[data-part="evidence"]')).toHaveText('none');

@@ -30,6 +30,19 @@ export const CaseOverviewSummary = Type.Object({
     }),
   ),
   evidenceCount: Type.Optional(Type.Integer()),
+  nextDeadline: Type.Union(
+    [
+      Type.Object({
+        at: Type.String({ format: 'date-time' }),
+        kind: Type.Union([Type.Literal('mla'), Type.Literal('risk_reassessment')]),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "The nearest of the case's clocks, as in the case list: an MLA deadline or the risk reassessment due",
+    },
+  ),
 });
 
 export const CaseOverview = Type.Object(

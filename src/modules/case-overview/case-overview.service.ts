@@ -48,7 +48,11 @@ export class CaseOverviewService {
     const mine = ctx.actor.kind === 'user' ? ctx.actor.memberships : [];
     const ownAgency = mine.some((m) => m.agencyId === null || m.agencyId === found.agencyId);
 
-    const summary: CaseOverview['summary'] = { stage: found.stage, stageSince: found.stageSince };
+    const summary: CaseOverview['summary'] = {
+      stage: found.stage,
+      stageSince: found.stageSince,
+      nextDeadline: await cases.nextDeadline(caseId),
+    };
     const actors = new Set<string>(await actorsOfCase(this.#db, caseId));
     // The assigned case worker is named in the summary even before she has acted on the case.
     if (found.ownerId) actors.add(`user:${found.ownerId}`);

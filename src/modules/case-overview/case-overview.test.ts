@@ -22,6 +22,7 @@ describe('case overview', () => {
       consents: [],
       openReferrals: { inCountry: 0, crossBorder: 0 },
       evidenceCount: 0,
+      nextDeadline: null,
     });
 
     await c.grantSharing(caseId, [c.receiver.agencyId]);
@@ -44,6 +45,12 @@ describe('case overview', () => {
       openReferrals: { inCountry: 1, crossBorder: 0 },
       evidenceCount: 0,
     });
+    // The next deadline as the case list's row gives it: a low risk is looked at again 90 days after it was assessed.
+    const due = new Date(Date.parse(risk.json().assessedAt) + 90 * 86_400_000).toISOString();
+    expect(body.summary.nextDeadline).toEqual({ at: due, kind: 'risk_reassessment' });
+    const list = await c.call(c.as.worker, 'GET', `/cases?reference=${encodeURIComponent(body.case.reference)}`);
+    const row = list.json().cases.find((r: { id: string }) => r.id === caseId);
+    expect(row.nextDeadline).toEqual(body.summary.nextDeadline);
     expect(body.access).toEqual({ via: 'agency', ownerAgency: expect.any(String) });
     // Names, not ids: the worker who recorded the consent, assessed the risk and offered the referral.
     const worker = body.people[`user:${c.worker.id}`];

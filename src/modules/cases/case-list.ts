@@ -23,6 +23,20 @@ export interface CaseClocks {
 }
 
 type RiskLevel = 'low' | 'medium' | 'high';
+export type NextDeadline = { at: string; kind: 'mla' | 'risk_reassessment' } | null;
+
+/** The nearest of a case's clocks (the list's rows and the case page's summary say it the same way). */
+export function nearestDeadline(riskDue: string | undefined, mlaDue: string | undefined): NextDeadline {
+  const due = [riskDue, mlaDue].filter((d): d is string => d !== undefined).sort()[0];
+  return due ? { at: due, kind: due === mlaDue ? 'mla' : 'risk_reassessment' } : null;
+}
+
+/** One case's next deadline, read through the same ports as the list's (for the case overview). */
+export async function nextDeadlineOf(clocks: CaseClocks | null, q: Queryable, caseId: string, now: Date) {
+  if (!clocks) return null;
+  const [risks, mla] = await Promise.all([clocks.risks(q, [caseId], now), clocks.mlaDeadlines(q, [caseId], now)]);
+  return nearestDeadline(risks.get(caseId)?.due, mla.get(caseId));
+}
 export type CaseSort = SqlSort | 'nextDeadline' | 'risk';
 export const CASE_SORTS: readonly CaseSort[] = ['lastActivity', 'nextDeadline', 'reference', 'risk'];
 const DEFAULT_DIR: Record<CaseSort, 'asc' | 'desc'> = {
@@ -94,10 +108,7 @@ export async function listCasePage(
       deps.clocks.mlaDeadlines(deps.db, ids, now),
     ]);
   };
-  const deadline = (id: string) => {
-    const dates = [risks.get(id)?.due, mla.get(id)].filter((d): d is string => d !== undefined).sort();
-    return dates[0] ?? null;
-  };
+  const deadline = (id: string) => nearestDeadline(risks.get(id)?.due, mla.get(id))?.at ?? null;
   const keyOf = (row: ListedCase): string => {
     if (sort === 'lastActivity') return row.activityKey;
     if (sort === 'reference') return row.reference;
@@ -155,7 +166,6 @@ export async function listCasePage(
   await deps.audit.recordRead(ctx, { action: 'case.list', resources: ids.map((id) => `case:${id}`) });
   const cases = rows.map((r): CaseSummary => {
     const risk = risks.get(r.id);
-    const due = deadline(r.id);
     const sealer = sealers.get(r.survivorId);
     const label = r.labelSealed && sealer ? sealer.open(r.id, LABEL, r.labelSealed) : null;
     return {
@@ -169,7 +179,7 @@ export async function listCasePage(
       erased: erased.has(r.survivorId),
       assignedTo: r.ownerId ? { id: r.ownerId, name: names.get(r.ownerId)?.name ?? r.ownerId } : null,
       risk: risk?.level ?? null,
-      nextDeadline: due ? { at: due, kind: due === mla.get(r.id) ? 'mla' : 'risk_reassessment' } : null,
+      nextDeadline: nearestDeadline(risk?.due, mla.get(r.id)),
       lastActivity: r.lastActivity,
       referredBy: agencies && !agencies.includes(r.agencyId) ? (agencyNames.get(r.agencyId) ?? null) : null,
       label,

@@ -10,7 +10,7 @@ import type { CaseAccess } from './case-access.ts';
 import { assignCase } from './case-assignment.ts';
 import { openComments, stagesOf } from './case-history.ts';
 import { type CaseWriting, closeImported, decideClosure, transitionCase, type WriteAction } from './case-lifecycle.ts';
-import { type CaseClocks, type CaseListQuery, listCasePage } from './case-list.ts';
+import { type CaseClocks, type CaseListQuery, listCasePage, nextDeadlineOf } from './case-list.ts';
 import type { CasePersons, CaseSharing } from './case-persons.ts';
 import { sealClearText } from './case-reseal.ts';
 import { COMMENT, openRecord, REASON, REASON_VAULT, sealCase, sealFields, splitFields } from './case-seal.ts';
@@ -189,6 +189,11 @@ export class CasesService {
   /** A page of the case list, each row with what a case worker works from (case-list.ts). */
   list(ctx: RequestContext, query: CaseListQuery) {
     return listCasePage({ ...this.#listing, clocks: this.#listing.clocks() }, ctx, query);
+  }
+
+  /** The case's nearest clock, as its list row shows it; unchecked: for a caller `get` already let read it. */
+  nextDeadline(caseId: string) {
+    return nextDeadlineOf(this.#listing.clocks(), this.#db, caseId, this.#listing.now());
   }
 
   /** Sets or removes the case's non-identifying label (case-void.ts). */

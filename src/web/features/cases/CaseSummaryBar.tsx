@@ -11,7 +11,7 @@ const isRiskLevel = (value: unknown): value is (typeof RISK_LEVELS)[number] =>
   (RISK_LEVELS as readonly unknown[]).includes(value);
 
 /**
- * Where the case stands, kept in view above its sections: stage, risk, consent, open referrals, evidence. A part the
+ * Where the case stands, kept in view above its sections: stage, risk, next deadline, consent, open referrals, evidence. A part the
  * server left out (the user's roles do not let her read it) is not shown at all.
  */
 export function CaseSummaryBar({
@@ -57,6 +57,14 @@ export function CaseSummaryBar({
             </dd>
           </div>
         )}
+        <div>
+          <dt>{t('caseList.nextDeadline')}</dt>
+          <dd data-part="deadline">
+            {summary.nextDeadline
+              ? `${formatDate(summary.nextDeadline.at)} · ${t(`caseList.deadlineKinds.${summary.nextDeadline.kind}`)}`
+              : t('casePage.summary.noDeadline')}
+          </dd>
+        </div>
         {summary.consents && (
           <div>
             <dt>{t('casePage.summary.consent')}</dt>
