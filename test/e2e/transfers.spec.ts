@@ -16,6 +16,7 @@ import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } fro
 
 // Its own id, so that this spec and peers.spec.ts or mla.spec.ts never trip over one another's peer.
 const PROVIDER = 'node-md-tr';
+const PROVIDER_NAME = 'Passage Moldova';
 const TITLE = `Bank statement of the recruiter ${Date.now()}`;
 
 let moldova: RunningNode;
@@ -39,7 +40,7 @@ async function openCaseOnNodeIt(page: Page): Promise<string> {
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  moldova = await startNodeBeside(PROVIDER, 'MD', 'Passage Moldova');
+  moldova = await startNodeBeside(PROVIDER, 'MD', PROVIDER_NAME);
   admin = await apiSession(demoUser('node_admin'));
   await peerWithDemoNode(admin, moldova);
 
@@ -105,8 +106,10 @@ test('an investigator reads a received transfer for a purpose, verifies and acce
   await expect(row).toContainText('1 item');
   expect(await seriousViolations(page)).toEqual([]);
 
-  await row.getByRole('link', { name: `Evidence received from ${PROVIDER}` }).click();
-  await expect(page.getByRole('heading', { level: 1, name: `Evidence received from ${PROVIDER}` })).toBeFocused();
+  // The peer by its name, its node id as a hint.
+  await expect(row).toContainText(PROVIDER);
+  await row.getByRole('link', { name: `Evidence received from ${PROVIDER_NAME}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Evidence received from ${PROVIDER_NAME}` })).toBeFocused();
   const facts = page.locator('dl.facts');
   await expect(facts).toContainText('Waiting for a decision');
   await expect(facts).toContainText(PROVIDER);
@@ -142,6 +145,8 @@ test('an investigator reads a received transfer for a purpose, verifies and acce
   await expect(page.getByRole('status').filter({ hasText: `1 item was added to case ${reference}` })).toBeFocused();
   await expect(decision).toBeHidden();
   await expect(facts).toContainText('Accepted');
+  // The case it went into, by its reference (this investigator may read it).
+  await expect(facts).toContainText(reference);
   await expect(itemRow.getByRole('link', { name: 'Open the case' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 

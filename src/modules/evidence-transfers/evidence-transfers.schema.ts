@@ -153,6 +153,13 @@ export const EvidenceTransfer = Type.Object(
     id: Type.String(),
     direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
     peer: Type.String({ description: 'The node the items went to or came from' }),
+    peerName: Nullable(Type.String({ description: "That node's name as this node knows it; null: no longer a peer" })),
+    caseReference: Nullable(
+      Type.String({
+        description:
+          'The reference of the case here (out: the items came from; in: they were accepted into), when you may read it',
+      }),
+    ),
     context: TransferContext,
     status: TransferStatus(),
     itemCount: Type.Integer(),

@@ -14,7 +14,7 @@ import type { CaseAccess } from '../cases/index.ts';
 import type { CustodyLogService } from '../custody/index.ts';
 import type { EvidenceService, PendingBlob } from '../evidence/index.ts';
 import { evidenceItems } from '../evidence/index.ts';
-import type { MessageHandlers, MessagesService, PeerDirectory } from '../federation/index.ts';
+import type { MessageHandlers, MessagesService, PeersService } from '../federation/index.ts';
 import type { KeyCustody } from '../key-custody/index.ts';
 import { EvidencePermissions } from './evidence-permissions.service.ts';
 import {
@@ -23,6 +23,7 @@ import {
   TRANSFER_DECLINED,
   transferMessageHandlers,
 } from './evidence-transfers.inbound.ts';
+import { present, presentDetail, type TransferDetail, type TransferView } from './evidence-transfers.presenters.ts';
 import * as repo from './evidence-transfers.repository.ts';
 import { MAX_ITEMS, type TransferContext } from './evidence-transfers.schema.ts';
 import { DECLINE_REASON, ExchangeReasons } from './reason-vault.ts';
@@ -34,39 +35,10 @@ import {
   type TransferItemMeta,
   verifyBundle,
 } from './transfer-bundle.ts';
-
-export type TransferView = ReturnType<typeof present>;
-export type TransferDetail = ReturnType<typeof presentDetail>;
+import { type TransferLabel, transferLabels } from './transfer-labels.ts';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const NODE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
-function present(t: repo.TransferRecord) {
-  return {
-    id: t.id,
-    direction: t.direction,
-    peer: t.peer,
-    context: t.context,
-    status: t.status,
-    itemCount: t.items.length,
-    caseId: t.caseId,
-    declineReason: t.declineReason,
-    createdAt: t.createdAt,
-    decidedAt: t.decidedAt,
-  };
-}
-
-function presentDetail(t: repo.TransferRecord) {
-  return {
-    ...present(t),
-    checkpoint: t.checkpoint,
-    items: t.items.map(({ custody, ...item }) => ({
-      ...item,
-      custodyEvents: custody.length,
-      acceptedAs: t.acceptedItems?.[item.id] ?? null,
-    })),
-  };
-}
 
 /** An MLA request's or a JIT's messages form one conversation, the transfers of its evidence included. */
 const conversationOf = (context: TransferContext) =>
@@ -88,7 +60,7 @@ export class TransfersService {
   readonly #messages: MessagesService;
   readonly #evidence: EvidenceService;
   readonly #custody: CustodyLogService;
-  readonly #peers: PeerDirectory;
+  readonly #peers: Pick<PeersService, 'find'>;
   readonly #nodeId: string;
   readonly #reasons: ExchangeReasons;
 
@@ -99,7 +71,7 @@ export class TransfersService {
       messages: MessagesService;
       evidence: EvidenceService;
       custody: CustodyLogService;
-      peers: PeerDirectory;
+      peers: Pick<PeersService, 'find'>;
       access: CaseAccess;
     },
     options: { nodeId: string; keyCustody: KeyCustody },
@@ -210,7 +182,9 @@ export class TransfersService {
   async list(ctx: RequestContext, filter: Parameters<typeof repo.listTransfers>[1] = {}): Promise<TransferView[]> {
     await this.#audit.authorize(ctx, 'evidence.transfer');
     const rows = await repo.listTransfers(this.#db, filter);
-    const transfers = (await Promise.all(rows.map((t) => this.#reasons.transfer(this.#db, t)))).map(present);
+    const opened = await Promise.all(rows.map((t) => this.#reasons.transfer(this.#db, t)));
+    const labels = await this.#labels(ctx, opened);
+    const transfers = opened.map((t) => present(t, labels.get(t.id) as TransferLabel));
     await this.#audit.recordRead(ctx, {
       action: 'evidence.transfer_list',
       resources: transfers.map((t) => `transfer:${t.id}`),
@@ -221,7 +195,7 @@ export class TransfersService {
   /** A transfer with its items' descriptions and handling notes, read for a purpose the audit trail records. */
   async get(ctx: RequestContext, id: string, purpose: Purpose): Promise<TransferDetail> {
     await this.#audit.authorize(ctx, 'evidence.transfer_read', { ref: `transfer:${id}`, purpose });
-    return this.#db.transaction(async (tx) => {
+    const read = await this.#db.transaction(async (tx) => {
       const transfer = await repo.findTransfer(tx, id);
       if (!transfer) throw notFound('The transfer');
       await this.#audit.record(tx, ctx, {
@@ -230,8 +204,9 @@ export class TransfersService {
         purpose,
         outcome: 'success',
       });
-      return presentDetail(await this.#reasons.transfer(tx, transfer));
+      return this.#reasons.transfer(tx, transfer);
     });
+    return this.#detail(ctx, read);
   }
 
   /**
@@ -273,7 +248,7 @@ export class TransfersService {
       );
     }
     const accepted = await this.#ingest(ctx, transfer, found.id, contents);
-    return presentDetail(accepted);
+    return this.#detail(ctx, accepted);
   }
 
   /** Declines an inbound transfer: its content is dropped and the sender told why. */
@@ -292,9 +267,8 @@ export class TransfersService {
         outcome: 'success',
       });
     });
-    return presentDetail(
-      await this.#reasons.transfer(this.#db, (await repo.findTransfer(this.#db, id)) as repo.TransferRecord),
-    );
+    const decided = await repo.findTransfer(this.#db, id);
+    return this.#detail(ctx, await this.#reasons.transfer(this.#db, decided as repo.TransferRecord));
   }
 
   /**
@@ -307,6 +281,15 @@ export class TransfersService {
       items.map((i) => i.id),
       'court',
     );
+  }
+
+  #labels(ctx: RequestContext, transfers: repo.TransferRecord[]) {
+    const peerName = async (nodeId: string) => (await this.#peers.find(nodeId))?.name ?? null;
+    return transferLabels(this.#db, { access: this.#access, evidence: this.#evidence, peerName }, ctx, transfers);
+  }
+
+  async #detail(ctx: RequestContext, t: repo.TransferRecord) {
+    return presentDetail(t, (await this.#labels(ctx, [t])).get(t.id) as TransferLabel);
   }
 
   async #checkPeer(to: string): Promise<void> {

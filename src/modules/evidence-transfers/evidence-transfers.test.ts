@@ -140,6 +140,38 @@ describe('evidence transfers between nodes', () => {
     });
   });
 
+  it('names the other node and the case the transfer belongs to, the case only to whoever may read it', async () => {
+    const item = await addItem('H0', randomBytes(300), 'Photo');
+    const transferId = await send([item.id]);
+    const mdRef = (await md.services.cases.get(ctxOf(mdUser), mdCase)).reference;
+    const roRef = (await ro.services.cases.get(ctxOf(roUser), roCase)).reference;
+    const [roName, mdName] = [
+      (await md.services.peers.find('node-ro'))?.name,
+      (await ro.services.peers.find('node-md'))?.name,
+    ];
+    expect([roName, mdName]).toEqual([expect.any(String), expect.any(String)]);
+    const listed = async (node: TestNode, headers: Headers) =>
+      (await call(node, headers, 'GET', '/api/evidence/transfers'))
+        .json()
+        .transfers.find((t: { id: string }) => t.id === transferId);
+    // Sending side: the case the items came from.
+    expect(await listed(md, mdHeaders)).toMatchObject({ peer: 'node-ro', peerName: roName, caseReference: mdRef });
+    // Receiving side: no case until it is accepted, then the case it went into.
+    expect(await listed(ro, roHeaders)).toMatchObject({ peer: 'node-md', peerName: mdName, caseReference: null });
+    const accepted = await accept(transferId);
+    expect(accepted.json()).toMatchObject({ peerName: mdName, caseReference: roRef });
+    expect(await listed(ro, roHeaders)).toMatchObject({ caseReference: roRef });
+    // An investigator of another agency here sees the transfer, not the reference of a case she may not read.
+    const stranger = await buildUser(ro.services, 'investigator');
+    const strangerHeaders = (await signIn(ro.app, stranger)).headers;
+    expect(await listed(ro, strangerHeaders)).toMatchObject({ peerName: mdName, caseReference: null });
+    const refusals = await ro.services.db.query<{ n: number }>(
+      "select count(*)::int as n from audit_log where actor = $1 and outcome = 'denied'",
+      [`user:${stranger.id}`],
+    );
+    expect(refusals[0]?.n).toBe(0);
+  });
+
   it('refuses a tampered bundle — content, inclusion proof, checkpoint signature — and keeps it pending', async () => {
     const item = await addItem('H0');
     const transferId = await send([item.id]);

@@ -31,7 +31,10 @@ export function TransferFacts({ transfer }: { transfer: Transfer }) {
       </div>
       <div>
         <dt>{t(`cooperation.transfers.facts.peer.${transfer.direction}`)}</dt>
-        <dd className="identifier node-id">{transfer.peer}</dd>
+        <dd>
+          <bdi>{transfer.peerName ?? transfer.peer}</bdi>{' '}
+          {transfer.peerName && <span className="hint identifier node-id">{transfer.peer}</span>}
+        </dd>
       </div>
       <div>
         <dt>{t('cooperation.transfers.facts.context')}</dt>
@@ -43,10 +46,19 @@ export function TransferFacts({ transfer }: { transfer: Transfer }) {
         <dt>{t('cooperation.transfers.facts.items')}</dt>
         <dd>{t('cooperation.transfers.itemCount', { count: transfer.itemCount })}</dd>
       </div>
+      {transfer.caseReference && transfer.direction === 'out' && (
+        <div>
+          <dt>{t('cooperation.transfers.facts.case')}</dt>
+          <dd>
+            <bdi className="identifier">{transfer.caseReference}</bdi>
+          </dd>
+        </div>
+      )}
       {transfer.direction === 'in' && transfer.caseId && (
         <div>
           <dt>{t('cooperation.transfers.facts.case')}</dt>
           <dd>
+            {transfer.caseReference && <bdi className="identifier">{transfer.caseReference}</bdi>}{' '}
             <Link to={`/cases/${encodeURIComponent(transfer.caseId)}`}>
               {t('cooperation.transfers.facts.openCase')}
             </Link>

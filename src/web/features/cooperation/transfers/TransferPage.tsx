@@ -61,7 +61,9 @@ function TransferView({ summary, user }: { summary: Transfer; user: SessionUser 
 
   return (
     <>
-      <PageHeading title={t(`cooperation.transfers.titles.${transfer.direction}`, { peer: transfer.peer })} />
+      <PageHeading
+        title={t(`cooperation.transfers.titles.${transfer.direction}`, { peer: transfer.peerName ?? transfer.peer })}
+      />
       <p>
         <Link to="/cooperation/transfers">{t('cooperation.transfers.back')}</Link>
       </p>

@@ -127,10 +127,19 @@ function TransferTable({ rows }: { rows: Transfer[] }) {
           <tr key={row.id}>
             <th scope="row">
               <Link to={transferPath(row.id)}>
-                {t(`cooperation.transfers.titles.${row.direction}`, { peer: row.peer })}
+                {t(`cooperation.transfers.titles.${row.direction}`, { peer: row.peerName ?? row.peer })}
               </Link>
+              {row.caseReference && (
+                <>
+                  <br />
+                  {t('cooperation.transfers.caseRef', { reference: row.caseReference })}
+                </>
+              )}
               <br />
-              <span className="hint identifier">{row.id}</span>
+              {/* The node and the transfer by id, as hints: what tells two transfers of one peer apart. */}
+              <span className="hint identifier">
+                {row.peer} · {row.id}
+              </span>
             </th>
             <td>
               <ContextLink context={row.context} />
