@@ -3,7 +3,7 @@ import { AuditService } from '../modules/audit/index.ts';
 import { CareService, ReferralsService, reassessmentsDue, referralSharing } from '../modules/care/index.ts';
 import { CaseOverviewService } from '../modules/case-overview/index.ts';
 import { CaseAccess, CasesService } from '../modules/cases/index.ts';
-import { CrossBorderService } from '../modules/cross-border-referrals/index.ts';
+import { CrossBorderService, caseSenders } from '../modules/cross-border-referrals/index.ts';
 import { CustodyLogService } from '../modules/custody/index.ts';
 import { EvidencePackages, EvidenceService, FileBlobStore } from '../modules/evidence/index.ts';
 import { TransfersService } from '../modules/evidence-transfers/index.ts';
@@ -73,6 +73,8 @@ export function createServices(config: Config, db: Db, keys: NodeKeys, auth: Par
       risks: async (q, caseIds, now) =>
         new Map((await reassessmentsDue(q, caseIds, now, Infinity)).map((r) => [r.caseId, r])),
       mlaDeadlines: mlaDeadlinesOfCases,
+      // "Referred by" for a case received from abroad: the sending node, named by the cross-border module.
+      receivedFrom: (q, caseIds) => caseSenders(q, peers, caseIds),
     }),
   });
   const custody = new CustodyLogService(db, audit, {

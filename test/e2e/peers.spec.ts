@@ -96,7 +96,8 @@ test('the node administrator adds a peer by its fingerprint, pings it, suspends,
 
   // Both pings are on record, newest first, each with node-md's signed receipt; the type is named in words.
   const history = page.getByRole('region', { name: 'Message history' });
-  const pings = history.getByRole('row', { name: /^Sent node-md Connection check passage\.ping/ });
+  // The other node by its name, its id beside it as a hint.
+  const pings = history.getByRole('row', { name: /^Sent Passage Moldova node-md Connection check passage\.ping/ });
   await expect(pings).toHaveCount(2);
   await expect(pings.first()).toContainText('Accepted');
   await expect(pings.first()).toContainText('Held');

@@ -16,6 +16,7 @@ import { apiSession, peerWithDemoNode, startNodeBeside, unpeerFromDemoNode } fro
 // Its own id, so that this spec and the others that peer a second node (peers.spec.ts adds and removes node-md) never
 // trip over one another's peer or message history.
 const RECEIVER = 'node-md-xb';
+const RECEIVER_NAME = 'Passage Moldova';
 const RECEIVING_AGENCY = 'Centrul Național de Asistență și Protecție a Victimelor';
 const COVERED = ['prs_FirstName', 'prs_SecondName', 'prs_Gender'];
 
@@ -28,7 +29,7 @@ let receiverWorker: RequestContext;
 test.beforeAll(async () => {
   // PGlite takes a few seconds to create and migrate the second node's database.
   test.setTimeout(180_000);
-  receiver = await startNodeBeside(RECEIVER, 'MD', 'Passage Moldova');
+  receiver = await startNodeBeside(RECEIVER, 'MD', RECEIVER_NAME);
   admin = await apiSession(demoUser('node_admin'));
   await peerWithDemoNode(admin, receiver);
   const operator = operatorContext('test');
@@ -131,7 +132,7 @@ test('a case worker refers a case to another country within the survivor’s con
   await form.getByRole('button', { name: 'Send the referral' }).click();
   await expect(form.getByRole('status')).toHaveText(`The referral was sent to ${RECEIVER}.`);
   const table = panel.getByRole('table', { name: /1 cross-border referral of this case/ });
-  const row = table.getByRole('row', { name: new RegExp(`Referral to ${RECEIVER}`) });
+  const row = table.getByRole('row', { name: new RegExp(`Referral to ${RECEIVER_NAME}`) });
   await expect(row).toContainText('Waiting for an answer');
   await expect(row).toContainText('3 fields');
   expect(await seriousViolations(page)).toEqual([]);
@@ -166,8 +167,8 @@ test('a case worker refers a case to another country within the survivor’s con
   await expect(messages).not.toContainText('Rusu');
   expect(await seriousViolations(page)).toEqual([]);
 
-  await row.getByRole('link', { name: `Referral to ${RECEIVER}` }).click();
-  await expect(page.getByRole('heading', { level: 1, name: `Referral to ${RECEIVER}` })).toBeFocused();
+  await row.getByRole('link', { name: `Referral to ${RECEIVER_NAME}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Referral to ${RECEIVER_NAME}` })).toBeFocused();
   const facts = page.locator('dl.facts');
   await expect(facts).toContainText('Accepted');
   await expect(facts).toContainText(`Reference of the case at ${RECEIVER}`);
@@ -191,7 +192,7 @@ test('a case worker refers a case to another country within the survivor’s con
   await filters.getByLabel('Direction').selectOption('out');
   await filters.getByLabel('Status').selectOption('accepted');
   await filters.getByRole('button', { name: 'Show' }).click();
-  const listedRow = page.getByRole('row', { name: new RegExp(`Referral to ${RECEIVER}`) }).first();
+  const listedRow = page.getByRole('row', { name: new RegExp(`Referral to ${RECEIVER_NAME}`) }).first();
   await expect(listedRow).toContainText('Accepted');
   await expect(listedRow).toContainText('Protection');
   expect(await seriousViolations(page)).toEqual([]);

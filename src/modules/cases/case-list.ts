@@ -20,6 +20,8 @@ export interface CaseClocks {
   risks(q: Queryable, caseIds: readonly string[], now: Date): Promise<Map<string, { level: RiskLevel; due: string }>>;
   /** Each case's nearest MLA clock not yet met. */
   mlaDeadlines(q: Queryable, caseIds: readonly string[], now: Date): Promise<Map<string, string>>;
+  /** The name of the node each case received from abroad came from (the cross-border module's). */
+  receivedFrom(q: Queryable, caseIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 type RiskLevel = 'low' | 'medium' | 'high';
@@ -146,7 +148,7 @@ export async function listCasePage(
   rows = rows.slice(0, query.limit);
   const last = rows.at(-1);
   const ids = rows.map((r) => r.id);
-  const [erased, names, sealers] = await Promise.all([
+  const [erased, names, sealers, abroad] = await Promise.all([
     deps.persons.erased(
       deps.db,
       rows.map((r) => r.survivorId),
@@ -156,8 +158,10 @@ export async function listCasePage(
       deps.db,
       rows.filter((r) => r.labelSealed).map((r) => r.survivorId),
     ),
+    deps.clocks ? deps.clocks.receivedFrom(deps.db, ids) : new Map<string, string>(),
   ]);
-  // "Referred by": the owning agency of a case the caller's agencies received by referral.
+  // "Referred by": the owning agency of a case the caller's agencies received by referral, else the node abroad a
+  // case came from.
   const received = agencies ? rows.filter((r) => !agencies.includes(r.agencyId)) : [];
   const agencyNames = new Map<string, string | null>();
   for (const agencyId of new Set(received.map((r) => r.agencyId))) {
@@ -181,7 +185,8 @@ export async function listCasePage(
       risk: risk?.level ?? null,
       nextDeadline: nearestDeadline(risk?.due, mla.get(r.id)),
       lastActivity: r.lastActivity,
-      referredBy: agencies && !agencies.includes(r.agencyId) ? (agencyNames.get(r.agencyId) ?? null) : null,
+      referredBy:
+        agencies && !agencies.includes(r.agencyId) ? (agencyNames.get(r.agencyId) ?? null) : (abroad.get(r.id) ?? null),
       label,
     };
   });

@@ -130,7 +130,9 @@ export const CaseSummary = Type.Object(
     ),
     lastActivity: Type.String({ format: 'date-time', description: "When the case's last event happened." }),
     referredBy: Type.Union([Type.String(), Type.Null()], {
-      description: 'The agency that referred the case, for a case your agency received by referral.',
+      description:
+        'The agency that referred the case, for a case your agency received by referral; for a case received from ' +
+        'abroad, the name of the node that sent it.',
     }),
     label: Type.Union([Type.String(), Type.Null()], {
       description: "The case worker's non-identifying label, to tell cases apart (sealed at rest).",

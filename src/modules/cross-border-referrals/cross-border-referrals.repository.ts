@@ -248,6 +248,16 @@ export async function receivedInto(q: Queryable, caseId: string): Promise<XbRefe
   return rows.map(toReferral);
 }
 
+/** The nodes the cases among `caseIds` were received from (a case linked to a referral accepted here), oldest first. */
+export async function sendersOf(q: Queryable, caseIds: readonly string[]): Promise<{ caseId: string; peer: string }[]> {
+  if (caseIds.length === 0) return [];
+  return q.query<{ caseId: string; peer: string }>(
+    `select case_id as "caseId", peer from cross_border_referrals
+      where case_id = any($1) and direction = 'in' order by offered_at, id`,
+    [[...caseIds]],
+  );
+}
+
 /** The conversations of a case's referrals and transfers, sent or received: each referral's id is its conversation. */
 export async function caseConversations(q: Queryable, caseId: string): Promise<string[]> {
   const rows = await q.query<{ id: string }>('select id from cross_border_referrals where case_id = $1', [caseId]);

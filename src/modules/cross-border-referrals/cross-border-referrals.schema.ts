@@ -110,6 +110,7 @@ export const CrossBorderReferral = Type.Object(
     id: Type.String(),
     direction: literals(['out', 'in'], { description: 'out: this node sent it; in: this node received it' }),
     peer: Type.String({ description: 'The other node' }),
+    peerName: nullable(Type.String({ description: "The other node's name as this node knows it" })),
     peerCountry: Type.String({ description: 'ISO 3166-1 alpha-2' }),
     kind: Kind,
     purpose: Purpose,
@@ -122,6 +123,9 @@ export const CrossBorderReferral = Type.Object(
     ...handlingView,
     statusReason: nullable(Type.String()),
     offeredBy: Type.String(),
+    offeredByName: nullable(
+      Type.String({ description: 'Who offered it: a person of this node by name, or the other node by its name' }),
+    ),
     offeredAt: Type.String({ format: 'date-time' }),
     respondedAt: nullable(Type.String({ format: 'date-time' })),
     erasedAt: nullable(Type.String({ format: 'date-time' })),
@@ -134,7 +138,9 @@ export type CrossBorderReferral = Static<typeof CrossBorderReferral>;
 export const CrossBorderReferralUpdate = Type.Object({
   id: Type.String(),
   node: Type.String({ description: 'The node that wrote it' }),
+  nodeName: nullable(Type.String({ description: "That node's name (this node's own name is not given: null)" })),
   author: Type.String(),
+  authorName: nullable(Type.String({ description: 'A person of this node by name; null for the other node’s people' })),
   at: Type.String({ format: 'date-time' }),
   text: nullable(Type.String({ description: 'null once erased' })),
 });

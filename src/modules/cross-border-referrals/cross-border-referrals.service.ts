@@ -25,7 +25,7 @@ import { ReferralGuard } from './cross-border-referrals.access.ts';
 import { Inbound } from './cross-border-referrals.inbound.ts';
 import { REFERRAL_STATUS, REFERRAL_UPDATE, REFERRAL_WITHDRAW } from './cross-border-referrals.messages.ts';
 import { checkFields, OPEN, sendOffer } from './cross-border-referrals.offer.ts';
-import { type CrossBorderView, presentReferral } from './cross-border-referrals.presenters.ts';
+import { actorNamer, type CrossBorderView, presentReferrals } from './cross-border-referrals.presenters.ts';
 import * as repo from './cross-border-referrals.repository.ts';
 import type { NewCrossBorderReferral } from './cross-border-referrals.schema.ts';
 import { ReasonVault } from './reason-vault.ts';
@@ -120,7 +120,7 @@ export class CrossBorderService {
       note: input.note?.trim() || null,
       handling: handlingOf(input),
     });
-    return presentReferral(await this.#find(id));
+    return this.#view(await this.#find(id));
   }
 
   /** The sender withdraws an offer, or ends a referral it keeps; a completed transfer is the receiver's now. */
@@ -163,7 +163,7 @@ export class CrossBorderService {
         outcome: 'success',
       });
     });
-    return presentReferral(await this.#find(id));
+    return this.#view(await this.#find(id));
   }
 
   /** The receiver takes the offer on into one of its agencies: a linked case, its identity under this node's keys. */
@@ -185,7 +185,7 @@ export class CrossBorderService {
       referral,
       agencyId,
     );
-    return presentReferral(await this.#find(id));
+    return this.#view(await this.#find(id));
   }
 
   /** The receiver declines an offer: the sealed part it never opened is dropped. */
@@ -220,7 +220,7 @@ export class CrossBorderService {
         outcome: 'success',
       });
     });
-    return presentReferral(await this.#find(id));
+    return this.#view(await this.#find(id));
   }
 
   /** A status note to the other node, encrypted to it; kept here encrypted to this node's own key. */
@@ -268,11 +268,17 @@ export class CrossBorderService {
     const referral = await this.#find(id);
     await this.#guard.read(ctx, referral);
     const rows = await repo.updates(this.#db, id);
+    const name = await actorNamer(this.#db, this.#peers, [
+      ...rows.map((u) => u.author),
+      ...rows.map((u) => `node:${u.node}`),
+    ]);
     const opened = await Promise.all(
       rows.map(async (u) => ({
         id: u.id,
         node: u.node,
+        nodeName: name(`node:${u.node}`),
         author: u.author,
+        authorName: name(u.author),
         at: u.at,
         // A note that does not open (a peer's fault) shows as null rather than hiding the others.
         text: u.textSealed
@@ -297,7 +303,7 @@ export class CrossBorderService {
     const referral = await this.#find(id);
     await this.#guard.read(ctx, referral);
     await this.#audit.recordRead(ctx, { action: 'referral.cross_border_read', resource: `referral:${referral.id}` });
-    return presentReferral(referral);
+    return this.#view(referral);
   }
 
   /** Received (in, the default) or sent (out) referrals the caller may see, newest first. */
@@ -322,7 +328,7 @@ export class CrossBorderService {
       action: 'referral.cross_border_list',
       resources: found.referrals.map((r) => `referral:${r.id}`),
     });
-    return { total: found.total, referrals: (await this.#opened(found.referrals)).map(presentReferral) };
+    return { total: found.total, referrals: await this.#views(await this.#opened(found.referrals)) };
   }
 
   /**
@@ -358,7 +364,7 @@ export class CrossBorderService {
       resource: `case:${caseId}`,
       resources: referrals.map((r) => `referral:${r.id}`),
     });
-    return (await this.#opened(referrals)).map(presentReferral);
+    return this.#views(await this.#opened(referrals));
   }
 
   /**
@@ -401,6 +407,10 @@ export class CrossBorderService {
       reference: `xb-referral:${r.id}`,
     });
   }
+
+  /** The referrals as the API shows them, their actors named (presenters.ts). */
+  #views = (rows: repo.XbReferralRow[]) => presentReferrals(this.#db, this.#peers, rows);
+  #view = async (row: repo.XbReferralRow) => (await this.#views([row]))[0] as CrossBorderView;
 
   async #find(id: string): Promise<repo.XbReferralRow> {
     const found = await repo.findReferral(this.#db, id);

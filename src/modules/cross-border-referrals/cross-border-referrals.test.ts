@@ -161,8 +161,32 @@ describe('cross-border referrals between two nodes', () => {
     const sent = await sender('GET', `/cases/${caseId}/messages`);
     expect(sent.statusCode, sent.body).toBe(200);
     expect(kinds(sent)).toEqual(['in passage.referral.status accepted', 'out passage.referral.offer accepted']);
+    // The other node by the name this node knows it by, beside its id.
+    const peerName = (await it_.services.peers.find('node-md'))?.name;
+    expect(peerName).toEqual(expect.any(String));
+    // The referral lists name the other node and who offered it: here a person, there the sending node.
+    const itName = (await md.services.peers.find('node-it'))?.name;
+    expect(itName).toEqual(expect.any(String));
+    const [listed] = (await sender('GET', `/cases/${caseId}/cross-border-referrals`)).json();
+    expect(listed).toMatchObject({ peerName, offeredByName: 'Test case_worker' });
+    const inbox = (await receiver('GET', '/cross-border-referrals?direction=in&limit=200')).json().referrals;
+    expect(inbox.find((r: { id: string }) => r.id === id)).toMatchObject({ peerName: itName, offeredByName: itName });
+    // The receiver's case list says who referred the linked case: the sending node, by its name.
+    const linked = (await receiver('GET', `/cases/${linkedCaseId}`)).json();
+    const rows = (await receiver('GET', `/cases?reference=${encodeURIComponent(linked.reference)}`)).json().cases;
+    const referredBy = (list: { id: string; referredBy: string | null }[]) => list.map((r) => [r.id, r.referredBy]);
+    expect(referredBy(rows)).toContainEqual([linkedCaseId, itName]);
+    // The sender's own case is referred by no one.
+    const own = (await sender('GET', `/cases/${caseId}`)).json();
+    const ownRows = (await sender('GET', `/cases?reference=${encodeURIComponent(own.reference)}`)).json().cases;
+    expect(referredBy(ownRows)).toContainEqual([caseId, null]);
     for (const message of sent.json().messages) {
-      expect(message).toMatchObject({ conversationId: id, messageSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(message).toMatchObject({
+        conversationId: id,
+        peer: 'node-md',
+        peerName,
+        messageSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(message).not.toHaveProperty('jws');
     }
     // The sender holds the receiver's signed receipt for its offer.
@@ -281,6 +305,13 @@ describe('cross-border referrals between two nodes', () => {
         ['node-md', 'Family moved.'],
       ]);
     }
+    // Names, not ids: a person of this node by name, the other node by the name this node knows it by.
+    const mdName = (await it_.services.peers.find('node-md'))?.name;
+    const notes = (await sender('GET', `/cross-border-referrals/${id}/updates`)).json();
+    expect(notes.map((n: { nodeName: string; authorName: string }) => [n.nodeName, n.authorName])).toEqual([
+      [null, 'Test case_worker'],
+      [mdName, expect.not.stringMatching(/^(user|node):/)],
+    ]);
     for (const message of await storedJws(it_, id)) expect(message.jws).not.toContain('Court');
   });
 

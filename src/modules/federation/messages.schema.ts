@@ -7,6 +7,7 @@ export const FederationMessage = Type.Object(
   {
     direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
     peer: Type.String(),
+    peerName: Nullable(Type.String({ description: "The peer's name as this node knows it; null: no longer a peer" })),
     id: Type.String(),
     type: Type.String(),
     conversationId: Type.String(),

@@ -17,6 +17,7 @@ import * as repo from './messages.repository.ts';
 import { type Message, messageSha256 } from './messages.ts';
 import { Outbox, type QueueOptions, type SendResult } from './outbox.ts';
 import type { PeerDirectory } from './peer-directory.ts';
+import * as peersRepo from './peers.repository.ts';
 
 /** The conversations a module holds about a case (its id is checked and read access granted before it is asked). */
 export type CaseConversations = (caseId: string) => Promise<readonly string[]>;
@@ -117,7 +118,7 @@ export class MessagesService {
   async history(ctx: RequestContext, filter: { peer?: string; conversationId?: string; limit?: number } = {}) {
     await this.#audit.authorize(ctx, 'peer.read');
     const rows = await repo.listMessages(this.#db, { ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
-    return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#vault.open(this.#db, row) })));
+    return this.#opened(rows);
   }
 
   /**
@@ -136,7 +137,19 @@ export class MessagesService {
       resource: `case:${caseId}`,
       resources: rows.map((row) => `message:${row.id}`),
     });
-    return Promise.all(rows.map(async (row) => ({ ...row, jws: await this.#vault.open(this.#db, row) })));
+    return this.#opened(rows);
+  }
+
+  /** The rows with their messages opened and the other node named as this node knows it (null: no longer a peer). */
+  async #opened(rows: Awaited<ReturnType<typeof repo.listMessages>>) {
+    const names = new Map((await peersRepo.listPeers(this.#db)).map((p) => [p.nodeId, p.name]));
+    return Promise.all(
+      rows.map(async (row) => ({
+        ...row,
+        peerName: names.get(row.peer) ?? null,
+        jws: await this.#vault.open(this.#db, row),
+      })),
+    );
   }
 
   /**

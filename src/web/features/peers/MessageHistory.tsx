@@ -43,11 +43,14 @@ export function MessageHistory({ peers, exchanges }: MessageHistoryProps) {
           onChange={(event) => setPeer(event.target.value || null)}
         >
           <option value="">{t('peers.history.allPeers')}</option>
-          {nodeIds.map((nodeId) => (
-            <option key={nodeId} value={nodeId}>
-              {nodeId}
-            </option>
-          ))}
+          {nodeIds.map((nodeId) => {
+            const name = peers.find((known) => known.nodeId === nodeId)?.name;
+            return (
+              <option key={nodeId} value={nodeId}>
+                {name ? `${name} (${nodeId})` : nodeId}
+              </option>
+            );
+          })}
         </SelectField>
         <button type="button" className="button secondary" onClick={reload}>
           {t('peers.history.reload')}
@@ -82,7 +85,17 @@ export function MessagesTable({ messages }: { messages: FederationMessage[] }) {
         {messages.map((message) => (
           <tr key={`${message.direction}:${message.peer}:${message.id}`}>
             <th scope="row">{t(`peers.history.${message.direction}`)}</th>
-            <td className="identifier node-id">{message.peer}</td>
+            <td>
+              {message.peerName ? (
+                <>
+                  <bdi>{message.peerName}</bdi>
+                  <br />
+                  <span className="identifier node-id hint">{message.peer}</span>
+                </>
+              ) : (
+                <span className="identifier node-id">{message.peer}</span>
+              )}
+            </td>
             <td>
               {isMessageType(message.type) ? t(messageTypeKey(message.type) as never) : message.type}
               <br />

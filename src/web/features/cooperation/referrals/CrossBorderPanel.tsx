@@ -4,6 +4,7 @@ import type { SessionUser } from '../../../api.ts';
 import { ScrollingTable } from '../../../components/ScrollingTable.tsx';
 import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { DATE_TIME, useCountryName, useDateFormat } from '../../../i18n/format.ts';
+import { isolate } from '../../../i18n/i18n.ts';
 import { Link } from '../../../router.tsx';
 import type { Case } from '../../cases/cases-api.ts';
 import { allowsOnCase } from '../../cases/vocabulary.ts';
@@ -62,7 +63,7 @@ function CaseReferralsTable({ rows }: { rows: CrossBorderReferral[] }) {
           <tr key={row.id}>
             <th scope="row">
               <Link to={referralPath(row.id)}>
-                {t(`cooperation.referrals.titles.${row.direction}`, { peer: row.peer })}
+                {t(`cooperation.referrals.titles.${row.direction}`, { peer: row.peerName ?? row.peer })}
               </Link>
               <br />
               <span className="hint">{country(row.peerCountry)}</span>
@@ -76,6 +77,12 @@ function CaseReferralsTable({ rows }: { rows: CrossBorderReferral[] }) {
             </td>
             <td>
               <time dateTime={row.offeredAt}>{formatTime(row.offeredAt)}</time>
+              {row.offeredByName && (
+                <>
+                  <br />
+                  <span className="hint">{t('consent.by', { name: isolate(row.offeredByName) })}</span>
+                </>
+              )}
             </td>
           </tr>
         ))}

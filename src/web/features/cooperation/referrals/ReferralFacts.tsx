@@ -23,6 +23,11 @@ export function ReferralFacts({ referral }: { referral: CrossBorderReferral }) {
       <div>
         <dt>{t(`cooperation.referrals.facts.peer.${direction}`)}</dt>
         <dd>
+          {referral.peerName && (
+            <>
+              <bdi>{referral.peerName}</bdi>{' '}
+            </>
+          )}
           <span className="identifier node-id">{referral.peer}</span> · {country(referral.peerCountry)}
         </dd>
       </div>

@@ -50,10 +50,12 @@ function NotesTable({
   const formatTime = useDateFormat(DATE_TIME);
   const author = (note: ReferralNote) =>
     note.node === referral.peer
-      ? t('cooperation.referrals.notes.fromPeer', { peer: note.node })
+      ? t('cooperation.referrals.notes.fromPeer', { peer: note.nodeName ?? note.node })
       : isSelf(user, note.author)
         ? t('case.you', { name: isolate(user.displayName) })
-        : t('cooperation.referrals.notes.thisNode');
+        : note.authorName
+          ? isolate(note.authorName)
+          : t('cooperation.referrals.notes.thisNode');
   return (
     <ScrollingTable caption={t('cooperation.referrals.notes.caption', { count: rows.length })}>
       <thead>

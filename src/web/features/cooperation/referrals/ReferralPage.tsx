@@ -48,7 +48,9 @@ function ReferralView({ referral, user, onChanged }: ReferralViewProps) {
 
   return (
     <>
-      <PageHeading title={t(`cooperation.referrals.titles.${referral.direction}`, { peer: referral.peer })} />
+      <PageHeading
+        title={t(`cooperation.referrals.titles.${referral.direction}`, { peer: referral.peerName ?? referral.peer })}
+      />
       <p>
         <Link to="/cooperation/referrals">{t('cooperation.referrals.back')}</Link>
       </p>

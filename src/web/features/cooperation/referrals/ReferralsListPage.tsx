@@ -6,6 +6,7 @@ import { ScrollingTable } from '../../../components/ScrollingTable.tsx';
 import { fieldText, useForm } from '../../../components/useForm.tsx';
 import { Loaded, useResource } from '../../../components/useResource.tsx';
 import { DATE_TIME, useDateFormat } from '../../../i18n/format.ts';
+import { isolate } from '../../../i18n/i18n.ts';
 import { Link } from '../../../router.tsx';
 import {
   type CrossBorderReferral,
@@ -112,11 +113,11 @@ function ReferralsTable({ rows, direction }: { rows: CrossBorderReferral[]; dire
           <tr key={row.id}>
             <th scope="row">
               <Link to={referralPath(row.id)}>
-                {t(`cooperation.referrals.titles.${row.direction}`, { peer: row.peer })}
+                {t(`cooperation.referrals.titles.${row.direction}`, { peer: row.peerName ?? row.peer })}
               </Link>
               <br />
               <span className="hint identifier">
-                <bdi>{row.caseReference ?? row.remoteCaseReference ?? row.id}</bdi>
+                {row.peer} · <bdi>{row.caseReference ?? row.remoteCaseReference ?? row.id}</bdi>
               </span>
             </th>
             <td>{t(`cooperation.referrals.kinds.${row.kind}`)}</td>
@@ -124,6 +125,12 @@ function ReferralsTable({ rows, direction }: { rows: CrossBorderReferral[]; dire
             <td>{t(`cooperation.referrals.statuses.${row.status}`)}</td>
             <td>
               <time dateTime={row.offeredAt}>{formatTime(row.offeredAt)}</time>
+              {row.offeredByName && (
+                <>
+                  <br />
+                  <span className="hint">{t('consent.by', { name: isolate(row.offeredByName) })}</span>
+                </>
+              )}
             </td>
             <td>{row.respondedAt ? <time dateTime={row.respondedAt}>{formatTime(row.respondedAt)}</time> : '—'}</td>
           </tr>
