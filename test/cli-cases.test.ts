@@ -278,14 +278,23 @@ describe('passage htcds through the running node', slow, () => {
     const failed = passage(['htcds', 'import', file('bad.csv'), '--agency', AGENCY]);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/ {2}row 3, prs_Birthdate: .+/);
-    const imported = passage(['htcds', 'import', file('first.csv'), '--agency', AGENCY]);
+    // Rows not imported before: the ones of first.csv are in, and a second import skips them.
+    const rows = csv(
+      'over-channel.csv',
+      '2024-02-05,Dan,Moraru,1995-05-05,Masculine,PossibleVictimOfTrafficking,',
+      '2024-02-06,Eva,Rotaru,1997-06-06,Feminine,ActualVictimOfTrafficking,',
+    );
+    const imported = passage(['htcds', 'import', rows, '--agency', AGENCY]);
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('Imported 2 cases into Casa Rifugio');
+    const again = passage(['htcds', 'import', file('first.csv'), '--agency', AGENCY]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Imported 0 cases');
     const malformed = passage(['htcds', 'import', file('binary.csv'), '--agency', AGENCY]);
     expect(malformed.status).toBe(2);
     const exported = passage(['htcds', 'export', '--agency', AGENCY, '--out', file('running.csv')]);
     expect(exported.status, exported.stderr).toBe(0);
-    expect(exported.stdout).toContain('Exported 6 cases of Casa Rifugio');
+    expect(exported.stdout).toContain('Exported 7 cases of Casa Rifugio');
   });
 });
 
