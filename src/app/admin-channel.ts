@@ -35,8 +35,11 @@ async function readJson(request: IncomingMessage): Promise<{ args?: unknown; ope
 export async function openAdminChannel(services: Services): Promise<AdminChannel> {
   const path = adminSocketPath(services.config.dataDir);
   if (existsSync(path)) {
-    if (await isAnswering(path))
-      throw new Error(`Another Passage node is already running on ${services.config.dataDir}`);
+    // An AppError, so that the CLI prints this message for the operator (src/cli/failure.ts) on PostgreSQL too,
+    // where no lock on the data directory is taken first.
+    if (await isAnswering(path)) {
+      throw new AppError('node_running', 409, `Another Passage node is already running on ${services.config.dataDir}`);
+    }
     rmSync(path);
   }
   const server: Server = createServer(async (request, response) => {
