@@ -9,6 +9,7 @@ import { nextState, otherSide } from '../../shared/mla-states.ts';
 import type { AuditService, RequestContext } from '../audit/index.ts';
 import type { MessageHandlers } from '../federation/index.ts';
 import { type Message, MessageRejected } from '../federation/index.ts';
+import { blankDates } from './mla.presenters.ts';
 import * as repo from './mla.repository.ts';
 import { MlaRequestMessage, MlaUpdateMessage } from './mla.schema.ts';
 import { changeFor, detailsProblem, isDay } from './mla-changes.ts';
@@ -65,24 +66,9 @@ async function receiveRequest(tx: Queryable, message: Message, deps: Deps): Prom
     ...handlingOf(body),
     ...(await deps.vault.sealDetails(tx, body.requestId, body.measures, body.offence.legalClassification)),
     ...sealed,
+    ...blankDates(),
     sentAt: body.sentAt,
     receivedAt,
-    acknowledgedAt: null,
-    decidedAt: null,
-    decision: null,
-    extensionDays: null,
-    extensionReason: null,
-    extendedAt: null,
-    executionStartedAt: null,
-    postponedUntil: null,
-    postponementReason: null,
-    postponedAt: null,
-    executionBreachedDue: null,
-    executionBreachPostponedAt: null,
-    executedAt: null,
-    evidenceReturnedAt: null,
-    evidenceTransferId: null,
-    closedAt: null,
     createdBy: actor,
   });
   await repo.appendHistory(tx, body.requestId, {
