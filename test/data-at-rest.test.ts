@@ -5,7 +5,7 @@
  * (tables, indexes, write-ahead log) is scanned for each value. After a crypto-shred of the survivor, her fields read
  * as erased. And the upgrade step seals what a wave 1 node kept in clear.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { loadKeys } from '../src/modules/key-custody/index.ts';
 import { CALM } from './care-node.ts';
 import { contextOf } from './factories.ts';
 import { listen, peerAllWays, soon } from './federation.ts';
-import { buildUser, createTestNode, type TestNode, tempDir, testConfig } from './helpers.ts';
+import { buildUser, createTestNode, filesUnder, type TestNode, tempDir, testConfig } from './helpers.ts';
 
 /** The distinctive values entered, by where they went: none may be found in the database files. */
 const ENTERED = {
@@ -47,14 +47,6 @@ const ENTERED = {
   transferDeclineReason: 'The recording names informant Lucrezia Varga',
   caseLabel: 'Met at the Zamfirescu bakery',
 };
-
-function* files(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* files(path);
-    else yield path;
-  }
-}
 
 const dir = tempDir();
 const dbDir = join(dir.path, 'db');
@@ -299,14 +291,14 @@ describe('data at rest', () => {
       Buffer.from(value.toLowerCase(), 'utf8'),
     ]);
     let scanned = 0;
-    for (const file of files(dbDir)) {
+    for (const file of filesUnder(dbDir)) {
       const bytes = readFileSync(file);
       scanned += bytes.length;
       for (const needle of needles) expect(bytes.includes(needle), `"${needle}" in ${file}`).toBe(false);
     }
     expect(scanned).toBeGreaterThan(10_000_000);
     // The scan can find what is stored in clear: the case's picklist value is there.
-    const all = Buffer.concat([...files(dbDir)].map((file) => readFileSync(file)));
+    const all = Buffer.concat([...filesUnder(dbDir)].map((file) => readFileSync(file)));
     expect(all.includes(Buffer.from('PossibleVictimOfTrafficking'))).toBe(true);
   });
 
@@ -476,7 +468,7 @@ describe('data at rest', () => {
     await db.close();
     dbOpen = false;
     const needles = [erasureReason, erasureReason.toLowerCase()].map((text) => Buffer.from(text, 'utf8'));
-    for (const file of files(dbDir)) {
+    for (const file of filesUnder(dbDir)) {
       const bytes = readFileSync(file);
       for (const needle of needles) expect(bytes.includes(needle), `"${needle}" in ${file}`).toBe(false);
     }

@@ -4,7 +4,7 @@
  * Those who may read the item and the bag see them opened; after a crypto-shred of the survivor they read as erased
  * while the item, its hashes and custody stay. And the upgrade step seals what a wave 1 node kept in clear, once.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { type Db, openPglite } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { loadKeys } from '../src/modules/key-custody/index.ts';
 import { contextOf } from './factories.ts';
-import { buildUser, tempDir, testConfig } from './helpers.ts';
+import { buildUser, filesUnder, tempDir, testConfig } from './helpers.ts';
 
 const ENTERED = {
   title: 'Photo of the Valdemoro flat door',
@@ -27,14 +27,6 @@ const ENTERED = {
   fileName: 'valdemoro-door-Zenobia.jpg',
 };
 const SEALED = Object.keys(ENTERED);
-
-function* files(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* files(path);
-    else yield path;
-  }
-}
 
 const dir = tempDir();
 const dbDir = join(dir.path, 'db');
@@ -111,7 +103,7 @@ describe('evidence metadata at rest', () => {
     dbOpen = false;
     const needles = Object.values(ENTERED).flatMap((v) => [Buffer.from(v), Buffer.from(v.toLowerCase())]);
     let scanned = 0;
-    for (const file of files(dbDir)) {
+    for (const file of filesUnder(dbDir)) {
       const bytes = readFileSync(file);
       scanned += bytes.length;
       for (const needle of needles) expect(bytes.includes(needle), `"${needle}" in ${file}`).toBe(false);

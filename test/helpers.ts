@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -111,4 +111,13 @@ export function requestAs(
   payload?: object,
 ) {
   return node.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+}
+
+/** Every file under a directory, at any depth: the raw database files the at-rest tests scan. */
+export function* filesUnder(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* filesUnder(path);
+    else yield path;
+  }
 }

@@ -2,10 +2,10 @@
  * What a thief with a copy of the embedded database's files would find: every file of a PGlite data directory
  * (tables, indexes, write-ahead log) after survivors were recorded, commented on, searched and changed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { buildUser, tempDir, testConfig } from '../../../test/helpers.ts';
+import { buildUser, filesUnder, tempDir, testConfig } from '../../../test/helpers.ts';
 import { operatorContext } from '../../app/operations.ts';
 import { createServices } from '../../app/services.ts';
 import { openPglite } from '../../db/client.ts';
@@ -17,14 +17,6 @@ const dirs = [tempDir()];
 afterAll(() => {
   for (const dir of dirs) dir.remove();
 });
-
-function* files(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* files(path);
-    else yield path;
-  }
-}
 
 // A fresh embedded database is initialised on disk, which takes a while on a busy machine.
 it('leaves no identity in plain text anywhere in the database files', { timeout: 120_000 }, async () => {
@@ -89,7 +81,7 @@ it('leaves no identity in plain text anywhere in the database files', { timeout:
     ...samplesOf(photo),
   ];
   let scanned = 0;
-  for (const file of files(dbDir)) {
+  for (const file of filesUnder(dbDir)) {
     const bytes = readFileSync(file);
     scanned += bytes.length;
     for (const needle of needles) expect(bytes.includes(needle), `${needle} in ${file}`).toBe(false);
@@ -97,6 +89,6 @@ it('leaves no identity in plain text anywhere in the database files', { timeout:
   // The scan saw the data directory itself, not an empty folder.
   expect(scanned).toBeGreaterThan(10_000_000);
   // And the case is there: the row with the agency's name, stored in plain text on purpose, is found.
-  const all = Buffer.concat([...files(dbDir)].map((file) => readFileSync(file)));
+  const all = Buffer.concat([...filesUnder(dbDir)].map((file) => readFileSync(file)));
   expect(all.includes(Buffer.from('Casa Aurora'))).toBe(true);
 });
